@@ -1,0 +1,98 @@
+import { overlaps } from "./cidr";
+import { type ConfigProblem } from "./problems";
+import { availabilityZones } from "./regions";
+import { type EnvironmentConfig } from "./schema";
+import { planSubnets, TIERS } from "./subnet-plan";
+
+/** A problem before it is given a file and line: just the field, message and value. */
+export type FieldProblem = Pick<ConfigProblem, "field" | "message" | "value">;
+
+/** Tag keys the project sets itself on every resource; config may not redefine them. */
+export const RESERVED_TAG_KEYS = ["environment", "managed-by", "repository"] as const;
+
+/** Checks of one environment that need more than one field (the schema checks single fields). */
+export function checkEnvironment(env: EnvironmentConfig): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const { account, network } = env;
+  const zones = availabilityZones(account.region);
+  if (network.azCount > zones.length) {
+    problems.push({
+      field: "network.azCount",
+      value: network.azCount,
+      message: `${account.region} has ${zones.length} usable zones (${zones.join(", ")}); allowed: 2–${zones.length}`,
+    });
+  }
+  if (env.production && network.natMode === "single") {
+    problems.push({
+      field: "network.natMode",
+      value: network.natMode,
+      message: 'a production environment needs a NAT gateway per zone, so one zone failing cannot cut egress for all; allowed: "per-az"',
+    });
+  }
+  const roleAccount = account.deployRoleArn?.split(":")[4];
+  if (roleAccount !== undefined && roleAccount !== account.id) {
+    problems.push({
+      field: "account.deployRoleArn",
+      value: account.deployRoleArn,
+      message: `the role is in account ${roleAccount}, but this environment deploys to ${account.id}; use a role in ${account.id}`,
+    });
+  }
+  for (const key of RESERVED_TAG_KEYS) {
+    if (key in env.tags) {
+      problems.push({ field: `tags.${key}`, value: env.tags[key], message: `is set by the project on every resource; remove it (reserved: ${RESERVED_TAG_KEYS.join(", ")})` });
+    }
+  }
+  if (network.azCount <= zones.length) problems.push(...checkSubnetsFit(env));
+  return problems;
+}
+
+function checkSubnetsFit(env: EnvironmentConfig): FieldProblem[] {
+  const { network, account } = env;
+  const plan = planSubnets({ vpcCidr: network.vpcCidr, region: account.region, azCount: network.azCount, prefixLength: network.subnetPrefixLength });
+  if (plan.fits) return [];
+  const zoneCount = availabilityZones(account.region).length;
+  const tiers = TIERS.map((tier) => `${zoneCount} × /${network.subnetPrefixLength[tier]} ${tier}`).join(" + ");
+  return [
+    {
+      field: "network.subnetPrefixLength",
+      value: network.subnetPrefixLength,
+      message:
+        `subnets do not fit in ${network.vpcCidr}: ${tiers} (a slot for every zone of ${account.region}, so adding a zone never renumbers) ` +
+        `needs ${plan.needed} addresses, the VPC has ${plan.available}; use longer prefixes or a larger VPC`,
+    },
+  ];
+}
+
+/** An environment together with the file it came from, for cross-file checks. */
+export interface SourcedEnvironment {
+  readonly file: string;
+  readonly config: EnvironmentConfig;
+}
+
+/** Checks across environments: unique names, and VPC CIDRs that can be peered (no overlap). */
+export function checkAcrossEnvironments(envs: readonly SourcedEnvironment[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  envs.forEach((env, i) => {
+    for (const earlier of envs.slice(0, i)) {
+      if (earlier.config.name === env.config.name) {
+        problems.push({
+          file: env.file,
+          environment: env.config.name,
+          field: "name",
+          value: env.config.name,
+          message: `is already declared by ${earlier.file}; each environment name must be unique`,
+        });
+      }
+      if (overlaps(earlier.config.network.vpcCidr, env.config.network.vpcCidr)) {
+        problems.push({
+          file: env.file,
+          environment: env.config.name,
+          field: "network.vpcCidr",
+          value: env.config.network.vpcCidr,
+          message: `overlaps ${earlier.config.network.vpcCidr} of ${earlier.config.name} (${earlier.file}); environments get peered, so VPC CIDRs must not overlap`,
+        });
+      }
+    }
+  });
+  return problems;
+}

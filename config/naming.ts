@@ -1,0 +1,25 @@
+import { type EnvironmentConfig } from "./schema";
+
+/**
+ * Names derived from an environment. They identify real resources (and, for stacks, state
+ * files), so changing one moves or recreates infrastructure: treat them as an interface.
+ */
+
+/** Layers of an environment, one Terraform state each, in deployment order. */
+export const LAYERS = ["network", "eks", "iam", "database", "streaming", "platform", "app"] as const;
+export type Layer = (typeof LAYERS)[number];
+
+/** Stack id of a layer: `<env>-<layer>`. */
+export function stackId(env: Pick<EnvironmentConfig, "name">, layer: Layer): string {
+  return `${env.name}-${layer}`;
+}
+
+/** Remote-state key of a layer: `<env>/<layer>.tfstate`. */
+export function stateKey(env: Pick<EnvironmentConfig, "name">, layer: Layer): string {
+  return `${env.name}/${layer}.tfstate`;
+}
+
+/** The EKS cluster's name; subnets carry it in their Karpenter discovery tag. */
+export function clusterName(env: Pick<EnvironmentConfig, "name">): string {
+  return `${env.name}-platform`;
+}

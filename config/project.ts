@@ -1,0 +1,39 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { ConfigError } from "./problems";
+
+/**
+ * Settings of the project as a whole, kept in `cdktf.json` under `context`, where cdktf also
+ * looks for app-wide values. They are committed and reviewed like any other change.
+ */
+export interface ProjectSettings {
+  /** Value of the `repository` tag on every resource: where the code that manages it lives. */
+  readonly repository: string;
+  /**
+   * Where the state-backend stack keeps its own state. `local` for the first apply (the bucket
+   * does not exist yet); `s3` once its state has been migrated into the bucket (README, "Bootstrap").
+   */
+  readonly stateBackendStorage: "local" | "s3";
+}
+
+const projectSchema = z.object({
+  repository: z.string().min(1, "must name the repository, e.g. github.com/example-org/platform-infra"),
+  stateBackendStorage: z.enum(["local", "s3"]),
+});
+
+/** Reads the project settings from `cdktf.json`. */
+export function loadProjectSettings(cdktfJson: string): ProjectSettings {
+  let context: unknown;
+  try {
+    context = (JSON.parse(readFileSync(cdktfJson, "utf8")) as { context?: unknown }).context;
+  } catch (error) {
+    throw new ConfigError([{ file: cdktfJson, field: "", message: `cannot be read as JSON: ${(error as Error).message}` }]);
+  }
+  const parsed = projectSchema.safeParse(context ?? {});
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({ file: cdktfJson, field: ["context", ...issue.path].join("."), message: issue.message })),
+    );
+  }
+  return parsed.data;
+}

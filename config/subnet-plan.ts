@@ -1,0 +1,58 @@
+import { blockAt, blockSize, bounds, prefixOf } from "./cidr";
+import { availabilityZones, type Region } from "./regions";
+
+/** The three subnet tiers: load balancers and NAT; nodes and pods; RDS and MSK. */
+export const TIERS = ["public", "private", "data"] as const;
+export type Tier = (typeof TIERS)[number];
+
+/**
+ * Tiers are laid out in this order: the usually largest (private) first, so that every block
+ * lands aligned without gaps. Changing this order renumbers every subnet; never do it.
+ */
+const LAYOUT_ORDER: readonly Tier[] = ["private", "public", "data"];
+
+/** Subnet CIDR per tier, keyed by availability zone name. */
+export type SubnetPlan = Record<Tier, Record<string, string>>;
+
+/** Inputs of the plan: everything that decides where a subnet goes. */
+export interface SubnetPlanInput {
+  readonly vpcCidr: string;
+  readonly region: Region;
+  readonly azCount: number;
+  readonly prefixLength: Readonly<Record<Tier, number>>;
+}
+
+/** Result of planning: the subnets, or how many addresses they would need. */
+export type SubnetPlanResult =
+  | { readonly fits: true; readonly subnets: SubnetPlan }
+  | { readonly fits: false; readonly needed: bigint; readonly available: bigint };
+
+/**
+ * Computes the subnets of every tier from the VPC CIDR.
+ *
+ * Each tier reserves one slot for every zone the region has, not just the configured ones, and a
+ * zone always takes the slot of its position in the region's zone list. So raising `azCount` adds
+ * subnets without renumbering (and so without replacing) any existing one.
+ */
+export function planSubnets(input: SubnetPlanInput): SubnetPlanResult {
+  const zones = availabilityZones(input.region);
+  const vpc = bounds(input.vpcCidr);
+  const subnets: SubnetPlan = { public: {}, private: {}, data: {} };
+  let cursor = vpc.first;
+  for (const tier of LAYOUT_ORDER) {
+    const prefix = input.prefixLength[tier];
+    const size = blockSize(prefix);
+    const tierStart = alignUp(cursor - vpc.first, size) + vpc.first;
+    zones.slice(0, input.azCount).forEach((zone, slot) => {
+      subnets[tier][zone] = blockAt(tierStart + BigInt(slot) * size, prefix);
+    });
+    cursor = tierStart + BigInt(zones.length) * size;
+  }
+  const needed = cursor - vpc.first;
+  const fitsPrefixes = TIERS.every((tier) => input.prefixLength[tier] >= prefixOf(input.vpcCidr));
+  return needed <= vpc.size && fitsPrefixes ? { fits: true, subnets } : { fits: false, needed, available: vpc.size };
+}
+
+function alignUp(offset: bigint, size: bigint): bigint {
+  return ((offset + size - 1n) / size) * size;
+}

@@ -1,0 +1,14 @@
+// Tests run TypeScript through SWC: it strips types without type-checking (tsc does that),
+// which keeps the suite fast and works with TypeScript 7, where ts-jest cannot.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
+  setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  snapshotFormat: { escapeString: false, printBasicPrototype: false },
+  modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/cdktf.out/"],
+  // Two cores: two workers. Each worker loads cdktf and the provider classes once.
+  maxWorkers: 2,
+};

@@ -1,0 +1,4 @@
+export * from "./iam";
+export * from "./kms";
+export * from "./network";
+export * from "./state";

@@ -1,0 +1,2 @@
+export * from "./lock-table";
+export * from "./state-bucket";

@@ -1,0 +1,93 @@
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { Construct } from "constructs";
+import { policyJson } from "../iam/policy-document";
+
+/** Props of {@link StateBucket}. */
+export interface StateBucketProps {
+  /** Bucket name (globally unique). */
+  readonly bucketName: string;
+  /** ARN of the KMS key that encrypts every object. */
+  readonly kmsKeyArn: string;
+  /**
+   * Days a superseded state version is kept, for recovering from a bad apply.
+   * @default 90
+   */
+  readonly noncurrentVersionDays?: number;
+  /**
+   * Days before an unfinished multipart upload is aborted (and stops costing money).
+   * @default 7
+   */
+  readonly abortIncompleteUploadDays?: number;
+}
+
+/**
+ * The S3 bucket that holds Terraform state: versioned, SSE-KMS with a bucket key, never public,
+ * owner-enforced (no ACLs), TLS-only, with lifecycle rules, and protected from `destroy`.
+ * @see https://developer.hashicorp.com/terraform/language/backend/s3
+ */
+export class StateBucket extends Construct {
+  /** The bucket. */
+  readonly bucket: S3Bucket;
+  /** Bucket ARN. */
+  readonly arn: string;
+
+  constructor(scope: Construct, id: string, props: StateBucketProps) {
+    super(scope, id);
+    this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucketName, lifecycle: { preventDestroy: true } });
+    this.arn = this.bucket.arn;
+    const bucket = this.bucket.id;
+
+    new S3BucketVersioningA(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } });
+    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+      bucket,
+      // The bucket key cuts KMS requests (and cost) by deriving per-object keys in S3.
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }],
+    });
+    new S3BucketPublicAccessBlock(this, "public-access-block", {
+      bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, "ownership", { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    new S3BucketPolicy(this, "policy", {
+      bucket,
+      policy: policyJson({
+        Statement: [
+          {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+            Condition: { Bool: { "aws:SecureTransport": false } },
+          },
+        ],
+      }),
+    });
+    new S3BucketLifecycleConfiguration(this, "lifecycle", {
+      bucket,
+      rule: [
+        {
+          id: "expire-noncurrent-versions",
+          status: "Enabled",
+          filter: [{}],
+          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays ?? 90 }],
+        },
+        {
+          id: "abort-incomplete-uploads",
+          status: "Enabled",
+          filter: [{}],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteUploadDays ?? 7 }],
+        },
+      ],
+    });
+  }
+}

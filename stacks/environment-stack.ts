@@ -1,0 +1,49 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { S3Backend, TerraformStack } from "cdktf";
+import { type Construct } from "constructs";
+import { type BackendSettings, type EnvironmentConfig, type Layer, type ProjectSettings, stackId, stateKey } from "../config";
+
+/** What every stack of an environment is given. */
+export interface EnvironmentStackProps {
+  readonly env: EnvironmentConfig;
+  readonly backend: BackendSettings;
+  readonly project: ProjectSettings;
+}
+
+/**
+ * Base of every per-environment stack (`<env>-<layer>`): it stores state in the shared S3
+ * backend under `<env>/<layer>.tfstate` and configures an AWS provider that can only ever touch
+ * the environment's own account.
+ */
+export abstract class EnvironmentStack extends TerraformStack {
+  /** The environment this stack belongs to. */
+  readonly env: EnvironmentConfig;
+
+  protected constructor(scope: Construct, layer: Layer, props: EnvironmentStackProps) {
+    super(scope, stackId(props.env, layer));
+    this.env = props.env;
+    configureS3Backend(this, props.backend, stateKey(props.env, layer));
+    const { account } = props.env;
+    new AwsProvider(this, "aws", {
+      region: account.region,
+      // Terraform refuses to run with credentials for any other account: no apply to the wrong one.
+      allowedAccountIds: [account.id],
+      assumeRole: account.deployRoleArn ? [{ roleArn: account.deployRoleArn, sessionName: `cdktf-${stackId(props.env, layer)}` }] : undefined,
+      defaultTags: [{ tags: { ...props.env.tags, environment: props.env.name, "managed-by": "cdktf", repository: props.project.repository } }],
+    });
+  }
+}
+
+/** Points a stack's state at the shared bucket, with the settings of backend.config. */
+export function configureS3Backend(stack: TerraformStack, backend: BackendSettings, key: string): void {
+  new S3Backend(stack, {
+    bucket: backend.bucket,
+    key,
+    region: backend.region,
+    encrypt: true,
+    kmsKeyId: backend.kmsKeyId,
+    dynamodbTable: backend.dynamodbTable,
+  });
+  // cdktf 0.21 predates S3-native locking, so its typed config lacks `use_lockfile`.
+  if (backend.useLockfile) stack.addOverride("terraform.backend.s3.use_lockfile", true);
+}

@@ -1,0 +1,4 @@
+export * from "./environment-stack";
+export * from "./network-stack";
+export * from "./platform-app";
+export * from "./state-backend-stack";

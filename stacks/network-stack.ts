@@ -1,0 +1,53 @@
+import { TerraformOutput } from "cdktf";
+import { type Construct } from "constructs";
+import { clusterName, planSubnets } from "../config";
+import { Network } from "../modules/network/network";
+import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+
+/** What later stacks (EKS, database, streaming) need from the network. */
+export interface NetworkOutputs {
+  readonly vpcId: string;
+  readonly vpcCidr: string;
+  /** Availability zones in use, in the region's order. */
+  readonly availabilityZones: readonly string[];
+  /** Subnet ids per tier, keyed by availability zone. */
+  readonly subnetIds: Network["subnetIds"];
+  /** Subnet CIDRs per tier, keyed by availability zone (known at synth time). */
+  readonly subnetCidrs: Readonly<Record<keyof Network["subnetIds"], Readonly<Record<string, string>>>>;
+}
+
+/** `<env>-network`: the VPC and everything in it that has no workload of its own. */
+export class NetworkStack extends EnvironmentStack {
+  /** Typed outputs for the stacks that build on the network. */
+  readonly outputs: NetworkOutputs;
+
+  constructor(scope: Construct, props: EnvironmentStackProps) {
+    super(scope, "network", props);
+    const { network, account } = props.env;
+    const plan = planSubnets({ vpcCidr: network.vpcCidr, region: account.region, azCount: network.azCount, prefixLength: network.subnetPrefixLength });
+    // Config validation already rejected plans that do not fit; this guards direct construction.
+    if (!plan.fits) throw new Error(`${props.env.name}: network.subnetPrefixLength does not fit in ${network.vpcCidr}`);
+
+    const net = new Network(this, "network", {
+      name: props.env.name,
+      accountId: account.id,
+      region: account.region,
+      vpcCidr: network.vpcCidr,
+      subnets: plan.subnets,
+      natMode: network.natMode,
+      clusterName: clusterName(props.env),
+      flowLogRetentionDays: network.flowLogRetentionDays,
+    });
+    this.outputs = {
+      vpcId: net.vpc.id,
+      vpcCidr: network.vpcCidr,
+      availabilityZones: Object.keys(plan.subnets.private),
+      subnetIds: net.subnetIds,
+      subnetCidrs: plan.subnets,
+    };
+    new TerraformOutput(this, "vpc_id", { value: net.vpc.id, description: "The VPC's id" });
+    for (const tier of ["public", "private", "data"] as const) {
+      new TerraformOutput(this, `${tier}_subnet_ids`, { value: net.subnetIds[tier], description: `${tier} subnet id per availability zone` });
+    }
+  }
+}

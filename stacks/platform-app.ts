@@ -1,0 +1,34 @@
+import { type Construct } from "constructs";
+import { type BackendSettings, type EnvironmentConfig, type ProjectSettings } from "../config";
+import { NetworkStack } from "./network-stack";
+import { StateBackendStack } from "./state-backend-stack";
+
+/** Everything the app is built from: validated config only. */
+export interface PlatformInputs {
+  readonly environments: readonly EnvironmentConfig[];
+  readonly backend: BackendSettings;
+  readonly project: ProjectSettings;
+}
+
+/** The stacks of one environment, for wiring and tests. */
+export interface EnvironmentStacks {
+  readonly network: NetworkStack;
+}
+
+/** The stacks of the whole app. */
+export interface PlatformStacks {
+  readonly stateBackend: StateBackendStack;
+  readonly environments: Readonly<Record<string, EnvironmentStacks>>;
+}
+
+/** Creates every stack: the state backend once, then each environment's layers in order. */
+export function buildPlatform(scope: Construct, inputs: PlatformInputs): PlatformStacks {
+  const stateBackend = new StateBackendStack(scope, { backend: inputs.backend, project: inputs.project });
+  const environments: Record<string, EnvironmentStacks> = {};
+  for (const env of inputs.environments) {
+    const common = { env, backend: inputs.backend, project: inputs.project };
+    const network = new NetworkStack(scope, common);
+    environments[env.name] = { network };
+  }
+  return { stateBackend, environments };
+}

@@ -1,0 +1,57 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { type Construct } from "constructs";
+import { type BackendSettings, type ProjectSettings } from "../config";
+import { EncryptionKey } from "../modules/kms/encryption-key";
+import { LockTable } from "../modules/state/lock-table";
+import { StateBucket } from "../modules/state/state-bucket";
+import { configureS3Backend } from "./environment-stack";
+
+/** Stack id of the state backend. Part of the interface: never rename it. */
+export const STATE_BACKEND_STACK_ID = "state-backend";
+
+/** Props of {@link StateBackendStack}. */
+export interface StateBackendStackProps {
+  readonly backend: BackendSettings;
+  readonly project: ProjectSettings;
+}
+
+/**
+ * `state-backend`: the KMS key, S3 bucket and DynamoDB lock table that hold every other stack's
+ * state, in the account and region backend.config names. All three carry `prevent_destroy`.
+ *
+ * Its own state is local for the first apply (the bucket does not exist yet) and moves into the
+ * bucket once `stateBackendStorage` is switched to `s3` in cdktf.json (README, "Bootstrap").
+ */
+export class StateBackendStack extends TerraformStack {
+  constructor(scope: Construct, props: StateBackendStackProps) {
+    super(scope, STATE_BACKEND_STACK_ID);
+    const { backend, project } = props;
+    if (project.stateBackendStorage === "s3") {
+      configureS3Backend(this, backend, `${STATE_BACKEND_STACK_ID}/terraform.tfstate`);
+    } else {
+      // A relative path keeps the synthesized JSON identical on every machine; Terraform runs
+      // in cdktf.out/stacks/state-backend, so this is the project root.
+      new LocalBackend(this, { path: "../../../terraform.state-backend.tfstate" });
+    }
+    new AwsProvider(this, "aws", {
+      region: backend.region,
+      allowedAccountIds: [backend.accountId],
+      defaultTags: [{ tags: { component: "terraform-state", "managed-by": "cdktf", repository: project.repository } }],
+    });
+
+    const key = new EncryptionKey(this, "key", {
+      description: "Encrypts Terraform state and its lock table",
+      aliasName: backend.kmsAliasName,
+      accountId: backend.accountId,
+      preventDestroy: true,
+    });
+    const bucket = new StateBucket(this, "bucket", { bucketName: backend.bucket, kmsKeyArn: key.arn });
+    new TerraformOutput(this, "bucket_arn", { value: bucket.arn, description: "ARN of the state bucket" });
+    new TerraformOutput(this, "kms_key_arn", { value: key.arn, description: "ARN of the state KMS key" });
+    if (backend.dynamodbTable) {
+      const table = new LockTable(this, "lock-table", { tableName: backend.dynamodbTable, kmsKeyArn: key.arn });
+      new TerraformOutput(this, "lock_table_arn", { value: table.table.arn, description: "ARN of the lock table" });
+    }
+  }
+}
