@@ -2,30 +2,39 @@ import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { App } from "cdktf";
 import { ConfigError, loadBackendSettings, loadEnvironments, loadProjectSettings, parseSynthOptions, USAGE } from "./config";
-import { buildPlatform } from "./stacks";
+import { buildPlatform, platformStackIds } from "./stacks";
 
-// The entry point: validate all input, build the stacks, synthesize. Nothing is written unless
-// every check passes, so a bad config never leaves a half-updated cdktf.out behind.
-function main(): number {
-  const root = process.cwd();
-  const options = parseSynthOptions(process.argv.slice(2), process.env, root);
-  if (options === "help") {
-    console.log(USAGE);
+/**
+ * The entry point: validate all input, build the stacks, synthesize. Nothing is written unless
+ * every check passes, so a bad config never leaves a half-updated cdktf.out behind.
+ * Returns the process exit code.
+ */
+export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, root: string = process.cwd()): number {
+  try {
+    const options = parseSynthOptions(argv, env, root);
+    if (options === "help") {
+      console.log(USAGE);
+      return 0;
+    }
+    const inputs = {
+      project: loadProjectSettings(path.join(root, "cdktf.json")),
+      backend: loadBackendSettings(path.join(root, "backend.config")),
+      environments: loadEnvironments({ configDir: options.configDir, only: options.environments }),
+    };
+    const app = new App({ outdir: env.CDKTF_OUTDIR ?? path.join(root, "cdktf.out") });
+    const stacks = buildPlatform(app, inputs);
+    app.synth();
+    removeStaleStacks(app.outdir, platformStackIds(stacks));
     return 0;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const count = error.problems.length;
+    console.error(`Configuration is invalid; nothing was synthesized (${count} problem${count === 1 ? "" : "s"}):\n${error.message}`);
+    return 1;
   }
-  const inputs = {
-    project: loadProjectSettings(path.join(root, "cdktf.json")),
-    backend: loadBackendSettings(path.join(root, "backend.config")),
-    environments: loadEnvironments({ configDir: options.configDir, only: options.environments }),
-  };
-  const app = new App();
-  const stacks = buildPlatform(app, inputs);
-  app.synth();
-  removeStaleStacks(app.outdir, [stacks.stateBackend, ...Object.values(stacks.environments).flatMap((env) => Object.values(env))].map((s) => s.node.id));
-  return 0;
 }
 
-/** Deletes output of stacks that no longer exist, as `cdktf synth` does (keeps .terraform of live ones). */
+/** Deletes the output of stacks that no longer exist, as `cdktf synth` does (live stacks keep their .terraform). */
 function removeStaleStacks(outdir: string, live: readonly string[]): void {
   const stacksDir = path.join(outdir, "stacks");
   for (const name of readdirSync(stacksDir)) {
@@ -33,11 +42,4 @@ function removeStaleStacks(outdir: string, live: readonly string[]): void {
   }
 }
 
-try {
-  process.exitCode = main();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(`Configuration is invalid; nothing was synthesized (${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}):`);
-  console.error(error.message);
-  process.exitCode = 1;
-}
+if (require.main === module) process.exitCode = run(process.argv.slice(2));

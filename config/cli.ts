@@ -21,7 +21,7 @@ export const USAGE = `Usage: npm run synth -- [--env NAME[,NAME...]] [--config-d
 
 Environment variables (used when the cdktf CLI runs the app):
   ${ENV_VARS.environments}=prod,stage   same as --env
-  ${ENV_VARS.configDir}=DIR        same as --config-dir`;
+  ${ENV_VARS.configDir}=DIR   same as --config-dir`;
 
 /** Parses argv (options win over environment variables). Throws ConfigError on bad options. */
 export function parseSynthOptions(argv: readonly string[], env: NodeJS.ProcessEnv, projectRoot: string): SynthOptions | "help" {

@@ -38,7 +38,7 @@ function listEnvironmentFiles(configDir: string): string[] {
   try {
     names = readdirSync(configDir);
   } catch {
-    throw new ConfigError([{ file: relativeDir, field: "", message: "config folder not found; pass --config-dir or set CONFIG_DIR" }]);
+    throw new ConfigError([{ file: relativeDir, field: "", message: "config folder not found; pass --config-dir or set PLATFORM_CONFIG_DIR" }]);
   }
   const files = names.filter((name) => /\.ya?ml$/.test(name)).sort().map((name) => path.join(relativeDir, name));
   if (files.length === 0) {
@@ -67,7 +67,7 @@ export function loadEnvironmentFile(file: string, text: string): { config?: Envi
     return {
       problems: doc.errors.map((error) => ({
         file,
-        line: error.linePos?.[0].line,
+        line: lineCounter.linePos(error.pos[0]).line,
         field: "",
         message: `YAML does not parse: ${error.message.split("\n")[0]}`,
       })),

@@ -17,7 +17,7 @@ function strict<T extends z.ZodRawShape>(shape: T) {
   });
 }
 
-const nonEmpty = z.string().trim().min(1, "must not be empty");
+const nonEmpty = z.string().min(1, "must not be empty").refine((value) => value.trim() !== "", "must not be empty");
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;

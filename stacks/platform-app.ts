@@ -32,3 +32,8 @@ export function buildPlatform(scope: Construct, inputs: PlatformInputs): Platfor
   }
   return { stateBackend, environments };
 }
+
+/** Ids of every stack built, in creation order. */
+export function platformStackIds(stacks: PlatformStacks): string[] {
+  return [stacks.stateBackend, ...Object.values(stacks.environments).flatMap((env) => Object.values(env))].map((stack) => stack.node.id);
+}

@@ -1,0 +1,66 @@
+import path from "node:path";
+import { ConfigError, loadEnvironments } from "../../config";
+import { ROOT, tempProject, validEnvironmentInput } from "../helpers";
+
+/** The error lines loadEnvironments throws for a folder of the given files (paths relative to it). */
+function errorLines(files: Record<string, unknown>, only?: string[]): string[] {
+  const dir = tempProject(files);
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    loadEnvironments({ configDir: path.join(dir, "config"), only });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message.split("\n");
+    throw error;
+  } finally {
+    process.chdir(cwd);
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadEnvironments", () => {
+  it("loads the shipped environments, sorted by file name", () => {
+    const envs = loadEnvironments({ configDir: path.join(ROOT, "config") });
+    expect(envs.map((env) => env.name)).toEqual(["dev", "prod", "stage"]);
+  });
+
+  it("keeps only the environments asked for, after validating them all", () => {
+    const envs = loadEnvironments({ configDir: path.join(ROOT, "config"), only: ["prod"] });
+    expect(envs.map((env) => env.name)).toEqual(["prod"]);
+  });
+
+  it("rejects two files declaring the same environment name", () => {
+    const a = validEnvironmentInput({ name: "dup" });
+    const b = validEnvironmentInput({ name: "dup", network: { ...a.network, vpcCidr: "10.60.0.0/16" } });
+    expect(errorLines({ "a.yaml": a, "b.yaml": b })).toEqual([
+      'config/b.yaml: [dup] name: is already declared by config/a.yaml; each environment name must be unique (got "dup")',
+    ]);
+  });
+
+  it("rejects VPC CIDRs that overlap between environments", () => {
+    const a = validEnvironmentInput({ name: "one" });
+    const b = validEnvironmentInput({ name: "two", network: { ...a.network, vpcCidr: "10.50.128.0/17" } });
+    expect(errorLines({ "a.yaml": a, "b.yaml": b })).toEqual([
+      'config/b.yaml: [two] network.vpcCidr: overlaps 10.50.0.0/16 of one (config/a.yaml); environments get peered, so VPC CIDRs must not overlap (got "10.50.128.0/17")',
+    ]);
+  });
+
+  it("reports problems of every file together", () => {
+    const good = validEnvironmentInput({ name: "good" });
+    expect(errorLines({ "a.yaml": { ...good, name: "A" }, "b.yaml": { ...good, production: "yes" } })).toHaveLength(2);
+  });
+
+  it("rejects an --env that names no environment, listing the ones there are", () => {
+    expect(errorLines({ "a.yaml": validEnvironmentInput({ name: "one" }) }, ["prd"])).toEqual(['config: --env: no such environment; allowed: one (got "prd")']);
+  });
+
+  it("rejects a config folder without environment files", () => {
+    expect(errorLines({})).toEqual(["config: holds no environment files; expected one <env>.yaml per environment"]);
+  });
+
+  it("rejects a config folder that does not exist", () => {
+    expect(() => loadEnvironments({ configDir: path.join(ROOT, "no-such-folder") })).toThrow(
+      "no-such-folder: config folder not found; pass --config-dir or set PLATFORM_CONFIG_DIR",
+    );
+  });
+});

@@ -1,0 +1,22 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { loadProjectSettings } from "../../config";
+import { ROOT, tempProject } from "../helpers";
+
+describe("project settings (cdktf.json context)", () => {
+  it("reads the shipped settings", () => {
+    expect(loadProjectSettings(path.join(ROOT, "cdktf.json"))).toEqual({ repository: "github.com/example-org/platform-infra", stateBackendStorage: "local" });
+  });
+
+  it("rejects an unknown state storage", () => {
+    const file = path.join(tempProject(), "cdktf.json");
+    writeFileSync(file, JSON.stringify({ context: { repository: "r", stateBackendStorage: "dynamo" } }));
+    expect(() => loadProjectSettings(file)).toThrow(/cdktf\.json: context\.stateBackendStorage: Invalid option: expected one of "local"\|"s3"/);
+  });
+
+  it("rejects a file that is not JSON", () => {
+    const file = path.join(tempProject(), "cdktf.json");
+    writeFileSync(file, "{");
+    expect(() => loadProjectSettings(file)).toThrow(/cdktf\.json: cannot be read as JSON/);
+  });
+});

@@ -1,0 +1,47 @@
+import { planSubnets, type SubnetPlanInput } from "../../config";
+
+const base: SubnetPlanInput = { vpcCidr: "10.10.0.0/16", region: "eu-west-1", azCount: 2, prefixLength: { public: 24, private: 20, data: 24 } };
+
+function subnets(input: SubnetPlanInput) {
+  const plan = planSubnets(input);
+  if (!plan.fits) throw new Error("expected the plan to fit");
+  return plan.subnets;
+}
+
+describe("subnet plan", () => {
+  it("lays tiers out private, public, data, with a slot for every zone of the region", () => {
+    expect(subnets(base)).toEqual({
+      private: { "eu-west-1a": "10.10.0.0/20", "eu-west-1b": "10.10.16.0/20" },
+      public: { "eu-west-1a": "10.10.48.0/24", "eu-west-1b": "10.10.49.0/24" },
+      data: { "eu-west-1a": "10.10.51.0/24", "eu-west-1b": "10.10.52.0/24" },
+    });
+  });
+
+  it("never renumbers an existing subnet when a zone is added", () => {
+    const two = subnets(base);
+    const three = subnets({ ...base, azCount: 3 });
+    for (const tier of ["public", "private", "data"] as const) {
+      expect(three[tier]).toMatchObject(two[tier]);
+      expect(Object.keys(three[tier])).toHaveLength(3);
+    }
+  });
+
+  it("aligns each tier to its subnet size", () => {
+    const plan = subnets({ ...base, vpcCidr: "10.10.0.0/20", prefixLength: { public: 26, private: 24, data: 27 } });
+    expect(plan.private["eu-west-1a"]).toBe("10.10.0.0/24");
+    expect(plan.public["eu-west-1a"]).toBe("10.10.3.0/26");
+    expect(plan.data["eu-west-1a"]).toBe("10.10.3.192/27");
+  });
+
+  it("uses the region's own zone names (ap-northeast-1 has no b)", () => {
+    expect(Object.keys(subnets({ ...base, region: "ap-northeast-1", azCount: 3 }).private)).toEqual(["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]);
+  });
+
+  it("reports the addresses needed when the tiers do not fit", () => {
+    expect(planSubnets({ ...base, vpcCidr: "10.10.0.0/24" })).toEqual({ fits: false, needed: 13824n, available: 256n });
+  });
+
+  it("rejects a subnet larger than the VPC", () => {
+    expect(planSubnets({ ...base, vpcCidr: "10.10.0.0/24", prefixLength: { public: 28, private: 20, data: 28 } }).fits).toBe(false);
+  });
+});

@@ -1,0 +1,67 @@
+import { mkdtempSync, writeFileSync, mkdirSync, cpSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Testing, type TerraformStack } from "cdktf";
+import { stringify } from "yaml";
+import { environmentSchema, loadBackendSettings, loadEnvironments, loadProjectSettings, type EnvironmentConfig, type EnvironmentInput } from "../config";
+import { type PlatformInputs } from "../stacks";
+
+/** The project's root folder (shipped config, backend.config, cdktf.json). */
+export const ROOT = path.resolve(__dirname, "..");
+
+/** The inputs the shipped project synthesizes from. */
+export function shippedInputs(): PlatformInputs {
+  return {
+    project: loadProjectSettings(path.join(ROOT, "cdktf.json")),
+    backend: loadBackendSettings(path.join(ROOT, "backend.config")),
+    environments: loadEnvironments({ configDir: path.join(ROOT, "config") }),
+  };
+}
+
+/** A valid environment file's content; tests override one field at a time. */
+export function validEnvironmentInput(overrides: Partial<EnvironmentInput> = {}): EnvironmentInput {
+  return {
+    name: "test",
+    production: false,
+    account: { id: "123456789012", region: "eu-west-1" },
+    tags: { owner: "platform-team", "cost-center": "CC-1" },
+    network: { vpcCidr: "10.50.0.0/16", azCount: 3, natMode: "per-az" },
+    ...overrides,
+  };
+}
+
+/** A validated environment, with defaults applied. */
+export function validEnvironment(overrides: Partial<EnvironmentInput> = {}): EnvironmentConfig {
+  return environmentSchema.parse(validEnvironmentInput(overrides));
+}
+
+/** Parses a stack's synthesized JSON. */
+export function synthJson(stack: TerraformStack): SynthesizedStack {
+  return JSON.parse(Testing.synth(stack)) as SynthesizedStack;
+}
+
+/** The parts of a synthesized stack the tests look at. */
+export interface SynthesizedStack {
+  terraform: { backend: Record<string, Record<string, unknown>> };
+  provider: Record<string, Array<Record<string, unknown>>>;
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  output?: Record<string, unknown>;
+}
+
+/** The resources of one type in a synthesized stack. */
+export function resourcesOf(stack: SynthesizedStack, type: string): Array<Record<string, unknown>> {
+  return Object.values(stack.resource[type] ?? {});
+}
+
+/** A throwaway project folder: cdktf.json, backend.config and the given environment files. */
+export function tempProject(environments: Record<string, unknown> = {}, options: { copyShippedConfig?: boolean } = {}): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "platform-infra-"));
+  cpSync(path.join(ROOT, "cdktf.json"), path.join(dir, "cdktf.json"));
+  cpSync(path.join(ROOT, "backend.config"), path.join(dir, "backend.config"));
+  mkdirSync(path.join(dir, "config"));
+  if (options.copyShippedConfig) cpSync(path.join(ROOT, "config"), path.join(dir, "config"), { recursive: true, filter: (src) => !src.endsWith(".ts") });
+  for (const [file, content] of Object.entries(environments)) {
+    writeFileSync(path.join(dir, "config", file), typeof content === "string" ? content : stringify(content));
+  }
+  return dir;
+}
