@@ -17,9 +17,9 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
       return 0;
     }
     const inputs = {
-      project: loadProjectSettings(path.join(root, "cdktf.json")),
-      backend: loadBackendSettings(path.join(root, "backend.config")),
-      environments: loadEnvironments({ configDir: options.configDir, only: options.environments }),
+      project: loadProjectSettings(path.join(root, "cdktf.json"), root),
+      backend: loadBackendSettings(path.join(root, "backend.config"), root),
+      environments: loadEnvironments({ configDir: options.configDir, only: options.environments, baseDir: root }),
     };
     const app = new App({ outdir: env.CDKTF_OUTDIR ?? path.join(root, "cdktf.out") });
     const stacks = buildPlatform(app, inputs);

@@ -1,4 +1,5 @@
 import { Testing } from "cdktf";
 
-// Adds cdktf's matchers (toHaveResource, toHaveResourceWithProperties, toBeValidTerraform, ...).
+// Adds cdktf's matchers (toHaveResourceWithProperties, ...) to Jest's expect; their types come
+// from jest-matchers.d.ts.
 Testing.setupJest();

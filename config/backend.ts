@@ -42,8 +42,8 @@ const backendSchema = z
   .refine((b) => b.dynamodb_table !== undefined || b.use_lockfile, { message: "set dynamodb_table, use_lockfile = true, or both: state must be locked", path: ["use_lockfile"] });
 
 /** Reads and validates `backend.config`. Throws ConfigError naming the line of each problem. */
-export function loadBackendSettings(file: string): BackendSettings {
-  const display = path.relative(process.cwd(), file) || file;
+export function loadBackendSettings(file: string, baseDir: string = process.cwd()): BackendSettings {
+  const display = path.relative(baseDir, file) || file;
   let text: string;
   try {
     text = readFileSync(file, "utf8");

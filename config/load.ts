@@ -12,6 +12,11 @@ export interface LoadOptions {
   readonly configDir: string;
   /** Environment names to keep; all when empty. Every file is validated either way. */
   readonly only?: readonly string[];
+  /**
+   * Folder that file names in messages are relative to.
+   * @default process.cwd()
+   */
+  readonly baseDir?: string;
 }
 
 /**
@@ -19,11 +24,11 @@ export interface LoadOptions {
  * other. Throws one ConfigError listing every problem found, so nothing is built from bad input.
  */
 export function loadEnvironments(options: LoadOptions): EnvironmentConfig[] {
-  const files = listEnvironmentFiles(options.configDir);
+  const files = listEnvironmentFiles(options.configDir, options.baseDir ?? process.cwd());
   const problems: ConfigProblem[] = [];
   const loaded: SourcedEnvironment[] = [];
   for (const file of files) {
-    const result = loadEnvironmentFile(file, readFileSync(file, "utf8"));
+    const result = loadEnvironmentFile(file, readFileSync(path.resolve(options.baseDir ?? process.cwd(), file), "utf8"));
     problems.push(...result.problems);
     if (result.config) loaded.push({ file, config: result.config });
   }
@@ -32,8 +37,8 @@ export function loadEnvironments(options: LoadOptions): EnvironmentConfig[] {
   return selectEnvironments(loaded, options, files);
 }
 
-function listEnvironmentFiles(configDir: string): string[] {
-  const relativeDir = path.relative(process.cwd(), configDir) || ".";
+function listEnvironmentFiles(configDir: string, baseDir: string): string[] {
+  const relativeDir = path.relative(baseDir, configDir) || ".";
   let names: string[];
   try {
     names = readdirSync(configDir);

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { z } from "zod";
 import { ConfigError } from "./problems";
 
@@ -22,17 +23,18 @@ const projectSchema = z.object({
 });
 
 /** Reads the project settings from `cdktf.json`. */
-export function loadProjectSettings(cdktfJson: string): ProjectSettings {
+export function loadProjectSettings(cdktfJson: string, baseDir: string = process.cwd()): ProjectSettings {
+  const display = path.relative(baseDir, cdktfJson) || cdktfJson;
   let context: unknown;
   try {
     context = (JSON.parse(readFileSync(cdktfJson, "utf8")) as { context?: unknown }).context;
   } catch (error) {
-    throw new ConfigError([{ file: cdktfJson, field: "", message: `cannot be read as JSON: ${(error as Error).message}` }]);
+    throw new ConfigError([{ file: display, field: "", message: `cannot be read as JSON: ${(error as Error).message}` }]);
   }
   const parsed = projectSchema.safeParse(context ?? {});
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => ({ file: cdktfJson, field: ["context", ...issue.path].join("."), message: issue.message })),
+      parsed.error.issues.map((issue) => ({ file: display, field: ["context", ...issue.path].join("."), message: issue.message })),
     );
   }
   return parsed.data;

@@ -20,7 +20,7 @@ export default tseslint.config(
     languageOptions: { parserOptions: { tsconfigRootDir: root } },
     rules: {
       "no-restricted-imports": ["error", { patterns: [providerRootImports] }],
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", ignoreRestSiblings: true }],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       eqeqeq: ["error", "always"],
       "no-console": "off",

@@ -1,0 +1,40 @@
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { Testing } from "cdktf";
+import { StateBackendStack } from "../../stacks/state-backend-stack";
+import { shippedInputs, synthJson } from "../helpers";
+
+const { backend, project } = shippedInputs();
+const stackWith = (overrides: Partial<typeof project> = {}, backendOverrides: Partial<typeof backend> = {}) =>
+  new StateBackendStack(Testing.app(), { backend: { ...backend, ...backendOverrides }, project: { ...project, ...overrides } });
+
+describe("state-backend", () => {
+  const stack = stackWith();
+  const text = Testing.synth(stack);
+
+  it("creates the bucket, lock table and KMS alias that backend.config names, all protected", () => {
+    expect(stack.node.id).toBe("state-backend");
+    expect(text).toHaveResourceWithProperties(S3Bucket, { bucket: backend.bucket, lifecycle: { prevent_destroy: true } });
+    expect(text).toHaveResourceWithProperties(DynamodbTable, { name: backend.dynamodbTable, lifecycle: { prevent_destroy: true } });
+    expect(text).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true, lifecycle: { prevent_destroy: true } });
+    expect(text).toHaveResourceWithProperties(KmsAlias, { name: "alias/tfstate" });
+  });
+
+  it("deploys only to the state account and region", () => {
+    expect(synthJson(stack).provider.aws?.[0]).toMatchObject({ region: backend.region, allowed_account_ids: [backend.accountId] });
+  });
+
+  it("keeps its own state locally until it is migrated, at a path that is the same on every machine", () => {
+    expect(synthJson(stack).terraform.backend).toEqual({ local: { path: "../../../terraform.state-backend.tfstate" } });
+  });
+
+  it("keeps its own state in the bucket once stateBackendStorage is s3", () => {
+    expect(synthJson(stackWith({ stateBackendStorage: "s3" })).terraform.backend.s3).toMatchObject({ bucket: backend.bucket, key: "state-backend/terraform.tfstate" });
+  });
+
+  it("has no lock table when only S3-native locking is used", () => {
+    expect(Testing.synth(stackWith({}, { dynamodbTable: undefined }))).not.toHaveResource(DynamodbTable);
+  });
+});

@@ -1,0 +1,96 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { stringify } from "yaml";
+import { run } from "../main";
+import { ROOT, tempProject, validEnvironmentInput } from "./helpers";
+
+/** Every file under a folder, as path → content. */
+function readTree(dir: string, prefix = ""): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const entry of readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
+    const rel = path.join(prefix, entry.name);
+    if (entry.isDirectory()) Object.assign(files, readTree(dir, rel));
+    else files[rel] = readFileSync(path.join(dir, rel), "utf8");
+  }
+  return files;
+}
+
+/** Runs the app like `node dist/main.js`, capturing stderr. */
+function synth(args: string[], root: string, outdir: string): { code: number; stderr: string } {
+  const errors: string[] = [];
+  const spy = jest.spyOn(console, "error").mockImplementation((...parts: unknown[]) => void errors.push(parts.join(" ")));
+  try {
+    return { code: run(args, { CDKTF_OUTDIR: outdir }, root), stderr: errors.join("\n") };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+const tmp = () => mkdtempSync(path.join(tmpdir(), "cdktf-out-"));
+
+// The shipped project is synthesized once here and shared by the snapshot and determinism tests.
+const first = tmp();
+const firstRun = synth([], ROOT, first);
+const output = readTree(first);
+
+describe("synthesizing the shipped project", () => {
+  it("succeeds and writes every stack of every environment", () => {
+    expect(firstRun).toEqual({ code: 0, stderr: "" });
+    expect(readdirSync(path.join(first, "stacks")).sort()).toEqual(["dev-network", "prod-network", "stage-network", "state-backend"]);
+  });
+
+  it.each(["state-backend", "dev-network", "stage-network", "prod-network"])("matches the committed snapshot of %s", (stack) => {
+    expect(JSON.parse(output[path.join("stacks", stack, "cdk.tf.json")] ?? "null")).toMatchSnapshot();
+  });
+
+  it("is deterministic: a second synth is byte-identical", () => {
+    const second = tmp();
+    expect(synth([], ROOT, second).code).toBe(0);
+    expect(readTree(second)).toEqual(output);
+  });
+
+  it("contains no absolute paths of this machine", () => {
+    for (const content of Object.values(output)) expect(content).not.toContain(ROOT);
+  });
+});
+
+describe("selecting environments", () => {
+  it("synthesizes only the environments asked for (plus the state backend) and removes stale stacks", () => {
+    const outdir = tmp();
+    mkdirSync(path.join(outdir, "stacks", "old-network"), { recursive: true });
+    expect(synth(["--env", "prod"], ROOT, outdir).code).toBe(0);
+    expect(readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["prod-network", "state-backend"]);
+  });
+
+  it("reads another config folder", () => {
+    const project = tempProject({ "qa.yaml": validEnvironmentInput({ name: "qa" }) });
+    const outdir = tmp();
+    expect(synth(["--config-dir", path.join(project, "config")], project, outdir).code).toBe(0);
+    expect(readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["qa-network", "state-backend"]);
+  });
+});
+
+describe("bad input", () => {
+  const project = tempProject({
+    "bad.yaml": stringify({ ...validEnvironmentInput({ name: "bad" }), account: { id: "12", region: "eu-west-1" } }),
+  });
+  const outdir = tmp();
+  const sentinel = path.join(outdir, "stacks", "bad-network", "cdk.tf.json");
+  mkdirSync(path.dirname(sentinel), { recursive: true });
+  writeFileSync(sentinel, "previous output");
+  const result = synth([], project, outdir);
+
+  it("exits non-zero with one line per problem", () => {
+    expect(result.code).toBe(1);
+    expect(result.stderr.split("\n")).toEqual([
+      "Configuration is invalid; nothing was synthesized (1 problem):",
+      'config/bad.yaml:4: [bad] account.id: must be exactly 12 digits, quoted (e.g. "123456789012") (got "12")',
+    ]);
+  });
+
+  it("leaves the existing cdktf.out untouched", () => {
+    expect(readFileSync(sentinel, "utf8")).toBe("previous output");
+    expect(existsSync(path.join(outdir, "manifest.json"))).toBe(false);
+  });
+});
