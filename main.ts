@@ -24,7 +24,8 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
     const app = new App({ outdir: env.CDKTF_OUTDIR ?? path.join(root, "cdktf.out") });
     const stacks = buildPlatform(app, inputs);
     app.synth();
-    removeStaleStacks(app.outdir, platformStackIds(stacks));
+    // Under `cdktf synth` (which always passes CDKTF_CONTEXT_JSON) the CLI removes stale stacks itself.
+    if (env.CDKTF_CONTEXT_JSON === undefined) removeStaleStacks(app.outdir, platformStackIds(stacks));
     return 0;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

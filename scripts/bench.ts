@@ -1,0 +1,122 @@
+import { cpus } from "node:os";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { scaleChartSvg, type ScalePoint } from "./bench/chart";
+import { type Command, measureInterleaved, type Stats } from "./bench/measure";
+import { generateEnvironments, linearFit } from "./bench/scale";
+
+// `npm run bench`: measures synth, the cdktf CLI path, scaling with the number of environments,
+// type-check, the test suite and plan rendering; prints a table and rewrites the measured part of
+// BENCHMARKS.md and the scale chart. Targets are reported, never asserted.
+
+const ROOT = process.cwd();
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SCALE_SIZES = [3, 10, 30];
+const BIN = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
+
+interface Row {
+  readonly name: string;
+  readonly stats: Stats;
+  readonly target?: { readonly seconds?: number; readonly mb?: number };
+  readonly note?: string;
+}
+
+const fmt = (n: number | undefined, digits = 2) => (n === undefined ? "n/a" : n.toFixed(digits));
+
+function verdict(row: Row): string {
+  if (!row.target) return "";
+  const timeOk = row.target.seconds === undefined || row.stats.median < row.target.seconds;
+  const memOk = row.target.mb === undefined || row.stats.peakMb === undefined || row.stats.peakMb < row.target.mb;
+  const goal = [row.target.seconds && `< ${row.target.seconds} s`, row.target.mb && `< ${row.target.mb} MB`].filter(Boolean).join(", ");
+  return `${goal} ${timeOk && memOk ? "✅" : "❌ missed"}`;
+}
+
+function table(rows: readonly Row[]): string {
+  const lines = ["| benchmark | median s | min s | max s | peak RSS MB | target | notes |", "| --- | ---: | ---: | ---: | ---: | --- | --- |"];
+  for (const r of rows) {
+    lines.push(`| ${r.name} | ${fmt(r.stats.median)} | ${fmt(r.stats.min)} | ${fmt(r.stats.max)} | ${fmt(r.stats.peakMb, 0)} | ${verdict(r)} | ${r.note ?? ""} |`);
+  }
+  return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const outdir = mkdtempSync(path.join(tmpdir(), "bench-out-"));
+  const rows: Row[] = [];
+
+  console.error(`Synth: npm run synth vs npx cdktf synth, interleaved, ${RUNS} runs after a warm-up...`);
+  const synthCmd: Command = { label: "npm run synth", argv: ["npm", "run", "--silent", "synth"] };
+  const cliCmd: Command = { label: "npx cdktf synth", argv: ["npx", "cdktf", "synth"] };
+  const nodeCmd: Command = { label: "node dist/main.js", argv: ["node", "dist/main.js"], env: { CDKTF_OUTDIR: outdir } };
+  const [synth, cli, nodeOnly] = measureInterleaved([synthCmd, cliCmd, nodeCmd], ROOT, RUNS) as [Stats, Stats, Stats];
+  const ratios = synth.samples.map((s, i) => (cli.samples[i]?.seconds ?? NaN) / s.seconds);
+  rows.push({ name: "`npm run synth` (tsc build + synth, all environments)", stats: synth, target: { seconds: 2, mb: 400 } });
+  rows.push({ name: "`node dist/main.js` (synth only, already built)", stats: nodeOnly });
+  rows.push({ name: "`npx cdktf synth` (same code through the cdktf CLI)", stats: cli, note: `CLI / npm run synth, pair by pair: ${ratios.map((r) => `${r.toFixed(2)}×`).join(", ")}` });
+
+  console.error("Scale: 3, 10 and 30 generated environments...");
+  const scalePoints: ScalePoint[] = [];
+  const scaleRows: Row[] = [];
+  for (const size of SCALE_SIZES) {
+    const dir = generateEnvironments(ROOT, size);
+    const scaleOut = mkdtempSync(path.join(tmpdir(), "bench-scale-"));
+    const cmd: Command = { label: `synth ${size}`, argv: ["node", "dist/main.js", "--config-dir", dir], env: { CDKTF_OUTDIR: scaleOut } };
+    const [stats] = measureInterleaved([cmd], ROOT, size >= 30 ? Math.max(3, Math.ceil(RUNS / 2)) : RUNS) as [Stats];
+    scalePoints.push({ environments: size, seconds: stats.median, peakMb: stats.peakMb });
+    const stackCount = readdirSync(path.join(scaleOut, "stacks")).length;
+    scaleRows.push({ name: `synth, ${size} environments (${stackCount} stacks)`, stats, target: size === 30 ? { seconds: 10 } : undefined });
+  }
+  const timeFit = linearFit(scalePoints.map((p) => [p.environments, p.seconds]));
+  const memFit = linearFit(scalePoints.map((p) => [p.environments, p.peakMb ?? 0]));
+  rows.push(...scaleRows);
+
+  console.error("Type-check and test suite...");
+  const [typecheck, tests] = measureInterleaved(
+    [
+      { label: "tsc", argv: [BIN("tsc"), "--noEmit", "-p", "."] },
+      { label: "npm test", argv: ["npm", "test", "--silent"], env: { CI: "true" } },
+    ],
+    ROOT,
+    Math.max(3, Math.ceil(RUNS / 2)),
+  ) as [Stats, Stats];
+  rows.push({ name: "type-check (`tsc --noEmit`, TypeScript 7)", stats: typecheck, target: { seconds: 3 } });
+  rows.push({ name: "whole test suite (`npm test`)", stats: tests, target: { seconds: 60 } });
+
+  const planFixture = path.join(ROOT, "dist", "scripts", "bench", "big-plan.js");
+  if (existsSync(planFixture)) {
+    const [render] = measureInterleaved([{ label: "plan-comment", argv: ["node", planFixture] }], ROOT, RUNS) as [Stats];
+    rows.push({ name: "`plan-comment`, 10,000 changes in 20 stacks", stats: render, target: { seconds: 1 } });
+  }
+
+  const marginal = SCALE_SIZES.slice(1).map((size, i) => {
+    const prev = scalePoints[i] as ScalePoint;
+    const cur = scalePoints[i + 1] as ScalePoint;
+    return `${prev.environments}→${size}: ${((cur.seconds - prev.seconds) / (size - prev.environments) * 1000).toFixed(0)} ms and ${fmt(((cur.peakMb ?? 0) - (prev.peakMb ?? 0)) / (size - prev.environments), 1)} MB per extra environment`;
+  });
+  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}, ${process.platform}/${process.arch}`;
+  const report = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}. ${RUNS} runs after one warm-up unless noted (30 environments and tsc/test: fewer); peak RSS is the largest process of a run, from the OS (GNU time).`,
+    "",
+    table(rows),
+    "",
+    "**Scaling** ([chart](docs/bench-scale.svg)):",
+    `- time ≈ ${fmt(timeFit.intercept)} s + ${(timeFit.slope * 1000).toFixed(0)} ms × environments (R² = ${timeFit.r2.toFixed(4)});`,
+    `- peak memory ≈ ${fmt(memFit.intercept, 0)} MB + ${fmt(memFit.slope, 1)} MB × environments (R² = ${memFit.r2.toFixed(4)});`,
+    `- marginal cost: ${marginal.join("; ")}.`,
+    "",
+    `Total benchmark time: ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+  ].join("\n");
+  console.log(report);
+
+  writeFileSync(path.join(ROOT, "docs", "bench-scale.svg"), await scaleChartSvg(scalePoints));
+  const file = path.join(ROOT, "BENCHMARKS.md");
+  const current = existsSync(file) ? readFileSync(file, "utf8") : "<!-- bench:start -->\n<!-- bench:end -->\n";
+  writeFileSync(file, current.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, `<!-- bench:start -->\n${report}\n<!-- bench:end -->`));
+  console.error("Wrote BENCHMARKS.md and docs/bench-scale.svg");
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
