@@ -2,12 +2,13 @@ import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { App } from "cdktf";
 import { ConfigError, loadBackendSettings, loadEnvironments, loadProjectSettings, parseSynthOptions, USAGE } from "./config";
-import { buildPlatform, platformStackIds } from "./stacks";
+import { activeFindings, ALL_RULES, buildReport, errorTable, writePolicyReport } from "./policy";
+import { buildPlatform, platformPolicyPack, platformStackIds } from "./stacks";
 
 /**
- * The entry point: validate all input, build the stacks, synthesize. Nothing is written unless
- * every check passes, so a bad config never leaves a half-updated cdktf.out behind.
- * Returns the process exit code.
+ * The entry point: validate all input, build the stacks, run the policy pack, synthesize.
+ * Terraform is written only when config and policy both pass, so a bad change never leaves a
+ * half-updated cdktf.out behind. Returns the process exit code.
  */
 export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, root: string = process.cwd()): number {
   try {
@@ -21,8 +22,19 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
       backend: loadBackendSettings(path.join(root, "backend.config"), root),
       environments: loadEnvironments({ configDir: options.configDir, only: options.environments, baseDir: root }),
     };
-    const app = new App({ outdir: env.CDKTF_OUTDIR ?? path.join(root, "cdktf.out") });
+    // No stack traces in annotations: they hold absolute paths and would make output differ per machine.
+    const app = new App({ outdir: env.CDKTF_OUTDIR ?? path.join(root, "cdktf.out"), stackTraces: false });
     const stacks = buildPlatform(app, inputs);
+
+    const report = buildReport(ALL_RULES, platformPolicyPack().checkApp(app));
+    writePolicyReport(app.outdir, report);
+    for (const w of activeFindings(report.stacks, "warning")) console.warn(`policy warning: [${w.ruleId}] ${w.address} (${w.path}): ${w.title}: ${w.detail}`);
+    if (report.status === "failed") {
+      const errors = activeFindings(report.stacks, "error");
+      console.error(`Policy pack: ${errors.length} error(s); no Terraform was written (report: ${path.join(app.outdir, "policy-report.md")}):\n${errorTable(errors)}`);
+      return 1;
+    }
+
     app.synth();
     // Under `cdktf synth` (which always passes CDKTF_CONTEXT_JSON) the CLI removes stale stacks itself.
     if (env.CDKTF_CONTEXT_JSON === undefined) removeStaleStacks(app.outdir, platformStackIds(stacks));

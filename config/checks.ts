@@ -1,3 +1,4 @@
+import { ALL_RULES } from "../policy/rules";
 import { overlaps } from "./cidr";
 import { type ConfigProblem } from "./problems";
 import { availabilityZones } from "./regions";
@@ -40,6 +41,12 @@ export function checkEnvironment(env: EnvironmentConfig): FieldProblem[] {
   for (const key of RESERVED_TAG_KEYS) {
     if (key in env.tags) {
       problems.push({ field: `tags.${key}`, value: env.tags[key], message: `is set by the project on every resource; remove it (reserved: ${RESERVED_TAG_KEYS.join(", ")})` });
+    }
+  }
+  const ruleIds = ALL_RULES.map((rule) => rule.id);
+  for (const [ruleId, severity] of Object.entries(env.policy.severity)) {
+    if (!ruleIds.includes(ruleId)) {
+      problems.push({ field: `policy.severity.${ruleId}`, value: severity, message: "names no rule of the policy pack; see docs/policy-rules.md for the rule ids" });
     }
   }
   if (network.azCount <= zones.length) problems.push(...checkSubnetsFit(env));

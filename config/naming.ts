@@ -23,3 +23,8 @@ export function stateKey(env: Pick<EnvironmentConfig, "name">, layer: Layer): st
 export function clusterName(env: Pick<EnvironmentConfig, "name">): string {
   return `${env.name}-platform`;
 }
+
+/** Name of the IAM permissions boundary policy every role of the environment carries. */
+export function permissionsBoundaryName(env: Pick<EnvironmentConfig, "name">): string {
+  return `${env.name}-platform-boundary`;
+}

@@ -65,6 +65,14 @@ export const networkSchema = strict({
   flowLogRetentionDays: z.literal(LOG_RETENTION_DAYS).default(365),
 });
 
+export const policySchema = strict({
+  /**
+   * Severity per rule id for this environment, e.g. `PI-RDS-003: error` in production. Rules
+   * can be made stricter or laxer here, never switched off (docs/policy-rules.md).
+   */
+  severity: z.record(z.string().regex(/^PI-[A-Z0-9]+-\d{3}$/, "must be a rule id such as PI-RDS-003"), z.enum(["error", "warning"])).default({}),
+});
+
 export const environmentSchema = strict({
   /** Short environment name: part of every stack id and resource name. Never rename it. */
   name: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, "must be 2–10 lowercase letters or digits, starting with a letter"),
@@ -74,6 +82,8 @@ export const environmentSchema = strict({
   /** Tags on every resource. `owner` and `cost-center` are required; add any others. */
   tags: z.object({ owner: nonEmpty, "cost-center": nonEmpty }).catchall(nonEmpty),
   network: networkSchema,
+  /** Policy-pack settings of this environment. */
+  policy: policySchema.default({ severity: {} }),
 });
 
 /** One validated environment, with defaults applied. */

@@ -1,6 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import { type Construct } from "constructs";
-import { clusterName, planSubnets } from "../config";
+import { clusterName, permissionsBoundaryName, planSubnets } from "../config";
+import { PermissionsBoundary } from "../modules/iam/permissions-boundary";
 import { Network } from "../modules/network/network";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 
@@ -12,6 +13,8 @@ export interface NetworkOutputs {
   readonly availabilityZones: readonly string[];
   /** Subnet ids per tier, keyed by availability zone. */
   readonly subnetIds: Network["subnetIds"];
+  /** ARN of the environment's permissions boundary, which every role of later stacks must carry (a literal: no cross-stack reference needed). */
+  readonly permissionsBoundaryArn: string;
   /** Subnet CIDRs per tier, keyed by availability zone (known at synth time). */
   readonly subnetCidrs: Readonly<Record<keyof Network["subnetIds"], Readonly<Record<string, string>>>>;
 }
@@ -28,6 +31,9 @@ export class NetworkStack extends EnvironmentStack {
     // Config validation already rejected plans that do not fit; this guards direct construction.
     if (!plan.fits) throw new Error(`${props.env.name}: network.subnetPrefixLength does not fit in ${network.vpcCidr}`);
 
+    // The network stack is the first of an environment, so it owns the boundary every later
+    // stack's roles use (by its ARN, which is known at synth time).
+    const boundary = new PermissionsBoundary(this, "permissions-boundary", { name: permissionsBoundaryName(props.env), accountId: account.id });
     const net = new Network(this, "network", {
       name: props.env.name,
       accountId: account.id,
@@ -37,6 +43,7 @@ export class NetworkStack extends EnvironmentStack {
       natMode: network.natMode,
       clusterName: clusterName(props.env),
       flowLogRetentionDays: network.flowLogRetentionDays,
+      permissionsBoundaryArn: boundary.arn,
     });
     this.outputs = {
       vpcId: net.vpc.id,
@@ -44,6 +51,7 @@ export class NetworkStack extends EnvironmentStack {
       availabilityZones: Object.keys(plan.subnets.private),
       subnetIds: net.subnetIds,
       subnetCidrs: plan.subnets,
+      permissionsBoundaryArn: PermissionsBoundary.arnFor(account.id, permissionsBoundaryName(props.env)),
     };
     new TerraformOutput(this, "vpc_id", { value: net.vpc.id, description: "The VPC's id" });
     for (const tier of ["public", "private", "data"] as const) {

@@ -22,6 +22,7 @@ const props: NetworkProps = {
   natMode: "per-az",
   clusterName: "test-platform",
   flowLogRetentionDays: 90,
+  permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/test-boundary",
 };
 
 function synth(overrides: Partial<NetworkProps> = {}): { text: string; json: SynthesizedStack } {

@@ -17,6 +17,8 @@ export interface VpcFlowLogsProps {
   readonly region: string;
   /** Days to keep flow logs (a CloudWatch-allowed period). */
   readonly retentionDays: number;
+  /** Permissions boundary of the delivery role. */
+  readonly permissionsBoundaryArn: string;
 }
 
 /**
@@ -55,6 +57,7 @@ export class VpcFlowLogs extends Construct {
     const role = new IamRole(this, "role", {
       name: `${props.name}-vpc-flow-logs`,
       description: `Delivers the VPC flow logs of ${props.name} to CloudWatch Logs`,
+      permissionsBoundary: props.permissionsBoundaryArn,
       assumeRolePolicy: policyJson({
         Statement: [serviceTrust("vpc-flow-logs.amazonaws.com", props.accountId, `arn:aws:ec2:${props.region}:${props.accountId}:vpc-flow-log/*`)],
       }),

@@ -29,6 +29,8 @@ export interface NetworkProps {
   readonly clusterName: string;
   /** Days to keep VPC flow logs. */
   readonly flowLogRetentionDays: number;
+  /** Permissions boundary for the roles this construct creates (the flow-log delivery role). */
+  readonly permissionsBoundaryArn: string;
   /**
    * Interface endpoint services.
    * @default DEFAULT_INTERFACE_ENDPOINTS
@@ -96,7 +98,14 @@ export class Network extends Construct {
     });
     this.endpointSecurityGroupId = endpoints.securityGroup.id;
 
-    new VpcFlowLogs(this, "flow-logs", { vpcId, name, accountId: props.accountId, region: props.region, retentionDays: props.flowLogRetentionDays });
+    new VpcFlowLogs(this, "flow-logs", {
+      vpcId,
+      name,
+      accountId: props.accountId,
+      region: props.region,
+      retentionDays: props.flowLogRetentionDays,
+      permissionsBoundaryArn: props.permissionsBoundaryArn,
+    });
   }
 
   private routeTable(id: string, vpcId: string, name: string, subnetIds: Readonly<Record<string, string>>): RouteTable {

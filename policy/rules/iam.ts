@@ -1,0 +1,112 @@
+import { type ResourceView, type Rule, type StackView } from "../types";
+import { identityPolicies, type Statement, statements, strings } from "./helpers";
+
+/** Actions that only read; everything else counts as a write for PI-IAM-002. */
+const READ_ONLY = /^[a-z0-9-]+:(Describe|List|Get|BatchGet|Head|Search|Lookup|Query|Scan|Select|View)/i;
+
+/**
+ * Write actions that may use `Resource: "*"` without a condition, each with the reason. Keep it
+ * short: every entry is an exception reviewers must agree with.
+ */
+export const WILDCARD_RESOURCE_ALLOW_LIST: Readonly<Record<string, string>> = {
+  "ec2:CreateNetworkInterface": "a network interface has no ARN until it exists, so EC2 only accepts '*' here",
+  "logs:CreateLogDelivery": "log deliveries have no resource-level permissions",
+  "logs:DeleteLogDelivery": "log deliveries have no resource-level permissions",
+  "logs:UpdateLogDelivery": "log deliveries have no resource-level permissions",
+};
+
+const ADMIN_POLICIES = /:policy\/(AdministratorAccess|IAMFullAccess)$/;
+const ATTACHMENTS = ["aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment"];
+
+/** Policies used as permissions boundaries: ceilings that grant nothing themselves. */
+function isBoundary(policy: ResourceView, stack: StackView): boolean {
+  return stack.ofType("aws_iam_role").some((role) => {
+    const b = role.attrs.permissions_boundary;
+    return typeof b === "string" && (b.includes(`\${${policy.address}.`) || (typeof policy.attrs.name === "string" && b.endsWith(`:policy/${policy.attrs.name}`)));
+  });
+}
+
+const allows = (s: Statement) => s.Effect === "Allow";
+
+/** IAM policies, attachments and roles. */
+export const iamRules: Rule[] = [
+  {
+    id: "PI-IAM-001",
+    severity: "error",
+    title: 'IAM policies never allow the "*" action (or NotAction)',
+    rationale: '"*" grants every present and future action of every service: administrator access by another name.',
+    fix: "List the actions the principal needs.",
+    checkov: "CKV_AWS_63",
+    types: ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role"],
+    check: (r) => {
+      const bad = identityPolicies(r).filter((s) => allows(s) && (strings(s.Action).includes("*") || s.NotAction !== undefined));
+      return bad.length ? `statement ${bad.map((s) => s.Sid ?? "(no Sid)").join(", ")} allows "*" or uses NotAction` : undefined;
+    },
+  },
+  {
+    id: "PI-IAM-002",
+    severity: "error",
+    title: 'IAM policies allow write actions on "*" only with a condition or a listed reason',
+    rationale: "A write action on every resource reaches far beyond what the workload owns.",
+    fix: "Scope Resource to the ARNs the workload owns, add a condition (e.g. on a tag), or add the action to the allow-list with its reason.",
+    checkov: "CKV_AWS_290",
+    types: ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role"],
+    check: (r, stack) => {
+      if (r.type === "aws_iam_policy" && isBoundary(r, stack)) return undefined;
+      const writes = identityPolicies(r)
+        .filter((s) => allows(s) && strings(s.Resource).includes("*") && !s.Condition)
+        .flatMap((s) => strings(s.Action))
+        .filter((a) => a !== "*" && !READ_ONLY.test(a) && !(a in WILDCARD_RESOURCE_ALLOW_LIST));
+      return writes.length ? `write actions on "*" without a condition: ${writes.join(", ")}` : undefined;
+    },
+  },
+  {
+    id: "PI-IAM-003",
+    severity: "error",
+    title: "AdministratorAccess and IAMFullAccess are never attached",
+    rationale: "Either policy lets the principal do anything, including granting itself more.",
+    fix: "Attach a policy with the actions the principal needs.",
+    checkov: "CKV_AWS_274",
+    types: [...ATTACHMENTS, "aws_iam_role"],
+    check: (r) => {
+      const arns = r.type === "aws_iam_role" ? strings(r.attrs.managed_policy_arns) : strings(r.attrs.policy_arn);
+      const bad = arns.filter((a) => ADMIN_POLICIES.test(a));
+      return bad.length ? `attaches ${bad.join(", ")}` : undefined;
+    },
+  },
+  {
+    id: "PI-IAM-004",
+    severity: "error",
+    title: "OIDC trust policies pin both sub and aud, without wildcards",
+    rationale: "Without an exact sub, any service account (or any repository) of the provider can assume the role.",
+    fix: 'Add Condition StringEquals { "<issuer>:sub": "system:serviceaccount:<ns>:<name>", "<issuer>:aud": "sts.amazonaws.com" }.',
+    types: ["aws_iam_role"],
+    check: (r) => {
+      const problems = statements(r.attrs.assume_role_policy)
+        .filter((s) => allows(s) && strings(s.Action).includes("sts:AssumeRoleWithWebIdentity"))
+        .flatMap((s) => {
+          const equals = s.Condition?.StringEquals ?? {};
+          const keys = Object.keys(equals);
+          const out: string[] = [];
+          for (const claim of ["sub", "aud"]) {
+            const key = keys.find((k) => k.endsWith(`:${claim}`));
+            if (!key) out.push(`no StringEquals on ${claim}`);
+            else if (strings(equals[key]).some((v) => v.includes("*") || v.includes("?"))) out.push(`${claim} has a wildcard`);
+          }
+          if (s.Condition?.StringLike) out.push("uses StringLike");
+          return out;
+        });
+      return problems.length ? problems.join("; ") : undefined;
+    },
+  },
+  {
+    id: "PI-IAM-005",
+    severity: "error",
+    title: "Roles have a permissions boundary",
+    rationale: "The boundary caps what a role can ever do, even if a policy attached later is too broad, and blocks privilege escalation.",
+    fix: "Set permissions_boundary to the environment's boundary policy.",
+    types: ["aws_iam_role"],
+    check: (r) => (r.attrs.permissions_boundary ? undefined : "no permissions_boundary"),
+  },
+];
+

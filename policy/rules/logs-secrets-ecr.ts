@@ -1,0 +1,66 @@
+import { type Rule } from "../types";
+import { block } from "./helpers";
+
+/** CloudWatch log groups, Secrets Manager and ECR. */
+export const logsSecretsEcrRules: Rule[] = [
+  {
+    id: "PI-LOG-001",
+    severity: "error",
+    title: "Log groups have a retention period",
+    rationale: "Without one, logs are kept (and billed) forever, and nobody decided how long evidence is needed.",
+    fix: "Set retention_in_days to one of CloudWatch's periods.",
+    checkov: "CKV_AWS_66",
+    types: ["aws_cloudwatch_log_group"],
+    check: (r) => (Number(r.attrs.retention_in_days ?? 0) > 0 ? undefined : "retention_in_days is not set"),
+  },
+  {
+    id: "PI-LOG-002",
+    severity: "error",
+    title: "Log groups are encrypted with a customer-managed KMS key",
+    rationale: "Logs carry addresses, identities and sometimes payloads; a key policy controls who reads them.",
+    fix: "Set kms_key_id to a key whose policy admits logs.<region>.amazonaws.com for this log group.",
+    checkov: "CKV_AWS_158",
+    types: ["aws_cloudwatch_log_group"],
+    check: (r) => (r.attrs.kms_key_id ? undefined : "kms_key_id is not set"),
+  },
+  {
+    id: "PI-SM-001",
+    severity: "error",
+    title: "Secrets Manager secrets are encrypted with a customer-managed KMS key",
+    rationale: "The default aws/secretsmanager key cannot be shared across accounts or restricted by key policy.",
+    fix: "Set kms_key_id.",
+    checkov: "CKV_AWS_149",
+    types: ["aws_secretsmanager_secret"],
+    check: (r) => (r.attrs.kms_key_id ? undefined : "kms_key_id is not set"),
+  },
+  {
+    id: "PI-ECR-001",
+    severity: "error",
+    title: "ECR repositories have immutable tags",
+    rationale: "A mutable tag lets a push silently change what a deployment runs.",
+    fix: 'Set image_tag_mutability = "IMMUTABLE".',
+    checkov: "CKV_AWS_51",
+    types: ["aws_ecr_repository"],
+    check: (r) => (r.attrs.image_tag_mutability === "IMMUTABLE" ? undefined : `image_tag_mutability is ${String(r.attrs.image_tag_mutability ?? "MUTABLE (default)")}`),
+  },
+  {
+    id: "PI-ECR-002",
+    severity: "error",
+    title: "ECR repositories scan images on push",
+    rationale: "Known CVEs are found before an image is deployed, not after.",
+    fix: "Set image_scanning_configuration { scan_on_push = true }.",
+    checkov: "CKV_AWS_163",
+    types: ["aws_ecr_repository"],
+    check: (r) => (block(r.attrs, "image_scanning_configuration")?.scan_on_push === true ? undefined : "scan_on_push is not true"),
+  },
+  {
+    id: "PI-ECR-003",
+    severity: "error",
+    title: "ECR repositories are encrypted with KMS",
+    rationale: "KMS encryption puts image pulls under a key policy and in CloudTrail.",
+    fix: 'Set encryption_configuration { encryption_type = "KMS", kms_key = <key> }.',
+    checkov: "CKV_AWS_136",
+    types: ["aws_ecr_repository"],
+    check: (r) => (block(r.attrs, "encryption_configuration")?.encryption_type === "KMS" ? undefined : "encryption_type is not KMS"),
+  },
+];
