@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
 import { run } from "../main";
+import { ALL_RULES, type PolicyReport, type Rule } from "../policy";
 import { ROOT, tempProject, validEnvironmentInput } from "./helpers";
 
 /** Every file under a folder, as path → content. */
@@ -50,6 +51,14 @@ describe("synthesizing the shipped project", () => {
     expect(readTree(second)).toEqual(output);
   });
 
+  it("passes the policy pack with zero unsuppressed errors, and writes its report", () => {
+    const report = JSON.parse(output["policy-report.json"] ?? "{}") as PolicyReport;
+    expect(report.status).toBe("passed");
+    expect(report.counts.errors).toBe(0);
+    expect(report.stacks.map((s) => s.stack)).toEqual(["state-backend", "dev-network", "prod-network", "stage-network"]);
+    expect(output["policy-report.md"]).toMatch(/^## ✅ Policy pack: 0 error\(s\)/);
+  });
+
   it("contains no absolute paths of this machine", () => {
     for (const content of Object.values(output)) expect(content).not.toContain(ROOT);
   });
@@ -92,5 +101,41 @@ describe("bad input", () => {
   it("leaves the existing cdktf.out untouched", () => {
     expect(readFileSync(sentinel, "utf8")).toBe("previous output");
     expect(existsSync(path.join(outdir, "manifest.json"))).toBe(false);
+  });
+});
+
+describe("policy errors", () => {
+  // A rule every VPC breaks, added for this test only, stands in for a real violation.
+  const failing: Rule = {
+    id: "PI-TEST-001",
+    severity: "error",
+    title: "Test rule that every VPC breaks",
+    rationale: "Exercises the failure path of the synth.",
+    fix: "Nothing to fix: this rule exists only in a test.",
+    types: ["aws_vpc"],
+    check: () => "always",
+  };
+  const outdir = tmp();
+  const sentinel = path.join(outdir, "stacks", "dev-network", "cdk.tf.json");
+  mkdirSync(path.dirname(sentinel), { recursive: true });
+  writeFileSync(sentinel, "previous output");
+  (ALL_RULES as Rule[]).push(failing);
+  const result = synth(["--env", "dev"], ROOT, outdir);
+  (ALL_RULES as Rule[]).pop();
+
+  it("exit non-zero and print a table of stack, construct path, address, rule, title and fix", () => {
+    expect(result.code).toBe(1);
+    const lines = result.stderr.split("\n");
+    expect(lines[0]).toMatch(/^Policy pack: 1 error\(s\); no Terraform was written \(report: .*policy-report\.md\):$/);
+    expect(lines[1]).toMatch(/^stack\s+│ construct path\s+│ Terraform address\s+│ rule\s+│ title\s+│ fix$/);
+    expect(lines[3]).toMatch(/^dev-network │ dev-network\/network\/vpc │ aws_vpc\.network_vpc_\w+ │ PI-TEST-001 │ Test rule that every VPC breaks: always │ Nothing to fix/);
+  });
+
+  it("write no Terraform, but write the report with status failed", () => {
+    expect(readFileSync(sentinel, "utf8")).toBe("previous output");
+    expect(existsSync(path.join(outdir, "manifest.json"))).toBe(false);
+    expect(existsSync(path.join(outdir, "stacks", "state-backend"))).toBe(false);
+    const report = JSON.parse(readFileSync(path.join(outdir, "policy-report.json"), "utf8")) as PolicyReport;
+    expect(report).toMatchObject({ status: "failed", counts: { errors: 1 } });
   });
 });

@@ -1,4 +1,4 @@
-import { Annotations, type IAspect, TerraformStack } from "cdktf";
+import { Annotations, Aspects, type IAspect, TerraformStack } from "cdktf";
 import { type IConstruct } from "constructs";
 import { coveringSuppression, type Suppression, suppressionsIn } from "./suppress";
 import { stackView } from "./stack-view";
@@ -32,9 +32,11 @@ export const UNUSED_SUPPRESSION = "PI-SUPPRESS-000";
 /**
  * The policy pack: rules run over the resolved configuration of every stack, as a cdktf Aspect.
  *
- * Added with `Aspects.of(app).add(pack)`, it annotates offending constructs (errors make cdktf
- * refuse to synthesize). `checkApp(app)` runs it over all stacks up front, so that a caller can
- * stop before a single file is written and report every stack's findings at once.
+ * Added to stacks as an Aspect (`pack.attachTo(app)`, or `Aspects.of(stack).add(pack)`: cdktf
+ * runs aspects per stack, so adding it to the App alone does nothing), it annotates offending
+ * constructs, and error annotations make cdktf refuse to synthesize. `checkApp(app)` runs it
+ * over all stacks up front, so that a caller can stop before a single file is written and report
+ * every stack's findings at once.
  */
 export class PolicyPack implements IAspect {
   private readonly results = new Map<string, StackReport>();
@@ -43,6 +45,11 @@ export class PolicyPack implements IAspect {
     const ids = props.rules.map((r) => r.id);
     const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
     if (duplicate) throw new Error(`Policy pack: rule id ${duplicate} is defined twice`);
+  }
+
+  /** Adds the pack as an Aspect to every stack under `root`. */
+  attachTo(root: IConstruct): void {
+    for (const stack of root.node.findAll().filter(TerraformStack.isStack)) Aspects.of(stack).add(this);
   }
 
   /** Aspect entry point: evaluates each stack once. */

@@ -141,6 +141,18 @@ describe("environment file validation: one message per kind of bad input", () =>
     ]);
   });
 
+  it("rejects a severity override for a rule that does not exist", () => {
+    expect(problems({ ...valid, policy: { severity: { "PI-NOPE-001": "error" } } })).toEqual([
+      'config/test.yaml:15: [test] policy.severity.PI-NOPE-001: names no rule of the policy pack; see docs/policy-rules.md for the rule ids (got "error")',
+    ]);
+  });
+
+  it("rejects switching a rule off: only error and warning exist", () => {
+    expect(problems({ ...valid, policy: { severity: { "PI-RDS-003": "off" } } })).toEqual([
+      'config/test.yaml:15: [test] policy.severity.PI-RDS-003: allowed: "error", "warning" (got "off")',
+    ]);
+  });
+
   it("reports YAML that does not parse, with its line number", () => {
     // The indented line turns line 2 into a broken multi-line key: YAML reports it there.
     const lines = problems("name: test\nproduction: false\n  region: eu-west-1\n");

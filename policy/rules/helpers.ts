@@ -59,13 +59,21 @@ export function identityPolicies(r: ResourceView): Statement[] {
 /** Names that mark a value as secret (password, token, private key...). */
 export const SECRET_NAME = /(pass(word|wd)?|secret|token|private_?key|api_?key|credentials?)$/i;
 
+/** Names that point at a secret rather than hold one (Helm's `existingSecret` convention). */
+const SECRET_POINTER = /^(existing|external)/i;
+
+/** Whether an attribute name says its value is a secret. */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name) && !SECRET_POINTER.test(name);
+}
+
 /** Leaves of a nested value whose key looks secret and whose value is a literal string. */
 export function literalSecrets(value: unknown, path = ""): string[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => literalSecrets(v, `${path}[${i}]`));
   if (typeof value !== "object" || value === null) return [];
   return Object.entries(value).flatMap(([key, v]) => {
     const here = path ? `${path}.${key}` : key;
-    if (typeof v === "string" && SECRET_NAME.test(key) && v.trim() !== "" && !isReference(v)) return [here];
+    if (typeof v === "string" && isSecretName(key) && v.trim() !== "" && !isReference(v)) return [here];
     return literalSecrets(v, here);
   });
 }

@@ -1,6 +1,6 @@
 import { parseAllDocuments } from "yaml";
 import { type Rule } from "../types";
-import { blocks, isReference, literalSecrets, SECRET_NAME, strings } from "./helpers";
+import { blocks, isReference, isSecretName, literalSecrets, strings } from "./helpers";
 
 const EXACT_VERSION = /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/;
 const CREDENTIAL_ATTRS = ["token", "password", "client_key", "client_certificate"];
@@ -31,7 +31,7 @@ export const kubernetesRules: Rule[] = [
     check: (r) => {
       const fromValues = strings(r.attrs.values).flatMap((text) => parseAllDocuments(text).flatMap((doc) => literalSecrets(doc.toJS())));
       const fromSet = [...blocks(r.attrs.set), ...blocks(r.attrs.set_sensitive)]
-        .filter((s) => SECRET_NAME.test(String(s.name)) && typeof s.value === "string" && !isReference(s.value))
+        .filter((s) => isSecretName(String(s.name).split(".").pop() ?? "") && typeof s.value === "string" && !isReference(s.value))
         .map((s) => `set ${String(s.name)}`);
       const found = [...fromValues, ...fromSet];
       return found.length ? `literal secret at ${found.join(", ")}` : undefined;

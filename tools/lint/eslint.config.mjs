@@ -27,6 +27,19 @@ export default tseslint.config(
     },
   },
   {
+    // The policy pack is written to be lifted into its own package: it knows nothing of this
+    // project's stacks, modules or config beyond what it is handed.
+    files: ["policy/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        patterns: [
+          providerRootImports,
+          { regex: "^\\.\\./(\\.\\./)*(stacks|modules|config)(/|$)", message: "policy/ must not import the project's stacks, modules or config." },
+        ],
+      }],
+    },
+  },
+  {
     // Environment differences are values in config/*.yaml, never branches on an environment's name.
     files: ["stacks/**/*.ts", "modules/**/*.ts", "policy/**/*.ts"],
     rules: {

@@ -1,0 +1,42 @@
+import { ALL_RULES, stackView, type Rule } from "../../policy";
+import { FIXTURES } from "./fixtures";
+
+/** What a rule reports over every block it inspects in a stack's JSON. */
+function run(rule: Rule, tf: Record<string, unknown>): string[] {
+  const view = stackView("test", tf);
+  const blocks = rule.types.includes("*") ? view.resources : rule.types.flatMap((t) => view.ofType(t));
+  if (blocks.length === 0) throw new Error(`${rule.id}: the fixture has no ${rule.types.join("/")} to inspect`);
+  return blocks.flatMap((b) => rule.check(b, view) ?? []);
+}
+
+describe("the rule catalogue", () => {
+  it("has at least 30 rules with unique, well-formed ids", () => {
+    const ids = ALL_RULES.map((r) => r.id);
+    expect(ids.length).toBeGreaterThanOrEqual(30);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^PI-[A-Z0-9]+-\d{3}$/);
+  });
+
+  it("documents every rule: title, rationale and fix", () => {
+    for (const r of ALL_RULES) {
+      expect([r.id, r.title.length > 10, r.rationale.length > 20, r.fix.length > 10]).toEqual([r.id, true, true, true]);
+    }
+  });
+
+  it("has a firing and a quiet fixture for every rule", () => {
+    expect(ALL_RULES.map((r) => r.id).filter((id) => !FIXTURES[id])).toEqual([]);
+  });
+});
+
+describe.each(ALL_RULES.map((rule) => [rule.id, rule] as const))("%s", (id, rule) => {
+  const fixture = FIXTURES[id];
+  const maybe = fixture ? it : it.skip;
+
+  maybe("fires on the bad configuration", () => {
+    expect(run(rule, fixture!.bad).length).toBeGreaterThan(0);
+  });
+
+  maybe("stays quiet on the good configuration", () => {
+    expect(run(rule, fixture!.good)).toEqual([]);
+  });
+});
