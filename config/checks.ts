@@ -43,6 +43,11 @@ export function checkEnvironment(env: EnvironmentConfig): FieldProblem[] {
       problems.push({ field: `tags.${key}`, value: env.tags[key], message: `is set by the project on every resource; remove it (reserved: ${RESERVED_TAG_KEYS.join(", ")})` });
     }
   }
+  env.protect.forEach((prefix, i) => {
+    if (!prefix.startsWith(`${env.name}-`)) {
+      problems.push({ field: `protect.${i}`, value: prefix, message: `must be a construct path in one of this environment's stacks, starting with "${env.name}-"` });
+    }
+  });
   const ruleIds = ALL_RULES.map((rule) => rule.id);
   for (const [ruleId, severity] of Object.entries(env.policy.severity)) {
     if (!ruleIds.includes(ruleId)) {

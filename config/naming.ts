@@ -28,3 +28,9 @@ export function clusterName(env: Pick<EnvironmentConfig, "name">): string {
 export function permissionsBoundaryName(env: Pick<EnvironmentConfig, "name">): string {
   return `${env.name}-platform-boundary`;
 }
+
+/** The environment a stack id belongs to (`prod-network` → `prod`); `shared` for stacks of none. */
+export function environmentOfStack(stack: string): string {
+  const match = new RegExp(`^([a-z][a-z0-9]*)-(${LAYERS.join("|")})$`).exec(stack);
+  return match?.[1] ?? "shared";
+}

@@ -82,6 +82,11 @@ export const environmentSchema = strict({
   /** Tags on every resource. `owner` and `cost-center` are required; add any others. */
   tags: z.object({ owner: nonEmpty, "cost-center": nonEmpty }).catchall(nonEmpty),
   network: networkSchema,
+  /**
+   * Construct-path prefixes plan-guard protects on top of stateful types (e.g. NAT gateways whose
+   * Elastic IPs partners allow-list): a plan that destroys or replaces them fails until allowed.
+   */
+  protect: z.array(z.string().regex(/^[a-z][a-z0-9]*-[a-z]+(\/[\w.-]+)*$/, "must be a construct path such as prod-network/network/nat")).default([]),
   /** Policy-pack settings of this environment. */
   policy: policySchema.default({ severity: {} }),
 });

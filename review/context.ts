@@ -1,0 +1,59 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+
+/** What the synthesized output tells the review tools about stacks. */
+export interface SynthContext {
+  /** Stacks in dependency order (dependencies first), as cdktf's manifest lists them. */
+  readonly order: readonly string[];
+  /** cdktf construct path of a Terraform address in a stack, from the `//` metadata. */
+  constructPath(stack: string, address: string): string | undefined;
+}
+
+interface Manifest {
+  readonly stacks: Record<string, { readonly dependencies?: readonly string[]; readonly synthesizedStackPath: string }>;
+}
+
+/** An empty context, for plans reviewed without the synthesized output at hand. */
+export const NO_CONTEXT: SynthContext = { order: [], constructPath: () => undefined };
+
+/** Reads `cdktf.out/manifest.json` and each stack's `cdk.tf.json`. */
+export function loadSynthContext(manifestFile: string): SynthContext {
+  if (!existsSync(manifestFile)) return NO_CONTEXT;
+  const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as Manifest;
+  const outdir = path.dirname(manifestFile);
+  const paths = new Map<string, string>();
+  for (const [stack, entry] of Object.entries(manifest.stacks)) {
+    const file = path.join(outdir, entry.synthesizedStackPath);
+    if (!existsSync(file)) continue;
+    const tf = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    for (const [prefix, section] of [["", tf.resource], ["data.", tf.data]] as const) {
+      for (const [type, byName] of Object.entries((section ?? {}) as Record<string, Record<string, { "//"?: { metadata?: { path?: string } } }>>)) {
+        for (const [name, body] of Object.entries(byName)) {
+          const p = body["//"]?.metadata?.path;
+          if (p) paths.set(`${stack}\u0000${prefix}${type}.${name}`, p);
+        }
+      }
+    }
+  }
+  return {
+    order: dependencyOrder(Object.fromEntries(Object.entries(manifest.stacks).map(([name, s]) => [name, s.dependencies ?? []]))),
+    // Instances of count/for_each (`x.y[0]`, `x.y["a"]`) share their resource's construct.
+    constructPath: (stack, address) => paths.get(`${stack}\u0000${address.replace(/\[[^\]]*\]$/, "")}`),
+  };
+}
+
+/** Stacks ordered so that each comes after its dependencies; ties keep the manifest's order. */
+export function dependencyOrder(dependencies: Readonly<Record<string, readonly string[]>>): string[] {
+  const order: string[] = [];
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (name: string, trail: string[]) => {
+    if (state.get(name) === "done") return;
+    if (state.get(name) === "visiting") throw new Error(`stack dependency cycle: ${[...trail, name].join(" → ")}`);
+    state.set(name, "visiting");
+    for (const dep of dependencies[name] ?? []) visit(dep, [...trail, name]);
+    state.set(name, "done");
+    order.push(name);
+  };
+  for (const name of Object.keys(dependencies)) visit(name, []);
+  return order;
+}

@@ -1,0 +1,54 @@
+import { primaryKind, statefulReason } from "./classify";
+import { NO_CONTEXT, type SynthContext } from "./context";
+import { type StackPlan } from "./plan";
+
+export interface GuardOptions {
+  /** Addresses allowed to be destroyed or replaced: `address` or `stack:address`. */
+  readonly allow?: readonly string[];
+  /** Construct-path prefixes the config marks as protected (`prod-network/network/vpc`). */
+  readonly protectedPaths?: readonly string[];
+  /** Construct paths of addresses. @default NO_CONTEXT */
+  readonly context?: SynthContext;
+}
+
+/** A protected resource a plan would destroy or replace. */
+export interface Blocked {
+  readonly stack: string;
+  readonly address: string;
+  readonly constructPath?: string;
+  readonly action: "delete" | "replace";
+  readonly why: string;
+}
+
+/** Protected resources that the plans would delete or replace and that are not allowed explicitly. */
+export function guard(plans: readonly StackPlan[], options: GuardOptions = {}): { blocked: Blocked[]; allowed: Blocked[] } {
+  const context = options.context ?? NO_CONTEXT;
+  const allow = new Set(options.allow ?? []);
+  const blocked: Blocked[] = [];
+  const allowed: Blocked[] = [];
+  for (const { stack, plan } of plans) {
+    for (const rc of plan.resource_changes ?? []) {
+      const action = primaryKind(rc);
+      if (action !== "delete" && action !== "replace") continue;
+      const constructPath = context.constructPath(stack, rc.address);
+      const byConfig = (options.protectedPaths ?? []).find((p) => constructPath === p || constructPath?.startsWith(`${p}/`));
+      const stateful = statefulReason(stack, rc);
+      if (!stateful && !byConfig) continue;
+      const entry = { stack, address: rc.address, constructPath, action, why: stateful ? `stateful: ${stateful}` : `protected by config: ${byConfig}` };
+      (allow.has(rc.address) || allow.has(`${stack}:${rc.address}`) ? allowed : blocked).push(entry);
+    }
+  }
+  return { blocked, allowed };
+}
+
+/** The guard's report for the terminal and the job log. */
+export function guardReport(result: { blocked: readonly Blocked[]; allowed: readonly Blocked[] }): string {
+  const line = (b: Blocked) => `  - ${b.stack}: ${b.address}${b.constructPath ? ` (${b.constructPath})` : ""} would be ${b.action === "delete" ? "deleted" : "replaced"}; ${b.why}`;
+  const out: string[] = [];
+  if (result.blocked.length) {
+    out.push(`plan-guard: ${result.blocked.length} protected resource(s) would be destroyed or replaced:`, ...result.blocked.map(line));
+    out.push("", "To proceed deliberately, allow each address: --allow <stack>:<address> (in CI: the allow-destroy input or label).");
+  } else out.push("plan-guard: no protected resource would be destroyed or replaced.");
+  if (result.allowed.length) out.push("", "Explicitly allowed:", ...result.allowed.map(line));
+  return out.join("\n");
+}

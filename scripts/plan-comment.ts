@@ -1,0 +1,34 @@
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { environmentOfStack } from "../config/naming";
+import { loadSynthContext, renderComment, renderFull } from "../review";
+import { readPlans, runCli } from "./review-cli";
+
+const USAGE = `Usage: npm run plan-comment -- <plan.json|stack=plan.json>... [--manifest cdktf.out/manifest.json] [--sha SHA] [--out comment.md] [--full-out full.md]
+
+Renders \`terraform show -json\` plans of one or more stacks as one GitHub comment (at most 65,536 characters).`;
+
+runCli(() => {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      manifest: { type: "string", default: "cdktf.out/manifest.json" },
+      sha: { type: "string", default: process.env.GITHUB_SHA ?? "local" },
+      out: { type: "string" },
+      "full-out": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const plans = readPlans(positionals);
+  const options = { sha: values.sha, context: loadSynthContext(values.manifest as string), environmentOf: environmentOfStack };
+  const result = renderComment(plans, options);
+  if (values.out) writeFileSync(values.out, result.markdown);
+  else process.stdout.write(result.markdown);
+  if (values["full-out"]) writeFileSync(values["full-out"], renderFull(plans, options));
+  if (result.omitted.length) console.error(`plan-comment: trimmed to ${result.markdown.length} characters; left out: ${result.omitted.join("; ")}`);
+  return 0;
+});

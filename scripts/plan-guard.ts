@@ -1,0 +1,35 @@
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { loadEnvironments } from "../config/load";
+import { guard, guardReport, loadSynthContext } from "../review";
+import { readPlans, runCli } from "./review-cli";
+
+const USAGE = `Usage: npm run plan-guard -- <plan.json|stack=plan.json>... [--allow <stack>:<address>]... [--manifest cdktf.out/manifest.json] [--config-dir config]
+
+Exits 1 when a plan would destroy or replace a protected resource (a stateful type, or a construct
+path listed under \`protect\` in an environment's config) that is not explicitly allowed.`;
+
+runCli(() => {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      allow: { type: "string", multiple: true, default: [] },
+      manifest: { type: "string", default: "cdktf.out/manifest.json" },
+      "config-dir": { type: "string", default: "config" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const plans = readPlans(positionals);
+  const protectedPaths = loadEnvironments({ configDir: path.resolve(values["config-dir"] as string) }).flatMap((env) => env.protect);
+  // An allow-list given as one comma- or space-separated string (from a PR label or input) works too.
+  const allow = (values.allow as string[]).flatMap((a) => a.split(/[\s,]+/)).filter(Boolean);
+  const result = guard(plans, { allow, protectedPaths, context: loadSynthContext(values.manifest as string) });
+  const report = guardReport(result);
+  if (result.blocked.length) console.error(report);
+  else console.log(report);
+  return result.blocked.length ? 1 : 0;
+});
