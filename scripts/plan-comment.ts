@@ -16,6 +16,7 @@ runCli(() => {
       sha: { type: "string", default: process.env.GITHUB_SHA ?? "local" },
       out: { type: "string" },
       "full-out": { type: "string" },
+      "all-drift": { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -24,7 +25,7 @@ runCli(() => {
     return 0;
   }
   const plans = readPlans(positionals);
-  const options = { sha: values.sha, context: loadSynthContext(values.manifest as string), environmentOf: environmentOfStack };
+  const options = { sha: values.sha, context: loadSynthContext(values.manifest as string), environmentOf: environmentOfStack, allDrift: values["all-drift"] };
   const result = renderComment(plans, options);
   if (values.out) writeFileSync(values.out, result.markdown);
   else process.stdout.write(result.markdown);
