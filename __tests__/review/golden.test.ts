@@ -62,6 +62,20 @@ describe("all fixtures in one comment", () => {
   });
 });
 
+describe("drift", () => {
+  it("details only drift the plan depends on, and counts the rest", () => {
+    const { markdown } = renderComment([fixturePlan("drift")], { context });
+    expect(markdown).toContain("1 other resource(s) drifted in attributes this plan does not depend on.");
+    expect(markdown).not.toContain("tags_all");
+  });
+
+  it("details all drift with allDrift (the drift report)", () => {
+    const { markdown } = renderComment([fixturePlan("drift")], { context, allDrift: true });
+    expect(markdown).toContain('~ tags_all.a: "1" → "2"');
+    expect(markdown).not.toContain("other resource(s) drifted");
+  });
+});
+
 describe("plan format", () => {
   it("rejects an unknown major version with a clear error", () => {
     const file = path.join(FIXTURES, "plans", "unsupported-format.json");
