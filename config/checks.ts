@@ -77,7 +77,9 @@ function checkSubnetsFit(env: EnvironmentConfig): FieldProblem[] {
 
 /** An environment together with the file it came from, for cross-file checks. */
 export interface SourcedEnvironment {
+  /** The file it was read from, as shown in messages. */
   readonly file: string;
+  /** The validated environment. */
   readonly config: EnvironmentConfig;
 }
 

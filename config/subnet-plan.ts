@@ -16,9 +16,13 @@ export type SubnetPlan = Record<Tier, Record<string, string>>;
 
 /** Inputs of the plan: everything that decides where a subnet goes. */
 export interface SubnetPlanInput {
+  /** The VPC block to carve subnets from. */
   readonly vpcCidr: string;
+  /** The region: its zone list fixes each zone's slot. */
   readonly region: Region;
+  /** Zones to create subnets in (the first `azCount` of the region's list). */
   readonly azCount: number;
+  /** Prefix length of each tier's subnets. */
   readonly prefixLength: Readonly<Record<Tier, number>>;
 }
 

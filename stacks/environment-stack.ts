@@ -5,8 +5,11 @@ import { type BackendSettings, type EnvironmentConfig, type Layer, type ProjectS
 
 /** What every stack of an environment is given. */
 export interface EnvironmentStackProps {
+  /** The environment, validated. */
   readonly env: EnvironmentConfig;
+  /** Remote-state settings from backend.config. */
   readonly backend: BackendSettings;
+  /** Project-wide settings from cdktf.json. */
   readonly project: ProjectSettings;
 }
 

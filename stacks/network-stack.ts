@@ -7,7 +7,9 @@ import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stac
 
 /** What later stacks (EKS, database, streaming) need from the network. */
 export interface NetworkOutputs {
+  /** The VPC's id. */
   readonly vpcId: string;
+  /** The VPC's IPv4 block (known at synth time). */
   readonly vpcCidr: string;
   /** Availability zones in use, in the region's order. */
   readonly availabilityZones: readonly string[];

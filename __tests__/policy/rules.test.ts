@@ -40,3 +40,23 @@ describe.each(ALL_RULES.map((rule) => [rule.id, rule] as const))("%s", (id, rule
     expect(run(rule, fixture!.good)).toEqual([]);
   });
 });
+
+describe("PI-IAM-002 and permissions boundaries", () => {
+  const rule = ALL_RULES.find((r) => r.id === "PI-IAM-002") as Rule;
+  const boundary = { Effect: "Allow", Action: ["ec2:*", "logs:*"], Resource: "*" };
+  const tf = (boundaryRef?: string) => ({
+    resource: {
+      aws_iam_policy: { b: { name: "env-boundary", policy: JSON.stringify({ Version: "2012-10-17", Statement: [boundary] }) } },
+      aws_iam_role: { r: { assume_role_policy: "{}", ...(boundaryRef ? { permissions_boundary: boundaryRef } : {}) } },
+    },
+  });
+
+  it("exempts a policy used as a permissions boundary (a ceiling grants nothing)", () => {
+    expect(run(rule, tf("${aws_iam_policy.b.arn}"))).toEqual([]);
+    expect(run(rule, tf("arn:aws:iam::123456789012:policy/env-boundary"))).toEqual([]);
+  });
+
+  it("still flags the same document attached as a grant", () => {
+    expect(run(rule, tf())).toEqual(['write actions on "*" without a condition: ec2:*, logs:*']);
+  });
+});

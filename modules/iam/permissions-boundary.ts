@@ -12,6 +12,7 @@ export const BOUNDARY_SERVICES = [
 export interface PermissionsBoundaryProps {
   /** Policy name; roles refer to it by ARN, so it is part of the interface. */
   readonly name: string;
+  /** The account the policy lives in; roles of this account refer to it. */
   readonly accountId: string;
   /**
    * Service namespaces roles may use at most.

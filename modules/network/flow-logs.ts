@@ -12,8 +12,9 @@ export interface VpcFlowLogsProps {
   readonly vpcId: string;
   /** Environment name, used in resource names. */
   readonly name: string;
-  /** Account and region of the VPC, for ARNs and the key policy. */
+  /** Account of the VPC, for ARNs and the key policy. */
   readonly accountId: string;
+  /** Region of the VPC: the CloudWatch Logs service principal and log-group ARNs are regional. */
   readonly region: string;
   /** Days to keep flow logs (a CloudWatch-allowed period). */
   readonly retentionDays: number;

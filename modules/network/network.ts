@@ -17,7 +17,9 @@ export type SubnetTierName = "public" | "private" | "data";
 export interface NetworkProps {
   /** Environment name; prefixes every Name tag. */
   readonly name: string;
+  /** The environment's account, for ARNs and key policies. */
   readonly accountId: string;
+  /** The region: endpoint service names and zone names depend on it. */
   readonly region: string;
   /** The VPC's IPv4 block. */
   readonly vpcCidr: string;

@@ -10,7 +10,9 @@ export const DEFAULT_INTERFACE_ENDPOINTS = ["ecr.api", "ecr.dkr", "sts", "logs"]
 export interface VpcEndpointsProps {
   /** Environment name, used in resource names. */
   readonly name: string;
+  /** Region of the endpoint services (`com.amazonaws.<region>.<service>`). */
   readonly region: string;
+  /** The VPC the endpoints serve. */
   readonly vpcId: string;
   /** Only traffic from this block may reach the interface endpoints. */
   readonly vpcCidr: string;
