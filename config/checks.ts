@@ -81,6 +81,8 @@ export interface SourcedEnvironment {
   readonly file: string;
   /** The validated environment. */
   readonly config: EnvironmentConfig;
+  /** Line of a dotted field path in the file, for messages. */
+  readonly lineOf?: (field: string) => number | undefined;
 }
 
 /** Checks across environments: unique names, and VPC CIDRs that can be peered (no overlap). */
@@ -91,6 +93,7 @@ export function checkAcrossEnvironments(envs: readonly SourcedEnvironment[]): Co
       if (earlier.config.name === env.config.name) {
         problems.push({
           file: env.file,
+          line: env.lineOf?.("name"),
           environment: env.config.name,
           field: "name",
           value: env.config.name,
@@ -100,6 +103,7 @@ export function checkAcrossEnvironments(envs: readonly SourcedEnvironment[]): Co
       if (overlaps(earlier.config.network.vpcCidr, env.config.network.vpcCidr)) {
         problems.push({
           file: env.file,
+          line: env.lineOf?.("network.vpcCidr"),
           environment: env.config.name,
           field: "network.vpcCidr",
           value: env.config.network.vpcCidr,

@@ -30,7 +30,7 @@ export function loadEnvironments(options: LoadOptions): EnvironmentConfig[] {
   for (const file of files) {
     const result = loadEnvironmentFile(file, readFileSync(path.resolve(options.baseDir ?? process.cwd(), file), "utf8"));
     problems.push(...result.problems);
-    if (result.config) loaded.push({ file, config: result.config });
+    if (result.config) loaded.push({ file, config: result.config, lineOf: result.lineOf });
   }
   problems.push(...checkAcrossEnvironments(loaded));
   if (problems.length > 0) throw new ConfigError(problems);
@@ -65,7 +65,7 @@ function selectEnvironments(loaded: SourcedEnvironment[], options: LoadOptions, 
 }
 
 /** Parses and validates one environment file. Exported for tests and editor tooling. */
-export function loadEnvironmentFile(file: string, text: string): { config?: EnvironmentConfig; problems: ConfigProblem[] } {
+export function loadEnvironmentFile(file: string, text: string): { config?: EnvironmentConfig; problems: ConfigProblem[]; lineOf?: (field: string) => number | undefined } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -86,7 +86,7 @@ export function loadEnvironmentFile(file: string, text: string): { config?: Envi
     return { problems: parsed.error.issues.flatMap((issue) => issueProblems(issue, file, environment, locate)) };
   }
   const problems = checkEnvironment(parsed.data).map((p) => ({ ...p, file, environment, line: locate(p.field.split(".")) }));
-  return problems.length > 0 ? { problems } : { config: parsed.data, problems };
+  return problems.length > 0 ? { problems } : { config: parsed.data, problems, lineOf: (field) => locate(field.split(".")) };
 }
 
 function issueProblems(

@@ -36,6 +36,7 @@ export function reportMarkdown(report: PolicyReport): string {
       return `| \`${s.stack}\` | ${s.rulesChecked.length} | ${active("error")} | ${active("warning")} | ${s.findings.filter((f) => f.suppressedBy).length} |`;
     }),
   ];
+  lines.push("", "<details><summary>Rules checked per stack</summary>", "", ...report.stacks.map((s) => `- \`${s.stack}\`: ${s.rulesChecked.join(", ") || "none"}`), "", "</details>");
   const active = report.stacks.flatMap((s) => s.findings).filter((f) => !f.suppressedBy);
   if (active.length) {
     lines.push("", "### Findings", "", "| severity | stack | address | construct | rule | problem | fix |", "| --- | --- | --- | --- | --- | --- | --- |");

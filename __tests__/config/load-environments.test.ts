@@ -33,7 +33,7 @@ describe("loadEnvironments", () => {
     const a = validEnvironmentInput({ name: "dup" });
     const b = validEnvironmentInput({ name: "dup", network: { ...a.network, vpcCidr: "10.60.0.0/16" } });
     expect(errorLines({ "a.yaml": a, "b.yaml": b })).toEqual([
-      'config/b.yaml: [dup] name: is already declared by config/a.yaml; each environment name must be unique (got "dup")',
+      'config/b.yaml:1: [dup] name: is already declared by config/a.yaml; each environment name must be unique (got "dup")',
     ]);
   });
 
@@ -41,7 +41,7 @@ describe("loadEnvironments", () => {
     const a = validEnvironmentInput({ name: "one" });
     const b = validEnvironmentInput({ name: "two", network: { ...a.network, vpcCidr: "10.50.128.0/17" } });
     expect(errorLines({ "a.yaml": a, "b.yaml": b })).toEqual([
-      'config/b.yaml: [two] network.vpcCidr: overlaps 10.50.0.0/16 of one (config/a.yaml); environments get peered, so VPC CIDRs must not overlap (got "10.50.128.0/17")',
+      'config/b.yaml:10: [two] network.vpcCidr: overlaps 10.50.0.0/16 of one (config/a.yaml); environments get peered, so VPC CIDRs must not overlap (got "10.50.128.0/17")',
     ]);
   });
 
