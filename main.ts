@@ -1,7 +1,7 @@
 import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { App } from "cdktf";
-import { ConfigError, loadBackendSettings, loadEnvironments, loadProjectSettings, parseSynthOptions, USAGE } from "./config";
+import { ConfigError, loadBackendSettings, loadEnvironments, loadProjectSettings, parseSynthOptions, pickEnvironments, USAGE } from "./config";
 import { activeFindings, ALL_RULES, buildReport, errorTable, writePolicyReport } from "./policy";
 import { buildPlatform, platformPolicyPack, platformStackIds } from "./stacks";
 
@@ -17,10 +17,12 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
       console.log(USAGE);
       return 0;
     }
+    const allEnvironments = loadEnvironments({ configDir: options.configDir, baseDir: root });
     const inputs = {
       project: loadProjectSettings(path.join(root, "cdktf.json"), root),
       backend: loadBackendSettings(path.join(root, "backend.config"), root),
-      environments: loadEnvironments({ configDir: options.configDir, only: options.environments, baseDir: root }),
+      environments: pickEnvironments(allEnvironments, options.environments, path.relative(root, options.configDir) || "."),
+      allEnvironments,
     };
     // No stack traces in annotations: they hold absolute paths and would make output differ per machine.
     const app = new App({ outdir: env.CDKTF_OUTDIR ?? path.join(root, "cdktf.out"), stackTraces: false });

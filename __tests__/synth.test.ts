@@ -72,6 +72,13 @@ describe("selecting environments", () => {
     expect(readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["prod-network", "state-backend"]);
   });
 
+  it("gives the state backend the same output whichever environments are selected", () => {
+    const outdir = tmp();
+    expect(synth(["--env", "dev"], ROOT, outdir).code).toBe(0);
+    const file = path.join("stacks", "state-backend", "cdk.tf.json");
+    expect(readFileSync(path.join(outdir, file), "utf8")).toBe(output[file]);
+  });
+
   it("reads another config folder", () => {
     const project = tempProject({ "qa.yaml": validEnvironmentInput({ name: "qa" }) });
     const outdir = tmp();

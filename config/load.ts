@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import { type z } from "zod";
 import { checkAcrossEnvironments, checkEnvironment, type SourcedEnvironment } from "./checks";
 import { ConfigError, type ConfigProblem } from "./problems";
@@ -53,15 +53,21 @@ function listEnvironmentFiles(configDir: string, baseDir: string): string[] {
 }
 
 function selectEnvironments(loaded: SourcedEnvironment[], options: LoadOptions, files: string[]): EnvironmentConfig[] {
-  const only = options.only ?? [];
-  const known = loaded.map((env) => env.config.name);
-  const unknown = only.filter((name) => !known.includes(name));
+  return pickEnvironments(
+    loaded.map((env) => env.config),
+    options.only ?? [],
+    path.dirname(files[0] ?? "."),
+  );
+}
+
+/** The named environments (all when none are named); an unknown name is a ConfigError listing the known ones. */
+export function pickEnvironments(all: readonly EnvironmentConfig[], names: readonly string[], configDir = "config"): EnvironmentConfig[] {
+  const known = all.map((env) => env.name);
+  const unknown = names.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
-    throw new ConfigError(
-      unknown.map((name) => ({ file: path.dirname(files[0] ?? "."), field: "--env", value: name, message: `no such environment; allowed: ${known.join(", ")}` })),
-    );
+    throw new ConfigError(unknown.map((name) => ({ file: configDir, field: "--env", value: name, message: `no such environment; allowed: ${known.join(", ")}` })));
   }
-  return loaded.map((env) => env.config).filter((env) => only.length === 0 || only.includes(env.name));
+  return all.filter((env) => names.length === 0 || names.includes(env.name));
 }
 
 /** Parses and validates one environment file. Exported for tests and editor tooling. */
@@ -122,6 +128,12 @@ function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
 function lineOf(doc: Document, lineCounter: LineCounter, fieldPath: readonly PropertyKey[]): number | undefined {
   for (let depth = fieldPath.length; depth > 0; depth--) {
     const parent = depth === 1 ? doc.contents : doc.getIn(fieldPath.slice(0, depth - 1), true);
+    if (isSeq(parent)) {
+      const item = parent.items[Number(fieldPath[depth - 1])];
+      const offset = isNode(item) ? item.range?.[0] : undefined;
+      if (offset !== undefined) return lineCounter.linePos(offset).line;
+      continue;
+    }
     if (!isMap(parent)) continue;
     const key = String(fieldPath[depth - 1]);
     const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === key);

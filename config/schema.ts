@@ -36,16 +36,21 @@ const subnetPrefix = z
   .min(SUBNET_PREFIX.min, `must be between ${SUBNET_PREFIX.min} and ${SUBNET_PREFIX.max} (AWS subnet sizes)`)
   .max(SUBNET_PREFIX.max, `must be between ${SUBNET_PREFIX.min} and ${SUBNET_PREFIX.max} (AWS subnet sizes)`);
 
+const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/deploy");
+
 export const accountSchema = strict({
   /** The AWS account id. Quoted in YAML, so that leading zeros survive. */
   id: z.string().regex(/^\d{12}$/, "must be exactly 12 digits, quoted (e.g. \"123456789012\")"),
   /** The region every stack of this environment deploys to. */
   region: z.enum(REGIONS),
   /** An IAM role the AWS provider assumes to deploy; omit to use the caller's credentials. */
-  deployRoleArn: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/deploy")
-    .optional(),
+  deployRoleArn: roleArn.optional(),
+  /**
+   * Roles that read and write this environment's Terraform state (CI's plan and apply roles,
+   * operators): each gets the state bucket, key and lock table for `<env>/` keys only. They must
+   * exist before the state-backend stack is applied.
+   */
+  stateRoleArns: z.array(roleArn).default([]),
 });
 
 export const networkSchema = strict({

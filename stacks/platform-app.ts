@@ -5,8 +5,16 @@ import { StateBackendStack } from "./state-backend-stack";
 
 /** Everything the app is built from: validated config only. */
 export interface PlatformInputs {
+  /** The environments to build stacks for. */
   readonly environments: readonly EnvironmentConfig[];
+  /**
+   * Every environment of the config folder, selected or not: the state backend serves them all.
+   * @default environments
+   */
+  readonly allEnvironments?: readonly EnvironmentConfig[];
+  /** Remote-state settings from backend.config. */
   readonly backend: BackendSettings;
+  /** Project-wide settings from cdktf.json. */
   readonly project: ProjectSettings;
 }
 
@@ -23,7 +31,8 @@ export interface PlatformStacks {
 
 /** Creates every stack: the state backend once, then each environment's layers in order. */
 export function buildPlatform(scope: Construct, inputs: PlatformInputs): PlatformStacks {
-  const stateBackend = new StateBackendStack(scope, { backend: inputs.backend, project: inputs.project });
+  const access = (inputs.allEnvironments ?? inputs.environments).map((env) => ({ prefix: `${env.name}/`, principals: env.account.stateRoleArns }));
+  const stateBackend = new StateBackendStack(scope, { backend: inputs.backend, project: inputs.project, access });
   const environments: Record<string, EnvironmentStacks> = {};
   for (const env of inputs.environments) {
     const common = { env, backend: inputs.backend, project: inputs.project };

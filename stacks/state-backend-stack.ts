@@ -4,6 +4,7 @@ import { type Construct } from "constructs";
 import { type BackendSettings, type ProjectSettings } from "../config";
 import { EncryptionKey } from "../modules/kms/encryption-key";
 import { LockTable } from "../modules/state/lock-table";
+import { type StateAccessGrant } from "../modules/state/state-access";
 import { StateBucket } from "../modules/state/state-bucket";
 import { configureS3Backend } from "./environment-stack";
 
@@ -12,8 +13,16 @@ export const STATE_BACKEND_STACK_ID = "state-backend";
 
 /** Props of {@link StateBackendStack}. */
 export interface StateBackendStackProps {
+  /** Remote-state settings from backend.config. */
   readonly backend: BackendSettings;
+  /** Project-wide settings from cdktf.json. */
   readonly project: ProjectSettings;
+  /**
+   * Per-environment access to the state (from every environment's `account.stateRoleArns`,
+   * whichever environments are being synthesized, so this stack never depends on `--env`).
+   * @default - none
+   */
+  readonly access?: readonly StateAccessGrant[];
 }
 
 /**
@@ -40,17 +49,32 @@ export class StateBackendStack extends TerraformStack {
       defaultTags: [{ tags: { component: "terraform-state", "managed-by": "cdktf", repository: project.repository } }],
     });
 
+    const access = (props.access ?? []).filter((grant) => grant.principals.length > 0);
+    const principals = [...new Set(access.flatMap((grant) => grant.principals))].sort();
     const key = new EncryptionKey(this, "key", {
       description: "Encrypts Terraform state and its lock table",
       aliasName: backend.kmsAliasName,
       accountId: backend.accountId,
       preventDestroy: true,
+      // State roles use the key only through S3 and DynamoDB, never directly.
+      statements: principals.length
+        ? [
+            {
+              Sid: "StateRolesThroughS3AndDynamoDB",
+              Effect: "Allow",
+              Principal: { AWS: principals },
+              Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+              Resource: "*",
+              Condition: { StringEquals: { "kms:ViaService": [`s3.${backend.region}.amazonaws.com`, `dynamodb.${backend.region}.amazonaws.com`] } },
+            },
+          ]
+        : [],
     });
-    const bucket = new StateBucket(this, "bucket", { bucketName: backend.bucket, kmsKeyArn: key.arn });
+    const bucket = new StateBucket(this, "bucket", { bucketName: backend.bucket, kmsKeyArn: key.arn, grants: access });
     new TerraformOutput(this, "bucket_arn", { value: bucket.arn, description: "ARN of the state bucket" });
     new TerraformOutput(this, "kms_key_arn", { value: key.arn, description: "ARN of the state KMS key" });
     if (backend.dynamodbTable) {
-      const table = new LockTable(this, "lock-table", { tableName: backend.dynamodbTable, kmsKeyArn: key.arn });
+      const table = new LockTable(this, "lock-table", { tableName: backend.dynamodbTable, kmsKeyArn: key.arn, bucketName: backend.bucket, grants: access });
       new TerraformOutput(this, "lock_table_arn", { value: table.table.arn, description: "ARN of the lock table" });
     }
   }

@@ -62,6 +62,12 @@ describe("environment file validation: one message per kind of bad input", () =>
     ]);
   });
 
+  it("rejects a state role that is not an IAM role ARN", () => {
+    expect(problems({ ...valid, account: { ...valid.account, stateRoleArns: ["arn:aws:iam::123456789012:user/alice"] } })).toEqual([
+      'config/test.yaml:7: [test] account.stateRoleArns.0: must be an IAM role ARN such as arn:aws:iam::123456789012:role/deploy (got "arn:aws:iam::123456789012:user/alice")',
+    ]);
+  });
+
   it("rejects a deploy role in another account", () => {
     const arn = "arn:aws:iam::999999999999:role/deploy";
     expect(problems({ ...valid, account: { ...valid.account, deployRoleArn: arn } })).toEqual([

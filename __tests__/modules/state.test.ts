@@ -1,3 +1,4 @@
+import { DynamodbResourcePolicy } from "@cdktf/provider-aws/lib/dynamodb-resource-policy";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
@@ -95,7 +96,7 @@ describe("StateBucket", () => {
 describe("LockTable", () => {
   it("is a LockID table, on demand, with PITR, KMS, deletion protection and prevent_destroy", () => {
     const out = Testing.synthScope((scope) => {
-      new LockTable(scope, "lock", { tableName: "acme-lock", kmsKeyArn: "arn:k" });
+      new LockTable(scope, "lock", { tableName: "acme-lock", kmsKeyArn: "arn:k", bucketName: "acme-state" });
     });
     expect(out).toHaveResourceWithProperties(DynamodbTable, {
       name: "acme-lock",
@@ -107,5 +108,39 @@ describe("LockTable", () => {
       deletion_protection_enabled: true,
       lifecycle: { prevent_destroy: true },
     });
+  });
+});
+
+describe("state access grants", () => {
+  const grants = [{ prefix: "dev/", principals: ["arn:aws:iam::111111111111:role/plan"] }];
+  const policyOf = (text: string, type: string) =>
+    JSON.parse(String((Object.values(JSON.parse(text).resource[type])[0] as { policy: string }).policy)).Statement as Array<Record<string, unknown>>;
+
+  it("lets each environment's roles list and use only their own prefix of the bucket", () => {
+    const text = Testing.synthScope((scope) => {
+      new StateBucket(scope, "state", { bucketName: "acme-state", kmsKeyArn: "arn:k", grants });
+    });
+    const statements = policyOf(text, "aws_s3_bucket_policy");
+    expect(statements.slice(1)).toEqual([
+      expect.objectContaining({ Sid: "ListDevState", Action: "s3:ListBucket", Principal: { AWS: grants[0]!.principals }, Condition: { StringLike: { "s3:prefix": ["dev/*"] } } }),
+      expect.objectContaining({ Sid: "UseDevState", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: expect.stringMatching(/\.arn\}\/dev\/\*$/) }),
+    ]);
+  });
+
+  it("lets them take locks only on their own keys", () => {
+    const text = Testing.synthScope((scope) => {
+      new LockTable(scope, "lock", { tableName: "acme-lock", kmsKeyArn: "arn:k", bucketName: "acme-state", grants });
+    });
+    expect(text).toHaveResource(DynamodbResourcePolicy);
+    expect(policyOf(text, "aws_dynamodb_resource_policy")).toEqual([
+      expect.objectContaining({ Sid: "LockDevState", Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["acme-state/dev/*"] } } }),
+    ]);
+  });
+
+  it("adds no resource policy to the table without grants", () => {
+    const text = Testing.synthScope((scope) => {
+      new LockTable(scope, "lock", { tableName: "acme-lock", kmsKeyArn: "arn:k", bucketName: "acme-state" });
+    });
+    expect(text).not.toHaveResource(DynamodbResourcePolicy);
   });
 });

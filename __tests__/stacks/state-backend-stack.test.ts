@@ -34,6 +34,20 @@ describe("state-backend", () => {
     expect(synthJson(stackWith({ stateBackendStorage: "s3" })).terraform.backend.s3).toMatchObject({ bucket: backend.bucket, key: "state-backend/terraform.tfstate" });
   });
 
+  it("lets the environments' state roles use the key only through S3 and DynamoDB", () => {
+    const roles = ["arn:aws:iam::111111111111:role/plan", "arn:aws:iam::222222222222:role/plan"];
+    const withAccess = new StateBackendStack(Testing.app(), { backend, project, access: [{ prefix: "dev/", principals: [roles[0]!] }, { prefix: "stage/", principals: [roles[1]!] }] });
+    const key = Object.values(synthJson(withAccess).resource.aws_kms_key ?? {})[0] as { policy: string };
+    expect(JSON.parse(key.policy).Statement[1]).toEqual({
+      Sid: "StateRolesThroughS3AndDynamoDB",
+      Effect: "Allow",
+      Principal: { AWS: roles },
+      Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+      Resource: "*",
+      Condition: { StringEquals: { "kms:ViaService": ["s3.eu-west-1.amazonaws.com", "dynamodb.eu-west-1.amazonaws.com"] } },
+    });
+  });
+
   it("has no lock table when only S3-native locking is used", () => {
     expect(Testing.synth(stackWith({}, { dynamodbTable: undefined }))).not.toHaveResource(DynamodbTable);
   });

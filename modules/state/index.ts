@@ -1,2 +1,3 @@
 export * from "./lock-table";
+export * from "./state-access";
 export * from "./state-bucket";

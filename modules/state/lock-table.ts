@@ -1,5 +1,8 @@
+import { DynamodbResourcePolicy } from "@cdktf/provider-aws/lib/dynamodb-resource-policy";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { Construct } from "constructs";
+import { policyJson } from "../iam/policy-document";
+import { grantSid, type StateAccessGrant } from "./state-access";
 
 /** Props of {@link LockTable}. */
 export interface LockTableProps {
@@ -7,6 +10,13 @@ export interface LockTableProps {
   readonly tableName: string;
   /** ARN of the KMS key that encrypts the table. */
   readonly kmsKeyArn: string;
+  /** The state bucket: lock ids are `<bucket>/<key>`, which grants are scoped by. */
+  readonly bucketName: string;
+  /**
+   * Roles that may take locks on their own key prefix.
+   * @default - none: only IAM principals of the table's account, through their own policies
+   */
+  readonly grants?: readonly StateAccessGrant[];
 }
 
 /**
@@ -30,5 +40,21 @@ export class LockTable extends Construct {
       deletionProtectionEnabled: true,
       lifecycle: { preventDestroy: true },
     });
+    if (props.grants?.length) {
+      new DynamodbResourcePolicy(this, "policy", {
+        resourceArn: this.table.arn,
+        policy: policyJson({
+          Statement: props.grants.map((grant) => ({
+            Sid: `Lock${grantSid(grant)}State`,
+            Effect: "Allow",
+            Principal: { AWS: [...grant.principals] },
+            Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+            Resource: this.table.arn,
+            // Lock ids are "<bucket>/<key>" (and "<bucket>/<key>-md5"): only this prefix's keys.
+            Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${props.bucketName}/${grant.prefix}*`] } },
+          })),
+        }),
+      });
+    }
   }
 }

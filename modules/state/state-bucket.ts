@@ -6,7 +6,8 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
-import { policyJson } from "../iam/policy-document";
+import { policyJson, type PolicyStatement } from "../iam/policy-document";
+import { grantSid, type StateAccessGrant } from "./state-access";
 
 /** Props of {@link StateBucket}. */
 export interface StateBucketProps {
@@ -24,6 +25,11 @@ export interface StateBucketProps {
    * @default 7
    */
   readonly abortIncompleteUploadDays?: number;
+  /**
+   * Roles that may list, read and write their own key prefix.
+   * @default - none: only IAM principals of the bucket's account, through their own policies
+   */
+  readonly grants?: readonly StateAccessGrant[];
 }
 
 /**
@@ -69,6 +75,7 @@ export class StateBucket extends Construct {
             Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
             Condition: { Bool: { "aws:SecureTransport": false } },
           },
+          ...(props.grants ?? []).flatMap((grant) => grantStatements(this.bucket.arn, grant)),
         ],
       }),
     });
@@ -90,4 +97,13 @@ export class StateBucket extends Construct {
       ],
     });
   }
+}
+
+/** Listing of, and object access to, one prefix only. */
+function grantStatements(bucketArn: string, grant: StateAccessGrant): PolicyStatement[] {
+  const principal = { AWS: [...grant.principals] };
+  return [
+    { Sid: `List${grantSid(grant)}State`, Effect: "Allow", Principal: principal, Action: "s3:ListBucket", Resource: bucketArn, Condition: { StringLike: { "s3:prefix": [`${grant.prefix}*`] } } },
+    { Sid: `Use${grantSid(grant)}State`, Effect: "Allow", Principal: principal, Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/${grant.prefix}*` },
+  ];
 }
