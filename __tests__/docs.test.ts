@@ -1,7 +1,8 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { run } from "../main";
 import { ALL_RULES } from "../policy";
-import { ROOT } from "./helpers";
+import { ROOT, tempProject } from "./helpers";
 
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
 
@@ -21,5 +22,21 @@ describe("docs match the code", () => {
 
   it("every doc the README links to exists", () => {
     for (const [, link] of read("README.md").matchAll(/\]\(((?:docs\/)?[\w./-]+\.(?:md|svg))\)/g)) expect(() => read(link as string)).not.toThrow();
+  });
+});
+
+describe("README's example of bad input", () => {
+  it("is what the app prints for it", () => {
+    const project = tempProject({}, { copyShippedConfig: true });
+    const edit = (file: string, from: string, to: string) => writeFileSync(path.join(project, "config", file), readFileSync(path.join(project, "config", file), "utf8").replace(from, to));
+    edit("prod.yaml", "natMode: per-az", "natMode: single");
+    edit("stage.yaml", "vpcCidr: 10.20.0.0/16", "vpcCidr: 10.10.0.0/16");
+    const errors: string[] = [];
+    const spy = jest.spyOn(console, "error").mockImplementation((text: string) => void errors.push(text));
+    const code = run([], { CDKTF_OUTDIR: path.join(project, "out") }, project);
+    spy.mockRestore();
+    expect(code).toBe(1);
+    const block = /```text\n(Configuration is invalid[\s\S]*?)\n```/.exec(read("README.md"))?.[1];
+    expect(errors.join("\n")).toBe(block);
   });
 });
