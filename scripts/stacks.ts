@@ -4,13 +4,17 @@ import { loadSynthContext } from "../review";
 import { runCli } from "./review-cli";
 
 // Prints the synthesized stacks in dependency order, as JSON, for CI matrices and loops:
-//   npm run -s stacks -- --env dev        ["dev-network", ...]
-//   npm run -s stacks -- --environments   ["dev", "prod", "stage"]
+//   npm run -s stacks -- --env dev           ["dev-network", ...]
+//   npm run -s stacks -- --environments      ["dev", "prod", "stage"]
+//   npm run -s stacks -- --env dev --lines   one per line, for shell loops
 runCli(() => {
-  const { values } = parseArgs({ options: { env: { type: "string" }, environments: { type: "boolean" }, manifest: { type: "string", default: "cdktf.out/manifest.json" } } });
+  const { values } = parseArgs({
+    options: { env: { type: "string" }, environments: { type: "boolean" }, lines: { type: "boolean" }, manifest: { type: "string", default: "cdktf.out/manifest.json" } },
+  });
   const order = loadSynthContext(values.manifest as string).order;
   if (order.length === 0) throw new Error(`${values.manifest} lists no stacks; run npm run synth first`);
   const envs = [...new Set(order.map(environmentOfStack).filter((e) => e !== "shared"))].sort();
-  console.log(JSON.stringify(values.environments ? envs : order.filter((s) => !values.env || environmentOfStack(s) === values.env)));
+  const list = values.environments ? envs : order.filter((s) => !values.env || environmentOfStack(s) === values.env);
+  console.log(values.lines ? list.join("\n") : JSON.stringify(list));
   return 0;
 });
