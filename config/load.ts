@@ -24,17 +24,22 @@ export interface LoadOptions {
  * other. Throws one ConfigError listing every problem found, so nothing is built from bad input.
  */
 export function loadEnvironments(options: LoadOptions): EnvironmentConfig[] {
-  const files = listEnvironmentFiles(options.configDir, options.baseDir ?? process.cwd());
+  const baseDir = options.baseDir ?? process.cwd();
+  const files = listEnvironmentFiles(options.configDir, baseDir);
   const problems: ConfigProblem[] = [];
   const loaded: SourcedEnvironment[] = [];
   for (const file of files) {
-    const result = loadEnvironmentFile(file, readFileSync(path.resolve(options.baseDir ?? process.cwd(), file), "utf8"));
+    const result = loadEnvironmentFile(file, readFileSync(path.resolve(baseDir, file), "utf8"));
     problems.push(...result.problems);
     if (result.config) loaded.push({ file, config: result.config, lineOf: result.lineOf });
   }
   problems.push(...checkAcrossEnvironments(loaded));
   if (problems.length > 0) throw new ConfigError(problems);
-  return selectEnvironments(loaded, options, files);
+  return pickEnvironments(
+    loaded.map((env) => env.config),
+    options.only ?? [],
+    path.relative(baseDir, options.configDir) || ".",
+  );
 }
 
 function listEnvironmentFiles(configDir: string, baseDir: string): string[] {
@@ -50,14 +55,6 @@ function listEnvironmentFiles(configDir: string, baseDir: string): string[] {
     throw new ConfigError([{ file: relativeDir, field: "", message: "holds no environment files; expected one <env>.yaml per environment" }]);
   }
   return files;
-}
-
-function selectEnvironments(loaded: SourcedEnvironment[], options: LoadOptions, files: string[]): EnvironmentConfig[] {
-  return pickEnvironments(
-    loaded.map((env) => env.config),
-    options.only ?? [],
-    path.dirname(files[0] ?? "."),
-  );
 }
 
 /** The named environments (all when none are named); an unknown name is a ConfigError listing the known ones. */
