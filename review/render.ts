@@ -1,9 +1,12 @@
 import { type SynthContext, NO_CONTEXT } from "./context";
 import { semanticDigest } from "./digest";
 import { type StackPlan } from "./plan";
-import { caution, cautionItems, driftSection, header, LEVEL_NOTES, model, notes, outputsSection, sortStacks, stackDetails, type StackModel } from "./sections";
+import { caution, cautionItems, driftSection, header, model, notes, outputsSection, sortStacks, stackDetails, type StackModel } from "./sections";
 
 export { MARKER_PREFIX } from "./sections";
+
+/** What each degradation level leaves out, in the words of the trimming note. */
+const LEVEL_NOTES = ["", "attribute details of resources to be created", "all attribute details", "the per-resource lists (counts only)"];
 
 /** GitHub rejects issue comments longer than this (HTTP 422). */
 export const GITHUB_COMMENT_LIMIT = 65_536;

@@ -32,8 +32,6 @@ function cachedDiff(change: Change): DiffLine[] {
   return lines;
 }
 
-/** What each degradation level leaves out, in the words of the trimming note. */
-export const LEVEL_NOTES = ["", "attribute details of resources to be created", "all attribute details", "the per-resource lists (counts only)"];
 const esc = (text: string) => text.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c] as string);
 const code = (text: string) => (text.includes("`") ? `\`\` ${text} \`\`` : `\`${text}\``);
 const isNoop = (c: Change) => c.actions.every((a) => a === "no-op" || a === "read");
