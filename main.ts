@@ -1,7 +1,7 @@
 import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { App } from "cdktf";
-import { ConfigError, loadBackendSettings, loadEnvironments, loadProjectSettings, parseSynthOptions, pickEnvironments, USAGE } from "./config";
+import { ConfigError, displayPath, loadBackendSettings, loadEnvironments, loadProjectSettings, parseSynthOptions, pickEnvironments, USAGE } from "./config";
 import { activeFindings, ALL_RULES, buildReport, errorTable, writePolicyReport } from "./policy";
 import { buildPlatform, platformPolicyPack, platformStackIds } from "./stacks";
 
@@ -21,7 +21,7 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
     const inputs = {
       project: loadProjectSettings(path.join(root, "cdktf.json"), root),
       backend: loadBackendSettings(path.join(root, "backend.config"), root),
-      environments: pickEnvironments(allEnvironments, options.environments, path.relative(root, options.configDir) || "."),
+      environments: pickEnvironments(allEnvironments, options.environments, displayPath(options.configDir, root)),
       allEnvironments,
     };
     // No stack traces in annotations: they hold absolute paths and would make output differ per machine.

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { z } from "zod";
-import { ConfigError, type ConfigProblem } from "./problems";
+import { ConfigError, type ConfigProblem, displayPath } from "./problems";
 import { REGIONS } from "./regions";
 
 /**
@@ -43,7 +42,7 @@ const backendSchema = z
 
 /** Reads and validates `backend.config`. Throws ConfigError naming the line of each problem. */
 export function loadBackendSettings(file: string, baseDir: string = process.cwd()): BackendSettings {
-  const display = path.relative(baseDir, file) || file;
+  const display = displayPath(file, baseDir);
   let text: string;
   try {
     text = readFileSync(file, "utf8");

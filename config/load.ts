@@ -3,15 +3,13 @@ import path from "node:path";
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import { type z } from "zod";
 import { checkAcrossEnvironments, checkEnvironment, type SourcedEnvironment } from "./checks";
-import { ConfigError, type ConfigProblem } from "./problems";
+import { ConfigError, type ConfigProblem, displayPath } from "./problems";
 import { environmentSchema, type EnvironmentConfig } from "./schema";
 
 /** Where environments are read from, and which of them to keep. */
 export interface LoadOptions {
   /** Folder holding one `<env>.yaml` per environment. */
   readonly configDir: string;
-  /** Environment names to keep; all when empty. Every file is validated either way. */
-  readonly only?: readonly string[];
   /**
    * Folder that file names in messages are relative to.
    * @default process.cwd()
@@ -22,6 +20,8 @@ export interface LoadOptions {
 /**
  * Reads, parses and validates every environment file in a folder, then checks them against each
  * other. Throws one ConfigError listing every problem found, so nothing is built from bad input.
+ * Returns them all: CIDR overlaps and name clashes are checked across all of them whatever is
+ * later selected with {@link pickEnvironments}.
  */
 export function loadEnvironments(options: LoadOptions): EnvironmentConfig[] {
   const baseDir = options.baseDir ?? process.cwd();
@@ -35,15 +35,11 @@ export function loadEnvironments(options: LoadOptions): EnvironmentConfig[] {
   }
   problems.push(...checkAcrossEnvironments(loaded));
   if (problems.length > 0) throw new ConfigError(problems);
-  return pickEnvironments(
-    loaded.map((env) => env.config),
-    options.only ?? [],
-    path.relative(baseDir, options.configDir) || ".",
-  );
+  return loaded.map((env) => env.config);
 }
 
 function listEnvironmentFiles(configDir: string, baseDir: string): string[] {
-  const relativeDir = path.relative(baseDir, configDir) || ".";
+  const relativeDir = displayPath(configDir, baseDir);
   let names: string[];
   try {
     names = readdirSync(configDir);

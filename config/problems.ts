@@ -1,3 +1,5 @@
+import path from "node:path";
+
 /** One thing wrong with the configuration, located precisely enough to fix without searching. */
 export interface ConfigProblem {
   /** The file, relative to the working directory. */
@@ -12,6 +14,11 @@ export interface ConfigProblem {
   readonly message: string;
   /** The offending value, when there is one to show. */
   readonly value?: unknown;
+}
+
+/** A file as messages show it: relative to the project folder. */
+export function displayPath(file: string, baseDir: string): string {
+  return path.relative(baseDir, file) || ".";
 }
 
 /** Thrown when configuration is invalid: carries every problem found, not just the first. */

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { z } from "zod";
-import { ConfigError } from "./problems";
+import { ConfigError, displayPath } from "./problems";
 
 /**
  * Settings of the project as a whole, kept in `cdktf.json` under `context`, where cdktf also
@@ -24,17 +23,22 @@ const projectSchema = z.object({
 
 /** Reads the project settings from `cdktf.json`. */
 export function loadProjectSettings(cdktfJson: string, baseDir: string = process.cwd()): ProjectSettings {
-  const display = path.relative(baseDir, cdktfJson) || cdktfJson;
+  const display = displayPath(cdktfJson, baseDir);
   let context: unknown;
   try {
     context = (JSON.parse(readFileSync(cdktfJson, "utf8")) as { context?: unknown }).context;
   } catch (error) {
     throw new ConfigError([{ file: display, field: "", message: `cannot be read as JSON: ${(error as Error).message}` }]);
   }
-  const parsed = projectSchema.safeParse(context ?? {});
+  const parsed = projectSchema.safeParse(context ?? {}, { reportInput: true });
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => ({ file: display, field: ["context", ...issue.path].join("."), message: issue.message })),
+      parsed.error.issues.map((issue) => ({
+        file: display,
+        field: ["context", ...issue.path].join("."),
+        message: issue.message,
+        value: typeof issue.input === "object" ? undefined : issue.input,
+      })),
     );
   }
   return parsed.data;

@@ -1,7 +1,7 @@
 import { Annotations, Aspects, type IAspect, TerraformStack } from "cdktf";
 import { type IConstruct } from "constructs";
 import { coveringSuppression, type Suppression, suppressionsIn } from "./suppress";
-import { stackView } from "./stack-view";
+import { inspectedBy, stackView } from "./stack-view";
 import { type Finding, type Rule, type Severity } from "./types";
 
 /** Props of {@link PolicyPack}. */
@@ -75,12 +75,11 @@ export class PolicyPack implements IAspect {
     const matched = new Map<Suppression, number>();
     const nodes = new Map(stack.node.findAll().map((n) => [n.node.path, n]));
     const findings: Finding[] = [];
-    const inspected = (rule: Rule) => (rule.types.includes("*") ? view.resources : rule.types.flatMap((type) => view.ofType(type)));
-    const rulesChecked = this.props.rules.filter((rule) => inspected(rule).length > 0);
+    const rulesChecked = this.props.rules.filter((rule) => inspectedBy(rule, view).length > 0);
 
     for (const rule of rulesChecked) {
       const severity = overrides[rule.id] ?? rule.severity;
-      for (const resource of inspected(rule)) {
+      for (const resource of inspectedBy(rule, view)) {
         const detail = rule.check(resource, view);
         if (detail === undefined) continue;
         const suppression = coveringSuppression(declared, rule.id, resource.path);

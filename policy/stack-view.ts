@@ -1,4 +1,9 @@
-import { type ResourceView, type StackView } from "./types";
+import { type ResourceView, type Rule, type StackView } from "./types";
+
+/** The blocks of a stack a rule inspects (`"*"` in its types: every block). */
+export function inspectedBy(rule: Rule, view: StackView): readonly ResourceView[] {
+  return rule.types.includes("*") ? view.resources : rule.types.flatMap((type) => view.ofType(type));
+}
 
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
 

@@ -1,4 +1,4 @@
-import { type ResourceChange } from "./plan";
+import { type Change, type ResourceChange } from "./plan";
 
 /** Kinds of change counted in the summary; one resource can be e.g. moved and updated. */
 export const KINDS = ["create", "update", "replace", "delete", "move", "import", "forget"] as const;
@@ -6,6 +6,11 @@ export type Kind = (typeof KINDS)[number];
 export type Counts = Record<Kind, number>;
 
 export const zeroCounts = (): Counts => ({ create: 0, update: 0, replace: 0, delete: 0, move: 0, import: 0, forget: 0 });
+
+/** Whether a change (of an output, say) changes nothing: only no-op or read actions. */
+export function changesNothing(change: Change): boolean {
+  return change.actions.every((a) => a === "no-op" || a === "read");
+}
 
 /** What a resource change does, in summary terms (data sources and plain no-ops: nothing). */
 export function kindsOf(rc: ResourceChange): Kind[] {

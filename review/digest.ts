@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { changesNothing } from "./classify";
 import { type StackPlan } from "./plan";
 import { maskedAfter } from "./values";
 
@@ -18,7 +19,7 @@ export function semanticDigest(plans: readonly StackPlan[]): string {
         .map((rc) => ({ address: rc.address, from: rc.previous_address ?? null, actions: rc.change.actions, after: maskedAfter(rc.change) }))
         .sort((a, b) => a.address.localeCompare(b.address)),
       outputs: Object.entries(plan.output_changes ?? {})
-        .filter(([, c]) => !(c.actions.length === 1 && c.actions[0] === "no-op"))
+        .filter(([, c]) => !changesNothing(c))
         .map(([name, c]) => ({ name, actions: c.actions, after: maskedAfter(c) }))
         .sort((a, b) => a.name.localeCompare(b.name)),
     }));

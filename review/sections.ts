@@ -1,7 +1,7 @@
-import { addCounts, countChanges, createsFirst, isEmpty, KINDS, type Counts, kindsOf, primaryKind, statefulReason, zeroCounts } from "./classify";
+import { addCounts, changesNothing, countChanges, createsFirst, isEmpty, KINDS, type Counts, kindsOf, primaryKind, statefulReason, zeroCounts } from "./classify";
 import { type SynthContext } from "./context";
 import { type Change, type ResourceChange, type StackPlan } from "./plan";
-import { diffChange, type DiffLine } from "./values";
+import { attributePath, diffChange, type DiffLine } from "./values";
 
 /**
  * The sections of a plan comment, each a whole Markdown construct so that trimming never cuts
@@ -34,16 +34,11 @@ function cachedDiff(change: Change): DiffLine[] {
 
 const esc = (text: string) => text.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c] as string);
 const code = (text: string) => (text.includes("`") ? `\`\` ${text} \`\`` : `\`${text}\``);
-const isNoop = (c: Change) => c.actions.every((a) => a === "no-op" || a === "read");
-
-function attrPath(parts: ReadonlyArray<string | number>): string {
-  return parts.map((p, i) => (typeof p === "number" ? `[${p}]` : /^[A-Za-z_][\w-]*$/.test(p) ? `${i ? "." : ""}${p}` : `[${JSON.stringify(p)}]`)).join("");
-}
 
 export function model(sp: StackPlan, environmentOf: (s: string) => string, allDrift: boolean): StackModel {
   const changes = (sp.plan.resource_changes ?? []).filter((rc) => kindsOf(rc).length > 0);
   const relevant = new Map<string, string[]>();
-  for (const ra of sp.plan.relevant_attributes ?? []) relevant.set(ra.resource, [...(relevant.get(ra.resource) ?? []), attrPath(ra.attribute)]);
+  for (const ra of sp.plan.relevant_attributes ?? []) relevant.set(ra.resource, [...(relevant.get(ra.resource) ?? []), attributePath(ra.attribute)]);
   const drift = sp.plan.resource_drift ?? [];
   const relevantDrift = drift.filter((rc) => allDrift || relevant.has(rc.address)).map((rc) => ({ rc, paths: allDrift ? [] : (relevant.get(rc.address) as string[]) }));
   return {
@@ -53,7 +48,7 @@ export function model(sp: StackPlan, environmentOf: (s: string) => string, allDr
     changes,
     relevantDrift,
     otherDrift: drift.length - relevantDrift.length,
-    outputs: Object.entries(sp.plan.output_changes ?? {}).filter(([, c]) => !isNoop(c)),
+    outputs: Object.entries(sp.plan.output_changes ?? {}).filter(([, c]) => !changesNothing(c)),
     complete: sp.plan.complete !== false,
     errored: sp.plan.errored === true,
   };
@@ -93,7 +88,7 @@ export function cautionItems(models: readonly StackModel[], context: SynthContex
       const stateful = statefulReason(m.stack, rc);
       const where = context.constructPath(m.stack, rc.address);
       const how = kind === "replace" ? (createsFirst(rc) ? "**replace** (create, then destroy)" : "**replace** (destroy, then create)") : kind === "delete" ? "**delete**" : "**trust policy change**";
-      const forced = (rc.change.replace_paths ?? []).map(attrPath).filter(Boolean);
+      const forced = (rc.change.replace_paths ?? []).map(attributePath).filter(Boolean);
       const parts = [
         stateful ? `🛑 **STATEFUL: ${stateful}** ` : "",
         `${code(m.stack)} ${code(rc.address)}`,

@@ -39,6 +39,11 @@ function pathOf(parent: string, key: string | number): string {
   return safe.startsWith('"') ? `${parent}[${safe}]` : `${parent}.${safe}`;
 }
 
+/** An attribute path as the comment shows it: `tags["kubernetes.io/role/elb"]`, `ingress[0].cidr_blocks`. */
+export function attributePath(parts: ReadonlyArray<string | number>): string {
+  return parts.reduce<string>((acc, key) => pathOf(acc, key), "");
+}
+
 /** JSON or YAML documents held in strings (IAM policies, Helm values), parsed for structural diffs. */
 function embeddedDocument(value: string): { kind: string; doc: unknown } | undefined {
   const text = value.trim();
@@ -113,7 +118,7 @@ function leafMap(value: unknown, sensitive: unknown, unknown?: unknown): Map<str
 export function diffChange(change: Change, only?: readonly string[]): DiffLine[] {
   const before = leafMap(change.before, change.before_sensitive);
   const after = leafMap(change.after, change.after_sensitive, change.after_unknown);
-  const forces = (change.replace_paths ?? []).map((p) => p.reduce<string>((acc, k) => pathOf(acc, k), ""));
+  const forces = (change.replace_paths ?? []).map(attributePath);
   const within = (path: string, prefixes: readonly string[]) => prefixes.some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`) || path.startsWith(`${p}⟨`));
   const lines: DiffLine[] = [];
   const paths = [...after.keys(), ...[...before.keys()].filter((k) => !after.has(k))];

@@ -35,7 +35,8 @@ export class NetworkStack extends EnvironmentStack {
 
     // The network stack is the first of an environment, so it owns the boundary every later
     // stack's roles use (by its ARN, which is known at synth time).
-    const boundary = new PermissionsBoundary(this, "permissions-boundary", { name: permissionsBoundaryName(props.env), accountId: account.id });
+    const boundaryName = permissionsBoundaryName(props.env);
+    const boundary = new PermissionsBoundary(this, "permissions-boundary", { name: boundaryName, accountId: account.id });
     const net = new Network(this, "network", {
       name: props.env.name,
       accountId: account.id,
@@ -53,7 +54,7 @@ export class NetworkStack extends EnvironmentStack {
       availabilityZones: Object.keys(plan.subnets.private),
       subnetIds: net.subnetIds,
       subnetCidrs: plan.subnets,
-      permissionsBoundaryArn: PermissionsBoundary.arnFor(account.id, permissionsBoundaryName(props.env)),
+      permissionsBoundaryArn: PermissionsBoundary.arnFor(account.id, boundaryName),
     };
     new TerraformOutput(this, "vpc_id", { value: net.vpc.id, description: "The VPC's id" });
     for (const tier of ["public", "private", "data"] as const) {

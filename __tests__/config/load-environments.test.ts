@@ -1,5 +1,5 @@
 import path from "node:path";
-import { ConfigError, loadEnvironments } from "../../config";
+import { ConfigError, loadEnvironments, pickEnvironments } from "../../config";
 import { ROOT, tempProject, validEnvironmentInput } from "../helpers";
 
 /** The error lines loadEnvironments throws for a folder of the given files (paths relative to it). */
@@ -8,7 +8,7 @@ function errorLines(files: Record<string, unknown>, only?: string[]): string[] {
   const cwd = process.cwd();
   process.chdir(dir);
   try {
-    loadEnvironments({ configDir: path.join(dir, "config"), only });
+    pickEnvironments(loadEnvironments({ configDir: path.join(dir, "config") }), only ?? [], "config");
   } catch (error) {
     if (error instanceof ConfigError) return error.message.split("\n");
     throw error;
@@ -25,7 +25,7 @@ describe("loadEnvironments", () => {
   });
 
   it("keeps only the environments asked for, after validating them all", () => {
-    const envs = loadEnvironments({ configDir: path.join(ROOT, "config"), only: ["prod"] });
+    const envs = pickEnvironments(loadEnvironments({ configDir: path.join(ROOT, "config") }), ["prod"]);
     expect(envs.map((env) => env.name)).toEqual(["prod"]);
   });
 

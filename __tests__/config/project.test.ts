@@ -14,6 +14,12 @@ describe("project settings (cdktf.json context)", () => {
     expect(() => loadProjectSettings(file)).toThrow(/cdktf\.json: context\.stateBackendStorage: Invalid option: expected one of "local"\|"s3"/);
   });
 
+  it("shows the bad value and what is allowed", () => {
+    const file = path.join(tempProject(), "cdktf.json");
+    writeFileSync(file, JSON.stringify({ context: { repository: "r", stateBackendStorage: "dynamo" } }));
+    expect(() => loadProjectSettings(file, path.dirname(file))).toThrow('cdktf.json: context.stateBackendStorage: Invalid option: expected one of "local"|"s3" (got "dynamo")');
+  });
+
   it("rejects a file that is not JSON", () => {
     const file = path.join(tempProject(), "cdktf.json");
     writeFileSync(file, "{");

@@ -1,10 +1,10 @@
-import { ALL_RULES, stackView, type Rule } from "../../policy";
+import { ALL_RULES, inspectedBy, stackView, type Rule } from "../../policy";
 import { FIXTURES } from "./fixtures";
 
 /** What a rule reports over every block it inspects in a stack's JSON. */
 function run(rule: Rule, tf: Record<string, unknown>): string[] {
   const view = stackView("test", tf);
-  const blocks = rule.types.includes("*") ? view.resources : rule.types.flatMap((t) => view.ofType(t));
+  const blocks = inspectedBy(rule, view);
   if (blocks.length === 0) throw new Error(`${rule.id}: the fixture has no ${rule.types.join("/")} to inspect`);
   return blocks.flatMap((b) => rule.check(b, view) ?? []);
 }
