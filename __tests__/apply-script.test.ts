@@ -33,7 +33,7 @@ beforeAll(() => {
   mkdirSync(path.join(project, "bin"));
   writeFileSync(path.join(project, "bin", "terraform"), FAKE_TERRAFORM);
   chmodSync(path.join(project, "bin", "terraform"), 0o755);
-  expect(run([], { CDKTF_OUTDIR: path.join(project, "cdktf.out") }, project)).toBe(0);
+  expect(run(["--quiet"], { CDKTF_OUTDIR: path.join(project, "cdktf.out") }, project)).toBe(0);
 }, 60_000);
 
 /** Encrypted reviewed plans of dev (one stack), as the plan workflow leaves them. */

@@ -1,10 +1,13 @@
-import { mkdtempSync, writeFileSync, mkdirSync, cpSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Testing, type TerraformStack } from "cdktf";
 import { stringify } from "yaml";
 import { environmentSchema, loadBackendSettings, loadEnvironments, loadProjectSettings, type EnvironmentConfig, type EnvironmentInput } from "../config";
-import { type PlatformInputs } from "../stacks";
+import { stackView } from "../policy/stack-view";
+import { type Statement, statements } from "../policy/rules/helpers";
+import { type PlatformInputs, PlatformStack } from "../stacks";
+import { type Construct } from "constructs";
 
 /** The project's root folder (shipped config, backend.config, cdktf.json). */
 export const ROOT = path.resolve(__dirname, "..");
@@ -16,6 +19,14 @@ export function shippedInputs(): PlatformInputs {
     backend: loadBackendSettings(path.join(ROOT, "backend.config")),
     environments: loadEnvironments({ configDir: path.join(ROOT, "config") }),
   };
+}
+
+/** Names of the shipped environments, from the config folder's file names (sorted). */
+export function shippedEnvironmentNames(): string[] {
+  return readdirSync(path.join(ROOT, "config"))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => f.replace(/\.ya?ml$/, ""))
+    .sort();
 }
 
 /** A valid environment file's content; tests override one field at a time. */
@@ -45,6 +56,7 @@ export interface SynthesizedStack {
   terraform: { backend: Record<string, Record<string, unknown>> };
   provider: Record<string, Array<Record<string, unknown>>>;
   resource: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
   output?: Record<string, unknown>;
 }
 
@@ -64,4 +76,25 @@ export function tempProject(environments: Record<string, unknown> = {}, options:
     writeFileSync(path.join(dir, "config", file), typeof content === "string" ? content : stringify(content));
   }
   return dir;
+}
+
+/**
+ * The statements of a policy attribute as IAM JSON, whether it is literal JSON or a reference to
+ * an `aws_iam_policy_document` data source: the policy pack's own reader.
+ */
+export function policyStatements(stack: SynthesizedStack | string, policy: unknown): Statement[] {
+  const json = (typeof stack === "string" ? JSON.parse(stack) : stack) as Record<string, unknown>;
+  return statements(policy, stackView("test", json));
+}
+
+class TestStack extends PlatformStack {}
+
+/**
+ * Like `Testing.synthScope`, in a stack of the project's own kind, so that addresses read as in
+ * real output (`aws_kms_key.key`, no hash).
+ */
+export function synthScope(build: (scope: Construct) => void): string {
+  const stack = new TestStack(Testing.app(), "test");
+  build(stack);
+  return Testing.synth(stack);
 }

@@ -1,9 +1,15 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { Testing } from "cdktf";
+import { Construct } from "constructs";
 import { stringify } from "yaml";
+import { loadEnvironments } from "../config";
 import { run } from "../main";
 import { ALL_RULES, type PolicyReport, type Rule } from "../policy";
+import { dependencyOrder } from "../review";
+import { expectedStackIds, LAYER_REGISTRY, PlatformStack, STATE_BACKEND_STACK_ID } from "../stacks";
 import { ROOT, tempProject, validEnvironmentInput } from "./helpers";
 
 /** Every file under a folder, as path → content. */
@@ -17,37 +23,86 @@ function readTree(dir: string, prefix = ""): Record<string, string> {
   return files;
 }
 
-/** Runs the app like `node dist/main.js`, capturing stderr. */
-function synth(args: string[], root: string, outdir: string): { code: number; stderr: string } {
+/** Runs the app like `node dist/main.js`, capturing what it prints. */
+function synth(args: string[], root: string, outdir: string): { code: number; stdout: string; stderr: string } {
+  const out: string[] = [];
   const errors: string[] = [];
-  const spy = jest.spyOn(console, "error").mockImplementation((...parts: unknown[]) => void errors.push(parts.join(" ")));
+  const log = jest.spyOn(console, "log").mockImplementation((...parts: unknown[]) => void out.push(parts.join(" ")));
+  const error = jest.spyOn(console, "error").mockImplementation((...parts: unknown[]) => void errors.push(parts.join(" ")));
   try {
-    return { code: run(args, { CDKTF_OUTDIR: outdir }, root), stderr: errors.join("\n") };
+    return { code: run(args, { CDKTF_OUTDIR: outdir }, root), stdout: out.join("\n"), stderr: errors.join("\n") };
   } finally {
-    spy.mockRestore();
+    log.mockRestore();
+    error.mockRestore();
   }
 }
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), "cdktf-out-"));
+const shipped = loadEnvironments({ configDir: path.join(ROOT, "config") });
+const expectedStacks = expectedStackIds(shipped);
 
-// The shipped project is synthesized once here and shared by the snapshot and determinism tests.
+// The shipped project is synthesized once here and shared by the tests that read its output.
 const first = tmp();
 const firstRun = synth([], ROOT, first);
 const output = readTree(first);
+const stackJson = (stack: string) => JSON.parse(output[path.join("stacks", stack, "cdk.tf.json")] ?? "null") as Record<string, Record<string, Record<string, Record<string, unknown>>>>;
+const manifest = JSON.parse(output["manifest.json"] ?? "{}") as { stacks: Record<string, { dependencies: string[] }> };
 
 describe("synthesizing the shipped project", () => {
-  it("succeeds and writes every stack of every environment", () => {
-    expect(firstRun).toEqual({ code: 0, stderr: "" });
-    expect(readdirSync(path.join(first, "stacks")).sort()).toEqual(["dev-network", "prod-network", "stage-network", "state-backend"]);
+  it("succeeds and writes every stack of every environment, as the layer registry says", () => {
+    expect(firstRun.code).toBe(0);
+    expect(firstRun.stderr).toBe("");
+    expect(readdirSync(path.join(first, "stacks")).sort()).toEqual([...expectedStacks].sort());
   });
 
-  it.each(["state-backend", "dev-network", "stage-network", "prod-network"])("matches the committed snapshot of %s", (stack) => {
-    expect(JSON.parse(output[path.join("stacks", stack, "cdk.tf.json")] ?? "null")).toMatchSnapshot();
+  it("says what it wrote: each stack with its size, the policy result, where, and how long it took", () => {
+    const lines = firstRun.stdout.split("\n");
+    expect(lines[0]).toMatch(new RegExp(`^Synthesized ${expectedStacks.length} stacks into .*stacks in \\d+\\.\\d s:$`));
+    for (const stack of expectedStacks) expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^  ${stack} +\\d+ resources, +\\d+ data sources`)));
+    expect(lines.at(-1)).toMatch(/^Policy pack: \d+ of \d+ rules applied, 0 errors, \d+ warnings, \d+ suppressed \(.*policy-report\.md\)$/);
+  });
+
+  it("declares each stack's dependencies (the layers it consumes, or the state backend) in the manifest", () => {
+    for (const env of shipped) {
+      for (const entry of LAYER_REGISTRY) {
+        const deps = entry.consumes.length ? entry.consumes.map((layer) => `${env.name}-${layer}`) : [STATE_BACKEND_STACK_ID];
+        expect(manifest.stacks[`${env.name}-${entry.layer}`]?.dependencies).toEqual(deps);
+      }
+    }
+    const order = dependencyOrder(Object.fromEntries(Object.entries(manifest.stacks).map(([name, s]) => [name, s.dependencies])));
+    expect(order[0]).toBe(STATE_BACKEND_STACK_ID);
+  });
+
+  it("reads other stacks only through named outputs: no cdktf cross-stack output anywhere", () => {
+    for (const stack of expectedStacks) expect(Object.keys(stackJson(stack).output ?? {}).filter((o) => o.startsWith("cross-stack-output-"))).toEqual([]);
+  });
+
+  it("reads exactly the layers the registry says each layer consumes", () => {
+    for (const env of shipped) {
+      for (const entry of LAYER_REGISTRY) {
+        expect(Object.keys(stackJson(`${env.name}-${entry.layer}`).data?.terraform_remote_state ?? {}).sort()).toEqual([...entry.consumes].sort());
+      }
+    }
+  });
+
+  it("names every block by its construct path below the stack, joined with _, with no hash", () => {
+    for (const stack of expectedStacks) {
+      const json = stackJson(stack);
+      for (const kind of ["resource", "data"] as const) {
+        for (const [type, byName] of Object.entries(json[kind] ?? {})) {
+          for (const [name, body] of Object.entries(byName)) {
+            const constructPath = ((body["//"] as { metadata: { path: string } }).metadata.path).split("/").slice(1).filter((id) => id !== "Default");
+            expect(`${type}.${name}`).toBe(`${type}.${constructPath.join("_").replace(/[^A-Za-z0-9_-]/g, "_")}`);
+            expect(name).not.toMatch(/_[0-9A-F]{8}$/);
+          }
+        }
+      }
+    }
   });
 
   it("is deterministic: a second synth is byte-identical", () => {
     const second = tmp();
-    expect(synth([], ROOT, second).code).toBe(0);
+    expect(synth(["--quiet"], ROOT, second).code).toBe(0);
     expect(readTree(second)).toEqual(output);
   });
 
@@ -55,7 +110,7 @@ describe("synthesizing the shipped project", () => {
     const report = JSON.parse(output["policy-report.json"] ?? "{}") as PolicyReport;
     expect(report.status).toBe("passed");
     expect(report.counts.errors).toBe(0);
-    expect(report.stacks.map((s) => s.stack)).toEqual(["state-backend", "dev-network", "prod-network", "stage-network"]);
+    expect(report.stacks.map((s) => s.stack).sort()).toEqual([...expectedStacks].sort());
     expect(output["policy-report.md"]).toMatch(/^## ✅ Policy pack: 0 error\(s\)/);
   });
 
@@ -64,26 +119,53 @@ describe("synthesizing the shipped project", () => {
   });
 });
 
+describe("readable addresses", () => {
+  class Stack extends PlatformStack {}
+
+  it("refuse two constructs that would get the same Terraform name", () => {
+    const stack = new Stack(Testing.app(), "clash");
+    new Construct(stack, "a.b");
+    new Construct(stack, "a_b");
+    new Vpc(stack.node.findChild("a.b"), "vpc", { cidrBlock: "10.0.0.0/16" });
+    new Vpc(stack.node.findChild("a_b"), "vpc", { cidrBlock: "10.0.0.0/16" });
+    expect(() => Testing.synth(stack)).toThrow('clash: constructs a.b/vpc and a_b/vpc would both get the Terraform name "a_b_vpc"; rename one of them');
+  });
+});
+
 describe("selecting environments", () => {
-  it("synthesizes only the environments asked for (plus the state backend) and removes stale stacks", () => {
+  const [one, two] = shipped.map((env) => env.name) as [string, string];
+
+  it("synthesizes only the environments asked for (plus the state backend), keeping other environments' folders", () => {
     const outdir = tmp();
-    mkdirSync(path.join(outdir, "stacks", "old-network"), { recursive: true });
-    expect(synth(["--env", "prod"], ROOT, outdir).code).toBe(0);
-    expect(readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["prod-network", "state-backend"]);
+    mkdirSync(path.join(outdir, "stacks", `${two}-network`, ".terraform"), { recursive: true });
+    writeFileSync(path.join(outdir, "stacks", `${two}-network`, "plan.tfplan"), "saved plan");
+    mkdirSync(path.join(outdir, "stacks", "gone-network"), { recursive: true });
+    expect(synth(["--env", one, "--quiet"], ROOT, outdir)).toEqual({ code: 0, stdout: "", stderr: "" });
+    const left = readdirSync(path.join(outdir, "stacks")).sort();
+    expect(left).toContain(`${one}-network`);
+    expect(left).not.toContain("gone-network");
+    expect(readFileSync(path.join(outdir, "stacks", `${two}-network`, "plan.tfplan"), "utf8")).toBe("saved plan");
+    expect(existsSync(path.join(outdir, "stacks", `${two}-network`, ".terraform"))).toBe(true);
   });
 
   it("gives the state backend the same output whichever environments are selected", () => {
     const outdir = tmp();
-    expect(synth(["--env", "dev"], ROOT, outdir).code).toBe(0);
-    const file = path.join("stacks", "state-backend", "cdk.tf.json");
+    expect(synth(["--env", one, "--quiet"], ROOT, outdir).code).toBe(0);
+    const file = path.join("stacks", STATE_BACKEND_STACK_ID, "cdk.tf.json");
     expect(readFileSync(path.join(outdir, file), "utf8")).toBe(output[file]);
   });
 
   it("reads another config folder", () => {
     const project = tempProject({ "qa.yaml": validEnvironmentInput({ name: "qa" }) });
     const outdir = tmp();
-    expect(synth(["--config-dir", path.join(project, "config")], project, outdir).code).toBe(0);
-    expect(readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["qa-network", "state-backend"]);
+    expect(synth(["--config-dir", path.join(project, "config"), "--quiet"], project, outdir).code).toBe(0);
+    expect(readdirSync(path.join(outdir, "stacks")).sort()).toEqual(expectedStackIds(loadEnvironments({ configDir: path.join(project, "config") })).sort());
+  });
+
+  it("prints the usage, not a configuration error, for an option it does not know, and exits 2", () => {
+    const result = synth(["--environment", "prod"], ROOT, tmp());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: Unknown option '--environment'\n\nUsage: npm run synth/);
   });
 });
 
@@ -109,6 +191,16 @@ describe("bad input", () => {
     expect(readFileSync(sentinel, "utf8")).toBe("previous output");
     expect(existsSync(path.join(outdir, "manifest.json"))).toBe(false);
   });
+
+  it("refuses a protect entry that matches no construct, naming the near matches", () => {
+    const typo = tempProject({ "qa.yaml": { ...validEnvironmentInput({ name: "qa" }), protect: ["qa-network/network/natt"] } });
+    const bad = synth([], typo, tmp());
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.split("\n")).toEqual([
+      "Configuration is invalid; nothing was synthesized (1 problem):",
+      'config/qa.yaml:14: [qa] protect.0: matches no construct of qa\'s stacks, so it would protect nothing (did you mean "qa-network/network/nat"?) (got "qa-network/network/natt")',
+    ]);
+  });
 });
 
 describe("policy errors", () => {
@@ -122,26 +214,33 @@ describe("policy errors", () => {
     types: ["aws_vpc"],
     check: () => "always",
   };
+  const [one] = shipped.map((env) => env.name) as [string];
   const outdir = tmp();
-  const sentinel = path.join(outdir, "stacks", "dev-network", "cdk.tf.json");
+  const sentinel = path.join(outdir, "stacks", `${one}-network`, "cdk.tf.json");
   mkdirSync(path.dirname(sentinel), { recursive: true });
   writeFileSync(sentinel, "previous output");
   (ALL_RULES as Rule[]).push(failing);
-  const result = synth(["--env", "dev"], ROOT, outdir);
+  const result = synth(["--env", one], ROOT, outdir);
   (ALL_RULES as Rule[]).pop();
 
-  it("exit non-zero and print a table of stack, construct path, address, rule, title and fix", () => {
+  it("exit non-zero and print each finding as a block: rule, stack, address, construct, problem, fix", () => {
     expect(result.code).toBe(1);
     const lines = result.stderr.split("\n");
     expect(lines[0]).toMatch(/^Policy pack: 1 error\(s\); no Terraform was written \(report: .*policy-report\.md\):$/);
-    expect(lines[1]).toMatch(/^stack\s+│ construct path\s+│ Terraform address\s+│ rule\s+│ title\s+│ fix$/);
-    expect(lines[3]).toMatch(/^dev-network │ dev-network\/network\/vpc │ aws_vpc\.network_vpc_\w+ │ PI-TEST-001 │ Test rule that every VPC breaks: always │ Nothing to fix/);
+    expect(lines.slice(2)).toEqual([
+      "✖ [PI-TEST-001] Test rule that every VPC breaks",
+      `    stack:     ${one}-network`,
+      "    address:   aws_vpc.network_vpc",
+      `    construct: ${one}-network/network/vpc`,
+      "    problem:   always",
+      "    fix:       Nothing to fix: this rule exists only in a test.",
+    ]);
   });
 
   it("write no Terraform, but write the report with status failed", () => {
     expect(readFileSync(sentinel, "utf8")).toBe("previous output");
     expect(existsSync(path.join(outdir, "manifest.json"))).toBe(false);
-    expect(existsSync(path.join(outdir, "stacks", "state-backend"))).toBe(false);
+    expect(existsSync(path.join(outdir, "stacks", STATE_BACKEND_STACK_ID))).toBe(false);
     const report = JSON.parse(readFileSync(path.join(outdir, "policy-report.json"), "utf8")) as PolicyReport;
     expect(report).toMatchObject({ status: "failed", counts: { errors: 1 } });
   });

@@ -1,9 +1,10 @@
 import { ALL_RULES } from "../policy/rules";
-import { overlaps } from "./cidr";
+import { isPrivateCidr, overlaps, PRIVATE_RANGES } from "./cidr";
+import { didYouMean } from "./near";
 import { type ConfigProblem } from "./problems";
 import { availabilityZones } from "./regions";
 import { type EnvironmentConfig } from "./schema";
-import { planSubnets, TIERS } from "./subnet-plan";
+import { MAX_ZONES, planSubnets, TIERS } from "./subnet-plan";
 
 /** A problem before it is given a file and line: just the field, message and value. */
 export type FieldProblem = Pick<ConfigProblem, "field" | "message" | "value">;
@@ -48,11 +49,28 @@ export function checkEnvironment(env: EnvironmentConfig): FieldProblem[] {
       problems.push({ field: `protect.${i}`, value: prefix, message: `must be a construct path in one of this environment's stacks, starting with "${env.name}-"` });
     }
   });
-  const ruleIds = ALL_RULES.map((rule) => rule.id);
-  for (const [ruleId, severity] of Object.entries(env.policy.severity)) {
-    if (!ruleIds.includes(ruleId)) {
-      problems.push({ field: `policy.severity.${ruleId}`, value: severity, message: "names no rule of the policy pack; see docs/policy-rules.md for the rule ids" });
+  for (const [ruleId, setting] of Object.entries(env.policy.severity)) {
+    const rule = ALL_RULES.find((r) => r.id === ruleId);
+    if (!rule) {
+      problems.push({
+        field: `policy.severity.${ruleId}`,
+        value: setting,
+        message: `names no rule of the policy pack${didYouMean(ruleId, ALL_RULES.map((r) => r.id))}; see docs/policy-rules.md for the rule ids`,
+      });
+    } else if (setting === "warning" && rule.severity === "error") {
+      problems.push({
+        field: `policy.severity.${ruleId}`,
+        value: setting,
+        message: `lowers an error rule ("${rule.title}") to a warning, which needs a reason a reviewer can accept: write ${ruleId}: { severity: warning, reason: "..." }`,
+      });
     }
+  }
+  if (!isPrivateCidr(network.vpcCidr) && network.publicCidrReason === undefined) {
+    problems.push({
+      field: "network.vpcCidr",
+      value: network.vpcCidr,
+      message: `is not in private address space; allowed: a block inside ${PRIVATE_RANGES.join(", ")} (RFC 1918), or set network.publicCidrReason to say why this VPC needs public space`,
+    });
   }
   if (network.azCount <= zones.length) problems.push(...checkSubnetsFit(env));
   return problems;
@@ -62,14 +80,13 @@ function checkSubnetsFit(env: EnvironmentConfig): FieldProblem[] {
   const { network, account } = env;
   const plan = planSubnets({ vpcCidr: network.vpcCidr, region: account.region, azCount: network.azCount, prefixLength: network.subnetPrefixLength });
   if (plan.fits) return [];
-  const zoneCount = availabilityZones(account.region).length;
-  const tiers = TIERS.map((tier) => `${zoneCount} × /${network.subnetPrefixLength[tier]} ${tier}`).join(" + ");
+  const tiers = TIERS.map((tier) => `${MAX_ZONES} × /${network.subnetPrefixLength[tier]} ${tier}`).join(" + ");
   return [
     {
       field: "network.subnetPrefixLength",
       value: network.subnetPrefixLength,
       message:
-        `subnets do not fit in ${network.vpcCidr}: ${tiers} (a slot for every zone of ${account.region}, so adding a zone never renumbers) ` +
+        `subnets do not fit in ${network.vpcCidr}: ${tiers} (every tier reserves ${MAX_ZONES} zone slots, so adding a zone never renumbers a subnet) ` +
         `needs ${plan.needed} addresses, the VPC has ${plan.available}; use longer prefixes or a larger VPC`,
     },
   ];

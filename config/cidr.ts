@@ -23,6 +23,15 @@ export function prefixOf(cidr: string): number {
   return Number(cidr.split("/")[1]);
 }
 
+/** The private (RFC 1918) address ranges. */
+export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
+
+/** Whether a block lies wholly inside private (RFC 1918) address space. */
+export function isPrivateCidr(cidr: string): boolean {
+  const block = IPv4CidrRange.fromCidr(cidr);
+  return PRIVATE_RANGES.some((range) => block.inside(IPv4CidrRange.fromCidr(range)) || block.isEquals(IPv4CidrRange.fromCidr(range)));
+}
+
 /** Whether two CIDR blocks share any address. */
 export function overlaps(a: string, b: string): boolean {
   return IPv4CidrRange.fromCidr(a).isOverlapping(IPv4CidrRange.fromCidr(b));

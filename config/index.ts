@@ -3,6 +3,7 @@ export * from "./checks";
 export * from "./cli";
 export * from "./load";
 export * from "./naming";
+export * from "./near";
 export * from "./problems";
 export * from "./project";
 export * from "./regions";

@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type YAMLError } from "yaml";
 import { type z } from "zod";
 import { checkAcrossEnvironments, checkEnvironment, type SourcedEnvironment } from "./checks";
 import { ConfigError, type ConfigProblem, displayPath } from "./problems";
-import { environmentSchema, type EnvironmentConfig } from "./schema";
+import { nearMatches, didYouMean } from "./near";
+import { ALLOWED_KEYS_PREFIX, environmentSchema, type EnvironmentConfig } from "./schema";
 
 /** Where environments are read from, and which of them to keep. */
 export interface LoadOptions {
@@ -35,7 +36,15 @@ export function loadEnvironments(options: LoadOptions): EnvironmentConfig[] {
   }
   problems.push(...checkAcrossEnvironments(loaded));
   if (problems.length > 0) throw new ConfigError(problems);
+  for (const env of loaded) sources.set(env.config, { file: env.file, lineOf: env.lineOf });
   return loaded.map((env) => env.config);
+}
+
+const sources = new WeakMap<EnvironmentConfig, Pick<SourcedEnvironment, "file" | "lineOf">>();
+
+/** The file an environment was loaded from, and the line of a field in it, for checks made after loading. */
+export function sourceOf(env: EnvironmentConfig): Pick<SourcedEnvironment, "file" | "lineOf"> | undefined {
+  return sources.get(env);
 }
 
 function listEnvironmentFiles(configDir: string, baseDir: string): string[] {
@@ -66,26 +75,90 @@ export function pickEnvironments(all: readonly EnvironmentConfig[], names: reado
 /** Parses and validates one environment file. Exported for tests and editor tooling. */
 export function loadEnvironmentFile(file: string, text: string): { config?: EnvironmentConfig; problems: ConfigProblem[]; lineOf?: (field: string) => number | undefined } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return {
-      problems: doc.errors.map((error) => ({
-        file,
-        line: lineCounter.linePos(error.pos[0]).line,
-        field: "",
-        message: `YAML does not parse: ${error.message.split("\n")[0]}`,
-      })),
-    };
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const all = Array.isArray(docs) ? docs : [];
+  if (all.length > 1) {
+    const second = all[1]?.range?.[0] ?? 0;
+    return { problems: [{ file, line: lineCounter.linePos(second).line, field: "", message: "holds a second YAML document (after a --- line); keep one environment per file" }] };
   }
+  const doc = all[0];
+  if (!doc || doc.contents === null) {
+    return { problems: [{ file, field: "", message: "is empty; an environment file needs name, production, account, tags and network (copy config/dev.yaml to start)" }] };
+  }
+  if (doc.errors.length > 0) return { problems: doc.errors.map((error) => yamlProblem(file, text, lineCounter, error)) };
   const locate = (fieldPath: readonly PropertyKey[]) => lineOf(doc, lineCounter, fieldPath);
   const raw: unknown = doc.toJS();
-  const parsed = environmentSchema.safeParse(raw, { reportInput: true, error: describeIssue });
   const environment = typeof (raw as { name?: unknown })?.name === "string" ? (raw as { name: string }).name : undefined;
+  const parsed = environmentSchema.safeParse(raw, { reportInput: true, error: describeIssue });
   if (!parsed.success) {
-    return { problems: parsed.error.issues.flatMap((issue) => issueProblems(issue, file, environment, locate)) };
+    const source = (fieldPath: readonly PropertyKey[]) => {
+      const node = doc.getIn(fieldPath, true);
+      return isScalar(node) ? node.source : undefined;
+    };
+    return { problems: pairMisspelt(parsed.error.issues.flatMap((issue) => issueProblems(issue, file, environment, locate, source))) };
   }
   const problems = checkEnvironment(parsed.data).map((p) => ({ ...p, file, environment, line: locate(p.field.split(".")) }));
+  const expected = path.basename(file).replace(/\.ya?ml$/, "");
+  if (parsed.data.name !== expected) {
+    problems.push({
+      file,
+      environment,
+      line: locate(["name"]),
+      field: "name",
+      value: parsed.data.name,
+      message: `must match the file name ("${expected}"): people, CI and the stack ids find an environment by it; rename the file to ${parsed.data.name}.yaml or set name: ${expected}`,
+    });
+  }
   return problems.length > 0 ? { problems } : { config: parsed.data, problems, lineOf: (field) => locate(field.split(".")) };
+}
+
+/** A YAML syntax error at the place to fix it, with the lines around it. */
+function yamlProblem(file: string, text: string, lineCounter: LineCounter, error: YAMLError): ConfigProblem {
+  let offset = error.pos[0];
+  let message = error.message.split("\n")[0] ?? "";
+  // An unclosed quote is reported where the file ends; the mistake is where the quote opened.
+  const quote = error.code === "MISSING_CHAR" && /closing (["'])quote/.exec(message)?.[1];
+  if (quote) {
+    const opened = openingQuote(text, quote, offset);
+    if (opened !== undefined) {
+      offset = opened;
+      message = `a ${quote}-quoted string opens here and is never closed`;
+    }
+  }
+  const { line, col } = lineCounter.linePos(offset);
+  return { file, line, field: "", message: `YAML does not parse: ${message}`, frame: codeFrame(text, line, col) };
+}
+
+/** Offset of the quote that opens the string still open at `end`, if any. */
+function openingQuote(text: string, quote: string, end: number): number | undefined {
+  let open: number | undefined;
+  for (let i = 0; i < Math.min(end, text.length); i++) {
+    const c = text[i];
+    if (open === undefined && c === "#" && (i === 0 || /\s/.test(text[i - 1] as string))) {
+      while (i < text.length && text[i] !== "\n") i++;
+      continue;
+    }
+    if (open !== undefined && quote === '"' && c === "\\") {
+      i++;
+      continue;
+    }
+    if (c === quote) open = open === undefined ? i : undefined;
+  }
+  return open;
+}
+
+/** Two lines either side of a position, numbered, with a caret under the column. */
+function codeFrame(text: string, line: number, col: number): string {
+  const lines = text.split(/\r?\n/);
+  const from = Math.max(1, line - 2);
+  const to = Math.min(lines.length, line + 2);
+  const width = String(to).length;
+  const out: string[] = [];
+  for (let n = from; n <= to; n++) {
+    out.push(`  ${n === line ? ">" : " "} ${String(n).padStart(width)} | ${lines[n - 1] ?? ""}`.trimEnd());
+    if (n === line) out.push(`    ${" ".repeat(width)} | ${" ".repeat(Math.max(0, col - 1))}^`);
+  }
+  return out.join("\n");
 }
 
 function issueProblems(
@@ -93,21 +166,62 @@ function issueProblems(
   file: string,
   environment: string | undefined,
   locate: (fieldPath: readonly PropertyKey[]) => number | undefined,
+  source: (fieldPath: readonly PropertyKey[]) => string | undefined,
 ): ConfigProblem[] {
   if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((key) => ({ file, environment, field: [...issue.path, key].join("."), message: issue.message, line: locate([...issue.path, key]) }));
+    const allowed = issue.message.startsWith(ALLOWED_KEYS_PREFIX) ? issue.message.slice(ALLOWED_KEYS_PREFIX.length).split(", ") : [];
+    return issue.keys.map((key) => ({
+      file,
+      environment,
+      field: [...issue.path, key].join("."),
+      message: `unknown key${didYouMean(key, allowed)}; allowed keys here: ${allowed.join(", ")}`,
+      line: locate([...issue.path, key]),
+    }));
+  }
+  const field = issue.path.join(".");
+  const line = locate(issue.path);
+  if (issue.code === "invalid_type" && issue.expected === "string" && typeof issue.input === "number") {
+    const written = source(issue.path) ?? String(issue.input);
+    const lost = /^0\d/.test(written) ? ` YAML reads the unquoted ${written} as the number ${issue.input}, dropping its leading zero;` : "";
+    return [{ file, environment, field, line, value: issue.input, message: `is a number, but must be a string:${lost} quote it: ${field.split(".").pop()}: "${written}"` }];
   }
   const value = issue.input === undefined || typeof issue.input === "object" ? undefined : issue.input;
-  return [{ file, environment, field: issue.path.join("."), message: issue.message, value, line: locate(issue.path) }];
+  return [{ file, environment, field, message: issue.message, value, line }];
+}
+
+/**
+ * A required key reported missing next to an unknown key that is nearly its name (`natMod` for
+ * `natMode`) is one mistake, a misspelling: say so once, on the line of the misspelt key.
+ */
+function pairMisspelt(problems: ConfigProblem[]): ConfigProblem[] {
+  const missing = problems.filter((p) => p.message.startsWith("is required"));
+  const unknown = problems.filter((p) => p.message.startsWith("unknown key"));
+  const drop = new Set<ConfigProblem>();
+  for (const m of missing) {
+    const parent = m.field.split(".").slice(0, -1).join(".");
+    const name = m.field.split(".").pop() as string;
+    const typo = unknown.find((u) => u.field.split(".").slice(0, -1).join(".") === parent && nearMatches(u.field.split(".").pop() as string, [name]).length > 0);
+    if (!typo) continue;
+    drop.add(m);
+    drop.add(typo);
+    problems.push({ ...typo, message: `unknown key (did you mean "${name}"?); ${m.field} is required and missing` });
+  }
+  return problems.filter((p) => !drop.has(p));
 }
 
 /** Plain-English messages for zod's generic issues; schema-specific messages take precedence. */
 function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
   switch (issue.code) {
-    case "invalid_type":
-      return issue.input === undefined ? `is required (${issue.expected})` : `must be ${issue.expected === "int" ? "an integer" : `a ${issue.expected}`}`;
+    case "invalid_type": {
+      if (issue.input === undefined) return `is required (${issue.expected})`;
+      const article = /^[aeiou]/.test(issue.expected) ? "an" : "a";
+      return `must be ${issue.expected === "int" ? "an integer" : `${article} ${issue.expected}`}`;
+    }
     case "invalid_value":
-      return `allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+      return `${issue.input === undefined ? "is required; " : ""}allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "invalid_key":
+      // A record key that fails its own schema: that schema's message says what is allowed.
+      return (issue.issues as ReadonlyArray<{ message?: string }> | undefined)?.[0]?.message ?? "is not an allowed key";
     case "too_small":
       return `must be at least ${issue.minimum}`;
     case "too_big":

@@ -14,6 +14,8 @@ export interface ConfigProblem {
   readonly message: string;
   /** The offending value, when there is one to show. */
   readonly value?: unknown;
+  /** Lines of the file around the problem, shown under the message. */
+  readonly frame?: string;
 }
 
 /** A file as messages show it: relative to the project folder. */
@@ -38,5 +40,5 @@ export function formatProblem(problem: ConfigProblem): string {
   const env = problem.environment ? `[${problem.environment}] ` : "";
   const field = problem.field ? `${problem.field}: ` : "";
   const got = problem.value === undefined ? "" : ` (got ${JSON.stringify(problem.value)})`;
-  return `${where}: ${env}${field}${problem.message}${got}`;
+  return `${where}: ${env}${field}${problem.message}${got}${problem.frame ? `\n${problem.frame}` : ""}`;
 }

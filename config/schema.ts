@@ -1,13 +1,17 @@
 import { z } from "zod";
+import { LOG_RETENTION_DAYS } from "../modules/logs/retention";
 import { cidrProblem, prefixOf, SUBNET_PREFIX, VPC_PREFIX } from "./cidr";
 import { REGIONS } from "./regions";
+import { MAX_ZONES } from "./subnet-plan";
 
 /**
  * The schema of one environment file (`config/<env>.yaml`). It is the single source of the
  * TypeScript types and of the committed JSON Schema (`config/environment.schema.json`) that
- * editors use to complete and check the YAML. Checks that need more than one field, or more than
- * one file, live in `checks.ts`.
+ * editors use to complete and check the YAML; each field's `.describe()` text is the hover help
+ * there. Checks that need more than one field, or more than one file, live in `checks.ts`.
  */
+
+export { LOG_RETENTION_DAYS };
 
 /** An object that rejects unknown keys (typos) and says which keys it does allow. */
 function strict<T extends z.ZodRawShape>(shape: T) {
@@ -17,10 +21,10 @@ function strict<T extends z.ZodRawShape>(shape: T) {
   });
 }
 
-const nonEmpty = z.string().min(1, "must not be empty").refine((value) => value.trim() !== "", "must not be empty");
+/** Prefix of the message of an unknown key; the loader reads the allowed keys back from it. */
+export const ALLOWED_KEYS_PREFIX = "unknown key; allowed keys here: ";
 
-/** CloudWatch Logs accepts only these retention periods (days). */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const nonEmpty = z.string().refine((value) => value.trim() !== "", "must not be empty");
 
 const vpcCidr = z.string().superRefine((value, ctx) => {
   const problem = cidrProblem(value);
@@ -39,60 +43,68 @@ const subnetPrefix = z
 const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/deploy");
 
 export const accountSchema = strict({
-  /** The AWS account id. Quoted in YAML, so that leading zeros survive. */
-  id: z.string().regex(/^\d{12}$/, "must be exactly 12 digits, quoted (e.g. \"123456789012\")"),
-  /** The region every stack of this environment deploys to. */
-  region: z.enum(REGIONS),
-  /** An IAM role the AWS provider assumes to deploy; omit to use the caller's credentials. */
-  deployRoleArn: roleArn.optional(),
-  /**
-   * Roles that read and write this environment's Terraform state (CI's plan and apply roles,
-   * operators): each gets the state bucket, key and lock table for `<env>/` keys only. They must
-   * exist before the state-backend stack is applied.
-   */
-  stateRoleArns: z.array(roleArn).default([]),
-});
+  id: z.string().regex(/^\d{12}$/, "must be exactly 12 digits, quoted (e.g. \"123456789012\")").describe("The AWS account id, quoted so that leading zeros survive. The AWS provider refuses every other account."),
+  region: z.enum(REGIONS).describe("The region every stack of this environment deploys to."),
+  deployRoleArn: roleArn.optional().describe("An IAM role (in this account) that the AWS provider assumes to deploy; omit to use the caller's credentials."),
+  stateRoleArns: z
+    .array(roleArn)
+    .default([])
+    .describe("Roles that read and write this environment's Terraform state (CI's plan and apply roles, operators): each gets the state bucket, key and lock table for `<env>/` keys only. They must exist before the state-backend stack is applied."),
+}).describe("The AWS account and region of the environment.");
 
 export const networkSchema = strict({
-  /** The VPC's IPv4 block, /16 to /24. Must not overlap another environment's (they get peered). */
-  vpcCidr,
-  /** Availability zones to spread subnets over: at least 2, at most what the region has. */
-  azCount: z.int().min(2, "must be at least 2: EKS and Multi-AZ RDS need subnets in two zones").max(6),
-  /** `per-az`: a NAT gateway per zone, so a zone outage cannot cut egress for the others. `single`: one, cheaper. */
-  natMode: z.enum(["single", "per-az"]),
-  /** Prefix length of each tier's subnets. */
-  subnetPrefixLength: strict({ public: subnetPrefix, private: subnetPrefix, data: subnetPrefix }).default({
-    public: 24,
-    private: 20,
-    data: 24,
-  }),
-  /** How long VPC flow logs are kept, in days (one of CloudWatch's allowed periods). */
-  flowLogRetentionDays: z.literal(LOG_RETENTION_DAYS).default(365),
-});
+  vpcCidr: vpcCidr.describe("The VPC's IPv4 block, /16 to /24, in private (RFC 1918) space. Must not overlap another environment's (they get peered)."),
+  publicCidrReason: nonEmpty
+    .optional()
+    .describe("Only for a VPC block outside RFC 1918 private space: why it must be public space. Without it such a block is refused."),
+  azCount: z
+    .int()
+    .min(2, "must be at least 2: EKS and Multi-AZ RDS need subnets in two zones")
+    .max(MAX_ZONES)
+    .describe(`Availability zones to spread subnets over: at least 2, at most what the region has (and at most ${MAX_ZONES}).`),
+  natMode: z.enum(["single", "per-az"]).describe("`per-az`: a NAT gateway per zone, so a zone outage cannot cut egress for the others (required in production). `single`: one, cheaper."),
+  subnetPrefixLength: strict({
+    public: subnetPrefix.describe("Prefix length of the public subnets (load balancers, NAT)."),
+    private: subnetPrefix.describe("Prefix length of the private subnets (nodes, pods)."),
+    data: subnetPrefix.describe("Prefix length of the data subnets (RDS, MSK)."),
+  })
+    .default({ public: 24, private: 20, data: 24 })
+    .describe(`Prefix length of each tier's subnets. Every tier reserves ${MAX_ZONES} zone slots, which must all fit in the VPC.`),
+  flowLogRetentionDays: z.literal(LOG_RETENTION_DAYS).default(365).describe("How long VPC flow logs are kept, in days (one of CloudWatch's allowed periods)."),
+}).describe("The environment's VPC.");
+
+const severity = z.enum(["error", "warning"]);
 
 export const policySchema = strict({
-  /**
-   * Severity per rule id for this environment, e.g. `PI-RDS-003: error` in production. Rules
-   * can be made stricter or laxer here, never switched off (docs/policy-rules.md).
-   */
-  severity: z.record(z.string().regex(/^PI-[A-Z0-9]+-\d{3}$/, "must be a rule id such as PI-RDS-003"), z.enum(["error", "warning"])).default({}),
-});
+  severity: z
+    .record(
+      z.string().regex(/^PI-[A-Z0-9]+-\d{3}$/, "must be a rule id such as PI-RDS-003"),
+      z.union([severity, strict({ severity, reason: nonEmpty.describe("Why this environment may treat the rule more leniently, for the reviewers of the change.") })], {
+        error: 'allowed: "error", "warning", or { severity: warning, reason: "..." }; rules are never switched off',
+      }),
+    )
+    .default({})
+    .describe(
+      "Severity per rule id for this environment, e.g. `PI-RDS-003: error` in production. Lowering an error rule to a warning needs a reason: `PI-X-001: { severity: warning, reason: \"...\" }`. Rules are never switched off (docs/policy-rules.md).",
+    ),
+}).describe("Policy-pack settings of this environment.");
 
 export const environmentSchema = strict({
-  /** Short environment name: part of every stack id and resource name. Never rename it. */
-  name: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, "must be 2–10 lowercase letters or digits, starting with a letter"),
-  /** Marks an environment as production: stricter checks (NAT per AZ) and policy severities apply. */
-  production: z.boolean(),
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{1,9}$/, "must be 2–10 lowercase letters or digits, starting with a letter")
+    .describe("Short environment name: the file's name, and part of every stack id and resource name. Never rename it."),
+  production: z.boolean().describe("Marks an environment as production: stricter checks (NAT per zone) and policy severities apply."),
   account: accountSchema,
-  /** Tags on every resource. `owner` and `cost-center` are required; add any others. */
-  tags: z.object({ owner: nonEmpty, "cost-center": nonEmpty }).catchall(nonEmpty),
+  tags: z
+    .object({ owner: nonEmpty.describe("Who runs the environment (team)."), "cost-center": nonEmpty.describe("Where its costs are booked.") })
+    .catchall(nonEmpty)
+    .describe("Tags on every resource. `owner` and `cost-center` are required; add any others."),
   network: networkSchema,
-  /**
-   * Construct-path prefixes plan-guard protects on top of stateful types (e.g. NAT gateways whose
-   * Elastic IPs partners allow-list): a plan that destroys or replaces them fails until allowed.
-   */
-  protect: z.array(z.string().regex(/^[a-z][a-z0-9]*-[a-z]+(\/[\w.-]+)*$/, "must be a construct path such as prod-network/network/nat")).default([]),
-  /** Policy-pack settings of this environment. */
+  protect: z
+    .array(z.string().regex(/^[a-z][a-z0-9]*-[a-z]+(\/[\w.-]+)*$/, "must be a construct path such as prod-network/network/nat"))
+    .default([])
+    .describe("Construct-path prefixes plan-guard protects on top of stateful types (e.g. NAT gateways whose Elastic IPs partners allow-list): a plan that destroys or replaces them fails until allowed. Each must match a construct."),
   policy: policySchema.default({ severity: {} }),
 });
 
@@ -100,3 +112,9 @@ export const environmentSchema = strict({
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
 /** What an environment file may contain (defaults not yet applied). */
 export type EnvironmentInput = z.input<typeof environmentSchema>;
+
+/** The severity an environment gives a rule, if it overrides it. */
+export function severityOf(env: Pick<EnvironmentConfig, "policy">, ruleId: string): "error" | "warning" | undefined {
+  const value = env.policy.severity[ruleId];
+  return typeof value === "object" ? value.severity : value;
+}

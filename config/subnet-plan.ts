@@ -1,6 +1,14 @@
 import { blockAt, blockSize, bounds, prefixOf } from "./cidr";
 import { availabilityZones, type Region } from "./regions";
 
+/**
+ * Slots each tier reserves: the most zones an environment may ever use (the schema's maximum
+ * `azCount`), whatever its region lists today. A subnet's CIDR then depends only on the VPC
+ * CIDR, the prefix lengths and the zone's position, so adding a zone to a region's list in
+ * regions.ts, or to `azCount`, never moves (and so never replaces) a subnet.
+ */
+export const MAX_ZONES = 6;
+
 /** The three subnet tiers: load balancers and NAT; nodes and pods; RDS and MSK. */
 export const TIERS = ["public", "private", "data"] as const;
 export type Tier = (typeof TIERS)[number];
@@ -34,9 +42,9 @@ export type SubnetPlanResult =
 /**
  * Computes the subnets of every tier from the VPC CIDR.
  *
- * Each tier reserves one slot for every zone the region has, not just the configured ones, and a
- * zone always takes the slot of its position in the region's zone list. So raising `azCount` adds
- * subnets without renumbering (and so without replacing) any existing one.
+ * Each tier reserves {@link MAX_ZONES} slots, not just the configured zones, and a zone always
+ * takes the slot of its position in the region's zone list. So raising `azCount`, or a region
+ * gaining a zone, adds subnets without renumbering (and so without replacing) any existing one.
  */
 export function planSubnets(input: SubnetPlanInput): SubnetPlanResult {
   const zones = availabilityZones(input.region);
@@ -50,7 +58,7 @@ export function planSubnets(input: SubnetPlanInput): SubnetPlanResult {
     zones.slice(0, input.azCount).forEach((zone, slot) => {
       subnets[tier][zone] = blockAt(tierStart + BigInt(slot) * size, prefix);
     });
-    cursor = tierStart + BigInt(zones.length) * size;
+    cursor = tierStart + BigInt(MAX_ZONES) * size;
   }
   const needed = cursor - vpc.first;
   const fitsPrefixes = TIERS.every((tier) => input.prefixLength[tier] >= prefixOf(input.vpcCidr));

@@ -5,3 +5,4 @@ export * from "./rules";
 export * from "./stack-view";
 export * from "./suppress";
 export * from "./types";
+export * from "./secrets";

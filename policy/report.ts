@@ -57,14 +57,39 @@ function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort((a, b) => rank(a) - rank(b) || a.stack.localeCompare(b.stack) || a.address.localeCompare(b.address) || a.ruleId.localeCompare(b.ruleId));
 }
 
-/** Plain-text table of error findings for the terminal. */
-export function errorTable(findings: readonly Finding[]): string {
-  const header = ["stack", "construct path", "Terraform address", "rule", "title", "fix"];
-  const rows = sortFindings(findings).map((f) => [f.stack, f.path, f.address, f.ruleId, `${f.title}: ${f.detail}`, f.fix]);
-  const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => (r[i] as string).length))));
-  const fit = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
-  const line = (cells: string[]) => cells.map((c, i) => fit(c, widths[i] as number)).join(" │ ").trimEnd();
-  return [line(header), widths.map((w) => "─".repeat(w)).join("─┼─"), ...rows.map(line)].join("\n");
+/**
+ * Findings for the terminal, one block each, wrapped to a terminal's width, so the fix is never
+ * cut off however long the addresses are.
+ */
+export function errorBlocks(findings: readonly Finding[], width = 100): string {
+  return sortFindings(findings)
+    .map((f) =>
+      [
+        `✖ [${f.ruleId}] ${f.title}`,
+        ...field("stack", f.stack, width),
+        ...field("address", f.address, width),
+        ...field("construct", f.path, width),
+        ...field("problem", f.detail, width),
+        ...field("fix", f.fix, width),
+      ].join("\n"),
+    )
+    .join("\n\n");
+}
+
+/** `  label:    text`, wrapped at word boundaries with continuation lines aligned. */
+function field(label: string, text: string, width: number): string[] {
+  const indent = "    " + " ".repeat(11);
+  const lines: string[] = [];
+  let line = `    ${`${label}:`.padEnd(11)}`;
+  for (const word of text.split(/\s+/)) {
+    if (line.trim().length > label.length + 1 && line.length + 1 + word.length > width) {
+      lines.push(line.trimEnd());
+      line = indent;
+    }
+    line += (line.endsWith(" ") ? "" : " ") + word;
+  }
+  lines.push(line.trimEnd());
+  return lines;
 }
 
 /** Writes `policy-report.json` and `policy-report.md` into the output folder. */

@@ -1,4 +1,5 @@
 import { parse as parseYaml } from "yaml";
+import { SECRET_KEY } from "../policy/secrets";
 import { type Change } from "./plan";
 
 /**
@@ -7,8 +8,8 @@ import { type Change } from "./plan";
  * secret; sensitive values are compared in memory but never formatted.
  */
 
-/** Key names treated as secret whatever the plan says (over-masking is the safe mistake). */
-export const SECRET_KEY = /(pass(word|wd|phrase)?|secret(_string)?|token|private_?key|api_?key|credentials?|client_key|auth_?string)$/i;
+// Key names treated as secret whatever the plan says (over-masking is the safe mistake).
+export { SECRET_KEY } from "../policy/secrets";
 
 const MASKED = "(sensitive)";
 const UNKNOWN = "(known after apply)";

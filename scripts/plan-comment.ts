@@ -8,7 +8,7 @@ const USAGE = `Usage: npm run plan-comment -- <plan.json|stack=plan.json>... [--
 
 Renders \`terraform show -json\` plans of one or more stacks as one GitHub comment (at most 65,536 characters).`;
 
-runCli(() => {
+runCli(USAGE, () => {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
@@ -17,13 +17,8 @@ runCli(() => {
       out: { type: "string" },
       "full-out": { type: "string" },
       "all-drift": { type: "boolean", default: false },
-      help: { type: "boolean", short: "h" },
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   const plans = readPlans(positionals);
   const options = { sha: values.sha, context: loadSynthContext(values.manifest as string), environmentOf: environmentOfStack, allDrift: values["all-drift"] };
   const result = renderComment(plans, options);

@@ -9,20 +9,15 @@ const USAGE = `Usage: npm run plan-guard -- <plan.json|stack=plan.json>... [--al
 Exits 1 when a plan would destroy or replace a protected resource (a stateful type, or a construct
 path listed under \`protect\` in an environment's config) that is not explicitly allowed.`;
 
-runCli(() => {
+runCli(USAGE, () => {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
       allow: { type: "string", multiple: true, default: [] },
       manifest: { type: "string", default: "cdktf.out/manifest.json" },
       "config-dir": { type: "string", default: "config" },
-      help: { type: "boolean", short: "h" },
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   const plans = readPlans(positionals);
   const protectedPaths = loadEnvironments({ configDir: path.resolve(values["config-dir"] as string) }).flatMap((env) => env.protect);
   // An allow-list given as one comma- or space-separated string (from a PR label or input) works too.

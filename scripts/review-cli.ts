@@ -1,11 +1,15 @@
 import { readFileSync } from "node:fs";
 import { asPlan, stackFromFileName, type StackPlan } from "../review";
 
-/** Reads plan files given as `path` (stack from the file name) or `stack=path`. */
+/** `stack=path`: a stack id (no `=`, no path separator) before the first `=`. */
+const STACK_ARGUMENT = /^([a-z][a-z0-9-]*)=(.+)$/;
+
+/** Reads plan files given as `path` (stack from the file name) or `stack=path` (a path may itself contain `=`). */
 export function readPlans(args: readonly string[]): StackPlan[] {
   if (args.length === 0) throw new Error("no plan files given; pass one `terraform show -json` output per stack");
   return args.map((arg) => {
-    const [stack, file] = arg.includes("=") ? (arg.split("=", 2) as [string, string]) : [stackFromFileName(arg), arg];
+    const match = STACK_ARGUMENT.exec(arg);
+    const [stack, file] = match ? [match[1] as string, match[2] as string] : [stackFromFileName(arg), arg];
     let json: unknown;
     try {
       json = JSON.parse(readFileSync(file, "utf8"));
@@ -16,12 +20,22 @@ export function readPlans(args: readonly string[]): StackPlan[] {
   });
 }
 
-/** Runs a CLI body, printing errors as one line and exiting 2 (1 is reserved for "blocked"). */
-export function runCli(body: () => number): void {
+/**
+ * Runs a CLI body. `--help` prints the usage; a bad option prints the error and the usage; any
+ * other error prints as one line. Exit codes: the body's, or 2 on an error (1 is reserved for
+ * "blocked" in plan-guard).
+ */
+export function runCli(usage: string, body: () => number): void {
+  if (process.argv.slice(2).some((a) => a === "--help" || a === "-h")) {
+    console.log(usage);
+    process.exitCode = 0;
+    return;
+  }
   try {
     process.exitCode = body();
   } catch (error) {
-    console.error(`error: ${(error as Error).message}`);
+    const bad = (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+    console.error(`error: ${(error as Error).message}${bad ? `\n\n${usage}` : ""}`);
     process.exitCode = 2;
   }
 }

@@ -3,11 +3,16 @@ import { environmentOfStack } from "../config/naming";
 import { loadSynthContext } from "../review";
 import { runCli } from "./review-cli";
 
-// Prints the synthesized stacks in dependency order, as JSON, for CI matrices and loops:
-//   npm run -s stacks -- --env dev           ["dev-network", ...]
-//   npm run -s stacks -- --environments      ["dev", "prod", "stage"]
-//   npm run -s stacks -- --env dev --lines   one per line, for shell loops
-runCli(() => {
+const USAGE = `Usage: npm run -s stacks -- [--env NAME | --environments] [--lines] [--manifest cdktf.out/manifest.json]
+
+Prints the synthesized stacks in dependency order (state-backend first), as JSON, for CI matrices
+and shell loops. Run \`npm run synth\` first.
+
+  --env NAME        only the stacks of one environment
+  --environments    the environments instead of the stacks
+  --lines           one per line instead of JSON`;
+
+runCli(USAGE, () => {
   const { values } = parseArgs({
     options: { env: { type: "string" }, environments: { type: "boolean" }, lines: { type: "boolean" }, manifest: { type: "string", default: "cdktf.out/manifest.json" } },
   });

@@ -1,6 +1,7 @@
 import { type Construct } from "constructs";
 import { type BackendSettings, type EnvironmentConfig, type ProjectSettings } from "../config";
-import { NetworkStack } from "./network-stack";
+import { type EnvironmentStack } from "./environment-stack";
+import { layersOf } from "./registry";
 import { StateBackendStack } from "./state-backend-stack";
 
 /** Everything the app is built from: validated config only. */
@@ -18,31 +19,31 @@ export interface PlatformInputs {
   readonly project: ProjectSettings;
 }
 
-/** The stacks of one environment, for wiring and tests. */
-export interface EnvironmentStacks {
-  readonly network: NetworkStack;
-}
-
 /** The stacks of the whole app. */
 export interface PlatformStacks {
   readonly stateBackend: StateBackendStack;
-  readonly environments: Readonly<Record<string, EnvironmentStacks>>;
+  /** Environment name → layer → stack. */
+  readonly environments: Readonly<Record<string, Readonly<Record<string, EnvironmentStack>>>>;
 }
 
-/** Creates every stack: the state backend once, then each environment's layers in order. */
+/**
+ * Creates every stack: the state backend once, then each environment's layers from the
+ * registry, each depending on the layers it consumes (and the first ones on the state backend,
+ * which holds their state).
+ */
 export function buildPlatform(scope: Construct, inputs: PlatformInputs): PlatformStacks {
   const access = (inputs.allEnvironments ?? inputs.environments).map((env) => ({ prefix: `${env.name}/`, principals: env.account.stateRoleArns }));
   const stateBackend = new StateBackendStack(scope, { backend: inputs.backend, project: inputs.project, access });
-  const environments: Record<string, EnvironmentStacks> = {};
+  const environments: Record<string, Record<string, EnvironmentStack>> = {};
   for (const env of inputs.environments) {
-    const common = { env, backend: inputs.backend, project: inputs.project };
-    const network = new NetworkStack(scope, common);
-    environments[env.name] = { network };
+    const stacks: Record<string, EnvironmentStack> = {};
+    for (const entry of layersOf(env)) {
+      const stack = entry.create(scope, { env, backend: inputs.backend, project: inputs.project });
+      const upstream = entry.consumes.flatMap((layer) => stacks[layer] ?? []);
+      for (const dependency of upstream.length ? upstream : [stateBackend]) stack.addDependency(dependency);
+      stacks[entry.layer] = stack;
+    }
+    environments[env.name] = stacks;
   }
   return { stateBackend, environments };
-}
-
-/** Ids of every stack built, in creation order. */
-export function platformStackIds(stacks: PlatformStacks): string[] {
-  return [stacks.stateBackend, ...Object.values(stacks.environments).flatMap((env) => Object.values(env))].map((stack) => stack.node.id);
 }

@@ -1,5 +1,6 @@
 import { type TerraformStack } from "cdktf";
-import { ALL_RULES, PolicyPack } from "../policy";
+import { severityOf } from "../config";
+import { ALL_RULES, PolicyPack, type Severity } from "../policy";
 import { EnvironmentStack } from "./environment-stack";
 
 /**
@@ -9,6 +10,10 @@ import { EnvironmentStack } from "./environment-stack";
 export function platformPolicyPack(): PolicyPack {
   return new PolicyPack({
     rules: ALL_RULES,
-    severityOverrides: (stack: TerraformStack) => (stack instanceof EnvironmentStack ? stack.env.policy.severity : undefined),
+    severityOverrides: (stack: TerraformStack) => {
+      if (!(stack instanceof EnvironmentStack)) return undefined;
+      const env = stack.env;
+      return Object.fromEntries(Object.keys(env.policy.severity).map((ruleId) => [ruleId, severityOf(env, ruleId) as Severity]));
+    },
   });
 }

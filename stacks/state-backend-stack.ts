@@ -1,5 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { LocalBackend, TerraformOutput } from "cdktf";
 import { type Construct } from "constructs";
 import { type BackendSettings, type ProjectSettings } from "../config";
 import { EncryptionKey } from "../modules/kms/encryption-key";
@@ -7,6 +7,7 @@ import { LockTable } from "../modules/state/lock-table";
 import { type StateAccessGrant } from "../modules/state/state-access";
 import { StateBucket } from "../modules/state/state-bucket";
 import { configureS3Backend } from "./environment-stack";
+import { PlatformStack } from "./platform-stack";
 
 /** Stack id of the state backend. Part of the interface: never rename it. */
 export const STATE_BACKEND_STACK_ID = "state-backend";
@@ -32,7 +33,7 @@ export interface StateBackendStackProps {
  * Its own state is local for the first apply (the bucket does not exist yet) and moves into the
  * bucket once `stateBackendStorage` is switched to `s3` in cdktf.json (README, "Bootstrap").
  */
-export class StateBackendStack extends TerraformStack {
+export class StateBackendStack extends PlatformStack {
   constructor(scope: Construct, props: StateBackendStackProps) {
     super(scope, STATE_BACKEND_STACK_ID);
     const { backend, project } = props;

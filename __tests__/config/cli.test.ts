@@ -1,17 +1,18 @@
 import path from "node:path";
-import { ENV_VARS, parseSynthOptions } from "../../config";
+import { ENV_VARS, parseSynthOptions, UsageError } from "../../config";
 
 const root = "/project";
 
 describe("synth options", () => {
   it("defaults to every environment in ./config", () => {
-    expect(parseSynthOptions([], {}, root)).toEqual({ configDir: path.resolve(root, "config"), environments: [] });
+    expect(parseSynthOptions([], {}, root)).toEqual({ configDir: path.resolve(root, "config"), environments: [], quiet: false });
   });
 
   it("takes --env (repeatable, comma-separated) and --config-dir", () => {
     expect(parseSynthOptions(["--env", "prod,stage", "--env", "dev", "--config-dir", "envs"], {}, root)).toEqual({
       configDir: path.resolve(root, "envs"),
       environments: ["prod", "stage", "dev"],
+      quiet: false,
     });
   });
 
@@ -19,6 +20,7 @@ describe("synth options", () => {
     expect(parseSynthOptions([], { [ENV_VARS.environments]: "prod", [ENV_VARS.configDir]: "/elsewhere" }, root)).toEqual({
       configDir: "/elsewhere",
       environments: ["prod"],
+      quiet: false,
     });
   });
 
@@ -30,7 +32,11 @@ describe("synth options", () => {
     expect(parseSynthOptions(["--help"], {}, root)).toBe("help");
   });
 
-  it("rejects an unknown option with the usage", () => {
-    expect(() => parseSynthOptions(["--environment", "prod"], {}, root)).toThrow(/command line: Unknown option '--environment'[\s\S]*Usage: npm run synth/);
+  it("takes --quiet", () => {
+    expect(parseSynthOptions(["--quiet"], {}, root)).toMatchObject({ quiet: true });
+  });
+
+  it("rejects an unknown option as a usage error, not a configuration problem", () => {
+    expect(() => parseSynthOptions(["--environment", "prod"], {}, root)).toThrow(new UsageError("Unknown option '--environment'"));
   });
 });

@@ -15,10 +15,60 @@ describe("environment file validation: one message per kind of bad input", () =>
     expect(problems(valid)).toEqual([]);
   });
 
-  it("rejects an unknown key (typo) and lists the allowed keys", () => {
+  it("rejects an unknown key, suggests the near match and lists the allowed keys", () => {
     expect(problems({ ...valid, network: { ...valid.network, natMod: "single" } })).toEqual([
-      "config/test.yaml:13: [test] network.natMod: unknown key; allowed keys here: vpcCidr, azCount, natMode, subnetPrefixLength, flowLogRetentionDays",
+      'config/test.yaml:13: [test] network.natMod: unknown key (did you mean "natMode"?); allowed keys here: vpcCidr, publicCidrReason, azCount, natMode, subnetPrefixLength, flowLogRetentionDays',
     ]);
+  });
+
+  it("reports a misspelt required key once, as the misspelling of the missing key", () => {
+    const { natMode, ...network } = valid.network;
+    expect(problems({ ...valid, network: { ...network, natMod: natMode } })).toEqual([
+      'config/test.yaml:12: [test] network.natMod: unknown key (did you mean "natMode"?); network.natMode is required and missing',
+    ]);
+  });
+
+  it("says a file is empty, and what it needs", () => {
+    expect(problems("# nothing yet\n")).toEqual(["config/test.yaml: is empty; an environment file needs name, production, account, tags and network (copy config/dev.yaml to start)"]);
+  });
+
+  it("refuses a second YAML document in one file, at the line where it starts", () => {
+    expect(problems(`${stringify(valid)}---\nname: other\n`)).toEqual(["config/test.yaml:13: holds a second YAML document (after a --- line); keep one environment per file"]);
+  });
+
+  it("points an unclosed quote at where it opens, with the lines around it", () => {
+    const text = stringify(valid).replace('id: "123456789012"', 'id: "123456789012');
+    expect(problems(text)).toEqual([
+      [
+        'config/test.yaml:4: YAML does not parse: a "-quoted string opens here and is never closed',
+        "    2 | production: false",
+        "    3 | account:",
+        '  > 4 |   id: "123456789012',
+        "      |       ^",
+        "    5 |   region: eu-west-1",
+        "    6 | tags:",
+      ].join("\n"),
+    ]);
+  });
+
+  it("requires the environment's name to match its file name", () => {
+    expect(loadEnvironmentFile("config/qa.yaml", stringify({ ...valid, name: "qa2" })).problems.map(formatProblem)).toEqual([
+      'config/qa.yaml:1: [qa2] name: must match the file name ("qa"): people, CI and the stack ids find an environment by it; rename the file to qa2.yaml or set name: qa (got "qa2")',
+    ]);
+  });
+
+  it("refuses a VPC block outside private address space unless a reason is given", () => {
+    expect(problems({ ...valid, network: { ...valid.network, vpcCidr: "11.50.0.0/16" } })).toEqual([
+      'config/test.yaml:10: [test] network.vpcCidr: is not in private address space; allowed: a block inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 (RFC 1918), or set network.publicCidrReason to say why this VPC needs public space (got "11.50.0.0/16")',
+    ]);
+    expect(problems({ ...valid, network: { ...valid.network, vpcCidr: "11.50.0.0/16", publicCidrReason: "Acquired company's range, routed over Direct Connect." } })).toEqual([]);
+  });
+
+  it("requires a reason to lower an error rule to a warning", () => {
+    expect(problems({ ...valid, policy: { severity: { "PI-RDS-004": "warning" } } })).toEqual([
+      'config/test.yaml:15: [test] policy.severity.PI-RDS-004: lowers an error rule ("RDS has deletion protection") to a warning, which needs a reason a reviewer can accept: write PI-RDS-004: { severity: warning, reason: "..." } (got "warning")',
+    ]);
+    expect(problems({ ...valid, policy: { severity: { "PI-RDS-004": { severity: "warning", reason: "Scratch databases, rebuilt nightly from fixtures." } } } })).toEqual([]);
   });
 
   it("rejects a missing required field", () => {
@@ -48,7 +98,15 @@ describe("environment file validation: one message per kind of bad input", () =>
 
   it("rejects an unquoted account id (YAML reads it as a number and would drop leading zeros)", () => {
     const text = stringify(valid).replace('id: "123456789012"', "id: 012345678901");
-    expect(problems(text)).toEqual(["config/test.yaml:4: [test] account.id: must be a string (got 12345678901)"]);
+    expect(problems(text)).toEqual([
+      'config/test.yaml:4: [test] account.id: is a number, but must be a string: YAML reads the unquoted 012345678901 as the number 12345678901, dropping its leading zero; quote it: id: "012345678901" (got 12345678901)',
+    ]);
+    const plain = stringify(valid).replace('id: "123456789012"', "id: 123456789012");
+    expect(problems(plain)).toEqual(['config/test.yaml:4: [test] account.id: is a number, but must be a string: quote it: id: "123456789012" (got 123456789012)']);
+  });
+
+  it("reports an empty required tag once", () => {
+    expect(problems({ ...valid, tags: { ...valid.tags, owner: "" } })).toEqual(['config/test.yaml:7: [test] tags.owner: must not be empty (got "")']);
   });
 
   it("rejects an unknown region and lists the supported ones", () => {
@@ -123,8 +181,8 @@ describe("environment file validation: one message per kind of bad input", () =>
   it("rejects subnets that do not fit in the VPC CIDR", () => {
     const network = { ...valid.network, vpcCidr: "10.50.0.0/20", subnetPrefixLength: { public: 24, private: 20, data: 24 } };
     expect(problems({ ...valid, network })).toEqual([
-      "config/test.yaml:13: [test] network.subnetPrefixLength: subnets do not fit in 10.50.0.0/20: 3 × /24 public + 3 × /20 private + 3 × /24 data " +
-        "(a slot for every zone of eu-west-1, so adding a zone never renumbers) needs 13824 addresses, the VPC has 4096; use longer prefixes or a larger VPC " +
+      "config/test.yaml:13: [test] network.subnetPrefixLength: subnets do not fit in 10.50.0.0/20: 6 × /24 public + 6 × /20 private + 6 × /24 data " +
+        "(every tier reserves 6 zone slots, so adding a zone never renumbers a subnet) needs 27648 addresses, the VPC has 4096; use longer prefixes or a larger VPC " +
         '(got {"public":24,"private":20,"data":24})',
     ]);
   });
@@ -151,11 +209,15 @@ describe("environment file validation: one message per kind of bad input", () =>
     expect(problems({ ...valid, policy: { severity: { "PI-NOPE-001": "error" } } })).toEqual([
       'config/test.yaml:15: [test] policy.severity.PI-NOPE-001: names no rule of the policy pack; see docs/policy-rules.md for the rule ids (got "error")',
     ]);
+    expect(problems({ ...valid, policy: { severity: { "PI-RDS-03": "error" } } })).toEqual(['config/test.yaml:15: [test] policy.severity.PI-RDS-03: must be a rule id such as PI-RDS-003 (got "PI-RDS-03")']);
+    expect(problems({ ...valid, policy: { severity: { "PI-RSD-003": "error" } } })).toEqual([
+      'config/test.yaml:15: [test] policy.severity.PI-RSD-003: names no rule of the policy pack (did you mean "PI-MSK-003" or "PI-RDS-003" or "PI-S3-003"?); see docs/policy-rules.md for the rule ids (got "error")',
+    ]);
   });
 
   it("rejects switching a rule off: only error and warning exist", () => {
     expect(problems({ ...valid, policy: { severity: { "PI-RDS-003": "off" } } })).toEqual([
-      'config/test.yaml:15: [test] policy.severity.PI-RDS-003: allowed: "error", "warning" (got "off")',
+      'config/test.yaml:15: [test] policy.severity.PI-RDS-003: allowed: "error", "warning", or { severity: warning, reason: "..." }; rules are never switched off (got "off")',
     ]);
   });
 

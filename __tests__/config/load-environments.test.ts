@@ -1,6 +1,6 @@
 import path from "node:path";
 import { ConfigError, loadEnvironments, pickEnvironments } from "../../config";
-import { ROOT, tempProject, validEnvironmentInput } from "../helpers";
+import { ROOT, shippedEnvironmentNames, tempProject, validEnvironmentInput } from "../helpers";
 
 /** The error lines loadEnvironments throws for a folder of the given files (paths relative to it). */
 function errorLines(files: Record<string, unknown>, only?: string[]): string[] {
@@ -21,37 +21,38 @@ function errorLines(files: Record<string, unknown>, only?: string[]): string[] {
 describe("loadEnvironments", () => {
   it("loads the shipped environments, sorted by file name", () => {
     const envs = loadEnvironments({ configDir: path.join(ROOT, "config") });
-    expect(envs.map((env) => env.name)).toEqual(["dev", "prod", "stage"]);
+    expect(envs.map((env) => env.name)).toEqual(shippedEnvironmentNames());
   });
 
   it("keeps only the environments asked for, after validating them all", () => {
-    const envs = pickEnvironments(loadEnvironments({ configDir: path.join(ROOT, "config") }), ["prod"]);
-    expect(envs.map((env) => env.name)).toEqual(["prod"]);
+    const [last] = shippedEnvironmentNames().slice(-1);
+    const envs = pickEnvironments(loadEnvironments({ configDir: path.join(ROOT, "config") }), [last as string]);
+    expect(envs.map((env) => env.name)).toEqual([last]);
   });
 
   it("rejects two files declaring the same environment name", () => {
     const a = validEnvironmentInput({ name: "dup" });
     const b = validEnvironmentInput({ name: "dup", network: { ...a.network, vpcCidr: "10.60.0.0/16" } });
-    expect(errorLines({ "a.yaml": a, "b.yaml": b })).toEqual([
-      'config/b.yaml:1: [dup] name: is already declared by config/a.yaml; each environment name must be unique (got "dup")',
+    expect(errorLines({ "dup.yaml": a, "dup.yml": b })).toEqual([
+      'config/dup.yml:1: [dup] name: is already declared by config/dup.yaml; each environment name must be unique (got "dup")',
     ]);
   });
 
   it("rejects VPC CIDRs that overlap between environments", () => {
     const a = validEnvironmentInput({ name: "one" });
     const b = validEnvironmentInput({ name: "two", network: { ...a.network, vpcCidr: "10.50.128.0/17" } });
-    expect(errorLines({ "a.yaml": a, "b.yaml": b })).toEqual([
-      'config/b.yaml:10: [two] network.vpcCidr: overlaps 10.50.0.0/16 of one (config/a.yaml); environments get peered, so VPC CIDRs must not overlap (got "10.50.128.0/17")',
+    expect(errorLines({ "one.yaml": a, "two.yaml": b })).toEqual([
+      'config/two.yaml:10: [two] network.vpcCidr: overlaps 10.50.0.0/16 of one (config/one.yaml); environments get peered, so VPC CIDRs must not overlap (got "10.50.128.0/17")',
     ]);
   });
 
   it("reports problems of every file together", () => {
     const good = validEnvironmentInput({ name: "good" });
-    expect(errorLines({ "a.yaml": { ...good, name: "A" }, "b.yaml": { ...good, production: "yes" } })).toHaveLength(2);
+    expect(errorLines({ "a.yaml": { ...good, name: "A" }, "good.yaml": { ...good, production: "yes" } })).toHaveLength(2);
   });
 
   it("rejects an --env that names no environment, listing the ones there are", () => {
-    expect(errorLines({ "a.yaml": validEnvironmentInput({ name: "one" }) }, ["prd"])).toEqual(['config: --env: no such environment; allowed: one (got "prd")']);
+    expect(errorLines({ "one.yaml": validEnvironmentInput({ name: "one" }) }, ["prd"])).toEqual(['config: --env: no such environment; allowed: one (got "prd")']);
   });
 
   it("rejects a config folder without environment files", () => {

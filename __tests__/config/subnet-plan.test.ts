@@ -9,12 +9,18 @@ function subnets(input: SubnetPlanInput) {
 }
 
 describe("subnet plan", () => {
-  it("lays tiers out private, public, data, with a slot for every zone of the region", () => {
+  it("lays tiers out private, public, data, each with six zone slots", () => {
     expect(subnets(base)).toEqual({
       private: { "eu-west-1a": "10.10.0.0/20", "eu-west-1b": "10.10.16.0/20" },
-      public: { "eu-west-1a": "10.10.48.0/24", "eu-west-1b": "10.10.49.0/24" },
-      data: { "eu-west-1a": "10.10.51.0/24", "eu-west-1b": "10.10.52.0/24" },
+      public: { "eu-west-1a": "10.10.96.0/24", "eu-west-1b": "10.10.97.0/24" },
+      data: { "eu-west-1a": "10.10.102.0/24", "eu-west-1b": "10.10.103.0/24" },
     });
+  });
+
+  it("gives a zone position the same subnets whatever the number of zones its region lists", () => {
+    const threeZoneRegion = subnets({ ...base, region: "eu-west-1" });
+    const fourZoneRegion = subnets({ ...base, region: "us-west-2" });
+    for (const tier of ["public", "private", "data"] as const) expect(Object.values(fourZoneRegion[tier])).toEqual(Object.values(threeZoneRegion[tier]));
   });
 
   it("never renumbers an existing subnet when a zone is added", () => {
@@ -29,8 +35,8 @@ describe("subnet plan", () => {
   it("aligns each tier to its subnet size", () => {
     const plan = subnets({ ...base, vpcCidr: "10.10.0.0/20", prefixLength: { public: 26, private: 24, data: 27 } });
     expect(plan.private["eu-west-1a"]).toBe("10.10.0.0/24");
-    expect(plan.public["eu-west-1a"]).toBe("10.10.3.0/26");
-    expect(plan.data["eu-west-1a"]).toBe("10.10.3.192/27");
+    expect(plan.public["eu-west-1a"]).toBe("10.10.6.0/26");
+    expect(plan.data["eu-west-1a"]).toBe("10.10.7.128/27");
   });
 
   it("uses the region's own zone names (ap-northeast-1 has no b)", () => {
@@ -38,7 +44,7 @@ describe("subnet plan", () => {
   });
 
   it("reports the addresses needed when the tiers do not fit", () => {
-    expect(planSubnets({ ...base, vpcCidr: "10.10.0.0/24" })).toEqual({ fits: false, needed: 13824n, available: 256n });
+    expect(planSubnets({ ...base, vpcCidr: "10.10.0.0/24" })).toEqual({ fits: false, needed: 27648n, available: 256n });
   });
 
   it("rejects a subnet larger than the VPC", () => {

@@ -8,7 +8,8 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { Testing } from "cdktf";
 import { planSubnets } from "../../config";
 import { Network, type NetworkProps } from "../../modules/network/network";
-import { resourcesOf, type SynthesizedStack } from "../helpers";
+import { EncryptionKey } from "../../modules/kms/encryption-key";
+import { policyStatements, resourcesOf, synthScope, type SynthesizedStack } from "../helpers";
 
 const plan = planSubnets({ vpcCidr: "10.10.0.0/16", region: "eu-west-1", azCount: 3, prefixLength: { public: 24, private: 20, data: 24 } });
 if (!plan.fits) throw new Error("test plan must fit");
@@ -20,7 +21,7 @@ const props: NetworkProps = {
   vpcCidr: "10.10.0.0/16",
   subnets: plan.subnets,
   natMode: "per-az",
-  clusterName: "test-platform",
+  subnetTags: { public: { "kubernetes.io/role/elb": "1" }, private: { "karpenter.sh/discovery": "test-platform" } },
   flowLogRetentionDays: 90,
   permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/test-boundary",
 };
@@ -55,13 +56,13 @@ describe("Network", () => {
     );
   });
 
-  it("tags subnets for load balancer and Karpenter discovery", () => {
+  it("tags each tier's subnets with the tags it is given, and nothing else", () => {
     const tagsOf = (tier: string) =>
       resourcesOf(json, "aws_subnet")
         .map((s) => s.tags as Record<string, string>)
         .filter((t) => t.Name?.startsWith(`test-${tier}-`));
     expect(tagsOf("public").every((t) => t["kubernetes.io/role/elb"] === "1")).toBe(true);
-    expect(tagsOf("private").every((t) => t["kubernetes.io/role/internal-elb"] === "1" && t["karpenter.sh/discovery"] === "test-platform")).toBe(true);
+    expect(tagsOf("private").every((t) => t["karpenter.sh/discovery"] === "test-platform" && Object.keys(t).length === 2)).toBe(true);
     expect(tagsOf("data").every((t) => Object.keys(t).length === 1)).toBe(true);
   });
 
@@ -126,17 +127,19 @@ describe("Network", () => {
 
   it("scopes the flow-log role to its service, account and log group", () => {
     const [role] = resourcesOf(json, "aws_iam_role");
-    expect(JSON.parse(String(role?.assume_role_policy)).Statement[0]).toEqual({
-      Effect: "Allow",
-      Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-      Action: "sts:AssumeRole",
-      Condition: {
-        StringEquals: { "aws:SourceAccount": "123456789012" },
-        ArnLike: { "aws:SourceArn": "arn:aws:ec2:eu-west-1:123456789012:vpc-flow-log/*" },
+    expect(policyStatements(json, role?.assume_role_policy)).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: ["vpc-flow-logs.amazonaws.com"] },
+        Action: ["sts:AssumeRole"],
+        Condition: {
+          StringEquals: { "aws:SourceAccount": ["123456789012"] },
+          ArnLike: { "aws:SourceArn": ["arn:aws:ec2:eu-west-1:123456789012:vpc-flow-log/*"] },
+        },
       },
-    });
+    ]);
     const [policy] = resourcesOf(json, "aws_iam_role_policy");
-    expect(JSON.parse(String(policy?.policy)).Statement[0].Resource).toEqual([
+    expect(policyStatements(json, policy?.policy)[0]?.Resource).toEqual([
       "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vpc/flow-logs/test",
       "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vpc/flow-logs/test:*",
     ]);
@@ -144,11 +147,24 @@ describe("Network", () => {
 
   it("lets CloudWatch Logs use the key only for this log group", () => {
     const [key] = resourcesOf(json, "aws_kms_key");
-    const statement = JSON.parse(String(key?.policy)).Statement[1];
+    const statement = policyStatements(json, key?.policy)[1];
     expect(statement).toMatchObject({
-      Principal: { Service: "logs.eu-west-1.amazonaws.com" },
-      Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vpc/flow-logs/test" } },
+      Principal: { Service: ["logs.eu-west-1.amazonaws.com"] },
+      Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vpc/flow-logs/test"] } },
     });
+  });
+
+  it("uses the caller's key for the flow logs when given one", () => {
+    const out = Testing.synthScope((scope) => {
+      const key = new EncryptionKey(scope, "shared-key", { description: "d", aliasName: "alias/shared", accountId: "123456789012" });
+      new Network(scope, "network", { ...props, flowLogEncryptionKey: key });
+    });
+    expect(resourcesOf(JSON.parse(out) as SynthesizedStack, "aws_kms_key")).toHaveLength(1);
+    expect(resourcesOf(JSON.parse(out) as SynthesizedStack, "aws_cloudwatch_log_group")[0]?.kms_key_id).toBe("${aws_kms_key.shared-key.arn}");
+  });
+
+  it("refuses a flow-log retention CloudWatch does not offer, naming the allowed periods", () => {
+    expect(() => synth({ flowLogRetentionDays: 10 })).toThrow(/^stack\/network\/flow-logs: retention of 10 days is not one CloudWatch Logs accepts; allowed: 1, 3, 5, .*3653$/);
   });
 
   it("takes a custom list of interface endpoints", () => {
@@ -163,4 +179,8 @@ describe("Network", () => {
       expect(Object.keys(network.subnetIds.data)).toHaveLength(3);
     });
   });
+});
+
+it("matches its snapshot (three zones, a NAT gateway per zone)", () => {
+  expect(JSON.parse(synthScope((scope) => new Network(scope, "network", props)))).toMatchSnapshot();
 });

@@ -13,6 +13,9 @@ import { Testing } from "cdktf";
 import { EncryptionKey } from "../../modules/kms/encryption-key";
 import { LockTable } from "../../modules/state/lock-table";
 import { StateBucket } from "../../modules/state/state-bucket";
+import { serviceTrust } from "../../modules/iam/policy-document";
+import { Role } from "../../modules/iam/role";
+import { policyStatements, synthScope } from "../helpers";
 
 describe("EncryptionKey", () => {
   const synth = (preventDestroy?: boolean) =>
@@ -33,19 +36,49 @@ describe("EncryptionKey", () => {
   });
 
   it("delegates to the account's IAM and appends the caller's statements", () => {
-    const key = Object.values(JSON.parse(synth()).resource.aws_kms_key)[0] as { policy: string };
-    expect(JSON.parse(key.policy)).toEqual({
-      Version: "2012-10-17",
-      Statement: [
-        { Sid: "EnableIamPoliciesOfTheAccount", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" },
-        { Sid: "Service", Effect: "Allow", Principal: { Service: "logs.amazonaws.com" }, Action: "kms:Decrypt*", Resource: "*" },
-      ],
-    });
+    const text = synth();
+    const key = Object.values(JSON.parse(text).resource.aws_kms_key)[0] as { policy: string };
+    expect(policyStatements(text, key.policy)).toEqual([
+      expect.objectContaining({ Sid: "EnableIamPoliciesOfTheAccount", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::123456789012:root"] }, Action: ["kms:*"], Resource: ["*"] }),
+      expect.objectContaining({ Sid: "Service", Effect: "Allow", Principal: { Service: ["logs.amazonaws.com"] }, Action: ["kms:Decrypt*"], Resource: ["*"] }),
+    ]);
   });
 
-  it("adds prevent_destroy only when asked", () => {
+  it("carries prevent_destroy unless told otherwise", () => {
+    expect(synth()).toHaveResourceWithProperties(KmsKey, { lifecycle: { prevent_destroy: true } });
     expect(synth(true)).toHaveResourceWithProperties(KmsKey, { lifecycle: { prevent_destroy: true } });
     expect(synth(false)).not.toHaveResourceWithProperties(KmsKey, { lifecycle: { prevent_destroy: true } });
+  });
+
+  it.each([6, 31, 7.5])("refuses a deletion window of %p days, showing the value and the range", (days) => {
+    expect(() => Testing.synthScope((scope) => new EncryptionKey(scope, "key", { description: "d", aliasName: "alias/x", accountId: "123456789012", deletionWindowInDays: days }))).toThrow(
+      `key: deletionWindowInDays must be a whole number of days from 7 to 30 (got ${days})`,
+    );
+  });
+
+  it("refuses an alias without the alias/ prefix, or in AWS's reserved alias/aws/ space", () => {
+    for (const aliasName of ["test", "alias/aws/s3"]) {
+      expect(() => Testing.synthScope((scope) => new EncryptionKey(scope, "key", { description: "d", aliasName, accountId: "123456789012" }))).toThrow(
+        `key: aliasName must start with "alias/" and not "alias/aws/", which AWS reserves (got "${aliasName}")`,
+      );
+    }
+  });
+
+  it("grants exactly decrypt, or encrypt and decrypt, on itself to a role's own policy", () => {
+    const text = Testing.synthScope((scope) => {
+      const key = new EncryptionKey(scope, "key", { description: "d", aliasName: "alias/x", accountId: "123456789012" });
+      const reader = new Role(scope, "reader", { name: "reader", description: "d", permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/b", trust: [serviceTrust("ec2.amazonaws.com", "123456789012")] });
+      const writer = new Role(scope, "writer", { name: "writer", description: "d", permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/b", trust: [serviceTrust("ec2.amazonaws.com", "123456789012")] });
+      key.grantDecrypt(reader);
+      key.grantEncryptDecrypt(writer);
+    });
+    const policies = Object.values(JSON.parse(text).resource.aws_iam_role_policy as Record<string, { name: string; policy: string }>);
+    const byRole = Object.fromEntries(policies.map((p) => [p.name, policyStatements(text, p.policy)]));
+    const keyArn = "${aws_kms_key.key.arn}";
+    expect(byRole.reader).toEqual([{ Sid: "DecryptWithKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: [keyArn] }]);
+    expect(byRole.writer).toEqual([
+      { Sid: "EncryptDecryptWithKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"], Resource: [keyArn] },
+    ]);
   });
 });
 
@@ -77,8 +110,8 @@ describe("StateBucket", () => {
 
   it("denies any request not made over TLS", () => {
     const policy = Object.values(JSON.parse(out).resource.aws_s3_bucket_policy)[0] as { policy: string };
-    expect(JSON.parse(policy.policy).Statement).toEqual([
-      expect.objectContaining({ Effect: "Deny", Principal: "*", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": false } } }),
+    expect(policyStatements(out, policy.policy)).toEqual([
+      expect.objectContaining({ Effect: "Deny", Principal: "*", Action: ["s3:*"], Condition: { Bool: { "aws:SecureTransport": ["false"] } } }),
     ]);
     expect(out).toHaveResource(S3BucketPolicy);
   });
@@ -113,8 +146,7 @@ describe("LockTable", () => {
 
 describe("state access grants", () => {
   const grants = [{ prefix: "dev/", principals: ["arn:aws:iam::111111111111:role/plan"] }];
-  const policyOf = (text: string, type: string) =>
-    JSON.parse(String((Object.values(JSON.parse(text).resource[type])[0] as { policy: string }).policy)).Statement as Array<Record<string, unknown>>;
+  const policyOf = (text: string, type: string) => policyStatements(text, (Object.values(JSON.parse(text).resource[type])[0] as { policy: string }).policy);
 
   it("lets each environment's roles list and use only their own prefix of the bucket", () => {
     const text = Testing.synthScope((scope) => {
@@ -122,8 +154,8 @@ describe("state access grants", () => {
     });
     const statements = policyOf(text, "aws_s3_bucket_policy");
     expect(statements.slice(1)).toEqual([
-      expect.objectContaining({ Sid: "ListDevState", Action: "s3:ListBucket", Principal: { AWS: grants[0]!.principals }, Condition: { StringLike: { "s3:prefix": ["dev/*"] } } }),
-      expect.objectContaining({ Sid: "UseDevState", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: expect.stringMatching(/\.arn\}\/dev\/\*$/) }),
+      expect.objectContaining({ Sid: "ListDevState", Action: ["s3:ListBucket"], Principal: { AWS: grants[0]!.principals }, Condition: { StringLike: { "s3:prefix": ["dev/*"] } } }),
+      expect.objectContaining({ Sid: "UseDevState", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: [expect.stringMatching(/\.arn\}\/dev\/\*$/)] }),
     ]);
   });
 
@@ -143,4 +175,14 @@ describe("state access grants", () => {
     });
     expect(text).not.toHaveResource(DynamodbResourcePolicy);
   });
+});
+
+it("EncryptionKey, StateBucket and LockTable match their snapshots", () => {
+  const grants = [{ prefix: "dev/", principals: ["arn:aws:iam::111111111111:role/plan"] }];
+  const text = synthScope((scope) => {
+    const key = new EncryptionKey(scope, "key", { description: "State", aliasName: "alias/state", accountId: "123456789012" });
+    new StateBucket(scope, "bucket", { bucketName: "acme-state", kmsKeyArn: key.arn, grants });
+    new LockTable(scope, "lock-table", { tableName: "acme-lock", kmsKeyArn: key.arn, bucketName: "acme-state", grants });
+  });
+  expect(JSON.parse(text)).toMatchSnapshot();
 });

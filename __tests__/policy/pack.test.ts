@@ -4,7 +4,12 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Testing, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { ALL_RULES, buildReport, errorTable, PolicyPack, reportMarkdown, ruleCatalogue, suppress, UNUSED_SUPPRESSION } from "../../policy";
+import { ALL_RULES, buildReport, errorBlocks, PolicyPack, reportMarkdown, ruleCatalogue, suppress, UNUSED_SUPPRESSION } from "../../policy";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { PolicyDocument } from "../../modules/iam/policy-document";
+import { SECRET_KEY } from "../../policy/secrets";
+import { SECRET_KEY as REVIEW_SECRET_KEY } from "../../review/values";
 import { ROOT } from "../helpers";
 
 /** A stack with one key that breaks PI-KMS-001 (no rotation), nested two constructs deep. */
@@ -110,15 +115,50 @@ describe("reports", () => {
     expect(md).toContain("PI-KMS-001 KMS keys rotate automatically | enable_key_rotation is not true | Set enable_key_rotation = true. |");
   });
 
-  it("prints a terminal table with stack, path, address, rule, title and fix", () => {
-    const [header, , row] = errorTable(report.stacks.flatMap((s) => s.findings)).split("\n");
-    expect(header).toMatch(/^stack\s+│ construct path\s+│ Terraform address\s+│ rule\s+│ title\s+│ fix$/);
-    expect(row).toMatch(/^test\s+│ test\/group\/inner\/key\s+│ aws_kms_key\.group_inner_key_\w+\s+│ PI-KMS-001 │ KMS keys rotate/);
+  it("prints one block per finding for the terminal, wrapped so that the fix is never cut off", () => {
+    const finding = { ...report.stacks.flatMap((s) => s.findings)[0]!, fix: `${"Rotate the key yearly. ".repeat(6)}End of fix.` };
+    const lines = errorBlocks([finding], 80).split("\n");
+    expect(lines.slice(0, 5)).toEqual([
+      "✖ [PI-KMS-001] KMS keys rotate automatically",
+      "    stack:     test",
+      expect.stringMatching(/^ {4}address: {3}aws_kms_key\.group_inner_key_\w+$/),
+      "    construct: test/group/inner/key",
+      "    problem:   enable_key_rotation is not true",
+    ]);
+    expect(lines.slice(5).every((line) => line.length <= 80)).toBe(true);
+    expect(lines.slice(5).join(" ").replace(/\s+/g, " ")).toBe(` fix: ${finding.fix}`.replace(/\s+/g, " "));
   });
 });
 
 describe("docs/policy-rules.md", () => {
   it("is generated from the rule definitions (run `npm run policy-docs` when this fails)", () => {
     expect(readFileSync(path.join(ROOT, "docs", "policy-rules.md"), "utf8")).toBe(ruleCatalogue(ALL_RULES));
+  });
+});
+
+describe("policies held in aws_iam_policy_document data sources", () => {
+  it("are read back and checked like literal JSON policies", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "docs");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    const document = new PolicyDocument(stack, "admin", { statements: [{ Sid: "Everything", Effect: "Allow", Action: "*", Resource: "*" }] });
+    new IamPolicy(stack, "policy", { name: "admin", policy: document.json });
+    const [report] = pack().checkApp(app);
+    expect(report?.findings.map((f) => [f.ruleId, f.detail])).toContainEqual(["PI-IAM-001", 'statement Everything allows "*" or uses NotAction']);
+  });
+});
+
+describe("one definition of a secret's name", () => {
+  it("catches a literal secret_string (Secrets Manager) as PI-SEC-001", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "secrets");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    new SecretsmanagerSecretVersion(stack, "version", { secretId: "s", secretString: "hunter2" });
+    const [report] = pack().checkApp(app);
+    expect(report?.findings.map((f) => [f.ruleId, f.detail])).toContainEqual(["PI-SEC-001", "literal value in secret_string"]);
+  });
+
+  it("is the one the plan comment masks with", () => {
+    expect(REVIEW_SECRET_KEY).toBe(SECRET_KEY);
   });
 });

@@ -1,4 +1,5 @@
-import { Testing } from "cdktf";
+import { TerraformOutput, Testing } from "cdktf";
+import { EnvironmentStack, NETWORK_CONTRACT, networkFromRemoteState, type NetworkOutputs } from "../../stacks";
 import { NetworkStack } from "../../stacks/network-stack";
 import { resourcesOf, shippedInputs, synthJson } from "../helpers";
 
@@ -45,10 +46,14 @@ describe.each(inputs.environments.map((env) => [env.name, env] as const))("%s-ne
     expect(resourcesOf(json, "aws_cloudwatch_log_group")[0]?.retention_in_days).toBe(env.network.flowLogRetentionDays);
   });
 
-  it("exposes typed outputs and Terraform outputs for later stacks", () => {
+  it("publishes its contract as named, described, non-sensitive outputs", () => {
     expect(stack.outputs.vpcCidr).toBe(env.network.vpcCidr);
     expect(Object.keys(stack.outputs.subnetIds)).toEqual(["public", "private", "data"]);
-    expect(Object.keys(json.output ?? {}).sort()).toEqual(["data_subnet_ids", "private_subnet_ids", "public_subnet_ids", "vpc_id"]);
+    expect(Object.keys(json.output ?? {}).sort()).toEqual(Object.keys(NETWORK_CONTRACT.outputs).sort());
+    for (const [name, output] of Object.entries(json.output ?? {}) as Array<[string, Record<string, unknown>]>) {
+      expect(output).toMatchObject({ description: NETWORK_CONTRACT.outputs[name as keyof typeof NETWORK_CONTRACT.outputs].description, sensitive: false });
+    }
+    expect((json.output?.availability_zones as { value: unknown }).value).toEqual(stack.outputs.availabilityZones);
   });
 });
 
@@ -62,4 +67,32 @@ it("omits use_lockfile and dynamodb_table when the backend does not use them", (
   const backend = { ...inputs.backend, useLockfile: false };
   const json = synthJson(new NetworkStack(Testing.app(), { env: inputs.environments[0]!, backend, project: inputs.project }));
   expect(json.terraform.backend.s3).not.toHaveProperty("use_lockfile");
+});
+
+describe("reading the network's contract from another stack", () => {
+  const env = inputs.environments[0]!;
+  class ConsumerStack extends EnvironmentStack {
+    readonly network: NetworkOutputs;
+    constructor() {
+      super(Testing.app(), "eks", { env, backend: inputs.backend, project: inputs.project });
+      this.network = networkFromRemoteState(this, inputs.backend, env);
+      networkFromRemoteState(this, inputs.backend, env);
+      new TerraformOutput(this, "probe", { value: this.network });
+    }
+  }
+  const consumer = new ConsumerStack();
+  const json = JSON.parse(Testing.synth(consumer)) as { data: Record<string, Record<string, Record<string, unknown>>>; output: { probe: { value: NetworkOutputs } } };
+
+  it("uses one terraform_remote_state on the producer's state key, however often it reads", () => {
+    expect(Object.keys(json.data.terraform_remote_state ?? {})).toEqual(["network"]);
+    expect(json.data.terraform_remote_state?.network).toMatchObject({ backend: "s3", config: { bucket: inputs.backend.bucket, key: `${env.name}/network.tfstate`, region: inputs.backend.region } });
+  });
+
+  it("reads ids from the producer's named outputs and takes what config decides as literals", () => {
+    const resolved = json.output.probe.value;
+    expect(resolved.vpcId).toBe("${data.terraform_remote_state.network.outputs.vpc_id}");
+    expect(resolved.subnetIds.private).toBe("${data.terraform_remote_state.network.outputs.private_subnet_ids}");
+    expect(resolved.vpcCidr).toBe(env.network.vpcCidr);
+    expect(resolved.permissionsBoundaryArn).toBe(`arn:aws:iam::${env.account.id}:policy/${env.name}-platform-boundary`);
+  });
 });

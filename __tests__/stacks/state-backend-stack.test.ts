@@ -4,7 +4,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { Testing } from "cdktf";
 import { StateBackendStack } from "../../stacks/state-backend-stack";
-import { shippedInputs, synthJson } from "../helpers";
+import { policyStatements, shippedInputs, synthJson } from "../helpers";
 
 const { backend, project } = shippedInputs();
 const stackWith = (overrides: Partial<typeof project> = {}, backendOverrides: Partial<typeof backend> = {}) =>
@@ -37,13 +37,14 @@ describe("state-backend", () => {
   it("lets the environments' state roles use the key only through S3 and DynamoDB", () => {
     const roles = ["arn:aws:iam::111111111111:role/plan", "arn:aws:iam::222222222222:role/plan"];
     const withAccess = new StateBackendStack(Testing.app(), { backend, project, access: [{ prefix: "dev/", principals: [roles[0]!] }, { prefix: "stage/", principals: [roles[1]!] }] });
-    const key = Object.values(synthJson(withAccess).resource.aws_kms_key ?? {})[0] as { policy: string };
-    expect(JSON.parse(key.policy).Statement[1]).toEqual({
+    const json = synthJson(withAccess);
+    const key = Object.values(json.resource.aws_kms_key ?? {})[0] as { policy: string };
+    expect(policyStatements(json, key.policy)[1]).toEqual({
       Sid: "StateRolesThroughS3AndDynamoDB",
       Effect: "Allow",
       Principal: { AWS: roles },
       Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
-      Resource: "*",
+      Resource: ["*"],
       Condition: { StringEquals: { "kms:ViaService": ["s3.eu-west-1.amazonaws.com", "dynamodb.eu-west-1.amazonaws.com"] } },
     });
   });

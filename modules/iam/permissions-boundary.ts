@@ -1,6 +1,6 @@
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { Construct } from "constructs";
-import { policyJson } from "./policy-document";
+import { PolicyDocument } from "./policy-document";
 
 /** Services the platform's roles work with; a role can never act outside them. */
 export const BOUNDARY_SERVICES = [
@@ -41,11 +41,8 @@ export class PermissionsBoundary extends Construct {
 
   constructor(scope: Construct, id: string, props: PermissionsBoundaryProps) {
     super(scope, id);
-    const policy = new IamPolicy(this, "policy", {
-      name: props.name,
-      description: "Permissions boundary of the platform's roles: the most any of them can ever do",
-      policy: policyJson({
-        Statement: [
+    const document = new PolicyDocument(this, "policy-document", {
+      statements: [
           { Sid: "CeilingPlatformServices", Effect: "Allow", Action: (props.services ?? BOUNDARY_SERVICES).map((s) => `${s}:*`), Resource: "*" },
           { Sid: "CeilingPassOwnRolesOnly", Effect: "Allow", Action: ["iam:PassRole", "iam:GetRole"], Resource: `arn:aws:iam::${props.accountId}:role/*` },
           {
@@ -56,8 +53,12 @@ export class PermissionsBoundary extends Construct {
           },
           { Sid: "DenyLongLivedCredentials", Effect: "Deny", Action: ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"], Resource: "*" },
           { Sid: "DenyLeavingTheOrganization", Effect: "Deny", Action: ["organizations:LeaveOrganization", "account:CloseAccount"], Resource: "*" },
-        ],
-      }),
+      ],
+    });
+    const policy = new IamPolicy(this, "Default", {
+      name: props.name,
+      description: "Permissions boundary of the platform's roles: the most any of them can ever do",
+      policy: document.json,
     });
     this.arn = policy.arn;
   }

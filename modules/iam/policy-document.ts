@@ -1,7 +1,12 @@
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { Construct } from "constructs";
+
 /**
- * IAM policy documents as typed data. They are rendered to JSON at synth time (instead of an
- * `aws_iam_policy_document` data source) so the synthesized Terraform shows the policy itself,
- * reviewers read it in the diff, and the policy pack can inspect it.
+ * IAM policies as typed data, in the shape of IAM's own JSON (so they read like the AWS docs),
+ * synthesized as `aws_iam_policy_document` data sources. Terraform computes those locally (no
+ * API call), and in `cdk.tf.json` every statement, action and condition is a line of its own: a
+ * one-statement change is a small diff, where a policy held as one JSON string rewrites a line
+ * of up to thousands of characters (docs/architecture.md, "Policy documents").
  */
 
 /** One statement of an IAM policy. */
@@ -14,15 +19,71 @@ export interface PolicyStatement {
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | boolean | readonly string[]>>>>;
 }
 
-/** An IAM policy document (identity, resource or trust policy). */
-export interface PolicyDocument {
-  readonly Version?: "2012-10-17";
-  readonly Statement: readonly PolicyStatement[];
+/** Props of {@link PolicyDocument}. */
+export interface PolicyDocumentProps {
+  /**
+   * The statements; more can be added with {@link PolicyDocument.addStatements} (grants do).
+   * @default - none
+   */
+  readonly statements?: readonly PolicyStatement[];
 }
 
-/** The JSON of a policy document, with the current policy language version. */
-export function policyJson(document: PolicyDocument): string {
-  return JSON.stringify({ Version: "2012-10-17", Statement: document.Statement });
+/**
+ * An IAM policy document (identity, resource or trust policy), rendered by Terraform from
+ * structured statements. Use {@link PolicyDocument.json} wherever a policy string is expected.
+ * @see https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/iam_policy_document
+ */
+export class PolicyDocument extends Construct {
+  /** The policy JSON, as Terraform renders it. */
+  readonly json: string;
+  private readonly data: DataAwsIamPolicyDocument;
+  private readonly list: PolicyStatement[] = [];
+
+  constructor(scope: Construct, id: string, props: PolicyDocumentProps = {}) {
+    super(scope, id);
+    this.data = new DataAwsIamPolicyDocument(this, "Default", { version: "2012-10-17", statement: [] });
+    this.json = this.data.json;
+    this.addStatements(...(props.statements ?? []));
+  }
+
+  /** The statements so far. */
+  get statements(): readonly PolicyStatement[] {
+    return this.list;
+  }
+
+  /** Adds statements; a Sid already in the document is refused (IAM requires them unique). */
+  addStatements(...statements: readonly PolicyStatement[]): void {
+    for (const statement of statements) {
+      if (statement.Sid && this.list.some((s) => s.Sid === statement.Sid)) {
+        throw new Error(`${this.node.path}: a statement with Sid "${statement.Sid}" is already in the policy; Sids must be unique`);
+      }
+      this.list.push(statement);
+    }
+    this.data.putStatement(this.list.map(toTerraform));
+  }
+}
+
+const list = (value: string | readonly string[]): string[] => (typeof value === "string" ? [value] : [...value]);
+
+/** An IAM JSON statement in the data source's block form. */
+export function toTerraform(s: PolicyStatement): DataAwsIamPolicyDocumentStatement {
+  const principals =
+    s.Principal === undefined
+      ? undefined
+      : s.Principal === "*"
+        ? [{ type: "*", identifiers: ["*"] }]
+        : Object.entries(s.Principal).map(([type, ids]) => ({ type, identifiers: list(ids) }));
+  const condition = Object.entries(s.Condition ?? {}).flatMap(([test, byVariable]) =>
+    Object.entries(byVariable).map(([variable, values]) => ({ test, variable, values: typeof values === "boolean" ? [String(values)] : list(values) })),
+  );
+  return {
+    sid: s.Sid,
+    effect: s.Effect,
+    actions: list(s.Action),
+    resources: s.Resource === undefined ? undefined : list(s.Resource),
+    principals,
+    condition: condition.length ? condition : undefined,
+  };
 }
 
 /** A statement that lets a service assume a role, bound to this account (confused-deputy guard). */

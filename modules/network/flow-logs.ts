@@ -1,10 +1,10 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
-import { policyJson, serviceTrust } from "../iam/policy-document";
+import { serviceTrust } from "../iam/policy-document";
+import { Role } from "../iam/role";
 import { EncryptionKey } from "../kms/encryption-key";
+import { assertLogRetention } from "../logs/retention";
 
 /** Props of {@link VpcFlowLogs}. */
 export interface VpcFlowLogsProps {
@@ -16,66 +16,69 @@ export interface VpcFlowLogsProps {
   readonly accountId: string;
   /** Region of the VPC: the CloudWatch Logs service principal and log-group ARNs are regional. */
   readonly region: string;
-  /** Days to keep flow logs (a CloudWatch-allowed period). */
-  readonly retentionDays: number;
+  /**
+   * Days to keep flow logs: one of CloudWatch's periods (modules/logs/retention.ts).
+   * @default 365
+   */
+  readonly retentionDays?: number;
   /** Permissions boundary of the delivery role. */
   readonly permissionsBoundaryArn: string;
+  /**
+   * The key that encrypts the log group. Its policy must let `logs.<region>.amazonaws.com` use it
+   * for this log group.
+   * @default - a key of its own, with exactly that statement
+   */
+  readonly encryptionKey?: EncryptionKey;
 }
 
 /**
- * VPC flow logs (accepted and rejected traffic) to a CloudWatch log group encrypted with its own
- * KMS key, delivered by a role that can write only to that group.
+ * VPC flow logs (accepted and rejected traffic) to a CloudWatch log group encrypted with a KMS
+ * key, delivered by a role that can write only to that group.
  * @see https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-cwl.html
  */
 export class VpcFlowLogs extends Construct {
   /** The log group. */
   readonly logGroup: CloudwatchLogGroup;
+  /** The key that encrypts it. */
+  readonly encryptionKey: EncryptionKey;
 
   constructor(scope: Construct, id: string, props: VpcFlowLogsProps) {
     super(scope, id);
+    const retentionDays = props.retentionDays ?? 365;
+    assertLogRetention(this.node.path, retentionDays);
     const logGroupName = `/aws/vpc/flow-logs/${props.name}`;
     const logGroupArn = `arn:aws:logs:${props.region}:${props.accountId}:log-group:${logGroupName}`;
-    const key = new EncryptionKey(this, "key", {
-      description: `Encrypts the VPC flow logs of ${props.name}`,
-      aliasName: `alias/${props.name}-flow-logs`,
-      accountId: props.accountId,
-      statements: [
-        {
-          Sid: "AllowCloudWatchLogsForThisLogGroup",
-          Effect: "Allow",
-          Principal: { Service: `logs.${props.region}.amazonaws.com` },
-          Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-          Resource: "*",
-          Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
-        },
-      ],
-    });
-    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: logGroupName,
-      retentionInDays: props.retentionDays,
-      kmsKeyId: key.arn,
-    });
-    const role = new IamRole(this, "role", {
-      name: `${props.name}-vpc-flow-logs`,
-      description: `Delivers the VPC flow logs of ${props.name} to CloudWatch Logs`,
-      permissionsBoundary: props.permissionsBoundaryArn,
-      assumeRolePolicy: policyJson({
-        Statement: [serviceTrust("vpc-flow-logs.amazonaws.com", props.accountId, `arn:aws:ec2:${props.region}:${props.accountId}:vpc-flow-log/*`)],
-      }),
-    });
-    new IamRolePolicy(this, "role-policy", {
-      name: "write-flow-logs",
-      role: role.id,
-      policy: policyJson({
-        Statement: [
+    this.encryptionKey =
+      props.encryptionKey ??
+      new EncryptionKey(this, "key", {
+        description: `Encrypts the VPC flow logs of ${props.name}`,
+        aliasName: `alias/${props.name}-flow-logs`,
+        accountId: props.accountId,
+        statements: [
           {
-            Sid: "WriteToTheFlowLogGroupOnly",
+            Sid: "AllowCloudWatchLogsForThisLogGroup",
             Effect: "Allow",
-            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-            Resource: [logGroupArn, `${logGroupArn}:*`],
+            Principal: { Service: `logs.${props.region}.amazonaws.com` },
+            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            Resource: "*",
+            Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
           },
         ],
-      }),
+      });
+    this.logGroup = new CloudwatchLogGroup(this, "log-group", { name: logGroupName, retentionInDays: retentionDays, kmsKeyId: this.encryptionKey.arn });
+    const role = new Role(this, "role", {
+      name: `${props.name}-vpc-flow-logs`,
+      description: `Delivers the VPC flow logs of ${props.name} to CloudWatch Logs`,
+      permissionsBoundaryArn: props.permissionsBoundaryArn,
+      trust: [serviceTrust("vpc-flow-logs.amazonaws.com", props.accountId, `arn:aws:ec2:${props.region}:${props.accountId}:vpc-flow-log/*`)],
+      statements: [
+        {
+          Sid: "WriteToTheFlowLogGroupOnly",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+          Resource: [logGroupArn, `${logGroupArn}:*`],
+        },
+      ],
     });
     new FlowLog(this, "flow-log", {
       vpcId: props.vpcId,

@@ -5,6 +5,7 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Construct } from "constructs";
+import { type EncryptionKey } from "../kms/encryption-key";
 import { VpcFlowLogs } from "./flow-logs";
 import { NatGateways } from "./nat-gateways";
 import { SubnetTier } from "./subnet-tier";
@@ -27,12 +28,24 @@ export interface NetworkProps {
   readonly subnets: Readonly<Record<SubnetTierName, Readonly<Record<string, string>>>>;
   /** `per-az` (one NAT gateway per zone) or `single`. */
   readonly natMode: "single" | "per-az";
-  /** EKS cluster name, for the `karpenter.sh/discovery` tag on private subnets. */
-  readonly clusterName: string;
-  /** Days to keep VPC flow logs. */
-  readonly flowLogRetentionDays: number;
+  /**
+   * Extra tags per tier, such as the load-balancer and Karpenter discovery tags that the EKS
+   * layer's controllers look for. This module knows nothing of the layers that use the subnets.
+   * @default - only the Name tags
+   */
+  readonly subnetTags?: Readonly<Partial<Record<SubnetTierName, Readonly<Record<string, string>>>>>;
+  /**
+   * Days to keep VPC flow logs: one of CloudWatch's periods.
+   * @default 365
+   */
+  readonly flowLogRetentionDays?: number;
   /** Permissions boundary for the roles this construct creates (the flow-log delivery role). */
   readonly permissionsBoundaryArn: string;
+  /**
+   * The key that encrypts the flow-log group.
+   * @default - a key of the flow logs' own
+   */
+  readonly flowLogEncryptionKey?: EncryptionKey;
   /**
    * Interface endpoint services.
    * @default DEFAULT_INTERFACE_ENDPOINTS
@@ -63,31 +76,27 @@ export class Network extends Construct {
     // nothing launched without an explicit group can talk to anything.
     new DefaultSecurityGroup(this, "default-security-group", { vpcId, tags: { Name: `${name}-default-unused` } });
 
-    const tiers = {
-      public: new SubnetTier(this, "public", { vpcId, namePrefix: `${name}-public`, cidrs: props.subnets.public, tags: { "kubernetes.io/role/elb": "1" } }),
-      private: new SubnetTier(this, "private", {
-        vpcId,
-        namePrefix: `${name}-private`,
-        cidrs: props.subnets.private,
-        tags: { "kubernetes.io/role/internal-elb": "1", "karpenter.sh/discovery": props.clusterName },
-      }),
-      data: new SubnetTier(this, "data", { vpcId, namePrefix: `${name}-data`, cidrs: props.subnets.data }),
-    };
+    const tier = (t: SubnetTierName) => new SubnetTier(this, t, { vpcId, namePrefix: `${name}-${t}`, cidrs: props.subnets[t], tags: props.subnetTags?.[t] });
+    const tiers = { public: tier("public"), private: tier("private"), data: tier("data") };
     this.subnetIds = { public: tiers.public.subnetIds, private: tiers.private.subnetIds, data: tiers.data.subnetIds };
 
     const igw = new InternetGateway(this, "internet-gateway", { vpcId, tags: { Name: name } });
     const nat = new NatGateways(this, "nat", { namePrefix: name, mode: props.natMode, publicSubnetIds: tiers.public.subnetIds, internetGateway: igw });
 
-    const publicTable = this.routeTable("public", vpcId, `${name}-public`, tiers.public.subnetIds);
-    new Route(this, "public-default-route", { routeTableId: publicTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id });
+    // Addresses read as what they route: aws_route_table.network_routes-public,
+    // aws_route.network_routes-private_eu-west-1a_default, ..._eu-west-1a_association.
+    const publicTable = routeTable(this, "routes-public", vpcId, `${name}-public`, tiers.public.subnetIds);
+    new Route(publicTable, "default", { routeTableId: publicTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id });
 
+    const privateRoutes = new Construct(this, "routes-private");
     const privateTables = Object.entries(tiers.private.subnetIds).map(([zone, subnetId]) => {
-      const table = this.routeTable(`private-${zone}`, vpcId, `${name}-private-${zone}`, { [zone]: subnetId });
-      new Route(this, `private-default-route-${zone}`, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.gatewayFor(zone) });
+      const table = new RouteTable(privateRoutes, zone, { vpcId, tags: { Name: `${name}-private-${zone}` } });
+      new RouteTableAssociation(table, "association", { routeTableId: table.id, subnetId });
+      new Route(table, "default", { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.gatewayFor(zone) });
       return table;
     });
     // Data subnets have no default route: databases and brokers never need the internet.
-    const dataTable = this.routeTable("data", vpcId, `${name}-data`, tiers.data.subnetIds);
+    const dataTable = routeTable(this, "routes-data", vpcId, `${name}-data`, tiers.data.subnetIds);
 
     const endpoints = new VpcEndpoints(this, "endpoints", {
       name,
@@ -107,14 +116,14 @@ export class Network extends Construct {
       region: props.region,
       retentionDays: props.flowLogRetentionDays,
       permissionsBoundaryArn: props.permissionsBoundaryArn,
+      encryptionKey: props.flowLogEncryptionKey,
     });
   }
+}
 
-  private routeTable(id: string, vpcId: string, name: string, subnetIds: Readonly<Record<string, string>>): RouteTable {
-    const table = new RouteTable(this, `route-table-${id}`, { vpcId, tags: { Name: name } });
-    for (const [zone, subnetId] of Object.entries(subnetIds)) {
-      new RouteTableAssociation(this, `route-table-${id}-${zone}`, { routeTableId: table.id, subnetId });
-    }
-    return table;
-  }
+/** A route table shared by a tier's subnets, with one association per zone beneath it. */
+function routeTable(scope: Construct, id: string, vpcId: string, name: string, subnetIds: Readonly<Record<string, string>>): RouteTable {
+  const table = new RouteTable(scope, id, { vpcId, tags: { Name: name } });
+  for (const [zone, subnetId] of Object.entries(subnetIds)) new RouteTableAssociation(table, zone, { routeTableId: table.id, subnetId });
+  return table;
 }

@@ -60,7 +60,7 @@ export class VpcEndpoints extends Construct {
       cidrIpv4: props.vpcCidr,
     });
     for (const service of props.interfaceServices ?? DEFAULT_INTERFACE_ENDPOINTS) {
-      new VpcEndpoint(this, service, {
+      new VpcEndpoint(this, service.replace(/\./g, "-"), {
         vpcId: props.vpcId,
         serviceName: `com.amazonaws.${props.region}.${service}`,
         vpcEndpointType: "Interface",

@@ -1,7 +1,7 @@
 import { DynamodbResourcePolicy } from "@cdktf/provider-aws/lib/dynamodb-resource-policy";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { Construct } from "constructs";
-import { policyJson } from "../iam/policy-document";
+import { PolicyDocument } from "../iam/policy-document";
 import { grantSid, type StateAccessGrant } from "./state-access";
 
 /** Props of {@link LockTable}. */
@@ -30,7 +30,7 @@ export class LockTable extends Construct {
 
   constructor(scope: Construct, id: string, props: LockTableProps) {
     super(scope, id);
-    this.table = new DynamodbTable(this, "table", {
+    this.table = new DynamodbTable(this, "Default", {
       name: props.tableName,
       billingMode: "PAY_PER_REQUEST",
       hashKey: "LockID",
@@ -41,10 +41,8 @@ export class LockTable extends Construct {
       lifecycle: { preventDestroy: true },
     });
     if (props.grants?.length) {
-      new DynamodbResourcePolicy(this, "policy", {
-        resourceArn: this.table.arn,
-        policy: policyJson({
-          Statement: props.grants.map((grant) => ({
+      const document = new PolicyDocument(this, "policy-document", {
+        statements: props.grants.map((grant) => ({
             Sid: `Lock${grantSid(grant)}State`,
             Effect: "Allow",
             Principal: { AWS: [...grant.principals] },
@@ -52,9 +50,9 @@ export class LockTable extends Construct {
             Resource: this.table.arn,
             // Lock ids are "<bucket>/<key>" (and "<bucket>/<key>-md5"): only this prefix's keys.
             Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${props.bucketName}/${grant.prefix}*`] } },
-          })),
-        }),
+        })),
       });
+      new DynamodbResourcePolicy(this, "policy", { resourceArn: this.table.arn, policy: document.json });
     }
   }
 }

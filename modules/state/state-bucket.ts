@@ -6,7 +6,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
-import { policyJson, type PolicyStatement } from "../iam/policy-document";
+import { PolicyDocument, type PolicyStatement } from "../iam/policy-document";
 import { grantSid, type StateAccessGrant } from "./state-access";
 
 /** Props of {@link StateBucket}. */
@@ -45,7 +45,7 @@ export class StateBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: StateBucketProps) {
     super(scope, id);
-    this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucketName, lifecycle: { preventDestroy: true } });
+    this.bucket = new S3Bucket(this, "Default", { bucket: props.bucketName, lifecycle: { preventDestroy: true } });
     this.arn = this.bucket.arn;
     const bucket = this.bucket.id;
 
@@ -63,10 +63,10 @@ export class StateBucket extends Construct {
       restrictPublicBuckets: true,
     });
     new S3BucketOwnershipControls(this, "ownership", { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    new S3BucketPolicy(this, "policy", {
-      bucket,
-      policy: policyJson({
-        Statement: [
+    // The state roles are principals of other accounts (CI's, operators'), which IAM policies of
+    // this account cannot grant to; so, unlike the project's grant methods, they are props here.
+    const document = new PolicyDocument(this, "policy-document", {
+      statements: [
           {
             Sid: "DenyInsecureTransport",
             Effect: "Deny",
@@ -76,9 +76,9 @@ export class StateBucket extends Construct {
             Condition: { Bool: { "aws:SecureTransport": false } },
           },
           ...(props.grants ?? []).flatMap((grant) => grantStatements(this.bucket.arn, grant)),
-        ],
-      }),
+      ],
     });
+    new S3BucketPolicy(this, "policy", { bucket, policy: document.json });
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket,
       rule: [

@@ -1,4 +1,5 @@
-import { type ResourceView } from "../types";
+import { isSecretName } from "../secrets";
+import { type ResourceView, type StackView } from "../types";
 
 /** Nested blocks come out of cdktf as an object or a list of objects; this gives a list. */
 export function blocks(value: unknown): Array<Record<string, unknown>> {
@@ -38,9 +39,20 @@ export interface Statement {
   readonly Condition?: Record<string, Record<string, unknown>>;
 }
 
-/** Statements of a policy held as a JSON string (empty when it is not literal JSON). */
-export function statements(policy: unknown): Statement[] {
+const DOCUMENT_REFERENCE = /^\$\{(data\.aws_iam_policy_document\.[\w-]+)\.json\}$/;
+
+/**
+ * Statements of a policy: literal JSON, or a reference to an `aws_iam_policy_document` data
+ * source of the stack (`${data.aws_iam_policy_document.x.json}`), read back into IAM's JSON
+ * shape. Empty when the policy is neither.
+ */
+export function statements(policy: unknown, stack?: StackView): Statement[] {
   if (typeof policy !== "string") return [];
+  const reference = DOCUMENT_REFERENCE.exec(policy.trim());
+  if (reference) {
+    const document = stack?.ofType("aws_iam_policy_document").find((d) => d.address === reference[1]);
+    return document ? blocks(document.attrs.statement).map(fromDocumentStatement) : [];
+  }
   try {
     const doc = JSON.parse(policy) as { Statement?: unknown };
     return Array.isArray(doc.Statement) ? (doc.Statement as Statement[]) : doc.Statement ? [doc.Statement as Statement] : [];
@@ -49,22 +61,29 @@ export function statements(policy: unknown): Statement[] {
   }
 }
 
-/** Identity policies of a block: `policy` of policies and inline policies of roles. */
-export function identityPolicies(r: ResourceView): Statement[] {
-  const own = ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"].includes(r.type) ? statements(r.attrs.policy) : [];
-  const inline = r.type === "aws_iam_role" ? blocks(r.attrs.inline_policy).flatMap((p) => statements(p.policy)) : [];
-  return [...own, ...inline];
+/** A statement block of `aws_iam_policy_document` as the IAM JSON statement it renders. */
+function fromDocumentStatement(block: Record<string, unknown>): Statement {
+  const principals = blocks(block.principals);
+  const conditions = blocks(block.condition);
+  const condition: Record<string, Record<string, unknown>> = {};
+  for (const c of conditions) condition[String(c.test)] = { ...condition[String(c.test)], [String(c.variable)]: strings(c.values) };
+  const statement: Statement = {
+    Sid: typeof block.sid === "string" ? block.sid : undefined,
+    Effect: typeof block.effect === "string" ? block.effect : "Allow",
+    Principal: principals.some((p) => p.type === "*") ? "*" : principals.length ? Object.fromEntries(principals.map((p) => [String(p.type), strings(p.identifiers)])) : undefined,
+    Action: block.actions,
+    NotAction: block.not_actions,
+    Resource: block.resources,
+    Condition: conditions.length ? condition : undefined,
+  };
+  return Object.fromEntries(Object.entries(statement).filter(([, v]) => v !== undefined)) as Statement;
 }
 
-/** Names that mark a value as secret (password, token, private key...). */
-export const SECRET_NAME = /(pass(word|wd)?|secret|token|private_?key|api_?key|credentials?)$/i;
-
-/** Names that point at a secret rather than hold one (Helm's `existingSecret` convention). */
-const SECRET_POINTER = /^(existing|external)/i;
-
-/** Whether an attribute name says its value is a secret. */
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name) && !SECRET_POINTER.test(name);
+/** Identity policies of a block: `policy` of policies and inline policies of roles. */
+export function identityPolicies(r: ResourceView, stack?: StackView): Statement[] {
+  const own = ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"].includes(r.type) ? statements(r.attrs.policy, stack) : [];
+  const inline = r.type === "aws_iam_role" ? blocks(r.attrs.inline_policy).flatMap((p) => statements(p.policy, stack)) : [];
+  return [...own, ...inline];
 }
 
 /** Leaves of a nested value whose key looks secret and whose value is a literal string. */

@@ -38,8 +38,8 @@ export const iamRules: Rule[] = [
     fix: "List the actions the principal needs.",
     checkov: "CKV_AWS_63",
     types: ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role"],
-    check: (r) => {
-      const bad = identityPolicies(r).filter((s) => allows(s) && (strings(s.Action).includes("*") || s.NotAction !== undefined));
+    check: (r, stack) => {
+      const bad = identityPolicies(r, stack).filter((s) => allows(s) && (strings(s.Action).includes("*") || s.NotAction !== undefined));
       return bad.length ? `statement ${bad.map((s) => s.Sid ?? "(no Sid)").join(", ")} allows "*" or uses NotAction` : undefined;
     },
   },
@@ -53,7 +53,7 @@ export const iamRules: Rule[] = [
     types: ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role"],
     check: (r, stack) => {
       if (r.type === "aws_iam_policy" && isBoundary(r, stack)) return undefined;
-      const writes = identityPolicies(r)
+      const writes = identityPolicies(r, stack)
         .filter((s) => allows(s) && strings(s.Resource).includes("*") && !s.Condition)
         .flatMap((s) => strings(s.Action))
         .filter((a) => a !== "*" && !READ_ONLY.test(a) && !(a in WILDCARD_RESOURCE_ALLOW_LIST));
@@ -81,8 +81,8 @@ export const iamRules: Rule[] = [
     rationale: "Without an exact sub, any service account (or any repository) of the provider can assume the role.",
     fix: 'Add Condition StringEquals { "<issuer>:sub": "system:serviceaccount:<ns>:<name>", "<issuer>:aud": "sts.amazonaws.com" }.',
     types: ["aws_iam_role"],
-    check: (r) => {
-      const problems = statements(r.attrs.assume_role_policy)
+    check: (r, stack) => {
+      const problems = statements(r.attrs.assume_role_policy, stack)
         .filter((s) => allows(s) && strings(s.Action).includes("sts:AssumeRoleWithWebIdentity"))
         .flatMap((s) => {
           const equals = s.Condition?.StringEquals ?? {};

@@ -1,6 +1,7 @@
 import { parseAllDocuments } from "yaml";
 import { type Rule } from "../types";
-import { blocks, isReference, isSecretName, literalSecrets, strings } from "./helpers";
+import { isSecretName } from "../secrets";
+import { blocks, isReference, literalSecrets, strings } from "./helpers";
 
 const EXACT_VERSION = /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/;
 const CREDENTIAL_ATTRS = ["token", "password", "client_key", "client_certificate"];

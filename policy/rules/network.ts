@@ -40,8 +40,8 @@ export const networkRules: Rule[] = [
     fix: "Name the account root, roles or service principals that need the key.",
     checkov: "CKV_AWS_33",
     types: ["aws_kms_key"],
-    check: (r) => {
-      const open = statements(r.attrs.policy).filter((s) => {
+    check: (r, stack) => {
+      const open = statements(r.attrs.policy, stack).filter((s) => {
         const p = s.Principal as { AWS?: unknown } | string | undefined;
         const everyone = p === "*" || strings((p as { AWS?: unknown } | undefined)?.AWS).includes("*");
         return s.Effect === "Allow" && everyone && !s.Condition;

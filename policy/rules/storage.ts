@@ -59,7 +59,7 @@ export const storageRules: Rule[] = [
     check: (r, stack) => {
       const denies = stack
         .linkedTo(r, "aws_s3_bucket_policy")
-        .flatMap((p) => statements(p.attrs.policy))
+        .flatMap((p) => statements(p.attrs.policy, stack))
         .some((s) => s.Effect === "Deny" && String(s.Condition?.Bool?.["aws:SecureTransport"]) === "false");
       return denies ? undefined : "no bucket policy statement denies aws:SecureTransport false";
     },

@@ -1,0 +1,43 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ROOT } from "../helpers";
+
+// The review CLIs as a user runs them: compiled, as processes.
+beforeAll(() => {
+  execFileSync(path.join(ROOT, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.build.json"], { cwd: ROOT });
+}, 60_000);
+
+const cli = (script: string, args: string[]) => spawnSync("node", [path.join(ROOT, "dist", "scripts", `${script}.js`), ...args], { cwd: ROOT, encoding: "utf8" });
+const plan = path.join(ROOT, "__tests__", "fixtures", "plans", "basic.json");
+
+describe.each(["stacks", "plan-digest", "plan-guard", "plan-comment"])("%s", (script) => {
+  it("answers --help with its usage and exit 0", () => {
+    const result = cli(script, ["--help"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^Usage: npm run (-s )?${script} --`));
+  });
+
+  it("rejects an unknown option with the usage, exit 2", () => {
+    const result = cli(script, ["--no-such-option"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^error: Unknown option '--no-such-option'[^\n]*\n\nUsage: /);
+  });
+});
+
+describe("plan files given as stack=path", () => {
+  it("keep a path that itself contains '='", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "a=b-"));
+    copyFileSync(plan, path.join(dir, "p=1.json"));
+    const direct = cli("plan-digest", [`dev-network=${plan}`]);
+    const withEquals = cli("plan-digest", [`dev-network=${path.join(dir, "p=1.json")}`]);
+    expect(withEquals.status).toBe(0);
+    expect(withEquals.stdout).toBe(direct.stdout);
+  });
+});
+
+it("npm run stacks builds before it runs, so a fresh clone gets an answer, not a stack trace", () => {
+  const scripts = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+  expect(scripts.stacks).toMatch(/^tsc -p tsconfig\.build\.json && node dist\/scripts\/stacks\.js$/);
+});

@@ -1,0 +1,75 @@
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Construct } from "constructs";
+import { type IGrantable } from "./grant";
+import { PolicyDocument, type PolicyStatement } from "./policy-document";
+
+/** Props of {@link Role}. */
+export interface RoleProps {
+  /** Role name; part of its ARN, which trust and resource policies may name. */
+  readonly name: string;
+  /** What the role is for; shown in the console and in plans. */
+  readonly description: string;
+  /** Who may assume the role. */
+  readonly trust: readonly PolicyStatement[];
+  /** The permissions boundary every role of the environment carries. */
+  readonly permissionsBoundaryArn: string;
+  /**
+   * Statements of the role's inline policy; grants add more.
+   * @default - none
+   */
+  readonly statements?: readonly PolicyStatement[];
+  /**
+   * AWS-managed or customer-managed policies to attach.
+   * @default - none
+   */
+  readonly managedPolicyArns?: readonly string[];
+}
+
+/**
+ * An IAM role with a permissions boundary, its trust policy and one inline policy that grants
+ * add to. The inline policy is created with the first statement, so a role with nothing granted
+ * has no empty policy.
+ */
+export class Role extends Construct implements IGrantable {
+  /** The role. */
+  readonly role: IamRole;
+  /** ARN of the role. */
+  readonly arn: string;
+  /** Name of the role. */
+  readonly name: string;
+  private policy?: PolicyDocument;
+
+  constructor(scope: Construct, id: string, props: RoleProps) {
+    super(scope, id);
+    if (!props.permissionsBoundaryArn) throw new Error(`${this.node.path}: permissionsBoundaryArn is required: every role carries the environment's boundary`);
+    if (props.trust.length === 0) throw new Error(`${this.node.path}: trust must name who may assume the role`);
+    const trust = new PolicyDocument(this, "trust", { statements: props.trust });
+    this.role = new IamRole(this, "Default", {
+      name: props.name,
+      description: props.description,
+      assumeRolePolicy: trust.json,
+      permissionsBoundary: props.permissionsBoundaryArn,
+    });
+    // One attachment per policy, keyed by the policy's name: adding one never renumbers another.
+    for (const policyArn of props.managedPolicyArns ?? []) {
+      new IamRolePolicyAttachment(this, policyArn.split("/").pop() as string, { role: this.role.name, policyArn });
+    }
+    this.arn = this.role.arn;
+    this.name = props.name;
+    for (const statement of props.statements ?? []) this.addToPrincipalPolicy(statement);
+  }
+
+  get grantName(): string {
+    return this.node.path;
+  }
+
+  addToPrincipalPolicy(statement: PolicyStatement): void {
+    if (!this.policy) {
+      this.policy = new PolicyDocument(this, "policy-document");
+      new IamRolePolicy(this, "policy", { name: this.name, role: this.role.id, policy: this.policy.json });
+    }
+    this.policy.addStatements(statement);
+  }
+}

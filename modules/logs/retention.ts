@@ -1,0 +1,12 @@
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** A retention period CloudWatch accepts. */
+export type LogRetentionDays = (typeof LOG_RETENTION_DAYS)[number];
+
+/** Throws, naming the construct and the allowed periods, unless `days` is one CloudWatch accepts. */
+export function assertLogRetention(where: string, days: number): void {
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(days)) {
+    throw new Error(`${where}: retention of ${days} days is not one CloudWatch Logs accepts; allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
+  }
+}

@@ -1,0 +1,69 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { App, TerraformResource } from "cdktf";
+import { loadBackendSettings, loadEnvironments, loadProjectSettings } from "../config";
+import { STATEFUL_TYPES } from "../review/classify";
+import { buildPlatform, networkFacts, type PlatformInputs } from "../stacks";
+
+/**
+ * The pins: what must never change by accident, committed in `pins/` and compared by
+ * `__tests__/pins.test.ts`.
+ *
+ * - `stateful-addresses.json`: the Terraform address of every stateful resource (buckets,
+ *   tables, keys, roles; later clusters, databases, brokers) of every stack. A refactor that
+ *   would recreate one fails the test until the list changes in the same, reviewed commit.
+ * - `subnet-cidrs.json`: every subnet's CIDR in every environment. A changed CIDR replaces the
+ *   subnet and everything in it.
+ *
+ * `npm run pins` rewrites both from the current code and config; run it only for a deliberate
+ * change, and read its diff (docs/architecture.md, "Moving a resource").
+ */
+export interface Pins {
+  /** Stack id → sorted addresses of its stateful resources. */
+  readonly statefulAddresses: Record<string, string[]>;
+  /** Environment → tier → zone → CIDR. */
+  readonly subnetCidrs: Record<string, Record<string, Record<string, string>>>;
+}
+
+export const PINS_DIR = "pins";
+const FILES = { statefulAddresses: "stateful-addresses.json", subnetCidrs: "subnet-cidrs.json" } as const;
+
+/** The pins of a set of environments, from the construct tree (nothing is written). */
+export function computePins(inputs: PlatformInputs): Pins {
+  const app = new App({ outdir: path.join(PINS_DIR, ".unused"), stackTraces: false });
+  const stacks = buildPlatform(app, inputs);
+  const statefulAddresses: Record<string, string[]> = {};
+  for (const stack of [stacks.stateBackend, ...Object.values(stacks.environments).flatMap((layers) => Object.values(layers))]) {
+    statefulAddresses[stack.node.id] = stack.node
+      .findAll()
+      .filter(TerraformResource.isTerraformResource)
+      .filter((r) => r.terraformResourceType in STATEFUL_TYPES)
+      .map((r) => `${r.terraformResourceType}.${stack.getLogicalId(r)}`)
+      .sort();
+  }
+  const subnetCidrs = Object.fromEntries(inputs.environments.map((env) => [env.name, networkFacts(env).subnetCidrs]));
+  return { statefulAddresses, subnetCidrs };
+}
+
+/** The committed pins. */
+export function readPins(root: string): Pins {
+  const read = (file: string) => JSON.parse(readFileSync(path.join(root, PINS_DIR, file), "utf8")) as never;
+  return { statefulAddresses: read(FILES.statefulAddresses), subnetCidrs: read(FILES.subnetCidrs) };
+}
+
+/** Rewrites the committed pins. */
+export function writePins(root: string, pins: Pins): void {
+  for (const key of Object.keys(FILES) as Array<keyof Pins>) writeFileSync(path.join(root, PINS_DIR, FILES[key]), `${JSON.stringify(pins[key], null, 2)}\n`);
+}
+
+/** The shipped project's inputs. */
+export function projectInputs(root: string): PlatformInputs {
+  const environments = loadEnvironments({ configDir: path.join(root, "config"), baseDir: root });
+  return { environments, allEnvironments: environments, backend: loadBackendSettings(path.join(root, "backend.config"), root), project: loadProjectSettings(path.join(root, "cdktf.json"), root) };
+}
+
+if (require.main === module) {
+  const root = process.cwd();
+  writePins(root, computePins(projectInputs(root)));
+  console.log(`wrote ${PINS_DIR}/${FILES.statefulAddresses} and ${PINS_DIR}/${FILES.subnetCidrs}: read their diff before committing`);
+}

@@ -1,0 +1,42 @@
+import { TerraformElement, TerraformStack } from "cdktf";
+import { type Node } from "constructs";
+
+/** The id of a module's main resource, left out of its address. */
+export const DEFAULT_CHILD = "Default";
+
+/** Characters Terraform accepts in a block name (the part after the type in an address). */
+const NAME_CHARACTER = /[^A-Za-z0-9_-]/g;
+
+/**
+ * The base of every stack of the project. It gives every Terraform block a readable, stable
+ * address: the construct path below the stack, joined with `_`, with no hash suffix
+ * (`network/vpc` → `aws_vpc.network_vpc`, `network/nat/eu-west-1a` →
+ * `aws_nat_gateway.network_nat_eu-west-1a`). A module's main resource has the id `Default` and
+ * takes the module's name.
+ *
+ * Reviewers read these addresses in every plan, and `plan-guard --allow` and `terraform state mv`
+ * take them, so they are part of the interface: renaming a construct moves (or, without a
+ * `moved` block, recreates) what it manages. docs/architecture.md has the move recipe.
+ *
+ * Construct ids are unique among siblings, so two paths can only collide when a character
+ * Terraform rejects in a name is replaced by `_`; that collision is refused here, at synth.
+ */
+export abstract class PlatformStack extends TerraformStack {
+  private readonly owners = new Map<string, string>();
+
+  protected allocateLogicalId(element: TerraformElement | Node): string {
+    const node = TerraformElement.isTerraformElement(element) ? element.node : element;
+    const index = node.scopes.indexOf(this);
+    // A child called "Default" is its parent's main resource (aws-cdk's convention): it takes the
+    // parent's name, so a key module's key is `aws_kms_key.network_flow-logs_key`, not `..._key_key`.
+    const path = node.scopes.slice(index + 1).map((scope) => scope.node.id).filter((id) => id !== DEFAULT_CHILD);
+    const id = path.join("_").replace(NAME_CHARACTER, "_");
+    const fullPath = path.join("/");
+    const owner = this.owners.get(id);
+    if (owner !== undefined && owner !== fullPath) {
+      throw new Error(`${this.node.id}: constructs ${owner} and ${fullPath} would both get the Terraform name "${id}"; rename one of them`);
+    }
+    this.owners.set(id, fullPath);
+    return id;
+  }
+}

@@ -1,0 +1,40 @@
+import { type Construct } from "constructs";
+import { type EnvironmentConfig, type Layer, stackId } from "../config";
+import { type EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+import { NetworkStack } from "./network-stack";
+import { STATE_BACKEND_STACK_ID } from "./state-backend-stack";
+
+/** One layer of an environment: one Terraform state, one stack class. */
+export interface LayerEntry {
+  /** The layer (`<env>-<layer>` is its stack id, `<env>/<layer>.tfstate` its state key). */
+  readonly layer: Layer;
+  /**
+   * Layers whose named outputs this one reads through remote state. They become the stack's
+   * dependencies, so `cdktf deploy`, `npm run stacks` and CI apply them first (and destroy them last).
+   */
+  readonly consumes: readonly Layer[];
+  /**
+   * Whether an environment has this layer (say, Kafka switched off in dev). A layer that is off
+   * has no stack, and its consumers read nothing from it.
+   * @default - every environment has it
+   */
+  readonly enabled?: (env: EnvironmentConfig) => boolean;
+  /** Creates the layer's stack. */
+  readonly create: (scope: Construct, props: EnvironmentStackProps) => EnvironmentStack;
+}
+
+/**
+ * Every layer, in deployment order: the one place a layer is added. The stack list, its
+ * dependency order, the stale-output cleanup and the tests all derive from it.
+ */
+export const LAYER_REGISTRY: readonly LayerEntry[] = [{ layer: "network", consumes: [], create: (scope, props) => new NetworkStack(scope, props) }];
+
+/** The layers an environment has. */
+export function layersOf(env: EnvironmentConfig): LayerEntry[] {
+  return LAYER_REGISTRY.filter((entry) => entry.enabled?.(env) ?? true);
+}
+
+/** Ids of every stack the given environments produce, state backend first, in registry order. */
+export function expectedStackIds(environments: readonly EnvironmentConfig[]): string[] {
+  return [STATE_BACKEND_STACK_ID, ...environments.flatMap((env) => layersOf(env).map((entry) => stackId(env, entry.layer)))];
+}
