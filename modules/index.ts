@@ -1,4 +1,5 @@
 export * from "./iam";
 export * from "./kms";
+export * from "./logs";
 export * from "./network";
 export * from "./state";

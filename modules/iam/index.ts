@@ -1,2 +1,4 @@
+export * from "./grant";
 export * from "./permissions-boundary";
 export * from "./policy-document";
+export * from "./role";

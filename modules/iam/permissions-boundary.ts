@@ -43,16 +43,16 @@ export class PermissionsBoundary extends Construct {
     super(scope, id);
     const document = new PolicyDocument(this, "policy-document", {
       statements: [
-          { Sid: "CeilingPlatformServices", Effect: "Allow", Action: (props.services ?? BOUNDARY_SERVICES).map((s) => `${s}:*`), Resource: "*" },
-          { Sid: "CeilingPassOwnRolesOnly", Effect: "Allow", Action: ["iam:PassRole", "iam:GetRole"], Resource: `arn:aws:iam::${props.accountId}:role/*` },
-          {
-            Sid: "DenyBoundaryTampering",
-            Effect: "Deny",
-            Action: ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary"],
-            Resource: "*",
-          },
-          { Sid: "DenyLongLivedCredentials", Effect: "Deny", Action: ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"], Resource: "*" },
-          { Sid: "DenyLeavingTheOrganization", Effect: "Deny", Action: ["organizations:LeaveOrganization", "account:CloseAccount"], Resource: "*" },
+        { Sid: "CeilingPlatformServices", Effect: "Allow", Action: (props.services ?? BOUNDARY_SERVICES).map((s) => `${s}:*`), Resource: "*" },
+        { Sid: "CeilingPassOwnRolesOnly", Effect: "Allow", Action: ["iam:PassRole", "iam:GetRole"], Resource: `arn:aws:iam::${props.accountId}:role/*` },
+        {
+          Sid: "DenyBoundaryTampering",
+          Effect: "Deny",
+          Action: ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary"],
+          Resource: "*",
+        },
+        { Sid: "DenyLongLivedCredentials", Effect: "Deny", Action: ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"], Resource: "*" },
+        { Sid: "DenyLeavingTheOrganization", Effect: "Deny", Action: ["organizations:LeaveOrganization", "account:CloseAccount"], Resource: "*" },
       ],
     });
     const policy = new IamPolicy(this, "Default", {

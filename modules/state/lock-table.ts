@@ -43,13 +43,13 @@ export class LockTable extends Construct {
     if (props.grants?.length) {
       const document = new PolicyDocument(this, "policy-document", {
         statements: props.grants.map((grant) => ({
-            Sid: `Lock${grantSid(grant)}State`,
-            Effect: "Allow",
-            Principal: { AWS: [...grant.principals] },
-            Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
-            Resource: this.table.arn,
-            // Lock ids are "<bucket>/<key>" (and "<bucket>/<key>-md5"): only this prefix's keys.
-            Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${props.bucketName}/${grant.prefix}*`] } },
+          Sid: `Lock${grantSid(grant)}State`,
+          Effect: "Allow",
+          Principal: { AWS: [...grant.principals] },
+          Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+          Resource: this.table.arn,
+          // Lock ids are "<bucket>/<key>" (and "<bucket>/<key>-md5"): only this prefix's keys.
+          Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${props.bucketName}/${grant.prefix}*`] } },
         })),
       });
       new DynamodbResourcePolicy(this, "policy", { resourceArn: this.table.arn, policy: document.json });

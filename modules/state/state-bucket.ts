@@ -67,15 +67,15 @@ export class StateBucket extends Construct {
     // this account cannot grant to; so, unlike the project's grant methods, they are props here.
     const document = new PolicyDocument(this, "policy-document", {
       statements: [
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": false } },
-          },
-          ...(props.grants ?? []).flatMap((grant) => grantStatements(this.bucket.arn, grant)),
+        {
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+          Condition: { Bool: { "aws:SecureTransport": false } },
+        },
+        ...(props.grants ?? []).flatMap((grant) => grantStatements(this.bucket.arn, grant)),
       ],
     });
     new S3BucketPolicy(this, "policy", { bucket, policy: document.json });
