@@ -25,9 +25,15 @@ describe("GitHub workflows", () => {
     expect((await lintWorkflows(dir)).map((p) => p.kind)).toContain("expression");
   }, 30_000);
 
-  it("ci runs the README's checks, checkov with SARIF, and terraform validate", () => {
+  it("ci runs the README's checks, checkov with SARIF, and npm run verify against the registry's providers", () => {
     const steps = JSON.stringify(load("ci.yml").jobs);
-    for (const cmd of ["npm ci", "npm run lint", "npm run typecheck", "npm test", "npm run synth", "--framework terraform_json", "upload-sarif", "terraform validate"]) expect(steps).toContain(cmd);
+    for (const cmd of ["npm ci", "npm run lint", "npm run typecheck", "npm test", "npm run synth", "--framework terraform_json", "upload-sarif", "npm run verify -- --require"]) expect(steps).toContain(cmd);
+  });
+
+  it(".ci/run runs npm run verify where terraform is installed, and says when it skips", () => {
+    const script = readFileSync(path.join(ROOT, ".ci", "run"), "utf8");
+    expect(script).toContain("npm run verify -- --no-synth");
+    expect(script).toContain('echo "verify: skipped: terraform not on PATH"');
   });
 
   it("plan authenticates through OIDC, keeps one comment per PR and runs one plan per PR at a time", () => {

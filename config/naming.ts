@@ -34,3 +34,19 @@ export function environmentOfStack(stack: string): string {
   const match = new RegExp(`^([a-z][a-z0-9]*)-(${LAYERS.join("|")})$`).exec(stack);
   return match?.[1] ?? "shared";
 }
+
+/** The id of a module's main resource, left out of its address (aws-cdk's convention). */
+export const DEFAULT_CHILD = "Default";
+
+/**
+ * The Terraform name of a block from its construct path below the stack: the ids joined with
+ * `_` (leaving out `Default`), with characters Terraform rejects in a name replaced by `_`.
+ * `["network", "nat", "eu-west-1a"]` → `network_nat_eu-west-1a`. The one naming rule, used by
+ * the stacks to name blocks and by plan-guard to find what a `protect` path covers in any plan.
+ */
+export function terraformName(pathBelowStack: readonly string[]): string {
+  return pathBelowStack
+    .filter((id) => id !== DEFAULT_CHILD)
+    .join("_")
+    .replace(/[^A-Za-z0-9_-]/g, "_");
+}

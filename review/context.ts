@@ -5,6 +5,8 @@ import path from "node:path";
 export interface SynthContext {
   /** Stacks in dependency order (dependencies first), as cdktf's manifest lists them. */
   readonly order: readonly string[];
+  /** Each stack's direct dependencies, as the manifest declares them. */
+  readonly dependencies: Readonly<Record<string, readonly string[]>>;
   /** cdktf construct path of a Terraform address in a stack, from the `//` metadata. */
   constructPath(stack: string, address: string): string | undefined;
 }
@@ -14,7 +16,7 @@ interface Manifest {
 }
 
 /** An empty context, for plans reviewed without the synthesized output at hand. */
-export const NO_CONTEXT: SynthContext = { order: [], constructPath: () => undefined };
+export const NO_CONTEXT: SynthContext = { order: [], dependencies: {}, constructPath: () => undefined };
 
 /** Reads `cdktf.out/manifest.json` and each stack's `cdk.tf.json`. */
 export function loadSynthContext(manifestFile: string): SynthContext {
@@ -35,8 +37,10 @@ export function loadSynthContext(manifestFile: string): SynthContext {
       }
     }
   }
+  const dependencies = Object.fromEntries(Object.entries(manifest.stacks).map(([name, s]) => [name, s.dependencies ?? []]));
   return {
-    order: dependencyOrder(Object.fromEntries(Object.entries(manifest.stacks).map(([name, s]) => [name, s.dependencies ?? []]))),
+    order: dependencyOrder(dependencies),
+    dependencies,
     // Instances of count/for_each (`x.y[0]`, `x.y["a"]`) share their resource's construct.
     constructPath: (stack, address) => paths.get(`${stack}\u0000${address.replace(/\[[^\]]*\]$/, "")}`),
   };

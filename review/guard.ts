@@ -1,9 +1,10 @@
+import { terraformName } from "../config/naming";
 import { primaryKind, statefulReason } from "./classify";
 import { NO_CONTEXT, type SynthContext } from "./context";
 import { type StackPlan } from "./plan";
 
 export interface GuardOptions {
-  /** Addresses allowed to be destroyed or replaced: `address` or `stack:address`. */
+  /** Addresses allowed to be destroyed or replaced, each as `stack:address` (several stacks share addresses). */
   readonly allow?: readonly string[];
   /** Construct-path prefixes the config marks as protected (`prod-network/network/vpc`). */
   readonly protectedPaths?: readonly string[];
@@ -24,6 +25,8 @@ export interface Blocked {
 export function guard(plans: readonly StackPlan[], options: GuardOptions = {}): { blocked: Blocked[]; allowed: Blocked[] } {
   const context = options.context ?? NO_CONTEXT;
   const allow = new Set(options.allow ?? []);
+  const unscoped = [...allow].filter((a) => !/^[a-z][a-z0-9-]*:[^:]/.test(a));
+  if (unscoped.length) throw new Error(`--allow must name the stack as well as the address (stack:address), because stacks share addresses; got ${unscoped.map((a) => JSON.stringify(a)).join(", ")}`);
   const blocked: Blocked[] = [];
   const allowed: Blocked[] = [];
   for (const { stack, plan } of plans) {
@@ -31,14 +34,30 @@ export function guard(plans: readonly StackPlan[], options: GuardOptions = {}): 
       const action = primaryKind(rc);
       if (action !== "delete" && action !== "replace") continue;
       const constructPath = context.constructPath(stack, rc.address);
-      const byConfig = (options.protectedPaths ?? []).find((p) => constructPath === p || constructPath?.startsWith(`${p}/`));
+      const byConfig = (options.protectedPaths ?? []).find((p) => coversPath(p, constructPath) || coversAddress(p, stack, rc.address));
       const stateful = statefulReason(stack, rc);
       if (!stateful && !byConfig) continue;
       const entry = { stack, address: rc.address, constructPath, action, why: stateful ? `stateful: ${stateful}` : `protected by config: ${byConfig}` };
-      (allow.has(rc.address) || allow.has(`${stack}:${rc.address}`) ? allowed : blocked).push(entry);
+      (allow.has(`${stack}:${rc.address}`) ? allowed : blocked).push(entry);
     }
   }
   return { blocked, allowed };
+}
+
+const coversPath = (prefix: string, constructPath: string | undefined) => constructPath !== undefined && (constructPath === prefix || constructPath.startsWith(`${prefix}/`));
+
+/**
+ * Whether a `protect` path covers an address, by the naming rule alone (config/naming.ts): the
+ * path below the stack, joined with `_`, is the address's name. This holds for a resource the
+ * change removes from the code too, which the new synth no longer knows: what was protected
+ * before a change stays protected by it.
+ */
+function coversAddress(prefix: string, stack: string, address: string): boolean {
+  const [prefixStack, ...below] = prefix.split("/");
+  if (prefixStack !== stack || below.length === 0) return false;
+  const name = address.replace(/^data\./, "").split(".")[1]?.replace(/\[[^\]]*\]$/, "");
+  const covered = terraformName(below);
+  return name === covered || (name?.startsWith(`${covered}_`) ?? false);
 }
 
 /** The guard's report for the terminal and the job log. */

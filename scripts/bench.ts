@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -39,6 +40,24 @@ function table(rows: readonly Row[]): string {
     lines.push(`| ${r.name} | ${fmt(r.stats.median)} | ${fmt(r.stats.min)} | ${fmt(r.stats.max)} | ${fmt(r.stats.peakMb, 0)} | ${verdict(r)} | ${r.note ?? ""} |`);
   }
   return lines.join("\n");
+}
+
+/**
+ * `npm run verify` once, stacks one at a time (`--jobs 1`, so each stack's time is its own):
+ * the time per stack from its own line, and the whole run. Skipped where terraform is missing.
+ */
+function measureVerify(): Row[] {
+  console.error("npm run verify (terraform validate + plan per stack, one at a time)...");
+  const started = Date.now();
+  const result = spawnSync("node", ["dist/scripts/verify.js", "--no-synth", "--jobs", "1"], { cwd: ROOT, encoding: "utf8" });
+  const total = (Date.now() - started) / 1000;
+  const lines = result.stdout.split("\n").map((l) => /^[✔◐] (\S+)\s.*\((\d+\.\d) s\)$/.exec(l)).filter((m): m is RegExpExecArray => m !== null);
+  if (result.status !== 0 || lines.length === 0) return [{ name: "`npm run verify`", stats: { median: NaN, min: NaN, max: NaN, samples: [] }, note: `not measured: ${result.stdout.split("\n")[0] ?? "failed"}` }];
+  const one = (seconds: number): Stats => ({ median: seconds, min: seconds, max: seconds, samples: [{ seconds }] });
+  return [
+    ...lines.map((m) => ({ name: `verify \`${m[1]}\` (init, validate, plan, show; one run)`, stats: one(Number(m[2])) })),
+    { name: "`npm run verify -- --jobs 1`, all stacks (one run)", stats: one(total), note: "the default runs two stacks at a time" },
+  ];
 }
 
 async function main(): Promise<void> {
@@ -95,6 +114,9 @@ async function main(): Promise<void> {
   const [render] = measureInterleaved([renderCmd], ROOT, RUNS) as [Stats];
   const planMb = planFiles.reduce((n, f) => n + statSync(f).size, 0) / 1e6;
   rows.push({ name: "`plan-comment`, 10,000 changes in 20 stacks (whole CLI run)", stats: render, target: { seconds: 1 }, note: `${planMb.toFixed(1)} MB of plan JSON in` });
+
+  const verifyRows = measureVerify();
+  rows.push(...verifyRows);
 
   const marginal = SCALE_SIZES.slice(1).map((size, i) => {
     const prev = scalePoints[i] as ScalePoint;

@@ -1,11 +1,6 @@
 import { TerraformElement, TerraformStack } from "cdktf";
 import { type Node } from "constructs";
-
-/** The id of a module's main resource, left out of its address. */
-export const DEFAULT_CHILD = "Default";
-
-/** Characters Terraform accepts in a block name (the part after the type in an address). */
-const NAME_CHARACTER = /[^A-Za-z0-9_-]/g;
+import { terraformName } from "../config/naming";
 
 /**
  * The base of every stack of the project. It gives every Terraform block a readable, stable
@@ -29,8 +24,8 @@ export abstract class PlatformStack extends TerraformStack {
     const index = node.scopes.indexOf(this);
     // A child called "Default" is its parent's main resource (aws-cdk's convention): it takes the
     // parent's name, so a key module's key is `aws_kms_key.network_flow-logs_key`, not `..._key_key`.
-    const path = node.scopes.slice(index + 1).map((scope) => scope.node.id).filter((id) => id !== DEFAULT_CHILD);
-    const id = path.join("_").replace(NAME_CHARACTER, "_");
+    const path = node.scopes.slice(index + 1).map((scope) => scope.node.id);
+    const id = terraformName(path);
     const fullPath = path.join("/");
     const owner = this.owners.get(id);
     if (owner !== undefined && owner !== fullPath) {

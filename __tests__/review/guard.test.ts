@@ -39,13 +39,27 @@ describe("plan-guard", () => {
     ]);
   });
 
-  it("passes only the addresses explicitly allowed, by address or stack:address", () => {
+  it("passes only the addresses explicitly allowed, each with its stack", () => {
     const plans = [planOf("dev-database", [{ type: "aws_db_instance", actions: ["delete"] }]), planOf("dev-network", [{ type: "aws_s3_bucket", actions: ["delete"] }])];
     expect(guard(plans, { allow: ["dev-database:aws_db_instance.x"] }).blocked.map((b) => b.stack)).toEqual(["dev-network"]);
-    const all = guard(plans, { allow: ["dev-database:aws_db_instance.x", "aws_s3_bucket.x"] });
+    const all = guard(plans, { allow: ["dev-database:aws_db_instance.x", "dev-network:aws_s3_bucket.x"] });
     expect(all.blocked).toEqual([]);
     expect(all.allowed).toHaveLength(2);
     expect(guard(plans, { allow: ["prod-database:aws_db_instance.x"] }).blocked).toHaveLength(2);
+  });
+
+  it("refuses an allow without a stack: the network stacks of every environment share addresses", () => {
+    const plans = [planOf("dev-network", [{ type: "aws_s3_bucket", actions: ["delete"] }]), planOf("prod-network", [{ type: "aws_s3_bucket", actions: ["delete"] }])];
+    expect(() => guard(plans, { allow: ["aws_s3_bucket.x"] })).toThrow('--allow must name the stack as well as the address (stack:address), because stacks share addresses; got "aws_s3_bucket.x"');
+  });
+
+  it("protects by the naming rule too, so a protected resource removed from the code stays protected", () => {
+    const plans = [planOf("prod-network", [{ type: "aws_nat_gateway", address: "aws_nat_gateway.network_nat_eu-west-1c", actions: ["delete"] }])];
+    expect(guard(plans, { protectedPaths: ["prod-network/network/nat"] }).blocked).toEqual([
+      { stack: "prod-network", address: "aws_nat_gateway.network_nat_eu-west-1c", constructPath: undefined, action: "delete", why: "protected by config: prod-network/network/nat" },
+    ]);
+    expect(guard(plans, { protectedPaths: ["prod-network/network/na"] }).blocked).toEqual([]);
+    expect(guard(plans, { protectedPaths: ["dev-network/network/nat"] }).blocked).toEqual([]);
   });
 
   it("says exactly which addresses blocked it and why", () => {

@@ -1,0 +1,96 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { AWS_6_ONLY, removeNewerAttributes } from "../../scripts/verify/compat";
+import { mockState, mockValue } from "../../scripts/verify/mocks";
+import { OFFLINE_AWS_PROVIDER, prepareStack, type StackJson, useLocalState } from "../../scripts/verify/prepare";
+import { compareVersions } from "../../scripts/verify/toolchain";
+import { NETWORK_CONTRACT } from "../../stacks";
+import { ROOT } from "../helpers";
+
+const fixtures = path.join(ROOT, "__tests__", "fixtures", "real-plans", "all-create");
+const stack = (name: string) => JSON.parse(readFileSync(path.join(fixtures, "cdktf.out", "stacks", name, "cdk.tf.json"), "utf8")) as StackJson;
+const mirror = { mirror: "/mirror", versions: { aws: ["5.9.0", "5.100.0"] } };
+
+describe("preparing a copy of a stack for an offline plan", () => {
+  const original = stack("dev-network");
+  const prepared = prepareStack(original, mirror);
+
+  it("keeps state in a local file and gives the provider fake credentials, without account checks or a role", () => {
+    expect(prepared.json.terraform?.backend).toEqual({ local: { path: "terraform.tfstate" } });
+    expect(prepared.json.provider?.aws?.[0]).not.toHaveProperty("assume_role");
+    expect(prepared.json.provider?.aws?.[0]).not.toHaveProperty("allowed_account_ids");
+    expect(prepared.override).toEqual({ provider: { aws: [OFFLINE_AWS_PROVIDER] } });
+    expect(OFFLINE_AWS_PROVIDER).toMatchObject({ skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: true, skip_region_validation: true, max_retries: 1 });
+  });
+
+  it("never edits the synthesized original", () => {
+    expect(original.terraform?.backend).toHaveProperty("s3");
+    expect(original.terraform?.required_providers?.aws?.version).toBe("6.25.0");
+  });
+
+  it("relaxes the provider version to the newest the mirror has, and says so", () => {
+    expect(prepared.json.terraform?.required_providers?.aws?.version).toBe("5.100.0");
+    expect(prepared.relaxed).toEqual(["aws 6.25.0 → 5.100.0"]);
+    expect(prepareStack(original, { versions: {} }).relaxed).toEqual([]);
+  });
+
+  it("leaves out the blocks of providers the mirror does not have", () => {
+    const withHelm: StackJson = { ...original, terraform: { ...original.terraform, required_providers: { ...original.terraform?.required_providers, helm: { source: "helm", version: "3.0.2" } } }, resource: { ...original.resource, helm_release: { x: {}, y: {} } } };
+    const result = prepareStack(withHelm, mirror);
+    expect(result.unavailable).toEqual({ helm: 2 });
+    expect(result.json.resource).not.toHaveProperty("helm_release");
+    expect(result.json.terraform?.required_providers).not.toHaveProperty("helm");
+  });
+
+  it("finds data sources that would call AWS at plan time", () => {
+    const calling: StackJson = { ...original, data: { ...original.data, aws_caller_identity: { me: {} }, aws_availability_zones: { zones: {} } } };
+    expect(prepareStack(calling, mirror).apiDataSources).toEqual(["data.aws_caller_identity.me", "data.aws_availability_zones.zones"]);
+    expect(prepared.apiDataSources).toEqual([]);
+  });
+
+  it("points a remote-state data source at a local state file", () => {
+    const consumer: StackJson = { data: { terraform_remote_state: { network: { backend: "s3", config: { bucket: "b", key: "dev/network.tfstate" } } } } };
+    const result = prepareStack(consumer, mirror);
+    expect(result.remoteStates).toEqual({ network: "dev/network.tfstate" });
+    useLocalState(result.json, "network", "/work/dev-network/mock-outputs.tfstate");
+    expect(result.json.data?.terraform_remote_state?.network).toEqual({ backend: "local", config: { path: "/work/dev-network/mock-outputs.tfstate" } });
+  });
+});
+
+describe("attributes only the 6.x provider has", () => {
+  it("are listed with the resource, the attribute and why", () => {
+    for (const entry of AWS_6_ONLY) expect(entry.reason.length).toBeGreaterThan(10);
+    expect(AWS_6_ONLY).toContainEqual(expect.objectContaining({ type: "aws_eks_cluster", attribute: "deletion_protection" }));
+  });
+
+  it("are removed from a copy for a 5.x provider, and reported", () => {
+    const tf = { resource: { aws_eks_cluster: { main: { name: "c", deletion_protection: true } }, aws_s3_bucket: { b: { bucket: "x", region: "eu-west-1" } } } };
+    expect(removeNewerAttributes(tf)).toEqual(["aws_eks_cluster.main.deletion_protection", "aws_s3_bucket.b.region"]);
+    expect(tf.resource.aws_eks_cluster.main).toEqual({ name: "c" });
+  });
+
+  it("compares versions numerically", () => {
+    expect(["5.100.0", "5.9.0", "6.25.0"].sort(compareVersions)).toEqual(["5.9.0", "5.100.0", "6.25.0"]);
+  });
+});
+
+describe("mock states of producers", () => {
+  const plan = JSON.parse(readFileSync(path.join(fixtures, "dev-network.json"), "utf8")) as { output_changes: Record<string, never> };
+  const state = mockState(plan.output_changes, NETWORK_CONTRACT.outputs, { account: "111111111111", region: "eu-west-1" }) as { outputs: Record<string, { value: unknown; type: unknown }> };
+
+  it("keep what the producer's plan knows, and mock what it does not, per the contract", () => {
+    expect(state.outputs.availability_zones).toEqual({ value: ["eu-west-1a", "eu-west-1b"], type: ["list", "string"] });
+    expect(state.outputs.vpc_id).toEqual({ value: "vpc-0123456789abcdef0", type: "string" });
+    expect(state.outputs.private_subnet_ids).toEqual({ value: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"], type: ["list", "string"] });
+  });
+
+  it("have an output for every output of the contract", () => {
+    expect(Object.keys(state.outputs).sort()).toEqual(Object.keys(NETWORK_CONTRACT.outputs).sort());
+  });
+
+  it("fill in the account and region, and default to mock-<name>", () => {
+    expect(mockValue("role_arn", { kind: "string", description: "d", mock: "arn:aws:iam::{account}:role/{name}" }, { account: "1", region: "r" })).toBe("arn:aws:iam::1:role/role_arn");
+    expect(mockValue("thing", undefined, { account: "1", region: "r" })).toBe("mock-thing");
+    expect(mockValue("thing", undefined, { account: "1", region: "r" }, 2)).toBe("mock-thing-2");
+  });
+});

@@ -1,0 +1,158 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { run as synth } from "../main";
+import { type AttributeTypes, type FullPlan, planIsEmpty, stateFromPlan, trimPlan } from "./verify/fake-state";
+import { planWork, type TerraformRun, writeWork } from "./verify/plan-stack";
+import { prepareStack, type StackJson } from "./verify/prepare";
+import { terraform } from "./verify/terraform";
+import { findProviderSource, findTerraform, writeCliConfig } from "./verify/toolchain";
+
+// `npm run real-plans`: regenerates the real Terraform plans the review tools are tested on
+// (__tests__/fixtures/real-plans/). For each scenario: synthesize the shipped project, plan a
+// stack offline, build a state from that plan (placeholders for what only apply would know),
+// re-plan until Terraform says "No changes", then change the config and plan again. The result
+// is the plan a reviewer would see for that change on deployed infrastructure.
+
+const ROOT = process.cwd();
+const FIXTURES = path.join(ROOT, "__tests__", "fixtures", "real-plans");
+
+/** A change to plan against deployed infrastructure. */
+interface Scenario {
+  /** Fixture folder name. */
+  readonly name: string;
+  /** The stack whose plan is kept. */
+  readonly stack: string;
+  /** Edits the copy of the project (config files, backend.config). */
+  readonly change: (project: string) => void;
+  /** Lifts prevent_destroy on these addresses in the changed copy (a deliberate removal). */
+  readonly liftPreventDestroy?: readonly string[];
+}
+
+const edit = (file: string, from: string | RegExp, to: string) => {
+  const text = readFileSync(file, "utf8");
+  const next = text.replace(from, to);
+  if (next === text) throw new Error(`${file}: ${String(from)} not found`);
+  writeFileSync(file, next);
+};
+
+export const SCENARIOS: readonly Scenario[] = [
+  { name: "vpc-cidr-change", stack: "dev-network", change: (p) => edit(path.join(p, "config", "dev.yaml"), "vpcCidr: 10.10.0.0/16", "vpcCidr: 10.11.0.0/16") },
+  { name: "az-count-reduction", stack: "prod-network", change: (p) => edit(path.join(p, "config", "prod.yaml"), "azCount: 3", "azCount: 2") },
+  {
+    name: "state-bucket-replacement",
+    stack: "state-backend",
+    change: (p) => edit(path.join(p, "backend.config"), /bucket\s*=\s*"([^"]+)"/, 'bucket = "$1-v2"'),
+    liftPreventDestroy: ["aws_s3_bucket.bucket"],
+  },
+];
+
+/** A copy of the project's inputs in a temporary folder, synthesized there. */
+function synthCopy(change?: (project: string) => void): string {
+  const project = mkdtempSync(path.join(tmpdir(), "real-plans-"));
+  for (const item of ["cdktf.json", "backend.config", "config"]) cpSync(path.join(ROOT, item), path.join(project, item), { recursive: true });
+  change?.(project);
+  if (synth(["--quiet"], { ...process.env, CDKTF_OUTDIR: path.join(project, "cdktf.out") }, project) !== 0) throw new Error(`synth failed in ${project}`);
+  return project;
+}
+
+const readStack = (project: string, stack: string) => JSON.parse(readFileSync(path.join(project, "cdktf.out", "stacks", stack, "cdk.tf.json"), "utf8")) as StackJson;
+
+/** Attribute types of every resource type in a stack, from the provider's schema. */
+async function attributeTypes(tf: TerraformRun, work: string): Promise<AttributeTypes> {
+  const file = path.join(work, "schema.json");
+  await terraform(tf.binary, ["providers", "schema", "-json"], work, tf.env, path.join(work, "terraform.log"), file);
+  type Block = { attributes?: Record<string, { type?: unknown }>; block_types?: Record<string, { nesting_mode: string }> };
+  const schema = JSON.parse(readFileSync(file, "utf8")) as { provider_schemas: Record<string, { resource_schemas: Record<string, { block: Block }> }> };
+  rmSync(file);
+  const types: Record<string, Record<string, unknown>> = {};
+  for (const provider of Object.values(schema.provider_schemas)) {
+    for (const [type, resource] of Object.entries(provider.resource_schemas)) {
+      // Nested blocks are lists (or sets) of objects, or one object: typed like attributes of that shape.
+      const blocks = Object.entries(resource.block.block_types ?? {}).map(([k, b]) => [k, b.nesting_mode === "single" || b.nesting_mode === "group" ? "block" : ["list", "block"]]);
+      types[type] = Object.fromEntries([...Object.entries(resource.block.attributes ?? {}).map(([k, v]) => [k, v.type]), ...blocks]);
+    }
+  }
+  return types;
+}
+
+async function scenario(tf: TerraformRun, s: Scenario, source: ReturnType<typeof findProviderSource>): Promise<void> {
+  const base = synthCopy();
+  const work = mkdtempSync(path.join(tmpdir(), `real-plans-${s.name}-`));
+  writeWork(work, prepareStack(readStack(base, s.stack), source));
+  let planned = await planWork(tf, work, path.join(work, "plan.json"));
+  if ("failed" in planned) throw new Error(`${s.name}: ${planned.failed}`);
+  const types = await attributeTypes(tf, work);
+  const where = { account: "000000000000", region: "eu-west-1" };
+  let state: Record<string, unknown> | undefined;
+  // Apply in imagination until Terraform sees nothing left to do.
+  for (let round = 0; round < 8; round++) {
+    state = stateFromPlan(planned.plan as FullPlan, state as never, types, where);
+    writeFileSync(path.join(work, "terraform.tfstate"), JSON.stringify(state, null, 2));
+    planned = await planWork(tf, work, path.join(work, "plan.json"), { init: false, validate: false });
+    if ("failed" in planned) throw new Error(`${s.name}: ${planned.failed}`);
+    if (planIsEmpty(planned.plan as FullPlan)) break;
+    if (round === 7) throw new Error(`${s.name}: the fake state did not converge to "No changes"`);
+  }
+  const changed = synthCopy(s.change);
+  const json = readStack(changed, s.stack);
+  for (const address of s.liftPreventDestroy ?? []) {
+    const [type, name] = address.split(".") as [string, string];
+    delete (json.resource?.[type]?.[name] as { lifecycle?: unknown } | undefined)?.lifecycle;
+  }
+  const prepared = prepareStack(json, source);
+  writeWork(work, prepared);
+  const after = await planWork(tf, work, path.join(work, "plan.json"), { init: false });
+  if ("failed" in after) throw new Error(`${s.name}: ${after.failed}`);
+  const out = path.join(FIXTURES, s.name);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(path.join(out, "cdktf.out", "stacks", s.stack), { recursive: true });
+  writeFileSync(path.join(out, `${s.stack}.json`), `${JSON.stringify(trimPlan(after.plan), null, 1)}\n`);
+  cpSync(path.join(changed, "cdktf.out", "manifest.json"), path.join(out, "cdktf.out", "manifest.json"));
+  cpSync(path.join(changed, "cdktf.out", "stacks", s.stack, "cdk.tf.json"), path.join(out, "cdktf.out", "stacks", s.stack, "cdk.tf.json"));
+  console.log(`${s.name}: ${s.stack} planned against a state built from its own plan; fixture in ${path.relative(ROOT, out)}`);
+  for (const dir of [base, changed, work]) rmSync(dir, { recursive: true, force: true });
+}
+
+/** The all-create plan of every shipped stack, as the verify harness makes it. */
+async function allCreate(tf: TerraformRun, source: ReturnType<typeof findProviderSource>): Promise<void> {
+  const base = synthCopy();
+  const out = path.join(FIXTURES, "all-create");
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  cpSync(path.join(base, "cdktf.out", "manifest.json"), path.join(out, "cdktf.out", "manifest.json"), { recursive: true });
+  const manifest = JSON.parse(readFileSync(path.join(base, "cdktf.out", "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
+  for (const stack of Object.keys(manifest.stacks)) {
+    const work = mkdtempSync(path.join(tmpdir(), `real-plans-${stack}-`));
+    const prepared = prepareStack(readStack(base, stack), source);
+    if (Object.keys(prepared.remoteStates).length) continue; // consumers plan against mocks: not "real"
+    writeWork(work, prepared);
+    const planned = await planWork(tf, work, path.join(work, "plan.json"));
+    if ("failed" in planned) throw new Error(`all-create ${stack}: ${planned.failed}`);
+    writeFileSync(path.join(out, `${stack}.json`), `${JSON.stringify(trimPlan(planned.plan), null, 1)}\n`);
+    cpSync(path.join(base, "cdktf.out", "stacks", stack, "cdk.tf.json"), path.join(out, "cdktf.out", "stacks", stack, "cdk.tf.json"), { recursive: true });
+    rmSync(work, { recursive: true, force: true });
+  }
+  console.log(`all-create: ${Object.keys(manifest.stacks).length} stacks; fixtures in ${path.relative(ROOT, out)}`);
+  rmSync(base, { recursive: true, force: true });
+}
+
+async function main(): Promise<void> {
+  const found = findTerraform();
+  if ("missing" in found) throw new Error(found.missing);
+  const source = findProviderSource();
+  const cli = mkdtempSync(path.join(tmpdir(), "real-plans-cli-"));
+  const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
+  if (source.mirror) {
+    writeCliConfig(path.join(cli, "terraformrc"), source);
+    env.TF_CLI_CONFIG_FILE = path.join(cli, "terraformrc");
+  }
+  const only = process.argv.slice(2);
+  if (only.length === 0 || only.includes("all-create")) await allCreate({ binary: found.binary, env }, source);
+  for (const s of SCENARIOS.filter((x) => only.length === 0 || only.includes(x.name))) await scenario({ binary: found.binary, env }, s, source);
+}
+
+main().catch((error: unknown) => {
+  console.error(`error: ${(error as Error).message}`);
+  process.exitCode = 1;
+});

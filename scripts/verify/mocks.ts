@@ -1,0 +1,56 @@
+import { type Change } from "../../review/plan";
+import { type OutputSpec } from "../../stacks/contracts/contract";
+
+/** Values a mock is filled in with. */
+export interface MockContext {
+  readonly account: string;
+  readonly region: string;
+}
+
+/** One output of a Terraform state (version 4). */
+interface StateOutput {
+  readonly value: unknown;
+  readonly type: unknown;
+}
+
+/**
+ * The mock of one unknown output value: the contract's `mock` (or `mock-<name>`), with `{name}`,
+ * `{account}` and `{region}` filled in. The n-th element of a list gets its index in the last
+ * hex digits, so ids stay distinct and well-formed (`subnet-0123456789abcdef0`, `…f1`).
+ */
+export function mockValue(name: string, spec: OutputSpec | undefined, context: MockContext, index?: number): string {
+  const base = (spec?.mock ?? "mock-{name}").replaceAll("{name}", name).replaceAll("{account}", context.account).replaceAll("{region}", context.region);
+  if (index === undefined) return base;
+  const suffix = index.toString(16);
+  return /[0-9a-f]+$/.test(base) && base.length > suffix.length ? `${base.slice(0, -suffix.length)}${suffix}` : `${base}-${index}`;
+}
+
+/** A plan's output value with its unknown parts replaced by mocks. */
+function fill(name: string, after: unknown, unknown: unknown, spec: OutputSpec | undefined, context: MockContext): unknown {
+  if (unknown === true) return spec?.kind === "string-list" ? [mockValue(name, spec, context, 0)] : mockValue(name, spec, context);
+  if (Array.isArray(after)) return after.map((item, i) => (Array.isArray(unknown) && unknown[i] === true ? mockValue(name, spec, context, i) : item));
+  return after;
+}
+
+/** The Terraform type of a value, as a state file records it. */
+function typeOf(value: unknown): unknown {
+  if (Array.isArray(value)) return ["list", value.length ? typeOf(value[0]) : "string"];
+  if (typeof value === "number") return "number";
+  if (typeof value === "boolean") return "bool";
+  if (value && typeof value === "object") return ["object", Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeOf(v)]))];
+  return "string";
+}
+
+/**
+ * A state file holding only the outputs a producer's plan says it will have: known values as
+ * planned, unknown ones mocked (as Terragrunt's `mock_outputs` do). Consumers plan against it
+ * through a local `terraform_remote_state`, so a whole environment plans offline in order.
+ */
+export function mockState(outputChanges: Readonly<Record<string, Change>>, specs: Readonly<Record<string, OutputSpec>>, context: MockContext): Record<string, unknown> {
+  const outputs: Record<string, StateOutput> = {};
+  for (const [name, change] of Object.entries(outputChanges)) {
+    const value = fill(name, change.after, change.after_unknown, specs[name], context);
+    outputs[name] = { value, type: typeOf(value) };
+  }
+  return { version: 4, terraform_version: "1.11.0", serial: 1, lineage: "verify-mock", outputs, resources: [] };
+}
