@@ -18,9 +18,14 @@ interface Manifest {
 /** An empty context, for plans reviewed without the synthesized output at hand. */
 export const NO_CONTEXT: SynthContext = { order: [], dependencies: {}, constructPath: () => undefined };
 
-/** Reads `cdktf.out/manifest.json` and each stack's `cdk.tf.json`. */
+/**
+ * Reads `cdktf.out/manifest.json` and each stack's `cdk.tf.json`. A missing manifest is an error:
+ * without it no stack is known, and every plan would pass unchecked.
+ */
 export function loadSynthContext(manifestFile: string): SynthContext {
-  if (!existsSync(manifestFile)) return NO_CONTEXT;
+  if (!existsSync(manifestFile)) {
+    throw new Error(`${manifestFile}: not found; run npm run synth first, from the project root, or pass --manifest <path to cdktf.out/manifest.json>`);
+  }
   const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as Manifest;
   const outdir = path.dirname(manifestFile);
   const paths = new Map<string, string>();

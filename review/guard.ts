@@ -1,10 +1,14 @@
+import { createHash } from "node:crypto";
 import { terraformName } from "../config/naming";
 import { primaryKind, statefulReason } from "./classify";
 import { NO_CONTEXT, type SynthContext } from "./context";
 import { type StackPlan } from "./plan";
 
 export interface GuardOptions {
-  /** Addresses allowed to be destroyed or replaced, each as `stack:address` (several stacks share addresses). */
+  /**
+   * Addresses allowed to be destroyed or replaced, each as `stack:address` (several stacks share
+   * addresses) or as its label, `allow-destroy:<12 hex digits>` ({@link allowLabel}).
+   */
   readonly allow?: readonly string[];
   /** Construct-path prefixes the config marks as protected (`prod-network/network/vpc`). */
   readonly protectedPaths?: readonly string[];
@@ -19,14 +23,31 @@ export interface Blocked {
   readonly constructPath?: string;
   readonly action: "delete" | "replace";
   readonly why: string;
+  /** The PR label that allows exactly this destroy (GitHub caps label names at 50 characters). */
+  readonly label: string;
+}
+
+/** Prefix of the labels that allow a destroy. */
+export const ALLOW_LABEL_PREFIX = "allow-destroy:";
+
+/**
+ * The label that allows destroying one address of one stack: `allow-destroy:` and the first 12
+ * hex digits of the SHA-256 of `stack:address`. Real `allow-destroy:<stack>:<address>` names run
+ * to 113 characters, over GitHub's 50-character limit; this one is 26, and the guard prints it
+ * next to the address it allows.
+ */
+export function allowLabel(stack: string, address: string): string {
+  return `${ALLOW_LABEL_PREFIX}${createHash("sha256").update(`${stack}:${address}`).digest("hex").slice(0, 12)}`;
 }
 
 /** Protected resources that the plans would delete or replace and that are not allowed explicitly. */
 export function guard(plans: readonly StackPlan[], options: GuardOptions = {}): { blocked: Blocked[]; allowed: Blocked[] } {
   const context = options.context ?? NO_CONTEXT;
   const allow = new Set(options.allow ?? []);
-  const unscoped = [...allow].filter((a) => !/^[a-z][a-z0-9-]*:[^:]/.test(a));
-  if (unscoped.length) throw new Error(`--allow must name the stack as well as the address (stack:address), because stacks share addresses; got ${unscoped.map((a) => JSON.stringify(a)).join(", ")}`);
+  const unscoped = [...allow].filter((a) => !/^[a-z][a-z0-9-]*:[a-z_][\w-]*\./.test(a) && !new RegExp(`^${ALLOW_LABEL_PREFIX}[0-9a-f]{12}$`).test(a));
+  if (unscoped.length) {
+    throw new Error(`--allow takes stack:address (stacks share addresses, so the stack is required) or an ${ALLOW_LABEL_PREFIX}<12 hex digits> label; got ${unscoped.map((a) => JSON.stringify(a)).join(", ")}`);
+  }
   const blocked: Blocked[] = [];
   const allowed: Blocked[] = [];
   for (const { stack, plan } of plans) {
@@ -37,8 +58,9 @@ export function guard(plans: readonly StackPlan[], options: GuardOptions = {}): 
       const byConfig = (options.protectedPaths ?? []).find((p) => coversPath(p, constructPath) || coversAddress(p, stack, rc.address));
       const stateful = statefulReason(stack, rc);
       if (!stateful && !byConfig) continue;
-      const entry = { stack, address: rc.address, constructPath, action, why: stateful ? `stateful: ${stateful}` : `protected by config: ${byConfig}` };
-      (allow.has(`${stack}:${rc.address}`) ? allowed : blocked).push(entry);
+      const label = allowLabel(stack, rc.address);
+      const entry = { stack, address: rc.address, constructPath, action, why: stateful ? `stateful: ${stateful}` : `protected by config: ${byConfig}`, label };
+      (allow.has(`${stack}:${rc.address}`) || allow.has(label) ? allowed : blocked).push(entry);
     }
   }
   return { blocked, allowed };
@@ -66,7 +88,7 @@ export function guardReport(result: { blocked: readonly Blocked[]; allowed: read
   const out: string[] = [];
   if (result.blocked.length) {
     out.push(`plan-guard: ${result.blocked.length} protected resource(s) would be destroyed or replaced:`, ...result.blocked.map(line));
-    out.push("", "To proceed deliberately, allow each address: --allow <stack>:<address> (in CI: the allow-destroy input or label).");
+    out.push("", "To proceed deliberately, allow each one: --allow <stack>:<address>, or in CI a maintainer adds its label to the pull request:", ...result.blocked.map((b) => `  ${b.label}   (${b.stack}: ${b.address})`));
   } else out.push("plan-guard: no protected resource would be destroyed or replaced.");
   if (result.allowed.length) out.push("", "Explicitly allowed:", ...result.allowed.map(line));
   return out.join("\n");

@@ -5,3 +5,4 @@ export * from "./guard";
 export * from "./plan";
 export * from "./render";
 export * from "./values";
+export * from "./status";

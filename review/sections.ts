@@ -21,6 +21,19 @@ export interface StackModel {
   readonly errored: boolean;
 }
 
+/**
+ * Resources whose attributes a reviewer must see even when they are only being created: who may
+ * do what (IAM, key and resource policies), what may reach what (security groups), and what is
+ * reachable from outside (load balancers, public endpoints). When the comment must be trimmed,
+ * their details are the last of the creates' to go.
+ */
+export const REVIEW_WORTHY_TYPES: readonly string[] = [
+  "aws_iam_role", "aws_iam_policy", "aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_openid_connect_provider",
+  "aws_kms_key", "aws_s3_bucket_policy", "aws_dynamodb_resource_policy", "aws_ecr_repository_policy", "aws_secretsmanager_secret_policy",
+  "aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule",
+  "aws_eks_cluster", "aws_eks_access_entry", "aws_eks_access_policy_association", "aws_lb", "aws_lb_listener", "aws_db_instance", "aws_msk_cluster",
+];
+
 /** The marker that lets CI find and update its one sticky comment. */
 export const MARKER_PREFIX = "<!-- plan-comment";
 
@@ -78,7 +91,10 @@ export function header(models: readonly StackModel[], sha: string, digest: strin
   return [lines.join("\n").trimEnd()];
 }
 
-export function cautionItems(models: readonly StackModel[], context: SynthContext): string[] {
+/** What plan-guard will refuse, by `stack address`, with the label that would allow it. */
+export type GuardVerdicts = ReadonlyMap<string, { readonly why: string; readonly label: string }>;
+
+export function cautionItems(models: readonly StackModel[], context: SynthContext, verdicts: GuardVerdicts = new Map()): string[] {
   const items: Array<{ stateful: boolean; text: string }> = [];
   for (const m of models) {
     for (const rc of m.changes) {
@@ -96,11 +112,17 @@ export function cautionItems(models: readonly StackModel[], context: SynthContex
         `: ${how}`,
         rc.action_reason ? `, reason ${code(rc.action_reason)}` : "",
         forced.length ? `, forced by ${forced.map(code).join(", ")}` : "",
+        verdict(verdicts.get(`${m.stack} ${rc.address}`)),
       ];
       items.push({ stateful: Boolean(stateful), text: `> - ${parts.join("")}` });
     }
   }
-  return items.sort((a, b) => Number(b.stateful) - Number(a.stateful)).map((i) => i.text);
+  const rank = (i: { stateful: boolean; text: string }) => (i.text.includes("⛔") ? 2 : 0) + (i.stateful ? 1 : 0);
+  return items.sort((a, b) => rank(b) - rank(a)).map((i) => i.text);
+}
+
+function verdict(v: { why: string; label: string } | undefined): string {
+  return v ? ` — ⛔ **plan-guard will refuse this** (${v.why}); to allow it, a maintainer adds the label ${code(v.label)}` : "";
 }
 
 export function caution(items: readonly string[], budget: number): string | undefined {
@@ -112,7 +134,9 @@ export function caution(items: readonly string[], budget: number): string | unde
     [count(": **trust policy change**"), "trust policy change(s)"],
   ].filter(([n]) => n) as Array<[number, string]>;
   const stateful = count("🛑");
-  const head = `> [!CAUTION]\n> **Destructive changes: ${kinds.map(([n, w]) => `${n} ${w}`).join(", ")}**${stateful ? ` (${stateful} stateful)` : ""}. Check each one.\n>`;
+  const refused = count("⛔");
+  const notes = [stateful ? `${stateful} stateful` : "", refused ? `${refused} refused by plan-guard until allowed` : ""].filter(Boolean).join(", ");
+  const head = `> [!CAUTION]\n> **Destructive changes: ${kinds.map(([n, w]) => `${n} ${w}`).join(", ")}**${notes ? ` (${notes})` : ""}. Check each one.\n>`;
   const kept: string[] = [];
   let size = head.length + 80;
   for (const item of items) {
@@ -147,14 +171,14 @@ function resourceBlock(stack: string, rc: ResourceChange, level: number, context
     rc.change.importing ? `import${rc.change.importing.id ? ` id ${code(rc.change.importing.id)}` : ""}` : "",
   ].filter(Boolean);
   const title = `**${label}** ${code(rc.address)}${where ? ` · ${code(where)}` : ""}${extras.length ? ` (${extras.join(", ")})` : ""}`;
-  const showDiff = level === 0 || (level === 1 && kind !== "create");
-  if (!showDiff || kind === "delete" || kind === "forget" || level >= 2) return title;
+  const showDiff = level === 0 || (level <= 2 && kind !== "create") || (level === 1 && REVIEW_WORTHY_TYPES.includes(rc.type));
+  if (!showDiff || kind === "delete" || kind === "forget" || level >= 3) return title;
   const diff = cachedDiff(rc.change);
   return diff.length ? `${title}\n\n${fence(diffText(diff))}` : title;
 }
 
 export function stackDetails(m: StackModel, level: number, context: SynthContext): string | undefined {
-  if (level >= 3 || m.changes.length === 0) return undefined;
+  if (level >= 4 || m.changes.length === 0) return undefined;
   const body = m.changes.map((rc) => resourceBlock(m.stack, rc, level, context)).join("\n\n");
   const summary = `<b>${esc(m.stack)}</b> (${esc(m.env)}): ${KINDS.filter((k) => m.counts[k]).map((k) => `${m.counts[k]} ${k}`).join(", ")}`;
   return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
@@ -171,7 +195,7 @@ export function driftSection(models: readonly StackModel[], level: number, conte
       const where = context.constructPath(m.stack, rc.address);
       lines.push(`${code(m.stack)} ${code(rc.address)}${where ? ` · ${code(where)}` : ""}`, "");
       const diff = diffChange(rc.change, paths.length ? paths : undefined);
-      if (level < 3 && diff.length) lines.push(fence(diffText(diff)), "");
+      if (level < 4 && diff.length) lines.push(fence(diffText(diff)), "");
     }
   }
   if (other) lines.push(`${other} other resource(s) drifted in attributes this plan does not depend on.`);
@@ -183,7 +207,7 @@ export function outputsSection(models: readonly StackModel[], level: number): st
   if (!withOutputs.length) return undefined;
   const lines = ["### Output changes", ""];
   for (const m of withOutputs) {
-    if (level >= 3) {
+    if (level >= 4) {
       lines.push(`${code(m.stack)}: ${m.outputs.map(([n]) => code(n)).join(", ")}`);
       continue;
     }

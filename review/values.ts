@@ -1,5 +1,5 @@
 import { parse as parseYaml } from "yaml";
-import { SECRET_KEY } from "../policy/secrets";
+import { maskSecretShapes, SECRET_KEY } from "../policy/secrets";
 import { type Change } from "./plan";
 
 /**
@@ -105,7 +105,8 @@ function leaves(value: unknown, sensitive: unknown, unknown: unknown, out: Map<s
     }
   }
   const raw = JSON.stringify(value) ?? "null";
-  out.set(path, { raw, display: shorten(raw), sensitive: false });
+  // A value that is not marked sensitive may still hold one (a connection URL with a password).
+  out.set(path, { raw, display: shorten(typeof value === "string" ? maskSecretShapes(raw) : raw), sensitive: false });
 }
 
 function leafMap(value: unknown, sensitive: unknown, unknown?: unknown): Map<string, Leaf> {

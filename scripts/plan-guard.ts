@@ -2,9 +2,9 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadEnvironments } from "../config/load";
 import { guard, guardReport, loadSynthContext } from "../review";
-import { readPlans, runCli } from "./review-cli";
+import { checkPlansKnown, readPlans, runCli } from "./review-cli";
 
-const USAGE = `Usage: npm run plan-guard -- <plan.json|stack=plan.json>... [--allow <stack>:<address>]... [--manifest cdktf.out/manifest.json] [--config-dir config]
+const USAGE = `Usage: npm run plan-guard -- <plan.json|stack=plan.json>... [--allow <stack>:<address>|allow-destroy:<label>]... [--manifest cdktf.out/manifest.json] [--config-dir config]
 
 Exits 1 when a plan would destroy or replace a protected resource (a stateful type, or a construct
 path listed under \`protect\` in an environment's config) that is not explicitly allowed.`;
@@ -18,11 +18,13 @@ runCli(USAGE, () => {
       "config-dir": { type: "string", default: "config" },
     },
   });
+  const context = loadSynthContext(values.manifest as string);
   const plans = readPlans(positionals);
+  checkPlansKnown(plans, context, values.manifest as string);
   const protectedPaths = loadEnvironments({ configDir: path.resolve(values["config-dir"] as string) }).flatMap((env) => env.protect);
   // An allow-list given as one comma- or space-separated string (from a PR label or input) works too.
   const allow = (values.allow as string[]).flatMap((a) => a.split(/[\s,]+/)).filter(Boolean);
-  const result = guard(plans, { allow, protectedPaths, context: loadSynthContext(values.manifest as string) });
+  const result = guard(plans, { allow, protectedPaths, context });
   const report = guardReport(result);
   if (result.blocked.length) console.error(report);
   else console.log(report);

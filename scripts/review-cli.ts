@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { asPlan, stackFromFileName, type StackPlan } from "../review";
+import { asPlan, stackFromFileName, type StackPlan, type SynthContext } from "../review";
 
 /** `stack=path`: a stack id (no `=`, no path separator) before the first `=`. */
 const STACK_ARGUMENT = /^([a-z][a-z0-9-]*)=(.+)$/;
@@ -18,6 +18,19 @@ export function readPlans(args: readonly string[]): StackPlan[] {
     }
     return { stack, plan: asPlan(file, json) };
   });
+}
+
+/**
+ * Refuses plans of stacks the manifest does not list (a file named `prod.json`, a plan from
+ * another checkout): the guard and the comment would otherwise pass over them silently.
+ */
+export function checkPlansKnown(plans: readonly StackPlan[], context: SynthContext, manifest: string): void {
+  const unknown = plans.filter((p) => !context.order.includes(p.stack));
+  if (unknown.length) {
+    throw new Error(
+      `${unknown.map((p) => `"${p.stack}"`).join(", ")}: no such stack in ${manifest}; name plan files <stack>.json or pass stack=path. Stacks: ${context.order.join(", ")}`,
+    );
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { dependencyOrder, guard, guardReport, loadSynthContext, semanticDigest, STATEFUL_TYPES, stackFromFileName, type ResourceChange, type StackPlan } from "../../review";
+import { allowLabel, dependencyOrder, guard, guardReport, loadSynthContext, semanticDigest, STATEFUL_TYPES, stackFromFileName, type ResourceChange, type StackPlan } from "../../review";
 import { readPlans } from "../../scripts/review-cli";
 
 const context = loadSynthContext(path.join(__dirname, "..", "fixtures", "cdktf.out", "manifest.json"));
@@ -35,7 +35,14 @@ describe("plan-guard", () => {
     const plans = [planOf("dev-network", [{ type: "aws_nat_gateway", address: "aws_nat_gateway.network_nat_eu-west-1a_5E6F7A8B", actions: ["delete", "create"] }])];
     const { blocked } = guard(plans, { protectedPaths: ["dev-network/network/nat"], context });
     expect(blocked).toEqual([
-      { stack: "dev-network", address: "aws_nat_gateway.network_nat_eu-west-1a_5E6F7A8B", constructPath: "dev-network/network/nat/eu-west-1a", action: "replace", why: "protected by config: dev-network/network/nat" },
+      {
+        stack: "dev-network",
+        address: "aws_nat_gateway.network_nat_eu-west-1a_5E6F7A8B",
+        constructPath: "dev-network/network/nat/eu-west-1a",
+        action: "replace",
+        why: "protected by config: dev-network/network/nat",
+        label: allowLabel("dev-network", "aws_nat_gateway.network_nat_eu-west-1a_5E6F7A8B"),
+      },
     ]);
   });
 
@@ -50,13 +57,13 @@ describe("plan-guard", () => {
 
   it("refuses an allow without a stack: the network stacks of every environment share addresses", () => {
     const plans = [planOf("dev-network", [{ type: "aws_s3_bucket", actions: ["delete"] }]), planOf("prod-network", [{ type: "aws_s3_bucket", actions: ["delete"] }])];
-    expect(() => guard(plans, { allow: ["aws_s3_bucket.x"] })).toThrow('--allow must name the stack as well as the address (stack:address), because stacks share addresses; got "aws_s3_bucket.x"');
+    expect(() => guard(plans, { allow: ["aws_s3_bucket.x"] })).toThrow('--allow takes stack:address (stacks share addresses, so the stack is required) or an allow-destroy:<12 hex digits> label; got "aws_s3_bucket.x"');
   });
 
   it("protects by the naming rule too, so a protected resource removed from the code stays protected", () => {
     const plans = [planOf("prod-network", [{ type: "aws_nat_gateway", address: "aws_nat_gateway.network_nat_eu-west-1c", actions: ["delete"] }])];
     expect(guard(plans, { protectedPaths: ["prod-network/network/nat"] }).blocked).toEqual([
-      { stack: "prod-network", address: "aws_nat_gateway.network_nat_eu-west-1c", constructPath: undefined, action: "delete", why: "protected by config: prod-network/network/nat" },
+      { stack: "prod-network", address: "aws_nat_gateway.network_nat_eu-west-1c", constructPath: undefined, action: "delete", why: "protected by config: prod-network/network/nat", label: "allow-destroy:0b407ba28311" },
     ]);
     expect(guard(plans, { protectedPaths: ["prod-network/network/na"] }).blocked).toEqual([]);
     expect(guard(plans, { protectedPaths: ["dev-network/network/nat"] }).blocked).toEqual([]);
@@ -69,7 +76,8 @@ describe("plan-guard", () => {
         "plan-guard: 1 protected resource(s) would be destroyed or replaced:",
         "  - dev-database: aws_db_instance.database_instance_ABCDEF12 (dev-database/database/instance) would be replaced; stateful: RDS instance",
         "",
-        "To proceed deliberately, allow each address: --allow <stack>:<address> (in CI: the allow-destroy input or label).",
+        "To proceed deliberately, allow each one: --allow <stack>:<address>, or in CI a maintainer adds its label to the pull request:",
+        `  ${allowLabel("dev-database", "aws_db_instance.database_instance_ABCDEF12")}   (dev-database: aws_db_instance.database_instance_ABCDEF12)`,
       ].join("\n"),
     );
     expect(guardReport({ blocked: [], allowed: [] })).toBe("plan-guard: no protected resource would be destroyed or replaced.");
@@ -117,5 +125,21 @@ describe("stacks and files", () => {
     expect(readPlans([file, `dev-eks=${file}`]).map((p) => p.stack)).toEqual(["basic", "dev-eks"]);
     expect(() => readPlans([])).toThrow("no plan files given");
     expect(() => readPlans(["/nonexistent/x.json"])).toThrow(/\/nonexistent\/x\.json: cannot be read as JSON/);
+  });
+});
+
+describe("allow labels", () => {
+  it("fit GitHub's 50-character limit however long the address, and are one per stack and address", () => {
+    const long = allowLabel("prod-database", "aws_rds_cluster_instance.database_aurora_cluster_instances_reader-eu-west-1c");
+    expect(long).toMatch(/^allow-destroy:[0-9a-f]{12}$/);
+    expect(long.length).toBeLessThanOrEqual(50);
+    expect(allowLabel("dev-network", "aws_eip.x")).not.toBe(allowLabel("prod-network", "aws_eip.x"));
+  });
+
+  it("allow exactly the destroy they name", () => {
+    const plans = [planOf("dev-network", [{ type: "aws_s3_bucket", actions: ["delete"] }]), planOf("prod-network", [{ type: "aws_s3_bucket", actions: ["delete"] }])];
+    const result = guard(plans, { allow: [allowLabel("dev-network", "aws_s3_bucket.x")] });
+    expect(result.allowed.map((a) => a.stack)).toEqual(["dev-network"]);
+    expect(result.blocked.map((b) => b.stack)).toEqual(["prod-network"]);
   });
 });
