@@ -1,28 +1,42 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { run } from "../main";
+import { allowLabel } from "../review";
 import { ROOT, tempProject } from "./helpers";
 
-// apply-env.sh runs on GitHub with real terraform; here a fake terraform on PATH records what the
-// script asks of it, so its decisions (guard, stale plan, digest comparison) are tested for real.
+// The workflow scripts run on GitHub with real terraform; here a fake terraform on PATH records
+// what they ask of it and answers as a scenario says, so their decisions (guard, no-op skip,
+// stale plans, digests, upstream outputs that change, layers that wait for their upstream) are
+// tested for real. The project has a second layer, dev-eks reading dev-network, in its manifest.
 const KEY = "test-artifact-key";
 const FAKE_TERRAFORM = `#!/usr/bin/env bash
-echo "$(basename "$PWD") $*" >> "$FAKE_TF_LOG"
+stack="$(basename "$PWD")"
+echo "$stack $*" >> "$FAKE_TF_LOG"
+S="$FAKE_DIR"
 case "$1" in
   init) exit 0 ;;
+  output) if [ -f "$S/state/$stack.outputs" ]; then cat "$S/state/$stack.outputs"; else echo "{}"; fi; exit 0 ;;
   apply)
     plan="\${@: -1}"
-    if [ -n "\${FAKE_STALE:-}" ] && [[ "$plan" != *fresh.tfplan ]]; then echo "Error: Saved plan is stale" >&2; exit 1; fi
+    if [ -f "$S/stale/$stack" ] && [[ "$plan" != *fresh.tfplan ]]; then echo "Error: Saved plan is stale" >&2; exit 1; fi
+    mkdir -p "$S/state"; [ -f "$S/outputs-after/$stack" ] && cp "$S/outputs-after/$stack" "$S/state/$stack.outputs"
     exit 0 ;;
-  plan) for a in "$@"; do case "$a" in -out=*) echo plan > "\${a#-out=}" ;; esac; done; exit 0 ;;
-  show) cat "$FAKE_FRESH_JSON"; exit 0 ;;
+  plan)
+    if [ -f "$S/fail/$stack" ]; then cat "$S/fail/$stack" >&2; exit 1; fi
+    for a in "$@"; do case "$a" in -out=*) echo "plan of $stack" > "\${a#-out=}" ;; esac; done
+    if [ -f "$S/no-changes/$stack" ]; then exit 0; fi
+    for a in "$@"; do [ "$a" = "-detailed-exitcode" ] && exit 2; done
+    exit 0 ;;
+  show) if [ -f "$S/show/$stack.json" ]; then cat "$S/show/$stack.json"; else cat "$S/show/default.json"; fi; exit 0 ;;
 esac
 exit 3
 `;
 
 const basic = JSON.parse(readFileSync(path.join(__dirname, "fixtures", "plans", "basic.json"), "utf8")) as { resource_changes: Array<Record<string, unknown>> };
+const changed = (plan: typeof basic) => ({ ...plan, resource_changes: plan.resource_changes.map((rc, i) => (i === 0 ? { ...rc, change: { ...(rc.change as object), after: { cidr_block: "10.99.0.0/16" } } } : rc)) });
+const deletingBucket = { ...basic, resource_changes: [{ address: "aws_s3_bucket.logs", type: "aws_s3_bucket", mode: "managed", change: { actions: ["delete"], before: {}, after: null } }] };
 let project: string;
 
 beforeAll(() => {
@@ -34,92 +48,177 @@ beforeAll(() => {
   writeFileSync(path.join(project, "bin", "terraform"), FAKE_TERRAFORM);
   chmodSync(path.join(project, "bin", "terraform"), 0o755);
   expect(run(["--quiet"], { CDKTF_OUTDIR: path.join(project, "cdktf.out") }, project)).toBe(0);
+  // A second layer, as the EKS layer will be: dev-eks reads dev-network's outputs.
+  const manifestFile = path.join(project, "cdktf.out", "manifest.json");
+  const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as { stacks: Record<string, Record<string, unknown>> };
+  manifest.stacks["dev-eks"] = { ...manifest.stacks["dev-network"], name: "dev-eks", constructPath: "dev-eks", dependencies: ["dev-network"], synthesizedStackPath: "stacks/dev-eks/cdk.tf.json", workingDirectory: "stacks/dev-eks" };
+  writeFileSync(manifestFile, JSON.stringify(manifest));
+  cpSync(path.join(project, "cdktf.out", "stacks", "dev-network"), path.join(project, "cdktf.out", "stacks", "dev-eks"), { recursive: true });
 }, 60_000);
 
-/** Encrypted reviewed plans of dev (one stack), as the plan workflow leaves them. */
-function reviewed(plan: unknown): string {
+type Stack = "dev-network" | "dev-eks";
+interface Reviewed {
+  readonly plan?: unknown;
+  readonly status?: Record<string, unknown>;
+}
+
+/** The encrypted reviewed plans and statuses of dev, as the plan workflow leaves them. */
+function reviewed(stacks: Partial<Record<Stack, Reviewed>>): string {
   const dir = mkdtempSync(path.join(tmpdir(), "reviewed-"));
-  writeFileSync(path.join(dir, "dev-network.json"), JSON.stringify(plan));
-  writeFileSync(path.join(dir, "dev-network.tfplan"), "binary plan");
-  for (const f of ["dev-network.json", "dev-network.tfplan"]) {
-    execFileSync("openssl", ["enc", "-aes-256-cbc", "-pbkdf2", "-salt", "-pass", "env:PLAN_ARTIFACT_KEY", "-in", path.join(dir, f), "-out", path.join(dir, `${f}.enc`)], { env: { ...process.env, PLAN_ARTIFACT_KEY: KEY } });
+  for (const [stack, r] of Object.entries(stacks)) {
+    writeFileSync(path.join(dir, `${stack}.status.json`), JSON.stringify(r.status ?? { status: "planned", changes: true }));
+    if (!r.plan) continue;
+    writeFileSync(path.join(dir, `${stack}.json`), JSON.stringify(r.plan));
+    writeFileSync(path.join(dir, `${stack}.tfplan`), "binary plan");
+    for (const f of [`${stack}.json`, `${stack}.tfplan`]) {
+      execFileSync("openssl", ["enc", "-aes-256-cbc", "-pbkdf2", "-salt", "-pass", "env:PLAN_ARTIFACT_KEY", "-in", path.join(dir, f), "-out", path.join(dir, `${f}.enc`)], { env: { ...process.env, PLAN_ARTIFACT_KEY: KEY } });
+      writeFileSync(path.join(dir, f), "replaced by decryption");
+    }
   }
-  for (const f of ["dev-network.json", "dev-network.tfplan"]) writeFileSync(path.join(dir, f), "replaced by decryption");
   return dir;
 }
 
-function applyEnv(plan: unknown, env: Record<string, string> = {}) {
-  const dir = reviewed(plan);
-  const log = path.join(dir, "terraform.log");
+/** A scenario for the fake terraform: files it reads by stack. */
+function scenario(files: Record<string, unknown>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "fake-tf-"));
+  mkdirSync(path.join(dir, "show"));
+  writeFileSync(path.join(dir, "show", "default.json"), JSON.stringify(basic));
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), typeof content === "string" ? content : JSON.stringify(content));
+  }
+  return dir;
+}
+
+function script(name: string, args: string[], env: Record<string, string>) {
+  const log = path.join(mkdtempSync(path.join(tmpdir(), "tf-log-")), "terraform.log");
   writeFileSync(log, "");
-  const result = spawnSync("bash", [path.join(ROOT, ".github", "scripts", "apply-env.sh"), "dev", dir], {
+  const result = spawnSync("bash", [path.join(ROOT, ".github", "scripts", name), ...args], {
     cwd: project,
     encoding: "utf8",
     env: { ...process.env, PATH: `${path.join(project, "bin")}:${process.env.PATH}`, PLAN_ARTIFACT_KEY: KEY, FAKE_TF_LOG: log, ...env },
   });
-  return { code: result.status, output: `${result.stdout}${result.stderr}`, calls: readFileSync(log, "utf8").trim().split("\n"), dir };
+  const calls = readFileSync(log, "utf8").trim().split("\n").filter(Boolean);
+  return { code: result.status, output: `${result.stdout}${result.stderr}`, calls, verbs: calls.map((c) => c.split(" ").slice(0, 2).join(" ")) };
 }
 
-const changed = (plan: typeof basic) => ({ ...plan, resource_changes: plan.resource_changes.map((rc, i) => (i === 0 ? { ...rc, change: { ...(rc.change as object), after: { cidr_block: "10.99.0.0/16" } } } : rc)) });
-const deletingBucket = { ...basic, resource_changes: [{ address: "aws_s3_bucket.logs", type: "aws_s3_bucket", mode: "managed", change: { actions: ["delete"], before: {}, after: null } }] };
+const applyEnv = (stacks: Partial<Record<Stack, Reviewed>>, fake: Record<string, unknown> = {}, env: Record<string, string> = {}) => {
+  const dir = reviewed(stacks);
+  const newPlans = mkdtempSync(path.join(tmpdir(), "new-plans-"));
+  return { ...script("apply-env.sh", ["dev", dir], { FAKE_DIR: scenario(fake), NEW_PLANS_DIR: newPlans, ...env }), dir, newPlans };
+};
 
 describe("apply-env.sh", () => {
-  it("applies the reviewed plan file, stack by stack", () => {
-    const { code, calls, dir } = applyEnv(basic);
+  it("applies the reviewed plan files, stack by stack, in dependency order", () => {
+    const { code, calls, dir } = applyEnv({ "dev-network": { plan: basic }, "dev-eks": { plan: basic } });
     expect(code).toBe(0);
-    expect(calls).toEqual([expect.stringMatching(/^dev-network init /), `dev-network apply -input=false -no-color ${dir}/dev-network.tfplan`]);
+    expect(calls.filter((c) => c.includes(" apply "))).toEqual([`dev-network apply -input=false -no-color ${dir}/dev-network.tfplan`, `dev-eks apply -input=false -no-color ${dir}/dev-eks.tfplan`]);
+  }, 30_000);
+
+  it("skips a stack whose reviewed plan changes nothing", () => {
+    const { code, verbs, output } = applyEnv({ "dev-network": { plan: basic, status: { status: "planned", changes: false } }, "dev-eks": { plan: basic } });
+    expect(code).toBe(0);
+    expect(output).toContain("dev-network: the reviewed plan changes nothing; skipped.");
+    expect(verbs.filter((v) => v.endsWith(" apply"))).toEqual(["dev-eks apply"]);
   }, 30_000);
 
   it("re-plans a stale plan and applies it when its semantic digest equals the reviewed one", () => {
-    const fresh = path.join(mkdtempSync(path.join(tmpdir(), "fresh-")), "fresh.json");
-    writeFileSync(fresh, JSON.stringify(basic));
-    const { code, calls } = applyEnv(basic, { FAKE_STALE: "1", FAKE_FRESH_JSON: fresh });
+    const { code, calls } = applyEnv({ "dev-network": { plan: basic }, "dev-eks": { plan: basic } }, { "stale/dev-network": "" });
     expect(code).toBe(0);
-    expect(calls.map((c) => c.split(" ")[1])).toEqual(["init", "apply", "plan", "show", "apply"]);
-    expect(calls[4]).toBe("dev-network apply -input=false -no-color fresh.tfplan");
+    expect(calls.filter((c) => c.startsWith("dev-network")).map((c) => c.split(" ")[1])).toEqual(["init", "output", "apply", "plan", "show", "apply", "output"]);
+    expect(calls).toContain("dev-network apply -input=false -no-color fresh.tfplan");
   }, 30_000);
 
-  it("stops when the fresh plan differs from the reviewed one", () => {
-    const fresh = path.join(mkdtempSync(path.join(tmpdir(), "fresh-")), "fresh.json");
-    writeFileSync(fresh, JSON.stringify(changed(basic)));
-    const { code, calls, output } = applyEnv(basic, { FAKE_STALE: "1", FAKE_FRESH_JSON: fresh });
+  it("stops when the fresh plan of a stale one differs from the reviewed one", () => {
+    const { code, calls, output } = applyEnv({ "dev-network": { plan: basic }, "dev-eks": { plan: basic } }, { "stale/dev-network": "", "show/dev-network.json": changed(basic) });
     expect(code).toBe(1);
     expect(output).toMatch(/::error::dev-network: the fresh plan differs from the reviewed one/);
     expect(calls.filter((c) => c.includes("fresh.tfplan") && c.includes(" apply "))).toEqual([]);
+    expect(calls.some((c) => c.startsWith("dev-eks"))).toBe(false);
+  }, 30_000);
+
+  it("re-plans a stack whose upstream's outputs this run changed, and applies it when the digest still matches", () => {
+    const { code, calls } = applyEnv({ "dev-network": { plan: basic }, "dev-eks": { plan: basic } }, { "outputs-after/dev-network": { vpc_id: { value: "vpc-new" } } });
+    expect(code).toBe(0);
+    expect(calls.filter((c) => c.startsWith("dev-eks")).map((c) => c.split(" ")[1])).toEqual(["init", "output", "plan", "show", "apply", "output"]);
+    expect(calls).toContain("dev-eks apply -input=false -no-color fresh.tfplan");
+  }, 30_000);
+
+  it("stops and asks for a new review when an upstream's changed outputs change a downstream plan", () => {
+    const { code, calls, output } = applyEnv(
+      { "dev-network": { plan: basic }, "dev-eks": { plan: basic } },
+      { "outputs-after/dev-network": { vpc_id: { value: "vpc-new" } }, "show/dev-eks.json": changed(basic) },
+    );
+    expect(code).toBe(1);
+    expect(output).toContain("::error::dev-eks needs a new review: the outputs of dev-network changed in this apply, and its plan differs from the reviewed one.");
+    expect(calls.filter((c) => c.startsWith("dev-eks apply"))).toEqual([]);
+  }, 30_000);
+
+  it("plans a layer that waited for its upstream, for review, applies nothing of it, and exits 3", () => {
+    const { code, calls, output, newPlans } = applyEnv({ "dev-network": { plan: basic }, "dev-eks": { status: { status: "awaiting-upstream", detail: "upstream not applied yet: dev-network" } } });
+    expect(code).toBe(3);
+    expect(calls).toContain("dev-network apply -input=false -no-color " + calls.find((c) => c.startsWith("dev-network apply"))?.split(" ").pop());
+    expect(calls.filter((c) => c.startsWith("dev-eks apply"))).toEqual([]);
+    expect(output).toContain("::warning::planned for review, not applied: dev-eks");
+    expect(existsSync(path.join(newPlans, "dev-eks.json.enc"))).toBe(true);
+    expect(readFileSync(path.join(newPlans, "comment.md"), "utf8")).toMatch(/^<!-- plan-comment /);
   }, 30_000);
 
   it("refuses to apply anything when the guard finds a protected resource destroyed", () => {
-    const { code, calls, output } = applyEnv(deletingBucket);
+    const { code, calls, output } = applyEnv({ "dev-network": { plan: deletingBucket }, "dev-eks": { plan: basic } });
     expect(code).toBe(1);
     expect(output).toContain("plan-guard: 1 protected resource(s) would be destroyed or replaced:");
-    expect(calls).toEqual([""]);
+    expect(calls).toEqual([]);
   }, 30_000);
 
-  it("applies a destroy of a protected resource that is explicitly allowed", () => {
-    const { code, calls } = applyEnv(deletingBucket, { ALLOW_DESTROY: "dev-network:aws_s3_bucket.logs" });
-    expect(code).toBe(0);
-    expect(calls[1]).toMatch(/^dev-network apply /);
+  it("applies a destroy of a protected resource allowed with its stack, or with its label", () => {
+    for (const allow of ["dev-network:aws_s3_bucket.logs", allowLabel("dev-network", "aws_s3_bucket.logs")]) {
+      const { code, verbs } = applyEnv({ "dev-network": { plan: deletingBucket }, "dev-eks": { plan: basic } }, {}, { ALLOW_DESTROY: allow });
+      expect(code).toBe(0);
+      expect(verbs).toContain("dev-network apply");
+    }
+  }, 30_000);
+
+  it("refuses a stack the plan run did not report", () => {
+    const { code, output } = applyEnv({ "dev-network": { plan: basic } });
+    expect(code).toBe(1);
+    expect(output).toContain("::error::no reviewed status for dev-eks: the plan run did not plan it; re-run the plan");
   }, 30_000);
 });
 
 describe("plan-env.sh", () => {
-  it("plans every stack of the environment and leaves only encrypted plans and the digest", () => {
+  const planEnv = (fake: Record<string, unknown>) => {
     const planDir = mkdtempSync(path.join(tmpdir(), "plans-"));
-    const log = path.join(planDir, "..", `${path.basename(planDir)}.log`);
-    const fresh = path.join(planDir, "..", `${path.basename(planDir)}-show.json`);
-    writeFileSync(fresh, JSON.stringify(basic));
-    const result = spawnSync("bash", [path.join(ROOT, ".github", "scripts", "plan-env.sh"), "dev"], {
-      cwd: project,
-      encoding: "utf8",
-      env: { ...process.env, PATH: `${path.join(project, "bin")}:${process.env.PATH}`, PLAN_ARTIFACT_KEY: KEY, PLAN_DIR: planDir, FAKE_TF_LOG: log, FAKE_FRESH_JSON: fresh },
-    });
-    expect(result.status).toBe(0);
-    expect(readFileSync(log, "utf8").trim().split("\n").map((c) => c.split(" ").slice(0, 2).join(" "))).toEqual(["dev-network init", "dev-network plan", "dev-network show"]);
+    return { ...script("plan-env.sh", ["dev"], { FAKE_DIR: scenario(fake), PLAN_DIR: planDir }), planDir };
+  };
+  const statusOf = (dir: string, stack: string) => JSON.parse(readFileSync(path.join(dir, `${stack}.status.json`), "utf8")) as Record<string, unknown>;
+
+  it("plans every stack of the environment and leaves encrypted plans, statuses and the digest", () => {
+    const { code, verbs, planDir } = planEnv({});
+    expect(code).toBe(0);
+    expect(verbs).toEqual(["dev-network init", "dev-network plan", "dev-network show", "dev-eks init", "dev-eks plan", "dev-eks show"]);
     expect(readFileSync(path.join(planDir, "digest.txt"), "utf8")).toMatch(/^sha256:[0-9a-f]{64}\n$/);
-    const decrypted = execFileSync("openssl", ["enc", "-d", "-aes-256-cbc", "-pbkdf2", "-pass", "env:PLAN_ARTIFACT_KEY", "-in", path.join(planDir, "dev-network.json.enc")], {
-      env: { ...process.env, PLAN_ARTIFACT_KEY: KEY },
-    });
+    expect(statusOf(planDir, "dev-network")).toEqual({ status: "planned", changes: true });
+    const decrypted = execFileSync("openssl", ["enc", "-d", "-aes-256-cbc", "-pbkdf2", "-pass", "env:PLAN_ARTIFACT_KEY", "-in", path.join(planDir, "dev-network.json.enc")], { env: { ...process.env, PLAN_ARTIFACT_KEY: KEY } });
     expect(JSON.parse(decrypted.toString())).toEqual(basic);
+  }, 30_000);
+
+  it("records a plan that changes nothing", () => {
+    const { planDir } = planEnv({ "no-changes/dev-network": "" });
+    expect(statusOf(planDir, "dev-network")).toEqual({ status: "planned", changes: false });
+  }, 30_000);
+
+  it("records a failed stack with Terraform's error, plans the rest, and fails at the end", () => {
+    const { code, planDir, verbs } = planEnv({ "fail/dev-network": "╷\n│ Error: configuring Terraform AWS Provider: no valid credential sources\n│ \n╵\n" });
+    expect(code).toBe(1);
+    expect(statusOf(planDir, "dev-network")).toEqual({ status: "failed", detail: "Error: configuring Terraform AWS Provider: no valid credential sources" });
+    expect(verbs).toContain("dev-eks plan");
+  }, 30_000);
+
+  it("records a stack that reads an upstream not applied yet as awaiting it, not as failed", () => {
+    const { code, planDir } = planEnv({ "fail/dev-eks": "Error: Unable to find remote state\n\nNo stored state was found for the given workspace in the given backend.\n" });
+    expect(code).toBe(0);
+    expect(statusOf(planDir, "dev-eks")).toEqual({ status: "awaiting-upstream", detail: "upstream not applied yet: dev-network" });
   }, 30_000);
 
   it("refuses to run without the artifact key", () => {

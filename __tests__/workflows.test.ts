@@ -1,16 +1,27 @@
-import { writeFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
+import { run } from "../main";
 import { lintWorkflows } from "../scripts/lint-workflows";
 import { ROOT } from "./helpers";
 
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
 /** The parts of a workflow the tests read. */
+/** A workflow as the tests read it: loosely typed, since each test looks at different parts. */
+interface Job {
+  readonly needs?: string | string[];
+  readonly environment?: string;
+  readonly if?: string;
+  readonly permissions?: Record<string, string>;
+  readonly strategy?: { readonly "max-parallel"?: number; readonly matrix: Record<string, unknown> };
+  readonly steps?: ReadonlyArray<{ readonly uses?: string; readonly run?: string; readonly with?: Record<string, unknown> }>;
+}
 interface Workflow {
   readonly permissions: Record<string, string>;
-  readonly concurrency: { readonly group: string };
-  readonly jobs: Record<string, { readonly needs?: string | string[]; readonly environment?: string }>;
+  readonly concurrency: { readonly group: string; readonly "cancel-in-progress"?: boolean };
+  readonly jobs: Readonly<Record<string, Job>>;
 }
 const load = (name: string) => parse(readFileSync(path.join(WORKFLOWS, name), "utf8")) as Workflow;
 
@@ -36,22 +47,102 @@ describe("GitHub workflows", () => {
     expect(script).toContain('echo "verify: skipped: terraform not on PATH"');
   });
 
-  it("plan authenticates through OIDC, keeps one comment per PR and runs one plan per PR at a time", () => {
+  it("plan authenticates through OIDC as the read-only plan role, keeps one comment per PR and runs one plan per PR at a time", () => {
     const plan = load("plan.yml");
-    expect(plan.permissions["id-token"]).toBe("write");
+    expect(plan.jobs.plan?.permissions?.["id-token"]).toBe("write");
+    expect(plan.permissions["id-token"]).toBeUndefined();
     expect(plan.concurrency.group).toContain("github.event.pull_request.number");
     expect(JSON.stringify(plan)).not.toMatch(/aws-access-key-id|AWS_SECRET_ACCESS_KEY/);
-    expect(JSON.stringify(plan.jobs.comment)).toContain("<!-- plan-comment");
+    expect(JSON.stringify(plan.jobs.plan)).toContain("vars.PLAN_ROLE_ARNS");
+    expect(JSON.stringify(plan.jobs.plan)).not.toMatch(/APPLY_ROLE|DEPLOY_ROLE/);
   });
 
-  it("apply promotes dev → stage → prod through GitHub Environments and applies saved plans", () => {
+  it("plan lists every expected stack, whatever the plan jobs did, and marks an old comment outdated first", () => {
+    const plan = load("plan.yml");
+    expect(plan.jobs.comment?.if).toContain("always()");
+    expect(JSON.stringify(plan.jobs.comment)).toContain(".github/scripts/render-comment.sh");
+    expect(readFileSync(path.join(ROOT, ".github", "scripts", "render-comment.sh"), "utf8")).toMatch(/shopt -s nullglob[\s\S]*--statuses "\$dir"/);
+    expect(JSON.stringify(plan.jobs.plan?.steps)).toContain("*.status.json");
+    expect(JSON.stringify(plan.jobs.stale)).toContain(".github/scripts/mark-stale.sh");
+  });
+
+  it("plan and apply state-backend too, with the state account's roles", () => {
+    const plan = load("plan.yml");
+    expect(JSON.stringify(plan.jobs.synth)).toContain("--environments --with-shared");
+    expect(JSON.stringify(plan.jobs.plan)).toContain("matrix.env == 'shared' && vars.STATE_PLAN_ROLE_ARN");
+  });
+
+  it("apply takes its environments from config, in promotion order, one at a time, only where something changes", () => {
     const apply = load("apply.yml");
-    expect(apply.jobs.stage?.needs).toContain("dev");
-    expect(apply.jobs.prod?.needs).toContain("stage");
+    expect(JSON.stringify(apply).replaceAll("/dev/null", "")).not.toMatch(/\b(dev|stage|prod)\b/);
+    expect(apply.jobs.apply?.strategy?.["max-parallel"]).toBe(1);
+    expect(apply.jobs.apply?.strategy?.matrix.environment).toBe("${{ fromJSON(needs.environments.outputs.matrix) }}");
+    expect(JSON.stringify(apply.jobs.environments)).toContain("changed-environments.js");
+    expect(apply.concurrency).toEqual({ group: "apply", "cancel-in-progress": false });
+    expect(readFileSync(path.join(ROOT, ".github", "scripts", "find-reviewed-plan.sh"), "utf8")).toContain("check-coverage.sh");
     expect(load("apply-env.yml").jobs.apply?.environment).toBe("${{ inputs.environment }}");
     const script = readFileSync(path.join(ROOT, ".github", "scripts", "apply-env.sh"), "utf8");
     expect(script).toMatch(/plan-guard/);
     expect(script).toMatch(/terraform apply -input=false -no-color "\$reviewed\/\$stack\.tfplan"/);
     expect(script).not.toMatch(/cdktf deploy/);
   });
+
+  it("drift logs in as the drift role, which trusts the scheduled run on main, not pull requests", () => {
+    const drift = load("drift.yml");
+    expect(JSON.stringify(drift.jobs.drift)).toContain("fromJSON(vars.DRIFT_ROLE_ARNS)[matrix.env]");
+    expect(JSON.stringify(drift)).not.toContain("PLAN_ROLE_ARNS");
+  });
+
+  it("pins every action by commit SHA in jobs that can get AWS credentials, and runs a current Node LTS", () => {
+    for (const file of readdirSync(path.join(ROOT, ".github", "workflows"))) {
+      const wf = load(file);
+      for (const [name, job] of Object.entries(wf.jobs)) {
+        const oidc = (job.permissions ?? wf.permissions ?? {})["id-token"] === "write";
+        for (const step of job.steps ?? []) {
+          if (oidc && step.uses) expect([file, name, step.uses]).toEqual([file, name, expect.stringMatching(/^[\w.-]+\/[\w.\/-]+@[0-9a-f]{40}$/)]);
+          if (step.with?.["node-version"] !== undefined) expect([file, name, step.with["node-version"]]).toEqual([file, name, 24]);
+        }
+      }
+    }
+  });
+});
+
+describe("who a job runs as (the trust chain)", () => {
+  const outdir = mkdtempSync(path.join(tmpdir(), "trust-"));
+  expect(run(["--quiet"], { CDKTF_OUTDIR: outdir }, ROOT)).toBe(0);
+  const stacks = readdirSync(path.join(outdir, "stacks"));
+
+  it("no synthesized stack names a role for the provider to assume: only the deploy_role_arn variable, unset by default", () => {
+    for (const stack of stacks) {
+      const tf = JSON.parse(readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as { provider: { aws: Array<{ assume_role?: Array<{ role_arn: string }> }> }; variable: Record<string, { default: unknown }> };
+      expect(tf.provider.aws.map((p) => p.assume_role?.map((a) => a.role_arn))).toEqual([["${var.deploy_role_arn}"]]);
+      expect(tf.variable.deploy_role_arn).toMatchObject({ default: null, nullable: true });
+    }
+  });
+
+  it("no workflow or CI script sets that variable: each job is the role its OIDC token gives it", () => {
+    const code = (file: string) => readFileSync(file, "utf8").split("\n").filter((line) => !line.trim().startsWith("#")).join("\n");
+    for (const dir of ["workflows", "scripts"]) {
+      for (const file of readdirSync(path.join(ROOT, ".github", dir))) expect([file, code(path.join(ROOT, ".github", dir, file))]).not.toEqual([file, expect.stringMatching(/TF_VAR_|deploy_role_arn|-var[ =]/)]);
+    }
+  });
+});
+
+describe("changed-environments", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "statuses-"));
+  const write = (env: string, stack: string, status: unknown) => {
+    mkdirSync(path.join(dir, env), { recursive: true });
+    writeFileSync(path.join(dir, env, `${stack}.status.json`), JSON.stringify(status));
+  };
+  write("shared", "state-backend", { status: "planned", changes: false });
+  write("dev", "dev-network", { status: "planned", changes: true });
+  write("stage", "stage-network", { status: "planned", changes: false });
+  write("prod", "prod-network", { status: "planned", changes: false });
+  write("prod", "prod-eks", { status: "awaiting-upstream" });
+
+  it("keeps, in the order given, the environments with something to apply; a no-op needs no approval", () => {
+    execFileSync(path.join(ROOT, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.build.json"], { cwd: ROOT });
+    const out = execFileSync("node", [path.join(ROOT, "dist", "scripts", "changed-environments.js"), dir, "shared", "dev", "stage", "prod", "qa"], { encoding: "utf8" });
+    expect(JSON.parse(out)).toEqual(["dev", "prod"]);
+  }, 60_000);
 });

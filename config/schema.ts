@@ -45,11 +45,19 @@ const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+
 export const accountSchema = strict({
   id: z.string().regex(/^\d{12}$/, "must be exactly 12 digits, quoted (e.g. \"123456789012\")").describe("The AWS account id, quoted so that leading zeros survive. The AWS provider refuses every other account."),
   region: z.enum(REGIONS).describe("The region every stack of this environment deploys to."),
-  deployRoleArn: roleArn.optional().describe("An IAM role (in this account) that the AWS provider assumes to deploy; omit to use the caller's credentials."),
-  stateRoleArns: z
+  deployRoleArn: roleArn
+    .optional()
+    .describe(
+      "The role a person assumes to deploy this environment from their machine (TF_VAR_deploy_role_arn); named in each stack's deploy_role_arn variable. CI never assumes it: each CI job runs as the role its OIDC token gives it.",
+    ),
+  stateReaderArns: z
     .array(roleArn)
     .default([])
-    .describe("Roles that read and write this environment's Terraform state (CI's plan and apply roles, operators): each gets the state bucket, key and lock table for `<env>/` keys only. They must exist before the state-backend stack is applied."),
+    .describe("Roles that read this environment's Terraform state and take its lock, but cannot change it (CI's plan and drift roles): `<env>/` keys only. They must exist before the state-backend stack is applied."),
+  stateWriterArns: z
+    .array(roleArn)
+    .default([])
+    .describe("Roles that read and write this environment's Terraform state (CI's apply role, operators): `<env>/` keys only. They must exist before the state-backend stack is applied."),
 }).describe("The AWS account and region of the environment.");
 
 export const networkSchema = strict({

@@ -11,6 +11,8 @@ export interface StackStatus {
   readonly status: PlanStatus;
   /** The error's first lines (failed), or the upstream stacks not applied yet (awaiting-upstream). */
   readonly detail?: string;
+  /** For a planned stack: whether its plan changes anything (`terraform plan -detailed-exitcode`). */
+  readonly changes?: boolean;
 }
 
 /** Reads the `<stack>.status.json` files the plan job writes next to its plans. */

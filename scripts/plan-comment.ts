@@ -36,7 +36,8 @@ runCli(USAGE, () => {
     return 0;
   }
   const context = loadSynthContext(values.manifest as string);
-  const plans = readPlans(positionals);
+  // With --statuses and no plan at all (every plan job failed), the comment still lists every stack.
+  const plans = positionals.length === 0 && values.statuses ? [] : readPlans(positionals);
   checkPlansKnown(plans, context, values.manifest as string);
   const protectedPaths = loadEnvironments({ configDir: path.resolve(values["config-dir"] as string) }).flatMap((env) => env.protect);
   const { blocked } = guard(plans, { protectedPaths, context });

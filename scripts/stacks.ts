@@ -1,25 +1,69 @@
+import path from "node:path";
 import { parseArgs } from "node:util";
+import { loadEnvironments } from "../config/load";
 import { environmentOfStack } from "../config/naming";
-import { loadSynthContext } from "../review";
+import { loadSynthContext, type SynthContext } from "../review";
 import { runCli } from "./review-cli";
 
-const USAGE = `Usage: npm run -s stacks -- [--env NAME | --environments] [--lines] [--manifest cdktf.out/manifest.json]
+const USAGE = `Usage: npm run -s stacks -- [--env NAME | --environments | --upstream-of STACK | --downstream-of STACK] [--lines] [--manifest cdktf.out/manifest.json] [--config-dir config]
 
 Prints the synthesized stacks in dependency order (state-backend first), as JSON, for CI matrices
 and shell loops. Run \`npm run synth\` first.
 
-  --env NAME        only the stacks of one environment
-  --environments    the environments instead of the stacks
-  --lines           one per line instead of JSON`;
+  --env NAME             only the stacks of one environment ("shared": state-backend)
+  --environments         the environments, in promotion order: non-production ones first, then production
+  --with-shared          with --environments: "shared" first (state-backend), for plan and apply matrices
+  --upstream-of STACK    the stacks STACK reads from, directly or not (its dependencies)
+  --downstream-of STACK  the stacks that read from STACK, directly or not
+  --lines                one per line instead of JSON`;
+
+/** Stacks reachable from one along an edge function, in dependency order. */
+function reachable(context: SynthContext, from: string, next: (stack: string) => readonly string[]): string[] {
+  const seen = new Set<string>();
+  const walk = (stack: string): void => {
+    for (const n of next(stack)) {
+      if (seen.has(n)) continue;
+      seen.add(n);
+      walk(n);
+    }
+  };
+  walk(from);
+  return context.order.filter((s) => seen.has(s));
+}
 
 runCli(USAGE, () => {
   const { values } = parseArgs({
-    options: { env: { type: "string" }, environments: { type: "boolean" }, lines: { type: "boolean" }, manifest: { type: "string", default: "cdktf.out/manifest.json" } },
+    options: {
+      env: { type: "string" },
+      environments: { type: "boolean" },
+      "with-shared": { type: "boolean" },
+      "upstream-of": { type: "string" },
+      "downstream-of": { type: "string" },
+      lines: { type: "boolean" },
+      manifest: { type: "string", default: "cdktf.out/manifest.json" },
+      "config-dir": { type: "string", default: "config" },
+    },
   });
-  const order = loadSynthContext(values.manifest as string).order;
-  if (order.length === 0) throw new Error(`${values.manifest} lists no stacks; run npm run synth first`);
-  const envs = [...new Set(order.map(environmentOfStack).filter((e) => e !== "shared"))].sort();
-  const list = values.environments ? envs : order.filter((s) => !values.env || environmentOfStack(s) === values.env);
+  const context = loadSynthContext(values.manifest as string);
+  if (context.order.length === 0) throw new Error(`${values.manifest} lists no stacks; run npm run synth first`);
+  const known = (stack: string) => {
+    if (!context.order.includes(stack)) throw new Error(`no such stack: ${stack}; stacks: ${context.order.join(", ")}`);
+    return stack;
+  };
+  let list: string[];
+  if (values.environments) {
+    const inManifest = new Set(context.order.map(environmentOfStack));
+    const envs = loadEnvironments({ configDir: path.resolve(values["config-dir"] as string) }).filter((e) => inManifest.has(e.name));
+    const shared = values["with-shared"] && inManifest.has("shared") ? ["shared"] : [];
+    list = [...shared, ...envs.filter((e) => !e.production).map((e) => e.name), ...envs.filter((e) => e.production).map((e) => e.name)];
+  } else if (values["upstream-of"]) {
+    list = reachable(context, known(values["upstream-of"]), (s) => context.dependencies[s] ?? []);
+  } else if (values["downstream-of"]) {
+    const from = known(values["downstream-of"]);
+    list = reachable(context, from, (s) => context.order.filter((c) => (context.dependencies[c] ?? []).includes(s)));
+  } else {
+    list = context.order.filter((s) => !values.env || environmentOfStack(s) === values.env);
+  }
   console.log(values.lines ? list.join("\n") : JSON.stringify(list));
   return 0;
 });

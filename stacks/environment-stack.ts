@@ -1,7 +1,7 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Backend, type TerraformStack } from "cdktf";
 import { type Construct } from "constructs";
 import { type BackendSettings, type EnvironmentConfig, type Layer, type ProjectSettings, stackId, stateKey } from "../config";
+import { awsProvider } from "./aws-provider";
 import { PlatformStack } from "./platform-stack";
 
 /** What every stack of an environment is given. */
@@ -17,7 +17,7 @@ export interface EnvironmentStackProps {
 /**
  * Base of every per-environment stack (`<env>-<layer>`): it stores state in the shared S3
  * backend under `<env>/<layer>.tfstate` and configures an AWS provider that can only ever touch
- * the environment's own account.
+ * the environment's own account, as whoever runs it (see {@link awsProvider}).
  */
 export abstract class EnvironmentStack extends PlatformStack {
   /** The environment this stack belongs to. */
@@ -31,12 +31,11 @@ export abstract class EnvironmentStack extends PlatformStack {
     this.layer = layer;
     configureS3Backend(this, props.backend, stateKey(props.env, layer));
     const { account } = props.env;
-    new AwsProvider(this, "aws", {
+    awsProvider(this, {
       region: account.region,
-      // Terraform refuses to run with credentials for any other account: no apply to the wrong one.
-      allowedAccountIds: [account.id],
-      assumeRole: account.deployRoleArn ? [{ roleArn: account.deployRoleArn, sessionName: `cdktf-${stackId(props.env, layer)}` }] : undefined,
-      defaultTags: [{ tags: { ...props.env.tags, environment: props.env.name, "managed-by": "cdktf", repository: props.project.repository } }],
+      accountId: account.id,
+      localRoleArn: account.deployRoleArn,
+      tags: { ...props.env.tags, environment: props.env.name, "managed-by": "cdktf", repository: props.project.repository },
     });
   }
 }

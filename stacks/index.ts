@@ -7,3 +7,4 @@ export * from "./policy";
 export * from "./protect";
 export * from "./registry";
 export * from "./state-backend-stack";
+export * from "./aws-provider";

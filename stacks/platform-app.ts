@@ -32,7 +32,7 @@ export interface PlatformStacks {
  * which holds their state).
  */
 export function buildPlatform(scope: Construct, inputs: PlatformInputs): PlatformStacks {
-  const access = (inputs.allEnvironments ?? inputs.environments).map((env) => ({ prefix: `${env.name}/`, principals: env.account.stateRoleArns }));
+  const access = (inputs.allEnvironments ?? inputs.environments).map((env) => ({ prefix: `${env.name}/`, readers: env.account.stateReaderArns, writers: env.account.stateWriterArns }));
   const stateBackend = new StateBackendStack(scope, { backend: inputs.backend, project: inputs.project, access });
   const environments: Record<string, Record<string, EnvironmentStack>> = {};
   for (const env of inputs.environments) {

@@ -1,12 +1,12 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, TerraformOutput } from "cdktf";
 import { type Construct } from "constructs";
 import { type BackendSettings, type ProjectSettings } from "../config";
 import { EncryptionKey } from "../modules/kms/encryption-key";
 import { LockTable } from "../modules/state/lock-table";
-import { type StateAccessGrant } from "../modules/state/state-access";
+import { grantPrincipals, type StateAccessGrant } from "../modules/state/state-access";
 import { StateBucket } from "../modules/state/state-bucket";
 import { configureS3Backend } from "./environment-stack";
+import { awsProvider } from "./aws-provider";
 import { PlatformStack } from "./platform-stack";
 
 /** Stack id of the state backend. Part of the interface: never rename it. */
@@ -19,7 +19,7 @@ export interface StateBackendStackProps {
   /** Project-wide settings from cdktf.json. */
   readonly project: ProjectSettings;
   /**
-   * Per-environment access to the state (from every environment's `account.stateRoleArns`,
+   * Per-environment access to the state (from every environment's `account.stateReaderArns` and `stateWriterArns`,
    * whichever environments are being synthesized, so this stack never depends on `--env`).
    * @default - none
    */
@@ -44,14 +44,10 @@ export class StateBackendStack extends PlatformStack {
       // in cdktf.out/stacks/state-backend, so this is the project root.
       new LocalBackend(this, { path: "../../../terraform.state-backend.tfstate" });
     }
-    new AwsProvider(this, "aws", {
-      region: backend.region,
-      allowedAccountIds: [backend.accountId],
-      defaultTags: [{ tags: { component: "terraform-state", "managed-by": "cdktf", repository: project.repository } }],
-    });
+    awsProvider(this, { region: backend.region, accountId: backend.accountId, tags: { component: "terraform-state", "managed-by": "cdktf", repository: project.repository } });
 
-    const access = (props.access ?? []).filter((grant) => grant.principals.length > 0);
-    const principals = [...new Set(access.flatMap((grant) => grant.principals))].sort();
+    const access = (props.access ?? []).filter((grant) => grantPrincipals(grant).length > 0);
+    const principals = [...new Set(access.flatMap(grantPrincipals))].sort();
     const key = new EncryptionKey(this, "key", {
       description: "Encrypts Terraform state and its lock table",
       aliasName: backend.kmsAliasName,

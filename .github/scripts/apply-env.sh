@@ -1,40 +1,109 @@
 #!/usr/bin/env bash
-# Applies the reviewed plans of one environment, stack by stack in dependency order.
-# A saved plan that Terraform reports stale is re-planned; the new plan is applied only when its
-# semantic digest (address + actions + masked after-values) equals the reviewed one.
+# Applies the reviewed plans of one environment (or "shared": state-backend), stack by stack in
+# dependency order, and applies nothing that was not reviewed:
+# - plan-guard first: a protected resource destroyed or replaced stops everything;
+# - a stack whose reviewed plan changes nothing is skipped;
+# - a saved plan Terraform reports stale is re-planned, and applied only if its semantic digest
+#   equals the reviewed one;
+# - a stack downstream of one whose outputs this run changed is always re-planned (its saved plan
+#   holds the old values) and applied only on a digest match; otherwise it stops and asks for a
+#   new review, naming the stack and why;
+# - a stack that could not be planned before its upstream was applied (a new environment) is
+#   planned now, for review, and not applied: the script leaves those plans and a comment in
+#   $NEW_PLANS_DIR and exits 3. Applying them is a new, reviewed run.
 # Run from the project root after `npm run synth`.
-# Usage: apply-env.sh <env> <dir with the reviewed <stack>.tfplan.enc and <stack>.json.enc>
+# Usage: apply-env.sh <env|shared> <dir with the reviewed <stack>.{tfplan,json}.enc and <stack>.status.json>
 set -euo pipefail
 env_name="$1"
 reviewed="$2"
 : "${PLAN_ARTIFACT_KEY:?}"
 root="$(pwd)"
+new_plans="${NEW_PLANS_DIR:-$root/newly-plannable}"
+shopt -s nullglob
 for f in "$reviewed"/*.enc; do
   openssl enc -d -aes-256-cbc -pbkdf2 -pass env:PLAN_ARTIFACT_KEY -in "$f" -out "${f%.enc}"
 done
 
-# Refuse before touching anything if a protected resource would be destroyed or replaced.
-node dist/scripts/plan-guard.js "$reviewed"/*.json --allow "${ALLOW_DESTROY:-}"
+field() { node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); process.stdout.write(String(s[process.argv[2]] ?? ""))' "$1" "$2"; }
+digest() { (cd "$root" && node dist/scripts/plan-digest.js "$1=$2"); }
 
+plans=()
+for f in "$reviewed"/*.json; do [[ "$f" == *.status.json ]] || plans+=("$f"); done
+# Refuse before touching anything if a protected resource would be destroyed or replaced.
+if [ "${#plans[@]}" -gt 0 ]; then
+  node dist/scripts/plan-guard.js "${plans[@]}" --allow "${ALLOW_DESTROY:-}"
+fi
+
+changed=" "        # stacks whose outputs this run changed
+waiting=()         # stacks planned now, for review
 for stack in $(node dist/scripts/stacks.js --env "$env_name" --lines); do
-  [ -f "$reviewed/$stack.tfplan" ] || { echo "::error::no reviewed plan for $stack"; exit 1; }
-  echo "::group::apply $stack"
-  cd "$root/cdktf.out/stacks/$stack"
-  terraform init -input=false -no-color -backend-config="$root/backend.config"
-  if ! terraform apply -input=false -no-color "$reviewed/$stack.tfplan" 2> apply.err; then
+  status_file="$reviewed/$stack.status.json"
+  [ -f "$status_file" ] || { echo "::error::no reviewed status for $stack: the plan run did not plan it; re-run the plan"; exit 1; }
+  status="$(field "$status_file" status)"
+  upstream="$(node dist/scripts/stacks.js --upstream-of "$stack" --lines | tr '\n' ' ')"
+  stale_upstream=""
+  for u in $upstream; do [[ "$changed" == *" $u "* ]] && stale_upstream+="$u "; done
+  for w in "${waiting[@]}"; do [[ " $upstream " == *" $w "* ]] && status="awaiting-upstream"; done
+  echo "::group::$stack ($status)"
+  dir="$root/cdktf.out/stacks/$stack"
+  cd "$dir"
+  terraform init -input=false -no-color -backend-config="$root/backend.config" >/dev/null
+  case "$status" in
+    awaiting-upstream)
+      # Its upstream is applied now (or waits itself): plan it for a review of its own.
+      if terraform plan -input=false -no-color -lock-timeout=5m -out=review.tfplan; then
+        mkdir -p "$new_plans"
+        terraform show -json review.tfplan > "$new_plans/$stack.json"
+        cp review.tfplan "$new_plans/$stack.tfplan"
+        echo '{"status":"planned"}' > "$new_plans/$stack.status.json"
+      fi
+      waiting+=("$stack")
+      cd "$root"; echo "::endgroup::"; continue ;;
+    planned) ;;
+    *) echo "::error::$stack was not planned ($status): nothing reviewed to apply"; exit 1 ;;
+  esac
+  before="$(terraform output -json 2>/dev/null || echo '{}')"
+  if [ -n "$stale_upstream" ]; then
+    # The reviewed plan read the outputs of $stale_upstream before this run changed them.
+    terraform plan -input=false -no-color -lock-timeout=5m -out=fresh.tfplan
+    terraform show -json fresh.tfplan > fresh.json
+    if [ "$(digest "$stack" "$reviewed/$stack.json")" != "$(digest "$stack" "$dir/fresh.json")" ]; then
+      echo "::error::$stack needs a new review: the outputs of ${stale_upstream% } changed in this apply, and its plan differs from the reviewed one. Re-run the plan on a pull request."
+      exit 1
+    fi
+    terraform apply -input=false -no-color fresh.tfplan
+  elif [ "$(field "$status_file" changes)" = "false" ]; then
+    echo "$stack: the reviewed plan changes nothing; skipped."
+  elif ! terraform apply -input=false -no-color "$reviewed/$stack.tfplan" 2> apply.err; then
     cat apply.err >&2
     grep -q "Saved plan is stale" apply.err || exit 1
     echo "The reviewed plan of $stack is stale: re-planning and comparing."
     terraform plan -input=false -no-color -lock-timeout=5m -out=fresh.tfplan
     terraform show -json fresh.tfplan > fresh.json
-    want="$(cd "$root" && node dist/scripts/plan-digest.js "$stack=$reviewed/$stack.json")"
-    got="$(cd "$root" && node dist/scripts/plan-digest.js "$stack=cdktf.out/stacks/$stack/fresh.json")"
-    if [ "$want" != "$got" ]; then
-      echo "::error::$stack: the fresh plan differs from the reviewed one ($got != $want). Re-run the plan on a PR and review it."
+    if [ "$(digest "$stack" "$reviewed/$stack.json")" != "$(digest "$stack" "$dir/fresh.json")" ]; then
+      echo "::error::$stack: the fresh plan differs from the reviewed one. Re-run the plan on a pull request and review it."
       exit 1
     fi
     terraform apply -input=false -no-color fresh.tfplan
   fi
+  after="$(terraform output -json 2>/dev/null || echo '{}')"
+  [ "$before" = "$after" ] || changed+="$stack "
+  # For a follow-up run that applies the layers planned below: this stack has nothing left to apply.
+  mkdir -p "$new_plans" && echo '{"status":"planned","changes":false}' > "$new_plans/$stack.status.json"
   cd "$root"
   echo "::endgroup::"
 done
+
+if [ "${#waiting[@]}" -gt 0 ]; then
+  echo "::warning::planned for review, not applied: ${waiting[*]} (they could not be planned before their upstream was applied)"
+  pending=("$new_plans"/*.json)
+  jsons=()
+  for f in "${pending[@]}"; do [[ "$f" == *.status.json ]] || jsons+=("$f"); done
+  if [ "${#jsons[@]}" -gt 0 ]; then
+    node dist/scripts/plan-comment.js "${jsons[@]}" --out "$new_plans/comment.md"
+    for f in "${jsons[@]}" "$new_plans"/*.tfplan; do
+      openssl enc -aes-256-cbc -pbkdf2 -salt -pass env:PLAN_ARTIFACT_KEY -in "$f" -out "$f.enc"
+    done
+  fi
+  exit 3
+fi

@@ -121,8 +121,8 @@ describe("environment file validation: one message per kind of bad input", () =>
   });
 
   it("rejects a state role that is not an IAM role ARN", () => {
-    expect(problems({ ...valid, account: { ...valid.account, stateRoleArns: ["arn:aws:iam::123456789012:user/alice"] } })).toEqual([
-      'config/test.yaml:7: [test] account.stateRoleArns.0: must be an IAM role ARN such as arn:aws:iam::123456789012:role/deploy (got "arn:aws:iam::123456789012:user/alice")',
+    expect(problems({ ...valid, account: { ...valid.account, stateWriterArns: ["arn:aws:iam::123456789012:user/alice"] } })).toEqual([
+      'config/test.yaml:7: [test] account.stateWriterArns.0: must be an IAM role ARN such as arn:aws:iam::123456789012:role/deploy (got "arn:aws:iam::123456789012:user/alice")',
     ]);
   });
 

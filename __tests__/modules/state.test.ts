@@ -145,18 +145,30 @@ describe("LockTable", () => {
 });
 
 describe("state access grants", () => {
-  const grants = [{ prefix: "dev/", principals: ["arn:aws:iam::111111111111:role/plan"] }];
+  const plan = "arn:aws:iam::111111111111:role/plan";
+  const apply = "arn:aws:iam::111111111111:role/apply";
+  const grants = [{ prefix: "dev/", readers: [plan], writers: [apply] }];
   const policyOf = (text: string, type: string) => policyStatements(text, (Object.values(JSON.parse(text).resource[type])[0] as { policy: string }).policy);
 
-  it("lets each environment's roles list and use only their own prefix of the bucket", () => {
+  it("lets each environment's roles list and read only their own prefix; readers write only lock objects, writers the state", () => {
     const text = Testing.synthScope((scope) => {
       new StateBucket(scope, "state", { bucketName: "acme-state", kmsKeyArn: "arn:k", grants });
     });
     const statements = policyOf(text, "aws_s3_bucket_policy");
     expect(statements.slice(1)).toEqual([
-      expect.objectContaining({ Sid: "ListDevState", Action: ["s3:ListBucket"], Principal: { AWS: grants[0]!.principals }, Condition: { StringLike: { "s3:prefix": ["dev/*"] } } }),
-      expect.objectContaining({ Sid: "UseDevState", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: [expect.stringMatching(/\.arn\}\/dev\/\*$/)] }),
+      expect.objectContaining({ Sid: "ListDevState", Action: ["s3:ListBucket"], Principal: { AWS: [plan, apply] }, Condition: { StringLike: { "s3:prefix": ["dev/*"] } } }),
+      expect.objectContaining({ Sid: "ReadDevState", Action: ["s3:GetObject"], Principal: { AWS: [plan, apply] }, Resource: [expect.stringMatching(/\.arn\}\/dev\/\*$/)] }),
+      expect.objectContaining({ Sid: "LockDevState", Action: ["s3:PutObject", "s3:DeleteObject"], Principal: { AWS: [plan] }, Resource: [expect.stringMatching(/\.arn\}\/dev\/\*\.tflock$/)] }),
+      expect.objectContaining({ Sid: "WriteDevState", Action: ["s3:PutObject", "s3:DeleteObject"], Principal: { AWS: [apply] }, Resource: [expect.stringMatching(/\.arn\}\/dev\/\*$/)] }),
     ]);
+  });
+
+  it("never lets a plan (reader) role write state, only its lock", () => {
+    const text = Testing.synthScope((scope) => {
+      new StateBucket(scope, "state", { bucketName: "acme-state", kmsKeyArn: "arn:k", grants: [{ prefix: "dev/", readers: [plan] }] });
+    });
+    const writes = policyOf(text, "aws_s3_bucket_policy").filter((s) => (s.Action as string[]).some((a) => /Put|Delete/.test(a)));
+    expect(writes.map((s) => s.Resource)).toEqual([[expect.stringMatching(/\/dev\/\*\.tflock$/)]]);
   });
 
   it("lets them take locks only on their own keys", () => {
@@ -165,7 +177,8 @@ describe("state access grants", () => {
     });
     expect(text).toHaveResource(DynamodbResourcePolicy);
     expect(policyOf(text, "aws_dynamodb_resource_policy")).toEqual([
-      expect.objectContaining({ Sid: "LockDevState", Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["acme-state/dev/*"] } } }),
+      expect.objectContaining({ Sid: "LockDevState", Principal: { AWS: [plan, apply] }, Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["acme-state/dev/*"] } } }),
+      expect.objectContaining({ Sid: "ReadersDevKeepTheDigest", Effect: "Deny", Principal: { AWS: [plan] }, Condition: { "ForAnyValue:StringLike": { "dynamodb:LeadingKeys": ["*-md5"] } } }),
     ]);
   });
 
@@ -178,7 +191,7 @@ describe("state access grants", () => {
 });
 
 it("EncryptionKey, StateBucket and LockTable match their snapshots", () => {
-  const grants = [{ prefix: "dev/", principals: ["arn:aws:iam::111111111111:role/plan"] }];
+  const grants = [{ prefix: "dev/", readers: ["arn:aws:iam::111111111111:role/plan"], writers: ["arn:aws:iam::111111111111:role/apply"] }];
   const text = synthScope((scope) => {
     const key = new EncryptionKey(scope, "key", { description: "State", aliasName: "alias/state", accountId: "123456789012" });
     new StateBucket(scope, "bucket", { bucketName: "acme-state", kmsKeyArn: key.arn, grants });

@@ -24,12 +24,18 @@ describe.each(inputs.environments.map((env) => [env.name, env] as const))("%s-ne
     });
   });
 
-  it("can only deploy to its own account, through its deploy role, with default tags", () => {
+  it("can only deploy to its own account, as whoever runs it (the deploy_role_arn variable, unset in CI), with default tags", () => {
     expect(json.provider.aws?.[0]).toEqual({
       region: env.account.region,
       allowed_account_ids: [env.account.id],
-      assume_role: [{ role_arn: env.account.deployRoleArn, session_name: `cdktf-${name}-network` }],
+      assume_role: [{ role_arn: "${var.deploy_role_arn}", session_name: `cdktf-${name}-network` }],
       default_tags: [{ tags: { ...env.tags, environment: name, "managed-by": "cdktf", repository: inputs.project.repository } }],
+    });
+    expect((json as unknown as { variable: Record<string, unknown> }).variable.deploy_role_arn).toEqual({
+      type: "string",
+      nullable: true,
+      default: null,
+      description: expect.stringContaining(env.account.deployRoleArn ? `TF_VAR_deploy_role_arn=${env.account.deployRoleArn}` : "set it locally"),
     });
   });
 
@@ -57,10 +63,10 @@ describe.each(inputs.environments.map((env) => [env.name, env] as const))("%s-ne
   });
 });
 
-it("omits assume_role when no deploy role is configured", () => {
+it("names no local deploy role in the variable when config has none", () => {
   const env = { ...inputs.environments[0]!, account: { ...inputs.environments[0]!.account, deployRoleArn: undefined } };
-  const json = synthJson(new NetworkStack(Testing.app(), { env, backend: inputs.backend, project: inputs.project }));
-  expect(json.provider.aws?.[0]).not.toHaveProperty("assume_role");
+  const json = synthJson(new NetworkStack(Testing.app(), { env, backend: inputs.backend, project: inputs.project })) as unknown as { variable: Record<string, { description: string }> };
+  expect(json.variable.deploy_role_arn?.description).toBe("IAM role the AWS provider assumes. Leave unset in CI (each job runs as its OIDC role); set it locally to deploy as a person.");
 });
 
 it("omits use_lockfile and dynamodb_table when the backend does not use them", () => {

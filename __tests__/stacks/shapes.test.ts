@@ -7,7 +7,7 @@ import { shippedInputs, validEnvironment } from "../helpers";
 // environments of one shape differ only in names, and adding an environment must not need a
 // new snapshot. Behaviour is asserted with matchers in the other stack and module tests.
 const { backend, project } = shippedInputs();
-const account = (id: string) => ({ id, region: "eu-west-1" as const, stateRoleArns: [`arn:aws:iam::${id}:role/platform-plan`, `arn:aws:iam::${id}:role/platform-apply`] });
+const account = (id: string) => ({ id, region: "eu-west-1" as const, stateReaderArns: [`arn:aws:iam::${id}:role/platform-plan`], stateWriterArns: [`arn:aws:iam::${id}:role/platform-apply`] });
 const small = validEnvironment({ name: "small", account: account("111111111111"), network: { vpcCidr: "10.60.0.0/16", azCount: 2, natMode: "single" } });
 const large = validEnvironment({ name: "large", production: true, account: account("333333333333"), network: { vpcCidr: "10.70.0.0/16", azCount: 3, natMode: "per-az" } });
 const stacks = buildPlatform(Testing.app(), { environments: [small, large], backend, project });

@@ -36,7 +36,7 @@ describe("state-backend", () => {
 
   it("lets the environments' state roles use the key only through S3 and DynamoDB", () => {
     const roles = ["arn:aws:iam::111111111111:role/plan", "arn:aws:iam::222222222222:role/plan"];
-    const withAccess = new StateBackendStack(Testing.app(), { backend, project, access: [{ prefix: "dev/", principals: [roles[0]!] }, { prefix: "stage/", principals: [roles[1]!] }] });
+    const withAccess = new StateBackendStack(Testing.app(), { backend, project, access: [{ prefix: "dev/", readers: [roles[0]!] }, { prefix: "stage/", writers: [roles[1]!] }] });
     const json = synthJson(withAccess);
     const key = Object.values(json.resource.aws_kms_key ?? {})[0] as { policy: string };
     expect(policyStatements(json, key.policy)[1]).toEqual({

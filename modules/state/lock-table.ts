@@ -1,8 +1,8 @@
 import { DynamodbResourcePolicy } from "@cdktf/provider-aws/lib/dynamodb-resource-policy";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { Construct } from "constructs";
-import { PolicyDocument } from "../iam/policy-document";
-import { grantSid, type StateAccessGrant } from "./state-access";
+import { PolicyDocument, type PolicyStatement } from "../iam/policy-document";
+import { grantPrincipals, grantSid, type StateAccessGrant } from "./state-access";
 
 /** Props of {@link LockTable}. */
 export interface LockTableProps {
@@ -42,15 +42,30 @@ export class LockTable extends Construct {
     });
     if (props.grants?.length) {
       const document = new PolicyDocument(this, "policy-document", {
-        statements: props.grants.map((grant) => ({
-          Sid: `Lock${grantSid(grant)}State`,
-          Effect: "Allow",
-          Principal: { AWS: [...grant.principals] },
-          Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
-          Resource: this.table.arn,
-          // Lock ids are "<bucket>/<key>" (and "<bucket>/<key>-md5"): only this prefix's keys.
-          Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${props.bucketName}/${grant.prefix}*`] } },
-        })),
+        statements: props.grants.flatMap((grant): PolicyStatement[] => [
+          {
+            Sid: `Lock${grantSid(grant)}State`,
+            Effect: "Allow",
+            Principal: { AWS: grantPrincipals(grant) },
+            Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+            Resource: this.table.arn,
+            // Lock ids are "<bucket>/<key>" (and "<bucket>/<key>-md5"): only this prefix's keys.
+            Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${props.bucketName}/${grant.prefix}*`] } },
+          },
+          // The "-md5" item is the digest of the state a writer stored; a reader must not change it.
+          ...(grant.readers?.length
+            ? [
+                <PolicyStatement>{
+                  Sid: `Readers${grantSid(grant)}KeepTheDigest`,
+                  Effect: "Deny",
+                  Principal: { AWS: [...grant.readers] },
+                  Action: ["dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"],
+                  Resource: this.table.arn,
+                  Condition: { "ForAnyValue:StringLike": { "dynamodb:LeadingKeys": ["*-md5"] } },
+                },
+              ]
+            : []),
+        ]),
       });
       new DynamodbResourcePolicy(this, "policy", { resourceArn: this.table.arn, policy: document.json });
     }

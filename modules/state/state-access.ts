@@ -1,12 +1,25 @@
 /**
- * Access to one key prefix of the state: the roles that plan and apply an environment read and
- * write `<env>/` keys (state files and their `.tflock` objects) and nothing else.
+ * Access to one key prefix of the state: the roles that plan an environment read its `<env>/`
+ * keys and take the lock; the roles that apply it also write them. Nothing else.
  */
 export interface StateAccessGrant {
   /** Key prefix, with its trailing slash (`dev/`). */
   readonly prefix: string;
-  /** IAM role ARNs granted access. */
-  readonly principals: readonly string[];
+  /**
+   * Roles that read the state and take the lock, but cannot change the state (CI's plan and drift roles).
+   * @default - none
+   */
+  readonly readers?: readonly string[];
+  /**
+   * Roles that read and write the state (CI's apply role, operators).
+   * @default - none
+   */
+  readonly writers?: readonly string[];
+}
+
+/** Every role of a grant, readers and writers. */
+export function grantPrincipals(grant: StateAccessGrant): string[] {
+  return [...(grant.readers ?? []), ...(grant.writers ?? [])];
 }
 
 /** A policy statement id for a grant (`dev/` → `Dev`). */

@@ -7,7 +7,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
 import { PolicyDocument, type PolicyStatement } from "../iam/policy-document";
-import { grantSid, type StateAccessGrant } from "./state-access";
+import { grantPrincipals, grantSid, type StateAccessGrant } from "./state-access";
 
 /** Props of {@link StateBucket}. */
 export interface StateBucketProps {
@@ -26,7 +26,8 @@ export interface StateBucketProps {
    */
   readonly abortIncompleteUploadDays?: number;
   /**
-   * Roles that may list, read and write their own key prefix.
+   * Roles that may list and read their own key prefix, and take its locks (readers) or also write
+   * its state (writers).
    * @default - none: only IAM principals of the bucket's account, through their own policies
    */
   readonly grants?: readonly StateAccessGrant[];
@@ -99,11 +100,22 @@ export class StateBucket extends Construct {
   }
 }
 
-/** Listing of, and object access to, one prefix only. */
+/**
+ * Listing of, and object access to, one prefix only: everyone reads; readers may write only the
+ * lock objects (`*.tflock`, S3-native locking), writers the state too.
+ */
 function grantStatements(bucketArn: string, grant: StateAccessGrant): PolicyStatement[] {
-  const principal = { AWS: [...grant.principals] };
-  return [
-    { Sid: `List${grantSid(grant)}State`, Effect: "Allow", Principal: principal, Action: "s3:ListBucket", Resource: bucketArn, Condition: { StringLike: { "s3:prefix": [`${grant.prefix}*`] } } },
-    { Sid: `Use${grantSid(grant)}State`, Effect: "Allow", Principal: principal, Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/${grant.prefix}*` },
+  const sid = grantSid(grant);
+  const all = grantPrincipals(grant);
+  const statements: PolicyStatement[] = [
+    { Sid: `List${sid}State`, Effect: "Allow", Principal: { AWS: all }, Action: "s3:ListBucket", Resource: bucketArn, Condition: { StringLike: { "s3:prefix": [`${grant.prefix}*`] } } },
+    { Sid: `Read${sid}State`, Effect: "Allow", Principal: { AWS: all }, Action: "s3:GetObject", Resource: `${bucketArn}/${grant.prefix}*` },
   ];
+  if (grant.readers?.length) {
+    statements.push({ Sid: `Lock${sid}State`, Effect: "Allow", Principal: { AWS: [...grant.readers] }, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/${grant.prefix}*.tflock` });
+  }
+  if (grant.writers?.length) {
+    statements.push({ Sid: `Write${sid}State`, Effect: "Allow", Principal: { AWS: [...grant.writers] }, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/${grant.prefix}*` });
+  }
+  return statements.filter((s) => (s.Principal as { AWS: readonly string[] }).AWS.length > 0);
 }
