@@ -8,7 +8,6 @@ import { lintWorkflows } from "../scripts/lint-workflows";
 import { ROOT } from "./helpers";
 
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
-/** The parts of a workflow the tests read. */
 /** A workflow as the tests read it: loosely typed, since each test looks at different parts. */
 interface Job {
   readonly needs?: string | string[];
