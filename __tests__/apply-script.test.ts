@@ -42,6 +42,9 @@ let project: string;
 beforeAll(() => {
   execFileSync(path.join(ROOT, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.build.json"], { cwd: ROOT });
   project = tempProject({}, { copyShippedConfig: true });
+  // prod goes down to two zones in this project's code: its third NAT gateway is gone from the synth.
+  const prod = path.join(project, "config", "prod.yaml");
+  writeFileSync(prod, readFileSync(prod, "utf8").replace("azCount: 3", "azCount: 2"));
   symlinkSync(path.join(ROOT, "node_modules"), path.join(project, "node_modules"));
   symlinkSync(path.join(ROOT, "dist"), path.join(project, "dist"));
   mkdirSync(path.join(project, "bin"));
@@ -179,6 +182,17 @@ describe("apply-env.sh", () => {
     }
   }, 30_000);
 
+  it("refuses the deletion of a NAT gateway that prod's config protects, though the new code no longer has it", () => {
+    const deletingNat = { ...basic, resource_changes: [{ address: "aws_nat_gateway.network_nat_eu-west-1c", type: "aws_nat_gateway", mode: "managed", change: { actions: ["delete"], before: {}, after: null } }] };
+    const dir = mkdtempSync(path.join(tmpdir(), "reviewed-prod-"));
+    writeFileSync(path.join(dir, "prod-network.json"), JSON.stringify(deletingNat));
+    writeFileSync(path.join(dir, "prod-network.status.json"), JSON.stringify({ status: "planned", changes: true }));
+    const result = script("apply-env.sh", ["prod", dir], { FAKE_DIR: scenario({}) });
+    expect(result.code).toBe(1);
+    expect(result.output).toContain("prod-network: aws_nat_gateway.network_nat_eu-west-1c would be deleted; protected by config: prod-network/network/nat");
+    expect(result.calls).toEqual([]);
+  }, 30_000);
+
   it("refuses a stack the plan run did not report", () => {
     const { code, output } = applyEnv({ "dev-network": { plan: basic } });
     expect(code).toBe(1);
@@ -219,6 +233,14 @@ describe("plan-env.sh", () => {
     const { code, planDir } = planEnv({ "fail/dev-eks": "Error: Unable to find remote state\n\nNo stored state was found for the given workspace in the given backend.\n" });
     expect(code).toBe(0);
     expect(statusOf(planDir, "dev-eks")).toEqual({ status: "awaiting-upstream", detail: "upstream not applied yet: dev-network" });
+  }, 30_000);
+
+  it("plans state-backend as the environment \"shared\"", () => {
+    const planDir = mkdtempSync(path.join(tmpdir(), "plans-shared-"));
+    const result = script("plan-env.sh", ["shared"], { FAKE_DIR: scenario({}), PLAN_DIR: planDir });
+    expect(result.code).toBe(0);
+    expect(result.verbs).toEqual(["state-backend init", "state-backend plan", "state-backend show"]);
+    expect(statusOf(planDir, "state-backend")).toEqual({ status: "planned", changes: true });
   }, 30_000);
 
   it("refuses to run without the artifact key", () => {
