@@ -26,6 +26,17 @@ done
 
 field() { node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); process.stdout.write(String(s[process.argv[2]] ?? ""))' "$1" "$2"; }
 digest() { (cd "$root" && node dist/scripts/plan-digest.js "$1=$2"); }
+# Re-plans the stack in the current folder; applies the fresh plan only if it makes the same
+# changes as the reviewed one (equal semantic digests), else stops with the given reason.
+apply_fresh_if_same() { # <stack> <error message>
+  terraform plan -input=false -no-color -lock-timeout=5m -out=fresh.tfplan
+  terraform show -json fresh.tfplan > fresh.json
+  if [ "$(digest "$1" "$reviewed/$1.json")" != "$(digest "$1" "$PWD/fresh.json")" ]; then
+    echo "::error::$2"
+    exit 1
+  fi
+  terraform apply -input=false -no-color fresh.tfplan
+}
 
 plans=()
 for f in "$reviewed"/*.json; do [[ "$f" == *.status.json ]] || plans+=("$f"); done
@@ -65,26 +76,14 @@ for stack in $(node dist/scripts/stacks.js --env "$env_name" --lines); do
   before="$(terraform output -json 2>/dev/null || echo '{}')"
   if [ -n "$stale_upstream" ]; then
     # The reviewed plan read the outputs of $stale_upstream before this run changed them.
-    terraform plan -input=false -no-color -lock-timeout=5m -out=fresh.tfplan
-    terraform show -json fresh.tfplan > fresh.json
-    if [ "$(digest "$stack" "$reviewed/$stack.json")" != "$(digest "$stack" "$dir/fresh.json")" ]; then
-      echo "::error::$stack needs a new review: the outputs of ${stale_upstream% } changed in this apply, and its plan differs from the reviewed one. Re-run the plan on a pull request."
-      exit 1
-    fi
-    terraform apply -input=false -no-color fresh.tfplan
+    apply_fresh_if_same "$stack" "$stack needs a new review: the outputs of ${stale_upstream% } changed in this apply, and its plan differs from the reviewed one. Re-run the plan on a pull request."
   elif [ "$(field "$status_file" changes)" = "false" ]; then
     echo "$stack: the reviewed plan changes nothing; skipped."
   elif ! terraform apply -input=false -no-color "$reviewed/$stack.tfplan" 2> apply.err; then
     cat apply.err >&2
     grep -q "Saved plan is stale" apply.err || exit 1
     echo "The reviewed plan of $stack is stale: re-planning and comparing."
-    terraform plan -input=false -no-color -lock-timeout=5m -out=fresh.tfplan
-    terraform show -json fresh.tfplan > fresh.json
-    if [ "$(digest "$stack" "$reviewed/$stack.json")" != "$(digest "$stack" "$dir/fresh.json")" ]; then
-      echo "::error::$stack: the fresh plan differs from the reviewed one. Re-run the plan on a pull request and review it."
-      exit 1
-    fi
-    terraform apply -input=false -no-color fresh.tfplan
+    apply_fresh_if_same "$stack" "$stack: the fresh plan differs from the reviewed one. Re-run the plan on a pull request and review it."
   fi
   after="$(terraform output -json 2>/dev/null || echo '{}')"
   [ "$before" = "$after" ] || changed+="$stack "
