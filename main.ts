@@ -1,7 +1,7 @@
 import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { App, TerraformDataSource, TerraformResource, TerraformStack } from "cdktf";
-import { ConfigError, displayPath, loadBackendSettings, loadEnvironments, loadProjectSettings, parseSynthOptions, pickEnvironments, USAGE, UsageError } from "./config";
+import { ConfigError, configWarnings, displayPath, formatProblem, loadBackendSettings, loadEnvironments, loadProjectSettings, parseSynthOptions, pickEnvironments, USAGE, UsageError } from "./config";
 import { activeFindings, ALL_RULES, buildReport, errorBlocks, type PolicyReport, writePolicyReport } from "./policy";
 import { buildPlatform, checkProtectPaths, expectedStackIds, platformPolicyPack } from "./stacks";
 
@@ -31,6 +31,7 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
     const stacks = buildPlatform(app, inputs);
     const protectProblems = checkProtectPaths(stacks, inputs.environments);
     if (protectProblems.length) throw new ConfigError(protectProblems);
+    for (const warning of configWarnings(inputs.environments)) console.warn(`config warning: ${formatProblem(warning)}`);
 
     const report = buildReport(ALL_RULES, platformPolicyPack().checkApp(app));
     writePolicyReport(app.outdir, report);

@@ -38,6 +38,14 @@ export function validEnvironmentInput(overrides: Partial<EnvironmentInput> = {})
     tags: { owner: "platform-team", "cost-center": "CC-1" },
     network: { vpcCidr: "10.50.0.0/16", azCount: 3, natMode: "per-az" },
     ...overrides,
+    // Last, so that the line numbers of the fields above stay put in messages.
+    eks: overrides.eks ?? {
+      deletionProtection: true,
+      nodeGroups: {
+        system: { instanceTypes: ["m7g.large"], size: { min: 2, desired: 2, max: 3 } },
+        apps: { instanceTypes: ["m7g.xlarge"], size: { min: 1, desired: 2, max: 6 } },
+      },
+    },
   };
 }
 

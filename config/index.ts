@@ -9,3 +9,4 @@ export * from "./project";
 export * from "./regions";
 export * from "./schema";
 export * from "./subnet-plan";
+export * from "./eks-checks";

@@ -24,6 +24,33 @@ export function clusterName(env: Pick<EnvironmentConfig, "name">): string {
   return `${env.name}-platform`;
 }
 
+/** Namespace of the application. */
+export const APP_NAMESPACE = "app";
+
+/**
+ * Namespaces of the platform's Helm releases and the application: CI's plan role may read their
+ * Secrets (Helm keeps release state there), nothing else's.
+ */
+export const RELEASE_NAMESPACES = ["kube-system", "aws-load-balancer-controller", "external-secrets", "monitoring", "logging", "karpenter", APP_NAMESPACE] as const;
+
+/** What each of CI's roles per environment does; see docs/review-workflow.md, "The trust chain". */
+export type CiRole = "plan" | "apply" | "drift";
+
+/** Name of one of CI's roles of an environment (`dev-github-plan`); the account stack creates them. */
+export function ciRoleName(env: Pick<EnvironmentConfig, "name">, role: CiRole): string {
+  return `${env.name}-github-${role}`;
+}
+
+/** ARN of one of CI's roles of an environment, known before it exists. */
+export function ciRoleArn(env: Pick<EnvironmentConfig, "name" | "account">, role: CiRole): string {
+  return `arn:aws:iam::${env.account.id}:role/${ciRoleName(env, role)}`;
+}
+
+/** Stack id of the per-account stack (GitHub OIDC provider, CI roles, image registry). */
+export function accountStackId(accountId: string): string {
+  return `account-${accountId}`;
+}
+
 /** Name of the IAM permissions boundary policy every role of the environment carries. */
 export function permissionsBoundaryName(env: Pick<EnvironmentConfig, "name">): string {
   return `${env.name}-platform-boundary`;

@@ -14,11 +14,17 @@ export interface ProjectSettings {
    * does not exist yet); `s3` once its state has been migrated into the bucket (README, "Bootstrap").
    */
   readonly stateBackendStorage: "local" | "s3";
+  /**
+   * The GitHub repository (`org/repo`) whose workflows plan and apply: the CI roles trust its
+   * OIDC tokens only.
+   */
+  readonly githubRepository: string;
 }
 
 const projectSchema = z.object({
   repository: z.string().min(1, "must name the repository, e.g. github.com/example-org/platform-infra"),
   stateBackendStorage: z.enum(["local", "s3"]),
+  githubRepository: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/, 'must be a GitHub repository in org/repo form, e.g. "example-org/platform-infra"'),
 });
 
 /** Reads the project settings from `cdktf.json`. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AMI_TYPES, type AmiType, DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, type KubernetesVersion } from "../modules/eks/versions";
 import { LOG_RETENTION_DAYS } from "../modules/logs/retention";
 import { cidrProblem, prefixOf, SUBNET_PREFIX, VPC_PREFIX } from "./cidr";
 import { REGIONS } from "./regions";
@@ -81,6 +82,47 @@ export const networkSchema = strict({
   flowLogRetentionDays: z.literal(LOG_RETENTION_DAYS).default(365).describe("How long VPC flow logs are kept, in days (one of CloudWatch's allowed periods)."),
 }).describe("The environment's VPC.");
 
+const principalArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, "must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/platform-admin");
+
+const nodeGroupSchema = strict({
+  instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as m7g.large")).describe("EC2 instance types, in order of preference. Graviton types (m7g, c7g, …) need the ARM AMI type."),
+  amiType: z.enum(Object.keys(AMI_TYPES) as [AmiType, ...AmiType[]]).default("AL2023_ARM_64_STANDARD").describe("Amazon Linux 2023 on Graviton (AL2023_ARM_64_STANDARD) or x86 (AL2023_x86_64_STANDARD)."),
+  capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND").describe("ON_DEMAND, or SPOT for interruptible, cheaper capacity (never for the system group)."),
+  size: strict({
+    min: z.int().min(0).describe("Fewest nodes."),
+    desired: z.int().min(0).describe("Nodes at creation; later the autoscaler decides, and Terraform ignores changes to it."),
+    max: z.int().min(1).describe("Most nodes."),
+  }).describe("Node counts: min ≤ desired ≤ max."),
+  maxUnavailablePercentage: z.int().min(1).max(100).default(33).describe("Share of nodes replaced at once during an update."),
+  diskSizeGiB: z.int().min(20).max(16384).default(50).describe("Size of each node's encrypted gp3 root volume."),
+  labels: z.record(z.string(), z.string()).default({}).describe("Kubernetes labels on the group's nodes."),
+  taints: z
+    .array(strict({ key: z.string().min(1).describe("Taint key."), value: z.string().default("").describe("Taint value."), effect: z.enum(["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"]).describe("Taint effect.") }))
+    .default([])
+    .describe("Taints on the group's nodes (the system group also gets CriticalAddonsOnly)."),
+});
+
+export const eksSchema = strict({
+  version: z.enum(Object.keys(KUBERNETES_VERSIONS) as [KubernetesVersion, ...KubernetesVersion[]]).default(DEFAULT_KUBERNETES_VERSION).describe("Kubernetes version of the cluster (modules/eks/versions.ts lists them)."),
+  supportType: z.enum(["STANDARD", "EXTENDED"]).default("STANDARD").describe("STANDARD, or EXTENDED support after standard support ends (extra cost per cluster-hour)."),
+  deletionProtection: z.boolean().default(false).describe("Refuse deleting the cluster through the API; required in production."),
+  publicAccessCidrs: z
+    .array(z.string().superRefine((value, ctx) => {
+      const problem = cidrProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem, input: value });
+    }))
+    .default([])
+    .describe("Turns the public API endpoint on for these CIDRs only (never 0.0.0.0/0). Empty: private endpoint only."),
+  admins: z.array(principalArn).default([]).describe("IAM principals with cluster-admin access (access entries)."),
+  viewers: z.array(principalArn).default([]).describe("IAM principals with read-only access to the cluster (no Secrets)."),
+  workloadIdentity: z.enum(["irsa", "pod-identity"]).default("irsa").describe("How workload roles are assumed: IRSA (OIDC web identity) or EKS Pod Identity."),
+  logRetentionDays: z.literal(LOG_RETENTION_DAYS).default(90).describe("Retention of the control-plane logs, in days."),
+  karpenter: z.boolean().default(false).describe("Create Karpenter's controller role, node role and interruption queue."),
+  nodeGroups: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "must be a short lowercase name such as apps"), nodeGroupSchema).describe("Managed node groups by name: at least system (on-demand, CriticalAddonsOnly) and apps."),
+}).describe("The environment's EKS cluster.");
+
 const severity = z.enum(["error", "warning"]);
 
 export const policySchema = strict({
@@ -109,6 +151,7 @@ export const environmentSchema = strict({
     .catchall(nonEmpty)
     .describe("Tags on every resource. `owner` and `cost-center` are required; add any others."),
   network: networkSchema,
+  eks: eksSchema,
   protect: z
     .array(z.string().regex(/^[a-z][a-z0-9]*-[a-z]+(\/[\w.-]+)*$/, "must be a construct path such as prod-network/network/nat"))
     .default([])

@@ -1,4 +1,5 @@
 export * from "./contracts";
+export * from "./eks-stack";
 export * from "./environment-stack";
 export * from "./network-stack";
 export * from "./platform-app";

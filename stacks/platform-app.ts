@@ -1,5 +1,5 @@
 import { type Construct } from "constructs";
-import { type BackendSettings, type EnvironmentConfig, type ProjectSettings } from "../config";
+import { type BackendSettings, ciRoleArn, type EnvironmentConfig, type ProjectSettings } from "../config";
 import { type EnvironmentStack } from "./environment-stack";
 import { layersOf } from "./registry";
 import { StateBackendStack } from "./state-backend-stack";
@@ -32,7 +32,12 @@ export interface PlatformStacks {
  * which holds their state).
  */
 export function buildPlatform(scope: Construct, inputs: PlatformInputs): PlatformStacks {
-  const access = (inputs.allEnvironments ?? inputs.environments).map((env) => ({ prefix: `${env.name}/`, readers: env.account.stateReaderArns, writers: env.account.stateWriterArns }));
+  // CI's roles of each environment (created by the account stacks) and the roles config adds.
+  const access = (inputs.allEnvironments ?? inputs.environments).map((env) => ({
+    prefix: `${env.name}/`,
+    readers: [ciRoleArn(env, "plan"), ciRoleArn(env, "drift"), ...env.account.stateReaderArns],
+    writers: [ciRoleArn(env, "apply"), ...env.account.stateWriterArns],
+  }));
   const stateBackend = new StateBackendStack(scope, { backend: inputs.backend, project: inputs.project, access });
   const environments: Record<string, Record<string, EnvironmentStack>> = {};
   for (const env of inputs.environments) {

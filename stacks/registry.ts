@@ -1,6 +1,7 @@
 import { type Construct } from "constructs";
 import { type EnvironmentConfig, type Layer, stackId } from "../config";
 import { type EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+import { EksStack } from "./eks-stack";
 import { NetworkStack } from "./network-stack";
 import { STATE_BACKEND_STACK_ID } from "./state-backend-stack";
 
@@ -27,7 +28,10 @@ export interface LayerEntry {
  * Every layer, in deployment order: the one place a layer is added. The stack list, its
  * dependency order, the stale-output cleanup and the tests all derive from it.
  */
-export const LAYER_REGISTRY: readonly LayerEntry[] = [{ layer: "network", consumes: [], create: (scope, props) => new NetworkStack(scope, props) }];
+export const LAYER_REGISTRY: readonly LayerEntry[] = [
+  { layer: "network", consumes: [], create: (scope, props) => new NetworkStack(scope, props) },
+  { layer: "eks", consumes: ["network"], create: (scope, props) => new EksStack(scope, props) },
+];
 
 /** The layers an environment has. */
 export function layersOf(env: EnvironmentConfig): LayerEntry[] {

@@ -5,7 +5,7 @@ import { ROOT, tempProject } from "../helpers";
 
 describe("project settings (cdktf.json context)", () => {
   it("reads the shipped settings", () => {
-    expect(loadProjectSettings(path.join(ROOT, "cdktf.json"))).toEqual({ repository: "github.com/example-org/platform-infra", stateBackendStorage: "local" });
+    expect(loadProjectSettings(path.join(ROOT, "cdktf.json"))).toEqual({ repository: "github.com/example-org/platform-infra", stateBackendStorage: "local", githubRepository: "example-org/platform-infra" });
   });
 
   it("rejects an unknown state storage", () => {

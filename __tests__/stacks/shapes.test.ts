@@ -21,6 +21,10 @@ describe("snapshot per shape", () => {
     expect(JSON.parse(Testing.synth(stacks.environments.small!.network!))).toMatchSnapshot();
   });
 
+  it("eks: system and apps node groups, private endpoint", () => {
+    expect(JSON.parse(Testing.synth(stacks.environments.large!.eks!))).toMatchSnapshot();
+  });
+
   it("network: three zones, a NAT gateway per zone", () => {
     expect(JSON.parse(Testing.synth(stacks.environments.large!.network!))).toMatchSnapshot();
   });

@@ -2,3 +2,4 @@ export * from "./grant";
 export * from "./permissions-boundary";
 export * from "./policy-document";
 export * from "./role";
+export * from "./workload-role";

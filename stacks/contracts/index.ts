@@ -1,3 +1,4 @@
 export * from "./contract";
+export * from "./eks";
 export * from "./network";
 export * from "./registry";

@@ -1,0 +1,98 @@
+import { stringify } from "yaml";
+import { configWarnings, eksWarnings, formatProblem, loadEnvironmentFile, loadProjectSettings } from "../../config";
+import { validEnvironment, validEnvironmentInput } from "../helpers";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+/** Problems of an environment file whose eks section is changed by `edit`. */
+function problems(edit: (eks: Record<string, unknown>) => Record<string, unknown>, overrides: Record<string, unknown> = {}): string[] {
+  const base = validEnvironmentInput(overrides) as unknown as { eks: Record<string, unknown> };
+  const content = { ...base, eks: edit(JSON.parse(JSON.stringify(base.eks)) as Record<string, unknown>) };
+  return loadEnvironmentFile("config/test.yaml", stringify(content)).problems.map(formatProblem);
+}
+const groups = (eks: Record<string, unknown>) => eks.nodeGroups as Record<string, Record<string, unknown>>;
+
+describe("EKS config: one message per kind of bad input", () => {
+  it("accepts the valid baseline", () => {
+    expect(problems((eks) => eks)).toEqual([]);
+  });
+
+  it("rejects a node group whose sizes are out of order", () => {
+    expect(problems((eks) => ({ ...eks, nodeGroups: { ...groups(eks), apps: { ...groups(eks).apps, size: { min: 3, desired: 2, max: 1 } } } }))).toEqual([
+      'config/test.yaml:26: [test] eks.nodeGroups.apps.size: must satisfy min ≤ desired ≤ max (got 3 ≤ 2 ≤ 1) (got {"min":3,"desired":2,"max":1})',
+    ]);
+  });
+
+  it("rejects a node group without instance types", () => {
+    expect(problems((eks) => ({ ...eks, nodeGroups: { ...groups(eks), apps: { ...groups(eks).apps, instanceTypes: [] } } }))).toEqual([
+      "config/test.yaml:24: [test] eks.nodeGroups.apps.instanceTypes: must list at least one instance type",
+    ]);
+  });
+
+  it("rejects Graviton instance types with an x86 AMI, and the reverse", () => {
+    expect(problems((eks) => ({ ...eks, nodeGroups: { ...groups(eks), apps: { ...groups(eks).apps, amiType: "AL2023_x86_64_STANDARD" } } }))).toEqual([
+      'config/test.yaml:24: [test] eks.nodeGroups.apps.instanceTypes: are Graviton (ARM) types, but amiType is x86; use x86 types such as m7i.large, or amiType AL2023_ARM_64_STANDARD (got ["m7g.xlarge"])',
+    ]);
+    expect(problems((eks) => ({ ...eks, nodeGroups: { ...groups(eks), apps: { ...groups(eks).apps, instanceTypes: ["m7i.xlarge", "m7g.xlarge"] } } }))).toEqual([
+      'config/test.yaml:24: [test] eks.nodeGroups.apps.instanceTypes: are x86 types, but amiType is ARM (Graviton); use Graviton types such as m7g.large, or amiType AL2023_x86_64_STANDARD (got ["m7i.xlarge"])',
+    ]);
+  });
+
+  it("rejects a Kubernetes version it does not support, listing the ones it does", () => {
+    expect(problems((eks) => ({ ...eks, version: "1.29" }))).toEqual(['config/test.yaml:30: [test] eks.version: allowed: "1.34", "1.35" (got "1.29")']);
+  });
+
+  it("rejects a public endpoint open to 0.0.0.0/0, and a CIDR that is not one", () => {
+    expect(problems((eks) => ({ ...eks, publicAccessCidrs: ["0.0.0.0/0"] }))).toEqual([
+      'config/test.yaml:30: [test] eks.publicAccessCidrs: would open the Kubernetes API to the whole internet; allowed: the CIDRs of your offices or VPN only (got "0.0.0.0/0")',
+    ]);
+    expect(problems((eks) => ({ ...eks, publicAccessCidrs: ["office"] }))).toEqual(['config/test.yaml:31: [test] eks.publicAccessCidrs.0: is not an IPv4 CIDR block such as 10.20.0.0/16 (got "office")']);
+  });
+
+  it("rejects an admin or viewer that is not an IAM role or user ARN", () => {
+    expect(problems((eks) => ({ ...eks, admins: ["platform-admin"] }))).toEqual([
+      'config/test.yaml:31: [test] eks.admins.0: must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/platform-admin (got "platform-admin")',
+    ]);
+  });
+
+  it("rejects a production cluster without deletion protection", () => {
+    expect(problems((eks) => ({ ...eks, deletionProtection: false }), { production: true })).toEqual([
+      "config/test.yaml:14: [test] eks.deletionProtection: a production cluster must have deletion protection, so one mistaken API call cannot delete it; allowed: true (got false)",
+    ]);
+  });
+
+  it("rejects a cluster without a system node group", () => {
+    expect(problems((eks) => ({ ...eks, nodeGroups: { apps: groups(eks).apps } }))).toEqual([
+      'config/test.yaml:15: [test] eks.nodeGroups.system: is required: every cluster has a "system" group for add-ons and an "apps" group for workloads',
+    ]);
+  });
+
+  it("rejects a system group on Spot, and fewer than 2 system nodes in production", () => {
+    expect(problems((eks) => ({ ...eks, nodeGroups: { ...groups(eks), system: { ...groups(eks).system, capacityType: "SPOT" } } }))).toEqual([
+      'config/test.yaml:23: [test] eks.nodeGroups.system.capacityType: the system group runs CoreDNS and the controllers and must not be interrupted; allowed: ON_DEMAND (got "SPOT")',
+    ]);
+    expect(problems((eks) => ({ ...eks, nodeGroups: { ...groups(eks), system: { ...groups(eks).system, size: { min: 1, desired: 1, max: 2 } } } }), { production: true })).toEqual([
+      "config/test.yaml:20: [test] eks.nodeGroups.system.size.min: a production cluster needs at least 2 system nodes, so one node failing does not take DNS and the controllers down; allowed: 2 or more (got 1)",
+    ]);
+  });
+
+  it("warns, without failing, that 1.34 leaves standard support on 2026-12-02", () => {
+    const env = validEnvironment({ eks: { ...(validEnvironmentInput().eks as object), version: "1.34" } as never });
+    expect(eksWarnings(env, new Date("2026-11-23T00:00:00Z"))).toEqual([
+      { field: "eks.version", value: "1.34", message: "leaves EKS standard support on 2026-12-02 (in 9 days); plan the upgrade, or set eks.supportType: EXTENDED, which costs more" },
+    ]);
+    expect(eksWarnings({ ...env, eks: { ...env.eks, supportType: "EXTENDED" } }, new Date("2026-11-23T00:00:00Z"))).toEqual([]);
+    expect(configWarnings([validEnvironment()], new Date("2026-11-23T00:00:00Z"))).toEqual([]);
+  });
+});
+
+describe("the GitHub repository CI roles trust", () => {
+  it("must be org/repo", () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "cdktf-")), "cdktf.json");
+    writeFileSync(file, JSON.stringify({ context: { repository: "r", stateBackendStorage: "local", githubRepository: "github.com/example-org/platform-infra" } }));
+    expect(() => loadProjectSettings(file, path.dirname(file))).toThrow(
+      'cdktf.json: context.githubRepository: must be a GitHub repository in org/repo form, e.g. "example-org/platform-infra" (got "github.com/example-org/platform-infra")',
+    );
+  });
+});

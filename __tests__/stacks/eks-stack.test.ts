@@ -1,0 +1,121 @@
+import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { Testing } from "cdktf";
+import { ciRoleArn, clusterName, RELEASE_NAMESPACES } from "../../config";
+import { ACCESS_POLICIES } from "../../modules/eks/access";
+import { KUBERNETES_VERSIONS } from "../../modules/eks/versions";
+import { EKS_CONTRACT, EksStack } from "../../stacks";
+import { policyStatements, resourcesOf, shippedInputs, type SynthesizedStack } from "../helpers";
+
+const inputs = shippedInputs();
+
+describe.each(inputs.environments.map((env) => [env.name, env] as const))("%s-eks", (_name, env) => {
+  const stack = new EksStack(Testing.app(), { env, backend: inputs.backend, project: inputs.project });
+  const text = Testing.synth(stack);
+  const json = JSON.parse(text) as SynthesizedStack;
+  const cluster = Object.values(json.resource.aws_eks_cluster ?? {})[0] as Record<string, unknown>;
+  const statementsOf = (type: string, attr: string) => resourcesOf(json, type).flatMap((r) => policyStatements(json, r[attr]));
+
+  it("reads the network from its named outputs", () => {
+    expect(Object.keys(json.data?.terraform_remote_state ?? {})).toEqual(["network"]);
+    expect((cluster.vpc_config as Record<string, unknown>).subnet_ids).toBe("${data.terraform_remote_state.network.outputs.private_subnet_ids}");
+  });
+
+  it("authenticates with access entries only, never admin for its creator, and encrypts secrets with its own key", () => {
+    expect(text).toHaveResourceWithProperties(EksCluster, {
+      name: clusterName(env),
+      version: env.eks.version,
+      access_config: { authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false },
+      encryption_config: { resources: ["secrets"], provider: { key_arn: "${aws_kms_key.cluster_secrets-key.arn}" } },
+      enabled_cluster_log_types: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+      upgrade_policy: { support_type: env.eks.supportType },
+      deletion_protection: env.eks.deletionProtection,
+      bootstrap_self_managed_addons: false,
+    });
+  });
+
+  it("keeps the API endpoint private unless config lists CIDRs", () => {
+    expect(cluster.vpc_config).toMatchObject({ endpoint_private_access: true, endpoint_public_access: env.eks.publicAccessCidrs.length > 0 });
+  });
+
+  it("creates its log group first, with retention and a KMS key", () => {
+    expect(cluster.depends_on).toEqual(["aws_cloudwatch_log_group.cluster_logs"]);
+    expect(resourcesOf(json, "aws_cloudwatch_log_group")).toEqual([expect.objectContaining({ name: `/aws/eks/${clusterName(env)}/cluster`, retention_in_days: env.eks.logRetentionDays, kms_key_id: "${aws_kms_key.cluster_logs-key.arn}" })]);
+  });
+
+  it("gives every node group a launch template with IMDSv2 at hop limit 1, an encrypted gp3 root volume, and no SSH key", () => {
+    const templates = resourcesOf(json, "aws_launch_template");
+    expect(templates).toHaveLength(Object.keys(env.eks.nodeGroups).length);
+    for (const t of templates) {
+      expect(t).toMatchObject({ metadata_options: { http_tokens: "required", http_put_response_hop_limit: 1 }, block_device_mappings: [{ ebs: { volume_type: "gp3", encrypted: "true" } }] });
+      expect(t).not.toHaveProperty("key_name");
+    }
+    expect(text).toHaveResource(LaunchTemplate);
+  });
+
+  it("makes node groups from config: system on-demand and tainted CriticalAddonsOnly, desired size left to the autoscaler, auto-repair on", () => {
+    const groups = json.resource.aws_eks_node_group ?? {};
+    expect(Object.keys(groups).sort()).toEqual(Object.keys(env.eks.nodeGroups).map((g) => `node-group-${g}`).sort());
+    expect(groups["node-group-system"]).toMatchObject({ capacity_type: "ON_DEMAND", taint: [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }] });
+    for (const [group, spec] of Object.entries(env.eks.nodeGroups)) {
+      expect(groups[`node-group-${group}`]).toMatchObject({
+        ami_type: spec.amiType,
+        instance_types: spec.instanceTypes,
+        scaling_config: { min_size: spec.size.min, desired_size: spec.size.desired, max_size: spec.size.max },
+        node_repair_config: { enabled: true },
+        lifecycle: { ignore_changes: ["scaling_config[0].desired_size"] },
+      });
+    }
+  });
+
+  it("gives nodes the worker, ECR-pull and SSM policies, and the CNI policy only to vpc-cni's own role", () => {
+    const attachments = resourcesOf(json, "aws_iam_role_policy_attachment").map((a) => [a.role, String(a.policy_arn).split("/").pop()]);
+    expect(attachments.filter(([role]) => role === "${aws_iam_role.node-role.name}").map(([, p]) => p).sort()).toEqual(["AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodePolicy", "AmazonSSMManagedInstanceCore"]);
+    expect(attachments.filter(([, p]) => p === "AmazonEKS_CNI_Policy")).toEqual([["${aws_iam_role.addons_vpc-cni-role.name}", "AmazonEKS_CNI_Policy"]]);
+  });
+
+  it("pins every add-on, enforces network policy, and creates CoreDNS and the EBS CSI driver after the node groups", () => {
+    const addons = json.resource.aws_eks_addon ?? {};
+    for (const [addon, version] of Object.entries(KUBERNETES_VERSIONS[env.eks.version].addons)) expect(addons[`addons_${addon}`]).toMatchObject({ addon_name: addon, addon_version: version });
+    expect(JSON.parse(String(addons["addons_vpc-cni"]?.configuration_values))).toEqual({ enableNetworkPolicy: "true" });
+    const groups = Object.keys(env.eks.nodeGroups).map((g) => `aws_eks_node_group.node-group-${g}`);
+    for (const addon of ["coredns", "aws-ebs-csi-driver"]) expect(addons[`addons_${addon}`]?.depends_on).toEqual(groups);
+    expect(addons["addons_vpc-cni"]).not.toHaveProperty("depends_on");
+  });
+
+  it("trusts every web identity with exactly one service account subject and the STS audience", () => {
+    const trusts = statementsOf("aws_iam_role", "assume_role_policy").filter((s) => (s.Action as string[]).includes("sts:AssumeRoleWithWebIdentity"));
+    expect(trusts.length).toBeGreaterThanOrEqual(2);
+    for (const s of trusts) {
+      const equals = (s.Condition as Record<string, Record<string, string[]>>).StringEquals ?? {};
+      expect(Object.keys(equals).sort()).toEqual(["${replace(aws_eks_cluster.cluster.identity[0].oidc[0].issuer, \"https://\", \"\")}:aud", "${replace(aws_eks_cluster.cluster.identity[0].oidc[0].issuer, \"https://\", \"\")}:sub"]);
+      expect(Object.values(equals).map((v) => v.length)).toEqual([1, 1]);
+    }
+  });
+
+  it("has no policy that allows the * action, and no data source that calls AWS", () => {
+    for (const s of [...statementsOf("aws_iam_role_policy", "policy"), ...statementsOf("aws_iam_policy", "policy")]) expect(s.Action).not.toContain("*");
+    expect(Object.keys(json.data ?? {}).sort()).toEqual(["aws_iam_policy_document", "terraform_remote_state"]);
+  });
+
+  it("gives CI's apply role cluster admin, and its plan and drift roles view plus Secrets in the release namespaces only", () => {
+    const associations = resourcesOf(json, "aws_eks_access_policy_association").map((a) => [a.principal_arn, a.policy_arn, a.access_scope]);
+    const entry = (role: "plan" | "apply" | "drift") => `\${aws_eks_access_entry.access_ci-${role}.principal_arn}`;
+    expect(associations).toContainEqual([entry("apply"), ACCESS_POLICIES.admin, { type: "cluster" }]);
+    for (const role of ["plan", "drift"] as const) {
+      const own = associations.filter(([p]) => p === entry(role));
+      expect(own).toHaveLength(2);
+      expect(own).toEqual(
+        expect.arrayContaining([
+          [entry(role), ACCESS_POLICIES.view, { type: "cluster" }],
+          [entry(role), ACCESS_POLICIES.adminView, { type: "namespace", namespaces: [...RELEASE_NAMESPACES] }],
+        ]),
+      );
+    }
+    expect(resourcesOf(json, "aws_eks_access_entry").map((e) => e.principal_arn)).toEqual(expect.arrayContaining([ciRoleArn(env, "plan"), ciRoleArn(env, "apply"), ...env.eks.admins, ...env.eks.viewers]));
+  });
+
+  it("publishes its contract as named, non-sensitive outputs", () => {
+    expect(Object.keys(json.output ?? {}).sort()).toEqual(Object.keys(EKS_CONTRACT.outputs).sort());
+  });
+});

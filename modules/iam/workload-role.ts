@@ -1,0 +1,117 @@
+import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-identity-association";
+import { Construct } from "constructs";
+import { type IGrantable } from "./grant";
+import { type PolicyStatement } from "./policy-document";
+import { Role } from "./role";
+
+/** The cluster a workload role is for: what its trust policy names. */
+export interface WorkloadCluster {
+  /** Cluster name (Pod Identity associations name it). */
+  readonly name: string;
+  /** ARN of the cluster's IAM OIDC provider (IRSA). */
+  readonly oidcProviderArn: string;
+  /** The OIDC issuer without `https://` (`oidc.eks.<region>.amazonaws.com/id/<id>`): the prefix of the IRSA condition keys. */
+  readonly oidcIssuer: string;
+  /** The cluster's account, for the Pod Identity trust's source condition. */
+  readonly accountId: string;
+}
+
+/** Props of {@link WorkloadRole}. */
+export interface WorkloadRoleProps {
+  /** Role name (`<env>-…`, which the permissions boundary's PassRole scope expects). */
+  readonly name: string;
+  /** What the role is for. */
+  readonly description: string;
+  /** Namespace of the service account. */
+  readonly namespace: string;
+  /** The service account the role is for. */
+  readonly serviceAccount: string;
+  /** The cluster. */
+  readonly cluster: WorkloadCluster;
+  /**
+   * IRSA (OIDC web identity) or EKS Pod Identity.
+   * @default "irsa"
+   */
+  readonly mode?: "irsa" | "pod-identity";
+  /** The environment's permissions boundary. */
+  readonly permissionsBoundaryArn: string;
+  /**
+   * Statements of the role's policy; grants add more.
+   * @default - none
+   */
+  readonly statements?: readonly PolicyStatement[];
+  /**
+   * Managed policies to attach (AWS-maintained ones such as AmazonEKS_CNI_Policy).
+   * @default - none
+   */
+  readonly managedPolicyArns?: readonly string[];
+}
+
+/**
+ * The IAM role of one Kubernetes service account, and nothing else can assume it.
+ *
+ * - IRSA: trust `sts:AssumeRoleWithWebIdentity` from this cluster's OIDC provider only, with
+ *   `StringEquals` on `<issuer>:sub = system:serviceaccount:<ns>:<sa>` and
+ *   `<issuer>:aud = sts.amazonaws.com`; the service account carries the role in an annotation.
+ * - Pod Identity: trust `pods.eks.amazonaws.com` from this account, and an association that binds
+ *   the role to exactly that namespace and service account.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html
+ */
+export class WorkloadRole extends Construct implements IGrantable {
+  /** The role. */
+  readonly role: Role;
+  /** ARN of the role. */
+  readonly arn: string;
+  /** Annotations the service account needs (IRSA's role annotation; none for Pod Identity). */
+  readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
+
+  constructor(scope: Construct, id: string, props: WorkloadRoleProps) {
+    super(scope, id);
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.namespace) || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(props.serviceAccount)) {
+      throw new Error(`${this.node.path}: namespace and serviceAccount must be Kubernetes names (got "${props.namespace}" and "${props.serviceAccount}")`);
+    }
+    const mode = props.mode ?? "irsa";
+    const { cluster } = props;
+    const trust: PolicyStatement =
+      mode === "irsa"
+        ? {
+            Sid: "ThisServiceAccountOfThisCluster",
+            Effect: "Allow",
+            Principal: { Federated: cluster.oidcProviderArn },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+              StringEquals: { [`${cluster.oidcIssuer}:sub`]: `system:serviceaccount:${props.namespace}:${props.serviceAccount}`, [`${cluster.oidcIssuer}:aud`]: "sts.amazonaws.com" },
+            },
+          }
+        : {
+            Sid: "EksPodIdentityOfThisAccount",
+            Effect: "Allow",
+            Principal: { Service: "pods.eks.amazonaws.com" },
+            Action: ["sts:AssumeRole", "sts:TagSession"],
+            Condition: { StringEquals: { "aws:SourceAccount": cluster.accountId } },
+          };
+    this.role = new Role(this, "Default", {
+      name: props.name,
+      description: props.description,
+      trust: [trust],
+      permissionsBoundaryArn: props.permissionsBoundaryArn,
+      statements: props.statements,
+      managedPolicyArns: props.managedPolicyArns,
+    });
+    this.arn = this.role.arn;
+    if (mode === "pod-identity") {
+      new EksPodIdentityAssociation(this, "association", { clusterName: cluster.name, namespace: props.namespace, serviceAccount: props.serviceAccount, roleArn: this.arn });
+      this.serviceAccountAnnotations = {};
+    } else {
+      this.serviceAccountAnnotations = { "eks.amazonaws.com/role-arn": this.arn };
+    }
+  }
+
+  get grantName(): string {
+    return this.node.path;
+  }
+
+  addToPrincipalPolicy(statement: PolicyStatement): void {
+    this.role.addToPrincipalPolicy(statement);
+  }
+}

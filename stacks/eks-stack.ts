@@ -1,0 +1,91 @@
+import { type Construct } from "constructs";
+import { ciRoleArn, clusterName, RELEASE_NAMESPACES } from "../config";
+import { type AccessGrant, ClusterAccess } from "../modules/eks/access";
+import { Addons } from "../modules/eks/addons";
+import { Cluster } from "../modules/eks/cluster";
+import { NodeGroup } from "../modules/eks/node-group";
+import { serviceTrust } from "../modules/iam/policy-document";
+import { Role } from "../modules/iam/role";
+import { EKS_CONTRACT } from "./contracts/eks";
+import { networkFromRemoteState } from "./contracts/network";
+import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+
+/** Node-role policies: join the cluster, pull images, be reached through SSM. Not the CNI policy: vpc-cni has its own role. */
+const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonSSMManagedInstanceCore"].map((p) => `arn:aws:iam::aws:policy/${p}`);
+
+/** `<env>-eks`: the cluster, its node groups, managed add-ons and who may use it. */
+export class EksStack extends EnvironmentStack {
+  constructor(scope: Construct, props: EnvironmentStackProps) {
+    super(scope, "eks", props);
+    const { env } = props;
+    const { eks, account } = env;
+    const network = networkFromRemoteState(this, props.backend, env);
+    const name = clusterName(env);
+
+    const cluster = new Cluster(this, "cluster", {
+      name,
+      version: eks.version,
+      accountId: account.id,
+      region: account.region,
+      subnetIds: network.subnetIds.private,
+      publicAccessCidrs: eks.publicAccessCidrs,
+      supportType: eks.supportType,
+      deletionProtection: eks.deletionProtection,
+      logRetentionDays: eks.logRetentionDays,
+      permissionsBoundaryArn: network.permissionsBoundaryArn,
+    });
+    const nodeRole = new Role(this, "node-role", {
+      name: `${name}-nodes`,
+      description: `Nodes of ${name}`,
+      trust: [serviceTrust("ec2.amazonaws.com", account.id)],
+      permissionsBoundaryArn: network.permissionsBoundaryArn,
+      managedPolicyArns: NODE_POLICIES,
+    });
+    const groups = Object.entries(eks.nodeGroups).map(([group, spec]) => {
+      // The system group runs only what tolerates CriticalAddonsOnly: CoreDNS and the controllers.
+      const taints = group === "system" ? [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" as const }, ...spec.taints] : spec.taints;
+      return new NodeGroup(this, `node-group-${group}`, {
+        clusterName: cluster.cluster.name,
+        name: group,
+        nodeRoleArn: nodeRole.arn,
+        subnetIds: network.subnetIds.private,
+        instanceTypes: spec.instanceTypes,
+        amiType: spec.amiType,
+        capacityType: spec.capacityType,
+        size: spec.size,
+        maxUnavailablePercentage: spec.maxUnavailablePercentage,
+        diskSizeGiB: spec.diskSizeGiB,
+        labels: { "platform/node-group": group, ...spec.labels },
+        taints,
+      }).nodeGroup;
+    });
+    const workloadCluster = { name: cluster.cluster.name, oidcProviderArn: cluster.oidcProvider.arn, oidcIssuer: cluster.oidcIssuer, accountId: account.id };
+    new Addons(this, "addons", { cluster: workloadCluster, version: eks.version, rolePrefix: `${env.name}-`, permissionsBoundaryArn: network.permissionsBoundaryArn, nodeGroups: groups });
+
+    const grants: Record<string, AccessGrant> = {
+      // Applies everything, the platform's Helm releases included.
+      "ci-apply": { principalArn: ciRoleArn(env, "apply"), policies: [{ policy: "admin" }] },
+      // Plans the platform and app stacks: reads the cluster, and the Secrets in which Helm keeps
+      // the state of its releases, in the release namespaces only.
+      "ci-plan": { principalArn: ciRoleArn(env, "plan"), policies: [{ policy: "view" }, { policy: "adminView", namespaces: [...RELEASE_NAMESPACES] }] },
+      "ci-drift": { principalArn: ciRoleArn(env, "drift"), policies: [{ policy: "view" }, { policy: "adminView", namespaces: [...RELEASE_NAMESPACES] }] },
+    };
+    eks.admins.forEach((arn, i) => (grants[`admin-${i}`] = { principalArn: arn, policies: [{ policy: "admin" }] }));
+    eks.viewers.forEach((arn, i) => (grants[`viewer-${i}`] = { principalArn: arn, policies: [{ policy: "view" }] }));
+    new ClusterAccess(this, "access", { clusterName: cluster.cluster.name, grants, cluster: cluster.cluster });
+
+    EKS_CONTRACT.publish(this, {
+      cluster_name: cluster.cluster.name,
+      cluster_arn: cluster.cluster.arn,
+      cluster_endpoint: cluster.cluster.endpoint,
+      cluster_certificate_authority: cluster.cluster.certificateAuthority.get(0).data,
+      oidc_issuer: cluster.oidcIssuer,
+      oidc_provider_arn: cluster.oidcProvider.arn,
+      cluster_security_group_id: cluster.clusterSecurityGroupId,
+      node_security_group_id: cluster.clusterSecurityGroupId,
+      node_role_arn: nodeRole.arn,
+      node_role_name: nodeRole.name,
+      secrets_kms_key_arn: cluster.secretsKey.arn,
+    });
+  }
+}
