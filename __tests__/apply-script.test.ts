@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { run } from "../main";
@@ -9,7 +9,7 @@ import { ROOT, tempProject } from "./helpers";
 // The workflow scripts run on GitHub with real terraform; here a fake terraform on PATH records
 // what they ask of it and answers as a scenario says, so their decisions (guard, no-op skip,
 // stale plans, digests, upstream outputs that change, layers that wait for their upstream) are
-// tested for real. The project has a second layer, dev-eks reading dev-network, in its manifest.
+// tested for real. dev has three layers: network, then eks reading it, then iam reading both.
 const KEY = "test-artifact-key";
 const FAKE_TERRAFORM = `#!/usr/bin/env bash
 stack="$(basename "$PWD")"
@@ -51,15 +51,9 @@ beforeAll(() => {
   writeFileSync(path.join(project, "bin", "terraform"), FAKE_TERRAFORM);
   chmodSync(path.join(project, "bin", "terraform"), 0o755);
   expect(run(["--quiet"], { CDKTF_OUTDIR: path.join(project, "cdktf.out") }, project)).toBe(0);
-  // A second layer, as the EKS layer will be: dev-eks reads dev-network's outputs.
-  const manifestFile = path.join(project, "cdktf.out", "manifest.json");
-  const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as { stacks: Record<string, Record<string, unknown>> };
-  manifest.stacks["dev-eks"] = { ...manifest.stacks["dev-network"], name: "dev-eks", constructPath: "dev-eks", dependencies: ["dev-network"], synthesizedStackPath: "stacks/dev-eks/cdk.tf.json", workingDirectory: "stacks/dev-eks" };
-  writeFileSync(manifestFile, JSON.stringify(manifest));
-  cpSync(path.join(project, "cdktf.out", "stacks", "dev-network"), path.join(project, "cdktf.out", "stacks", "dev-eks"), { recursive: true });
 }, 60_000);
 
-type Stack = "dev-network" | "dev-eks";
+type Stack = "dev-network" | "dev-eks" | "dev-iam";
 interface Reviewed {
   readonly plan?: unknown;
   readonly status?: Record<string, unknown>;
@@ -113,74 +107,76 @@ const applyEnv = (stacks: Partial<Record<Stack, Reviewed>>, fake: Record<string,
 
 describe("apply-env.sh", () => {
   it("applies the reviewed plan files, stack by stack, in dependency order", () => {
-    const { code, calls, dir } = applyEnv({ "dev-network": { plan: basic }, "dev-eks": { plan: basic } });
+    const { code, calls, dir } = applyEnv({ "dev-network": { plan: basic }, "dev-eks": { plan: basic }, "dev-iam": { plan: basic } });
     expect(code).toBe(0);
-    expect(calls.filter((c) => c.includes(" apply "))).toEqual([`dev-network apply -input=false -no-color ${dir}/dev-network.tfplan`, `dev-eks apply -input=false -no-color ${dir}/dev-eks.tfplan`]);
-  }, 30_000);
+    expect(calls.filter((c) => c.includes(" apply "))).toEqual(["dev-network", "dev-eks", "dev-iam"].map((s) => `${s} apply -input=false -no-color ${dir}/${s}.tfplan`));
+  }, 90_000);
 
   it("skips a stack whose reviewed plan changes nothing", () => {
-    const { code, verbs, output } = applyEnv({ "dev-network": { plan: basic, status: { status: "planned", changes: false } }, "dev-eks": { plan: basic } });
+    const { code, verbs, output } = applyEnv({ "dev-network": { plan: basic, status: { status: "planned", changes: false } }, "dev-eks": { plan: basic }, "dev-iam": { plan: basic } });
     expect(code).toBe(0);
     expect(output).toContain("dev-network: the reviewed plan changes nothing; skipped.");
-    expect(verbs.filter((v) => v.endsWith(" apply"))).toEqual(["dev-eks apply"]);
-  }, 30_000);
+    expect(verbs.filter((v) => v.endsWith(" apply"))).toEqual(["dev-eks apply", "dev-iam apply"]);
+  }, 90_000);
 
   it("re-plans a stale plan and applies it when its semantic digest equals the reviewed one", () => {
-    const { code, calls } = applyEnv({ "dev-network": { plan: basic }, "dev-eks": { plan: basic } }, { "stale/dev-network": "" });
+    const { code, calls } = applyEnv({ "dev-network": { plan: basic }, "dev-eks": { plan: basic }, "dev-iam": { plan: basic } }, { "stale/dev-network": "" });
     expect(code).toBe(0);
     expect(calls.filter((c) => c.startsWith("dev-network")).map((c) => c.split(" ")[1])).toEqual(["init", "output", "apply", "plan", "show", "apply", "output"]);
     expect(calls).toContain("dev-network apply -input=false -no-color fresh.tfplan");
-  }, 30_000);
+  }, 90_000);
 
   it("stops when the fresh plan of a stale one differs from the reviewed one", () => {
-    const { code, calls, output } = applyEnv({ "dev-network": { plan: basic }, "dev-eks": { plan: basic } }, { "stale/dev-network": "", "show/dev-network.json": changed(basic) });
+    const { code, calls, output } = applyEnv({ "dev-network": { plan: basic }, "dev-eks": { plan: basic }, "dev-iam": { plan: basic } }, { "stale/dev-network": "", "show/dev-network.json": changed(basic) });
     expect(code).toBe(1);
     expect(output).toMatch(/::error::dev-network: the fresh plan differs from the reviewed one/);
     expect(calls.filter((c) => c.includes("fresh.tfplan") && c.includes(" apply "))).toEqual([]);
     expect(calls.some((c) => c.startsWith("dev-eks"))).toBe(false);
-  }, 30_000);
+  }, 90_000);
 
   it("re-plans a stack whose upstream's outputs this run changed, and applies it when the digest still matches", () => {
-    const { code, calls } = applyEnv({ "dev-network": { plan: basic }, "dev-eks": { plan: basic } }, { "outputs-after/dev-network": { vpc_id: { value: "vpc-new" } } });
+    const { code, calls } = applyEnv({ "dev-network": { plan: basic }, "dev-eks": { plan: basic }, "dev-iam": { plan: basic } }, { "outputs-after/dev-network": { vpc_id: { value: "vpc-new" } } });
     expect(code).toBe(0);
     expect(calls.filter((c) => c.startsWith("dev-eks")).map((c) => c.split(" ")[1])).toEqual(["init", "output", "plan", "show", "apply", "output"]);
     expect(calls).toContain("dev-eks apply -input=false -no-color fresh.tfplan");
-  }, 30_000);
+  }, 90_000);
 
   it("stops and asks for a new review when an upstream's changed outputs change a downstream plan", () => {
     const { code, calls, output } = applyEnv(
-      { "dev-network": { plan: basic }, "dev-eks": { plan: basic } },
+      { "dev-network": { plan: basic }, "dev-eks": { plan: basic }, "dev-iam": { plan: basic } },
       { "outputs-after/dev-network": { vpc_id: { value: "vpc-new" } }, "show/dev-eks.json": changed(basic) },
     );
     expect(code).toBe(1);
     expect(output).toContain("::error::dev-eks needs a new review: the outputs of dev-network changed in this apply, and its plan differs from the reviewed one.");
     expect(calls.filter((c) => c.startsWith("dev-eks apply"))).toEqual([]);
-  }, 30_000);
+  }, 90_000);
 
   it("plans a layer that waited for its upstream, for review, applies nothing of it, and exits 3", () => {
-    const { code, calls, output, newPlans } = applyEnv({ "dev-network": { plan: basic }, "dev-eks": { status: { status: "awaiting-upstream", detail: "upstream not applied yet: dev-network" } } });
+    const waiting = { status: { status: "awaiting-upstream", detail: "upstream not applied yet: dev-network" } };
+    const { code, calls, output, newPlans } = applyEnv({ "dev-network": { plan: basic }, "dev-eks": waiting, "dev-iam": waiting });
     expect(code).toBe(3);
     expect(calls).toContain("dev-network apply -input=false -no-color " + calls.find((c) => c.startsWith("dev-network apply"))?.split(" ").pop());
     expect(calls.filter((c) => c.startsWith("dev-eks apply"))).toEqual([]);
-    expect(output).toContain("::warning::planned for review, not applied: dev-eks");
+    expect(calls.filter((c) => c.startsWith("dev-iam apply"))).toEqual([]);
+    expect(output).toContain("::warning::planned for review, not applied: dev-eks dev-iam");
     expect(existsSync(path.join(newPlans, "dev-eks.json.enc"))).toBe(true);
     expect(readFileSync(path.join(newPlans, "comment.md"), "utf8")).toMatch(/^<!-- plan-comment /);
-  }, 30_000);
+  }, 90_000);
 
   it("refuses to apply anything when the guard finds a protected resource destroyed", () => {
-    const { code, calls, output } = applyEnv({ "dev-network": { plan: deletingBucket }, "dev-eks": { plan: basic } });
+    const { code, calls, output } = applyEnv({ "dev-network": { plan: deletingBucket }, "dev-eks": { plan: basic }, "dev-iam": { plan: basic } });
     expect(code).toBe(1);
     expect(output).toContain("plan-guard: 1 protected resource(s) would be destroyed or replaced:");
     expect(calls).toEqual([]);
-  }, 30_000);
+  }, 90_000);
 
   it("applies a destroy of a protected resource allowed with its stack, or with its label", () => {
     for (const allow of ["dev-network:aws_s3_bucket.logs", allowLabel("dev-network", "aws_s3_bucket.logs")]) {
-      const { code, verbs } = applyEnv({ "dev-network": { plan: deletingBucket }, "dev-eks": { plan: basic } }, {}, { ALLOW_DESTROY: allow });
+      const { code, verbs } = applyEnv({ "dev-network": { plan: deletingBucket }, "dev-eks": { plan: basic }, "dev-iam": { plan: basic } }, {}, { ALLOW_DESTROY: allow });
       expect(code).toBe(0);
       expect(verbs).toContain("dev-network apply");
     }
-  }, 30_000);
+  }, 90_000);
 
   it("refuses the deletion of a NAT gateway that prod's config protects, though the new code no longer has it", () => {
     const deletingNat = { ...basic, resource_changes: [{ address: "aws_nat_gateway.network_nat_eu-west-1c", type: "aws_nat_gateway", mode: "managed", change: { actions: ["delete"], before: {}, after: null } }] };
@@ -191,13 +187,13 @@ describe("apply-env.sh", () => {
     expect(result.code).toBe(1);
     expect(result.output).toContain("prod-network: aws_nat_gateway.network_nat_eu-west-1c would be deleted; protected by config: prod-network/network/nat");
     expect(result.calls).toEqual([]);
-  }, 30_000);
+  }, 90_000);
 
   it("refuses a stack the plan run did not report", () => {
-    const { code, output } = applyEnv({ "dev-network": { plan: basic } });
+    const { code, output } = applyEnv({ "dev-network": { plan: basic }, "dev-iam": { plan: basic } });
     expect(code).toBe(1);
     expect(output).toContain("::error::no reviewed status for dev-eks: the plan run did not plan it; re-run the plan");
-  }, 30_000);
+  }, 90_000);
 });
 
 describe("plan-env.sh", () => {
@@ -210,30 +206,30 @@ describe("plan-env.sh", () => {
   it("plans every stack of the environment and leaves encrypted plans, statuses and the digest", () => {
     const { code, verbs, planDir } = planEnv({});
     expect(code).toBe(0);
-    expect(verbs).toEqual(["dev-network init", "dev-network plan", "dev-network show", "dev-eks init", "dev-eks plan", "dev-eks show"]);
+    expect(verbs).toEqual(["dev-network", "dev-eks", "dev-iam"].flatMap((s) => [`${s} init`, `${s} plan`, `${s} show`]));
     expect(readFileSync(path.join(planDir, "digest.txt"), "utf8")).toMatch(/^sha256:[0-9a-f]{64}\n$/);
     expect(statusOf(planDir, "dev-network")).toEqual({ status: "planned", changes: true });
     const decrypted = execFileSync("openssl", ["enc", "-d", "-aes-256-cbc", "-pbkdf2", "-pass", "env:PLAN_ARTIFACT_KEY", "-in", path.join(planDir, "dev-network.json.enc")], { env: { ...process.env, PLAN_ARTIFACT_KEY: KEY } });
     expect(JSON.parse(decrypted.toString())).toEqual(basic);
-  }, 30_000);
+  }, 90_000);
 
   it("records a plan that changes nothing", () => {
     const { planDir } = planEnv({ "no-changes/dev-network": "" });
     expect(statusOf(planDir, "dev-network")).toEqual({ status: "planned", changes: false });
-  }, 30_000);
+  }, 90_000);
 
   it("records a failed stack with Terraform's error, plans the rest, and fails at the end", () => {
     const { code, planDir, verbs } = planEnv({ "fail/dev-network": "╷\n│ Error: configuring Terraform AWS Provider: no valid credential sources\n│ \n╵\n" });
     expect(code).toBe(1);
     expect(statusOf(planDir, "dev-network")).toEqual({ status: "failed", detail: "Error: configuring Terraform AWS Provider: no valid credential sources" });
     expect(verbs).toContain("dev-eks plan");
-  }, 30_000);
+  }, 90_000);
 
   it("records a stack that reads an upstream not applied yet as awaiting it, not as failed", () => {
     const { code, planDir } = planEnv({ "fail/dev-eks": "Error: Unable to find remote state\n\nNo stored state was found for the given workspace in the given backend.\n" });
     expect(code).toBe(0);
     expect(statusOf(planDir, "dev-eks")).toEqual({ status: "awaiting-upstream", detail: "upstream not applied yet: dev-network" });
-  }, 30_000);
+  }, 90_000);
 
   it("plans state-backend as the environment \"shared\"", () => {
     const planDir = mkdtempSync(path.join(tmpdir(), "plans-shared-"));
@@ -241,7 +237,7 @@ describe("plan-env.sh", () => {
     expect(result.code).toBe(0);
     expect(result.verbs).toEqual(["state-backend init", "state-backend plan", "state-backend show"]);
     expect(statusOf(planDir, "state-backend")).toEqual({ status: "planned", changes: true });
-  }, 30_000);
+  }, 90_000);
 
   it("refuses to run without the artifact key", () => {
     const result = spawnSync("bash", [path.join(ROOT, ".github", "scripts", "plan-env.sh"), "dev"], { cwd: project, encoding: "utf8", env: { ...process.env, PLAN_DIR: mkdtempSync(path.join(tmpdir(), "p-")), PLAN_ARTIFACT_KEY: "" } });

@@ -70,7 +70,11 @@ describe("synthesizing the shipped project", () => {
       }
     }
     const order = dependencyOrder(Object.fromEntries(Object.entries(manifest.stacks).map(([name, s]) => [name, s.dependencies])));
-    expect(order[0]).toBe(STATE_BACKEND_STACK_ID);
+    // The account stacks (CI's roles, which the state's policies name) first, then state-backend, then the environments.
+    const backendAt = order.indexOf(STATE_BACKEND_STACK_ID);
+    expect(order.slice(0, backendAt).every((s) => /^account-\d{12}$/.test(s))).toBe(true);
+    expect(order.slice(0, backendAt)).toHaveLength(new Set(shipped.map((e) => e.account.id)).size);
+    expect(manifest.stacks[STATE_BACKEND_STACK_ID]?.dependencies.sort()).toEqual(order.slice(0, backendAt).sort());
   });
 
   it("reads other stacks only through named outputs: no cdktf cross-stack output anywhere", () => {

@@ -56,8 +56,13 @@ export function permissionsBoundaryName(env: Pick<EnvironmentConfig, "name">): s
   return `${env.name}-platform-boundary`;
 }
 
-/** The environment a stack id belongs to (`prod-network` → `prod`); `shared` for stacks of none. */
+/**
+ * The environment a stack id belongs to (`prod-network` → `prod`); `bootstrap` for the account
+ * stacks, which an operator applies once (CI runs as the roles they create); `shared` for
+ * state-backend.
+ */
 export function environmentOfStack(stack: string): string {
+  if (/^account-\d{12}$/.test(stack)) return "bootstrap";
   const match = new RegExp(`^([a-z][a-z0-9]*)-(${LAYERS.join("|")})$`).exec(stack);
   return match?.[1] ?? "shared";
 }

@@ -13,8 +13,8 @@ and shell loops. Run \`npm run synth\` first.
   --env NAME             only the stacks of one environment ("shared": state-backend)
   --environments         the environments, in promotion order: non-production ones first, then production
   --with-shared          with --environments: "shared" first (state-backend), for plan and apply matrices
-  --upstream-of STACK    the stacks STACK reads from, directly or not (its dependencies)
-  --downstream-of STACK  the stacks that read from STACK, directly or not
+  --upstream-of STACK    the stacks STACK reads from, directly or not (its dependencies); with --env, of that environment only
+  --downstream-of STACK  the stacks that read from STACK, directly or not; with --env, of that environment only
   --lines                one per line instead of JSON`;
 
 /** Stacks reachable from one along an edge function, in dependency order. */
@@ -55,12 +55,13 @@ runCli(USAGE, () => {
     const inManifest = new Set(context.order.map(environmentOfStack));
     const envs = loadEnvironments({ configDir: path.resolve(values["config-dir"] as string) }).filter((e) => inManifest.has(e.name));
     const shared = values["with-shared"] && inManifest.has("shared") ? ["shared"] : [];
+    // "bootstrap" (the account stacks) is applied by an operator, never by CI: not in the list.
     list = [...shared, ...envs.filter((e) => !e.production).map((e) => e.name), ...envs.filter((e) => e.production).map((e) => e.name)];
   } else if (values["upstream-of"]) {
-    list = reachable(context, known(values["upstream-of"]), (s) => context.dependencies[s] ?? []);
+    list = reachable(context, known(values["upstream-of"]), (s) => context.dependencies[s] ?? []).filter((s) => !values.env || environmentOfStack(s) === values.env);
   } else if (values["downstream-of"]) {
     const from = known(values["downstream-of"]);
-    list = reachable(context, from, (s) => context.order.filter((c) => (context.dependencies[c] ?? []).includes(s)));
+    list = reachable(context, from, (s) => context.order.filter((c) => (context.dependencies[c] ?? []).includes(s))).filter((s) => !values.env || environmentOfStack(s) === values.env);
   } else {
     list = context.order.filter((s) => !values.env || environmentOfStack(s) === values.env);
   }

@@ -1,6 +1,7 @@
 export * from "./contracts";
 export * from "./eks-stack";
 export * from "./environment-stack";
+export * from "./iam-stack";
 export * from "./network-stack";
 export * from "./platform-app";
 export * from "./platform-stack";
@@ -8,4 +9,5 @@ export * from "./policy";
 export * from "./protect";
 export * from "./registry";
 export * from "./state-backend-stack";
+export * from "./account-stack";
 export * from "./aws-provider";

@@ -2,6 +2,7 @@ import { type Construct } from "constructs";
 import { type BackendSettings, ciRoleArn, type EnvironmentConfig, type ProjectSettings } from "../config";
 import { type EnvironmentStack } from "./environment-stack";
 import { layersOf } from "./registry";
+import { AccountStack } from "./account-stack";
 import { StateBackendStack } from "./state-backend-stack";
 
 /** Everything the app is built from: validated config only. */
@@ -21,6 +22,8 @@ export interface PlatformInputs {
 
 /** The stacks of the whole app. */
 export interface PlatformStacks {
+  /** One per AWS account of the environments: OIDC provider, CI roles, image registry. */
+  readonly accounts: readonly AccountStack[];
   readonly stateBackend: StateBackendStack;
   /** Environment name → layer → stack. */
   readonly environments: Readonly<Record<string, Readonly<Record<string, EnvironmentStack>>>>;
@@ -38,7 +41,13 @@ export function buildPlatform(scope: Construct, inputs: PlatformInputs): Platfor
     readers: [ciRoleArn(env, "plan"), ciRoleArn(env, "drift"), ...env.account.stateReaderArns],
     writers: [ciRoleArn(env, "apply"), ...env.account.stateWriterArns],
   }));
+  const all = inputs.allEnvironments ?? inputs.environments;
+  const accounts = [...new Set(all.map((env) => env.account.id))].map(
+    (accountId) => new AccountStack(scope, { accountId, environments: all.filter((env) => env.account.id === accountId), backend: inputs.backend, project: inputs.project }),
+  );
   const stateBackend = new StateBackendStack(scope, { backend: inputs.backend, project: inputs.project, access });
+  // The state's policies name CI's roles, which must exist first (AWS refuses unknown principals).
+  for (const account of accounts) stateBackend.addDependency(account);
   const environments: Record<string, Record<string, EnvironmentStack>> = {};
   for (const env of inputs.environments) {
     const stacks: Record<string, EnvironmentStack> = {};
@@ -50,5 +59,5 @@ export function buildPlatform(scope: Construct, inputs: PlatformInputs): Platfor
     }
     environments[env.name] = stacks;
   }
-  return { stateBackend, environments };
+  return { accounts, stateBackend, environments };
 }

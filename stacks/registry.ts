@@ -1,7 +1,8 @@
 import { type Construct } from "constructs";
-import { type EnvironmentConfig, type Layer, stackId } from "../config";
+import { accountStackId, type EnvironmentConfig, type Layer, stackId } from "../config";
 import { type EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 import { EksStack } from "./eks-stack";
+import { IamStack } from "./iam-stack";
 import { NetworkStack } from "./network-stack";
 import { STATE_BACKEND_STACK_ID } from "./state-backend-stack";
 
@@ -31,6 +32,7 @@ export interface LayerEntry {
 export const LAYER_REGISTRY: readonly LayerEntry[] = [
   { layer: "network", consumes: [], create: (scope, props) => new NetworkStack(scope, props) },
   { layer: "eks", consumes: ["network"], create: (scope, props) => new EksStack(scope, props) },
+  { layer: "iam", consumes: ["network", "eks"], create: (scope, props) => new IamStack(scope, props) },
 ];
 
 /** The layers an environment has. */
@@ -38,7 +40,8 @@ export function layersOf(env: EnvironmentConfig): LayerEntry[] {
   return LAYER_REGISTRY.filter((entry) => entry.enabled?.(env) ?? true);
 }
 
-/** Ids of every stack the given environments produce, state backend first, in registry order. */
+/** Ids of every stack the given environments produce: account stacks, state backend, then each environment's layers. */
 export function expectedStackIds(environments: readonly EnvironmentConfig[]): string[] {
-  return [STATE_BACKEND_STACK_ID, ...environments.flatMap((env) => layersOf(env).map((entry) => stackId(env, entry.layer)))];
+  const accounts = [...new Set(environments.map((env) => accountStackId(env.account.id)))];
+  return [...accounts, STATE_BACKEND_STACK_ID, ...environments.flatMap((env) => layersOf(env).map((entry) => stackId(env, entry.layer)))];
 }

@@ -51,7 +51,7 @@ for stack in $(node dist/scripts/stacks.js --env "$env_name" --lines); do
   status_file="$reviewed/$stack.status.json"
   [ -f "$status_file" ] || { echo "::error::no reviewed status for $stack: the plan run did not plan it; re-run the plan"; exit 1; }
   status="$(field "$status_file" status)"
-  upstream="$(node dist/scripts/stacks.js --upstream-of "$stack" --lines | tr '\n' ' ')"
+  upstream="$(node dist/scripts/stacks.js --upstream-of "$stack" --env "$env_name" --lines | tr '\n' ' ')"
   stale_upstream=""
   for u in $upstream; do [[ "$changed" == *" $u "* ]] && stale_upstream+="$u "; done
   for w in "${waiting[@]}"; do [[ " $upstream " == *" $w "* ]] && status="awaiting-upstream"; done

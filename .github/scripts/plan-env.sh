@@ -45,7 +45,7 @@ for stack in $(node dist/scripts/stacks.js --env "$env_name" --lines); do
     status "$stack" planned "$([ "$code" -eq 2 ] && echo true || echo false)"
   elif grep -qE "Unable to find remote state|No stored state was found" "$err"; then
     # A new environment: this stack reads outputs of one that has not been applied yet.
-    echo "upstream not applied yet: $(node dist/scripts/stacks.js --upstream-of "$stack" --lines | grep -v '^state-backend$' | tr '\n' ' ')" > "$err.detail"
+    echo "upstream not applied yet: $(node dist/scripts/stacks.js --upstream-of "$stack" --env "$env_name" --lines | tr '\n' ' ')" > "$err.detail"
     status "$stack" awaiting-upstream "" "$err.detail"
   else
     cat "$err" >&2

@@ -3,6 +3,8 @@ import { ClusterAccess } from "../../modules/eks/access";
 import { Cluster } from "../../modules/eks/cluster";
 import { NodeGroup, type NodeGroupProps } from "../../modules/eks/node-group";
 import { isGraviton } from "../../modules/eks/versions";
+import { GithubCiRoles } from "../../modules/ci/github-roles";
+import { ImageRepository } from "../../modules/ecr/image-repository";
 import { WorkloadRole } from "../../modules/iam/workload-role";
 import { policyStatements, synthScope } from "../helpers";
 
@@ -79,5 +81,14 @@ describe("WorkloadRole", () => {
 
   it("refuses names Kubernetes would not accept", () => {
     expect(() => synthScope((scope) => new WorkloadRole(scope, "role", { ...base, namespace: "App_NS" }))).toThrow('test/role: namespace and serviceAccount must be Kubernetes names (got "App_NS" and "app")');
+  });
+});
+
+describe("ImageRepository and GithubCiRoles", () => {
+  it("refuse a retention outside 1–1000 images, and a repository not in org/repo form", () => {
+    expect(() => synthScope((scope) => new ImageRepository(scope, "images", { name: "app", accountId: "123456789012", keepImages: 0 }))).toThrow("test/images: keepImages must be a whole number from 1 to 1000 (got 0)");
+    expect(() => synthScope((scope) => new GithubCiRoles(scope, "github", { accountId: "123456789012", repository: "github.com/org/repo", environments: [], state: { bucket: "b", region: "eu-west-1", accountId: "000000000000" } }))).toThrow(
+      'test/github: repository must be org/repo (got "github.com/org/repo")',
+    );
   });
 });

@@ -8,7 +8,7 @@ import { policyStatements, resourcesOf, synthScope, type SynthesizedStack } from
 
 describe("PermissionsBoundary", () => {
   const text = Testing.synthScope((scope) => {
-    const boundary = new PermissionsBoundary(scope, "boundary", { name: "test-platform-boundary", accountId: "123456789012" });
+    const boundary = new PermissionsBoundary(scope, "boundary", { name: "test-platform-boundary", accountId: "123456789012", namePrefix: "test-" });
     // A role in the same stack refers to the policy, so Terraform creates the policy first.
     new IamRole(scope, "role", { assumeRolePolicy: "{}", permissionsBoundary: boundary.arn });
   });
@@ -105,7 +105,7 @@ describe("Role", () => {
 
 it("PermissionsBoundary and Role match their snapshots", () => {
   const text = synthScope((scope) => {
-    const boundary = new PermissionsBoundary(scope, "boundary", { name: "test-platform-boundary", accountId: "123456789012" });
+    const boundary = new PermissionsBoundary(scope, "boundary", { name: "test-platform-boundary", accountId: "123456789012", namePrefix: "test-" });
     new Role(scope, "role", {
       name: "test-role",
       description: "A role",

@@ -25,6 +25,14 @@ describe("snapshot per shape", () => {
     expect(JSON.parse(Testing.synth(stacks.environments.large!.eks!))).toMatchSnapshot();
   });
 
+  it("iam: workload roles, Karpenter's queue", () => {
+    expect(JSON.parse(Testing.synth(stacks.environments.large!.iam!))).toMatchSnapshot();
+  });
+
+  it("account: GitHub OIDC provider, CI roles, image registry", () => {
+    expect(JSON.parse(Testing.synth(stacks.accounts[0]!))).toMatchSnapshot();
+  });
+
   it("network: three zones, a NAT gateway per zone", () => {
     expect(JSON.parse(Testing.synth(stacks.environments.large!.network!))).toMatchSnapshot();
   });

@@ -2,10 +2,16 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { Construct } from "constructs";
 import { PolicyDocument } from "./policy-document";
 
-/** Services the platform's roles work with; a role can never act outside them. */
+/**
+ * Services the platform's roles work with; a role can never act outside them. Beyond the data
+ * and compute services: `sqs` and `pricing` (Karpenter's interruption queue and price lookups),
+ * `waf-regional` and `cognito-idp` (the load balancer controller attaches WAF ACLs and reads
+ * Cognito clients of its listeners).
+ */
 export const BOUNDARY_SERVICES = [
   "autoscaling", "cloudwatch", "ec2", "ecr", "eks", "elasticloadbalancing", "kafka", "kafka-cluster",
-  "kms", "logs", "rds", "rds-db", "s3", "secretsmanager", "ssm", "sts", "acm", "route53", "wafv2", "shield", "tag",
+  "kms", "logs", "rds", "rds-db", "s3", "secretsmanager", "ssm", "sts", "acm", "route53", "wafv2", "waf-regional", "shield", "tag",
+  "sqs", "pricing", "cognito-idp",
 ] as const;
 
 /** Props of {@link PermissionsBoundary}. */
@@ -14,6 +20,11 @@ export interface PermissionsBoundaryProps {
   readonly name: string;
   /** The account the policy lives in; roles of this account refer to it. */
   readonly accountId: string;
+  /**
+   * The name prefix of the environment's roles and instance profiles (`dev-`): PassRole and
+   * instance-profile management reach these only, never another environment's or CI's roles.
+   */
+  readonly namePrefix: string;
   /**
    * Service namespaces roles may use at most.
    * @default BOUNDARY_SERVICES
@@ -44,7 +55,17 @@ export class PermissionsBoundary extends Construct {
     const document = new PolicyDocument(this, "policy-document", {
       statements: [
         { Sid: "CeilingPlatformServices", Effect: "Allow", Action: (props.services ?? BOUNDARY_SERVICES).map((s) => `${s}:*`), Resource: "*" },
-        { Sid: "CeilingPassOwnRolesOnly", Effect: "Allow", Action: ["iam:PassRole", "iam:GetRole"], Resource: `arn:aws:iam::${props.accountId}:role/*` },
+        { Sid: "CeilingPassOwnRolesOnly", Effect: "Allow", Action: ["iam:PassRole", "iam:GetRole"], Resource: `arn:aws:iam::${props.accountId}:role/${props.namePrefix}*` },
+        // Karpenter makes an instance profile per node class, named after the cluster (<env>-platform_...).
+        {
+          Sid: "CeilingOwnInstanceProfiles",
+          Effect: "Allow",
+          Action: ["iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:GetInstanceProfile", "iam:TagInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile"],
+          Resource: `arn:aws:iam::${props.accountId}:instance-profile/${props.namePrefix}*`,
+        },
+        // The load balancer controller creates the ELB service-linked role once per account, and reads IAM server certificates.
+        { Sid: "CeilingElbServiceLinkedRole", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: { StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } } },
+        { Sid: "CeilingReadServerCertificates", Effect: "Allow", Action: ["iam:ListServerCertificates", "iam:GetServerCertificate"], Resource: "*" },
         {
           Sid: "DenyBoundaryTampering",
           Effect: "Deny",

@@ -1,10 +1,12 @@
 import { type Layer } from "../../config";
 import { type OutputSpec, type StackContract } from "./contract";
 import { EKS_CONTRACT } from "./eks";
+import { IAM_CONTRACT } from "./iam";
 import { NETWORK_CONTRACT } from "./network";
 
 /** The contract each producing layer publishes, for tools that read outputs by layer (the verify harness's mocks). */
 export const CONTRACTS: Partial<Record<Layer, StackContract<Readonly<Record<string, OutputSpec>>>>> = {
   network: NETWORK_CONTRACT,
   eks: EKS_CONTRACT,
+  iam: IAM_CONTRACT,
 };

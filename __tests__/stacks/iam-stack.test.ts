@@ -1,0 +1,122 @@
+import { readFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { Testing } from "cdktf";
+import { AccountStack, IAM_CONTRACT, IamStack } from "../../stacks";
+import { loadBalancerControllerStatements } from "../../modules/iam/policies/load-balancer-controller";
+import { policyStatements, resourcesOf, ROOT, shippedInputs, type SynthesizedStack } from "../helpers";
+
+const inputs = shippedInputs();
+const env = inputs.environments.find((e) => e.eks.karpenter) ?? inputs.environments[0]!;
+const json = JSON.parse(Testing.synth(new IamStack(Testing.app(), { env, backend: inputs.backend, project: inputs.project }))) as SynthesizedStack;
+const rolesOf = (j: SynthesizedStack) =>
+  Object.entries(j.resource.aws_iam_role ?? {}).map(([name, r]) => ({ name: String(r.name), address: name, trust: policyStatements(j, r.assume_role_policy) }));
+const inlineOf = (j: SynthesizedStack, roleAddress: string) =>
+  resourcesOf(j, "aws_iam_role_policy").filter((p) => p.role === `\${aws_iam_role.${roleAddress}.id}`).flatMap((p) => policyStatements(j, p.policy));
+
+describe(`${env.name}-iam`, () => {
+  it("reads the network and the cluster from their named outputs", () => {
+    expect(Object.keys(json.data?.terraform_remote_state ?? {}).sort()).toEqual(["eks", "network"]);
+  });
+
+  it("gives each workload one service account of this cluster, through IRSA with the audience pinned", () => {
+    const roles = rolesOf(json);
+    expect(roles.map((r) => r.name).sort()).toEqual([`${env.name}-app`, `${env.name}-external-secrets`, `${env.name}-karpenter`, `${env.name}-load-balancer-controller`, `${env.name}-log-shipping`].sort());
+    for (const role of roles) {
+      expect(role.trust).toHaveLength(1);
+      const equals = role.trust[0]?.Condition?.StringEquals as Record<string, string[]>;
+      expect(Object.keys(equals)).toEqual(["${data.terraform_remote_state.eks.outputs.oidc_issuer}:sub", "${data.terraform_remote_state.eks.outputs.oidc_issuer}:aud"]);
+      expect(Object.values(equals).map((v) => v.length)).toEqual([1, 1]);
+    }
+  });
+
+  it("lets External Secrets read only this environment's secrets, and decrypt with their key", () => {
+    expect(inlineOf(json, "external-secrets")).toEqual([
+      expect.objectContaining({ Sid: "ReadThisEnvironmentsSecrets", Resource: [`arn:aws:secretsmanager:${env.account.region}:${env.account.id}:secret:${env.name}/*`] }),
+      expect.objectContaining({ Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: ["${aws_kms_key.app-secrets-key.arn}"] }),
+    ]);
+  });
+
+  it("scopes the load balancer controller to this region, account and VPC", () => {
+    const statements = inlineOf(json, "load-balancer-controller");
+    expect(statements.find((s) => s.Sid === "CreateSecurityGroupsInThisVpc")?.Resource).toEqual([
+      `arn:aws:ec2:${env.account.region}:${env.account.id}:security-group/*`,
+      `arn:aws:ec2:${env.account.region}:${env.account.id}:vpc/\${data.terraform_remote_state.network.outputs.vpc_id}`,
+    ]);
+    for (const s of statements) expect(JSON.stringify(s.Resource)).not.toContain(":*:*:");
+  });
+
+  it("makes Karpenter's interruption queue with encryption and the four EventBridge rules it documents", () => {
+    expect(resourcesOf(json, "aws_sqs_queue")).toEqual([expect.objectContaining({ name: `${env.name}-platform`, sqs_managed_sse_enabled: true })]);
+    expect(resourcesOf(json, "aws_cloudwatch_event_rule").map((r) => JSON.parse(String(r.event_pattern))["detail-type"][0]).sort()).toEqual(
+      ["AWS Health Event", "EC2 Instance Rebalance Recommendation", "EC2 Instance State-change Notification", "EC2 Spot Instance Interruption Warning"],
+    );
+  });
+
+  it("allows no * action, and writes on * only with a condition", () => {
+    for (const s of resourcesOf(json, "aws_iam_role_policy").flatMap((p) => policyStatements(json, p.policy))) {
+      expect(s.Action).not.toContain("*");
+      if ((s.Resource as string[]).includes("*")) expect([s.Sid, s.Condition !== undefined || (s.Action as string[]).every((a) => /:(Describe|Get|List)/.test(a))]).toEqual([s.Sid, true]);
+    }
+  });
+
+  it("publishes its contract", () => {
+    expect(Object.keys(json.output ?? {}).sort()).toEqual(Object.keys(IAM_CONTRACT.outputs).sort());
+  });
+});
+
+describe("the load balancer controller's policy", () => {
+  const reference = path.join(ROOT, "..", "shared", "reference", "aws-load-balancer-controller-iam-policy.json");
+  const check = existsSync(reference) ? it : it.skip;
+  check(`has every action of the upstream policy${existsSync(reference) ? "" : " (skipped: ../shared/reference is not beside this clone)"}`, () => {
+    const upstream = (JSON.parse(readFileSync(reference, "utf8")) as { Statement: Array<{ Action: string | string[] }> }).Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+    const ours = loadBalancerControllerStatements({ region: "eu-west-1", accountId: "111111111111", vpcId: "vpc-1" }).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+    expect([...new Set(upstream)].filter((a) => !ours.includes(a))).toEqual([]);
+  });
+});
+
+describe("account stacks", () => {
+  const accountId = env.account.id;
+  const stackJson = JSON.parse(
+    Testing.synth(new AccountStack(Testing.app(), { accountId, environments: inputs.environments.filter((e) => e.account.id === accountId), backend: inputs.backend, project: inputs.project })),
+  ) as SynthesizedStack;
+  const roles = rolesOf(stackJson);
+
+  it("have one GitHub OIDC provider, and CI's three roles per environment", () => {
+    expect(resourcesOf(stackJson, "aws_iam_openid_connect_provider")).toEqual([expect.objectContaining({ url: "https://token.actions.githubusercontent.com", client_id_list: ["sts.amazonaws.com"] })]);
+    expect(roles.map((r) => r.name).sort()).toEqual(["apply", "drift", "plan"].map((k) => `${env.name}-github-${k}`));
+  });
+
+  it("trust each role for exactly one subject of this repository, with the audience pinned", () => {
+    const subjects = Object.fromEntries(
+      roles.map((r) => {
+        expect(r.trust).toHaveLength(1);
+        const equals = r.trust[0]?.Condition?.StringEquals as Record<string, string[]>;
+        expect(equals["token.actions.githubusercontent.com:aud"]).toEqual(["sts.amazonaws.com"]);
+        return [r.name, equals["token.actions.githubusercontent.com:sub"]];
+      }),
+    );
+    const repo = inputs.project.githubRepository;
+    expect(subjects).toEqual({
+      [`${env.name}-github-plan`]: [`repo:${repo}:pull_request`],
+      [`${env.name}-github-drift`]: [`repo:${repo}:ref:refs/heads/main`],
+      [`${env.name}-github-apply`]: [`repo:${repo}:environment:${env.name}`],
+    });
+  });
+
+  it("never let the plan or drift role write state, only take its lock", () => {
+    for (const kind of ["plan", "drift"]) {
+      const writes = inlineOf(stackJson, `github_${env.name}-${kind}`).filter((s) => (s.Action as string[]).some((a) => /^s3:(Put|Delete)/.test(a)));
+      expect(writes.map((s) => s.Resource)).toEqual([[`arn:aws:s3:::${inputs.backend.bucket}/${env.name}/*.tflock`]]);
+    }
+  });
+
+  it("let the apply role create roles only with the environment's boundary, and only under its names", () => {
+    const create = inlineOf(stackJson, `github_${env.name}-apply`).find((s) => s.Sid === "CreateOwnRolesOnlyWithTheBoundary");
+    expect(create).toMatchObject({ Resource: [`arn:aws:iam::${accountId}:role/${env.name}-*`], Condition: { StringEquals: { "iam:PermissionsBoundary": [`arn:aws:iam::${accountId}:policy/${env.name}-platform-boundary`] } } });
+  });
+
+  it("hold the application's image registry: immutable tags, scan on push, KMS, the last 10 images", () => {
+    expect(resourcesOf(stackJson, "aws_ecr_repository")).toEqual([expect.objectContaining({ name: "app", image_tag_mutability: "IMMUTABLE", image_scanning_configuration: { scan_on_push: true }, encryption_configuration: [expect.objectContaining({ encryption_type: "KMS" })] })]);
+    expect(JSON.parse(String(resourcesOf(stackJson, "aws_ecr_lifecycle_policy")[0]?.policy)).rules[0].selection).toEqual({ tagStatus: "any", countType: "imageCountMoreThan", countNumber: 10 });
+  });
+});

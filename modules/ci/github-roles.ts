@@ -1,0 +1,148 @@
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { Construct } from "constructs";
+import { BOUNDARY_SERVICES } from "../iam/permissions-boundary";
+import { PolicyDocument, type PolicyStatement } from "../iam/policy-document";
+import { Role } from "../iam/role";
+
+/** GitHub Actions' OIDC issuer. */
+export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
+
+/** Where the Terraform state is, for CI's state statements. */
+export interface StateLocation {
+  readonly bucket: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly lockTable?: string;
+}
+
+/** One environment's CI roles, as the account's stack makes them. */
+export interface CiEnvironment {
+  /** Environment name: roles are `<env>-github-plan`, `-apply`, `-drift`. */
+  readonly name: string;
+  /** ARN of the environment's permissions boundary, which the apply role must put on every role it creates. */
+  readonly boundaryArn: string;
+}
+
+/** Props of {@link GithubCiRoles}. */
+export interface GithubCiRolesProps {
+  /** The account. */
+  readonly accountId: string;
+  /** The repository (`org/repo`) whose workflows may assume the roles. */
+  readonly repository: string;
+  /** The environments deployed to this account. */
+  readonly environments: readonly CiEnvironment[];
+  /** The Terraform state. */
+  readonly state: StateLocation;
+}
+
+/**
+ * GitHub Actions' OIDC provider (one per account) and CI's roles per environment:
+ * - plan: trusted for `repo:<org>/<repo>:pull_request` only; read-only, reads its state and takes the lock;
+ * - drift: trusted for the scheduled run on the default branch only (`ref:refs/heads/main`); the same;
+ * - apply: trusted for `repo:<org>/<repo>:environment:<env>` only; the boundary's services, and IAM only on
+ *   `<env>-*` names, with the environment's permissions boundary required on every role it makes.
+ * Every trust pins `aud`, and no subject has a wildcard. All of them carry the CI boundary.
+ */
+export class GithubCiRoles extends Construct {
+  /** The OIDC provider. */
+  readonly provider: IamOpenidConnectProvider;
+  /** Roles by `<env>-<kind>`. */
+  readonly roles: Readonly<Record<string, Role>>;
+
+  constructor(scope: Construct, id: string, props: GithubCiRolesProps) {
+    super(scope, id);
+    if (!/^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+$/.test(props.repository)) throw new Error(`${this.node.path}: repository must be org/repo (got "${props.repository}")`);
+    this.provider = new IamOpenidConnectProvider(this, "oidc-provider", { url: `https://${GITHUB_OIDC_HOST}`, clientIdList: ["sts.amazonaws.com"] });
+    const boundary = this.boundary(props);
+    const roles: Record<string, Role> = {};
+    for (const env of props.environments) {
+      const trust = (subject: string): PolicyStatement => ({
+        Sid: "GithubActionsOfThisRepository",
+        Effect: "Allow",
+        Principal: { Federated: this.provider.arn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: { StringEquals: { [`${GITHUB_OIDC_HOST}:sub`]: `repo:${props.repository}:${subject}`, [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com" } },
+      });
+      const role = (kind: string, subject: string, description: string, statements: PolicyStatement[], managed: string[] = []) =>
+        (roles[`${env.name}-${kind}`] = new Role(this, `${env.name}-${kind}`, {
+          name: `${env.name}-github-${kind}`,
+          description,
+          trust: [trust(subject)],
+          permissionsBoundaryArn: boundary.arn,
+          statements,
+          managedPolicyArns: managed,
+        }));
+      const readState = stateStatements(env.name, props.state, "read");
+      role("plan", "pull_request", `Plans ${env.name} for pull requests: read-only`, readState, ["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+      role("drift", "ref:refs/heads/main", `Looks for drift in ${env.name} on schedule: read-only`, readState, ["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+      role("apply", `environment:${env.name}`, `Applies reviewed plans to ${env.name}`, [...stateStatements(env.name, props.state, "write"), ...applyStatements(props.accountId, env)]);
+    }
+    this.roles = roles;
+  }
+
+  /** The ceiling of CI's roles: the platform's services, IAM on the environments' names, and reads. */
+  private boundary(props: GithubCiRolesProps): IamPolicy {
+    const names = (kind: string) => props.environments.map((e) => `arn:aws:iam::${props.accountId}:${kind}/${e.name}-*`);
+    const document = new PolicyDocument(this, "boundary-document", {
+      statements: [
+        { Sid: "CeilingPlatformServices", Effect: "Allow", Action: BOUNDARY_SERVICES.map((s) => `${s}:*`), Resource: "*" },
+        { Sid: "CeilingReadAnything", Effect: "Allow", Action: ["*:Describe*", "*:Get*", "*:List*"], Resource: "*" },
+        { Sid: "CeilingIamOfTheEnvironments", Effect: "Allow", Action: "iam:*", Resource: [...names("role"), ...names("policy"), ...names("instance-profile"), `arn:aws:iam::${props.accountId}:oidc-provider/*`] },
+        { Sid: "DenyLongLivedCredentials", Effect: "Deny", Action: ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile"], Resource: "*" },
+      ],
+    });
+    return new IamPolicy(this, "boundary", { name: "github-ci-boundary", description: "Permissions boundary of CI's roles: the most any of them can ever do", policy: document.json });
+  }
+}
+
+/** The state of one environment: read and lock, or read and write. */
+function stateStatements(env: string, state: StateLocation, access: "read" | "write"): PolicyStatement[] {
+  const bucket = `arn:aws:s3:::${state.bucket}`;
+  return [
+    { Sid: "ListOwnState", Effect: "Allow", Action: "s3:ListBucket", Resource: bucket, Condition: { StringLike: { "s3:prefix": [`${env}/*`] } } },
+    { Sid: "ReadOwnState", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucket}/${env}/*` },
+    { Sid: access === "read" ? "LockOwnState" : "WriteOwnState", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: access === "read" ? `${bucket}/${env}/*.tflock` : `${bucket}/${env}/*` },
+    ...(state.lockTable
+      ? [
+          {
+            Sid: "LockTable",
+            Effect: "Allow" as const,
+            Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+            Resource: `arn:aws:dynamodb:${state.region}:${state.accountId}:table/${state.lockTable}`,
+            Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${state.bucket}/${env}/*`] } },
+          },
+        ]
+      : []),
+    {
+      Sid: "StateKeyThroughS3AndDynamoDB",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+      Resource: `arn:aws:kms:${state.region}:${state.accountId}:key/*`,
+      Condition: { StringEquals: { "kms:ViaService": [`s3.${state.region}.amazonaws.com`, `dynamodb.${state.region}.amazonaws.com`] } },
+    },
+  ];
+}
+
+/** What applying an environment needs: its services, and IAM only on its own names, boundary required. */
+function applyStatements(accountId: string, env: CiEnvironment): PolicyStatement[] {
+  const own = (kind: string) => `arn:aws:iam::${accountId}:${kind}/${env.name}-*`;
+  return [
+    { Sid: "PlatformServicesInThisAccount", Effect: "Allow", Action: BOUNDARY_SERVICES.map((s) => `${s}:*`), Resource: "*", Condition: { StringEquals: { "aws:ResourceAccount": accountId } } },
+    {
+      Sid: "CreateOwnRolesOnlyWithTheBoundary",
+      Effect: "Allow",
+      Action: ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy"],
+      Resource: own("role"),
+      Condition: { StringEquals: { "iam:PermissionsBoundary": env.boundaryArn } },
+    },
+    {
+      Sid: "ManageOwnRolesPoliciesAndProfiles",
+      Effect: "Allow",
+      Action: ["iam:DeleteRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:PassRole", "iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:TagPolicy", "iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile"],
+      Resource: [own("role"), own("policy"), own("instance-profile")],
+    },
+    { Sid: "ManageClusterOidcProviders", Effect: "Allow", Action: ["iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint", "iam:TagOpenIDConnectProvider"], Resource: `arn:aws:iam::${accountId}:oidc-provider/oidc.eks.*` },
+    { Sid: "ServiceLinkedRolesOfThePlatformServices", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: { StringLike: { "iam:AWSServiceName": ["eks.amazonaws.com", "eks-nodegroup.amazonaws.com", "elasticloadbalancing.amazonaws.com", "rds.amazonaws.com", "kafka.amazonaws.com", "autoscaling.amazonaws.com", "spot.amazonaws.com"] } } },
+  ];
+}

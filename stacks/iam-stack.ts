@@ -1,0 +1,70 @@
+import { type Construct } from "constructs";
+import { APP_NAMESPACE } from "../config";
+import { InterruptionQueue } from "../modules/eks/interruption-queue";
+import { karpenterControllerStatements } from "../modules/iam/policies/karpenter";
+import { loadBalancerControllerStatements } from "../modules/iam/policies/load-balancer-controller";
+import { type WorkloadRoleProps, WorkloadRole } from "../modules/iam/workload-role";
+import { EncryptionKey } from "../modules/kms/encryption-key";
+import { eksFromRemoteState } from "./contracts/eks";
+import { IAM_CONTRACT } from "./contracts/iam";
+import { networkFromRemoteState } from "./contracts/network";
+import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+
+/** `<env>-iam`: the roles of the platform's controllers and of the application, each for one service account. */
+export class IamStack extends EnvironmentStack {
+  /** The application's role: the data layer's grant methods add its database and Kafka access. */
+  readonly appRole: WorkloadRole;
+
+  constructor(scope: Construct, props: EnvironmentStackProps) {
+    super(scope, "iam", props);
+    const { env } = props;
+    const { account } = env;
+    const network = networkFromRemoteState(this, props.backend, env);
+    const eks = eksFromRemoteState(this, props.backend, env);
+    const cluster = { name: eks.cluster_name, oidcProviderArn: eks.oidc_provider_arn, oidcIssuer: eks.oidc_issuer, accountId: account.id };
+    const base = { cluster, mode: env.eks.workloadIdentity, permissionsBoundaryArn: network.permissionsBoundaryArn } satisfies Partial<WorkloadRoleProps>;
+    const workload = (id: string, namespace: string, serviceAccount: string, description: string, rest: Partial<WorkloadRoleProps> = {}) =>
+      new WorkloadRole(this, id, { ...base, name: `${env.name}-${id}`, description, namespace, serviceAccount, ...rest });
+
+    const lbc = workload("load-balancer-controller", "aws-load-balancer-controller", "aws-load-balancer-controller", "AWS Load Balancer Controller", {
+      statements: loadBalancerControllerStatements({ region: account.region, accountId: account.id, vpcId: network.vpcId }),
+    });
+
+    // The application's secrets live under <env>/ in Secrets Manager, encrypted with this key.
+    const secretsKey = new EncryptionKey(this, "app-secrets-key", { description: `Encrypts the application secrets of ${env.name} in Secrets Manager`, aliasName: `alias/${env.name}-app-secrets`, accountId: account.id });
+    const secretsUnder = (prefix: string) => `arn:aws:secretsmanager:${account.region}:${account.id}:secret:${prefix}*`;
+    const externalSecrets = workload("external-secrets", "external-secrets", "external-secrets", "External Secrets: reads this environment's secrets", {
+      statements: [{ Sid: "ReadThisEnvironmentsSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:ListSecretVersionIds"], Resource: secretsUnder(`${env.name}/`) }],
+    });
+    secretsKey.grantDecrypt(externalSecrets);
+
+    const logGroup = `arn:aws:logs:${account.region}:${account.id}:log-group:/aws/eks/${env.name}-platform/containers`;
+    const logShipping = workload("log-shipping", "logging", "fluent-bit", "Fluent Bit: ships container logs to its log group", {
+      statements: [{ Sid: "WriteTheContainerLogGroupOnly", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [logGroup, `${logGroup}:*`] }],
+    });
+
+    let karpenterRoleArn = "";
+    let karpenterQueue = "";
+    if (env.eks.karpenter) {
+      const queue = new InterruptionQueue(this, "karpenter-interruption-queue", { clusterName: `${env.name}-platform` });
+      karpenterRoleArn = workload("karpenter", "karpenter", "karpenter", "Karpenter controller: launches and retires this cluster's nodes", {
+        statements: karpenterControllerStatements({ region: account.region, accountId: account.id, clusterName: `${env.name}-platform`, clusterArn: eks.cluster_arn, nodeRoleArn: eks.node_role_arn, queueArn: queue.queue.arn }),
+      }).arn;
+      karpenterQueue = queue.queue.name;
+    }
+
+    this.appRole = workload("app", APP_NAMESPACE, "app", "The application: its own secrets; the data layer grants its database and Kafka access");
+    this.appRole.addToPrincipalPolicy({ Sid: "ReadItsOwnSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secretsUnder(`${env.name}/app/`) });
+    secretsKey.grantDecrypt(this.appRole);
+
+    IAM_CONTRACT.publish(this, {
+      load_balancer_controller_role_arn: lbc.arn,
+      external_secrets_role_arn: externalSecrets.arn,
+      log_shipping_role_arn: logShipping.arn,
+      karpenter_role_arn: karpenterRoleArn,
+      karpenter_queue_name: karpenterQueue,
+      app_role_arn: this.appRole.arn,
+      app_secrets_kms_key_arn: secretsKey.arn,
+    });
+  }
+}
