@@ -40,7 +40,6 @@ const deletingBucket = { ...basic, resource_changes: [{ address: "aws_s3_bucket.
 let project: string;
 
 beforeAll(() => {
-  execFileSync(path.join(ROOT, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.build.json"], { cwd: ROOT });
   project = tempProject({}, { copyShippedConfig: true });
   // prod goes down to two zones in this project's code: its third NAT gateway is gone from the synth.
   const prod = path.join(project, "config", "prod.yaml");

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -15,9 +15,6 @@ const plansIn = (scenario: string): StackPlan[] =>
     .map((f) => ({ stack: f.replace(/\.json$/, ""), plan: asPlan(f, JSON.parse(readFileSync(path.join(REAL, scenario, f), "utf8"))) }));
 const protectedPaths = loadEnvironments({ configDir: path.join(ROOT, "config") }).flatMap((env) => env.protect);
 
-beforeAll(() => {
-  execFileSync(path.join(ROOT, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.build.json"], { cwd: ROOT });
-}, 60_000);
 
 const cli = (script: string, args: string[], cwd = ROOT) => spawnSync("node", [path.join(ROOT, "dist", "scripts", `${script}.js`), ...args], { cwd, encoding: "utf8" });
 const manifest = path.join(REAL, "all-create", "cdktf.out", "manifest.json");

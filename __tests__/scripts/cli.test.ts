@@ -1,13 +1,10 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ROOT } from "../helpers";
 
-// The review CLIs as a user runs them: compiled, as processes.
-beforeAll(() => {
-  execFileSync(path.join(ROOT, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.build.json"], { cwd: ROOT });
-}, 60_000);
+// The review CLIs as a user runs them: compiled (jest's global setup builds dist/), as processes.
 
 const cli = (script: string, args: string[]) => spawnSync("node", [path.join(ROOT, "dist", "scripts", `${script}.js`), ...args], { cwd: ROOT, encoding: "utf8" });
 const plan = path.join(ROOT, "__tests__", "fixtures", "plans", "basic.json");

@@ -6,7 +6,7 @@ import { Construct } from "constructs";
 import { serviceTrust } from "../iam/policy-document";
 import { Role } from "../iam/role";
 import { EncryptionKey } from "../kms/encryption-key";
-import { assertLogRetention } from "../logs/retention";
+import { assertLogRetention, logGroupKeyStatement } from "../logs/retention";
 import { type KubernetesVersion } from "./versions";
 
 /** Every control-plane log type: the audit and authenticator logs are the record of who did what. */
@@ -88,16 +88,7 @@ export class Cluster extends Construct {
       description: `Encrypts the control-plane logs of ${props.name}`,
       aliasName: `alias/${props.name}-logs`,
       accountId: props.accountId,
-      statements: [
-        {
-          Sid: "AllowCloudWatchLogsForThisLogGroup",
-          Effect: "Allow",
-          Principal: { Service: `logs.${props.region}.amazonaws.com` },
-          Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-          Resource: "*",
-          Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
-        },
-      ],
+      statements: [logGroupKeyStatement(props.region, logGroupArn)],
     });
     const logs = new CloudwatchLogGroup(this, "logs", { name: logGroupName, retentionInDays: retention, kmsKeyId: logKey.arn });
     const role = new Role(this, "role", {

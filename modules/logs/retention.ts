@@ -10,3 +10,19 @@ export function assertLogRetention(where: string, days: number): void {
     throw new Error(`${where}: retention of ${days} days is not one CloudWatch Logs accepts; allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
   }
 }
+
+/**
+ * The key-policy statement that lets CloudWatch Logs use a key for one log group only (the
+ * encryption context names the group), as a log group encrypted with a customer key needs.
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+ */
+export function logGroupKeyStatement(region: string, logGroupArn: string) {
+  return {
+    Sid: "AllowCloudWatchLogsForThisLogGroup",
+    Effect: "Allow" as const,
+    Principal: { Service: `logs.${region}.amazonaws.com` },
+    Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+    Resource: "*",
+    Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
+  };
+}

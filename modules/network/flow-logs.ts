@@ -4,7 +4,7 @@ import { Construct } from "constructs";
 import { serviceTrust } from "../iam/policy-document";
 import { Role } from "../iam/role";
 import { EncryptionKey } from "../kms/encryption-key";
-import { assertLogRetention } from "../logs/retention";
+import { assertLogRetention, logGroupKeyStatement } from "../logs/retention";
 
 /** Props of {@link VpcFlowLogs}. */
 export interface VpcFlowLogsProps {
@@ -54,16 +54,7 @@ export class VpcFlowLogs extends Construct {
         description: `Encrypts the VPC flow logs of ${props.name}`,
         aliasName: `alias/${props.name}-flow-logs`,
         accountId: props.accountId,
-        statements: [
-          {
-            Sid: "AllowCloudWatchLogsForThisLogGroup",
-            Effect: "Allow",
-            Principal: { Service: `logs.${props.region}.amazonaws.com` },
-            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-            Resource: "*",
-            Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
-          },
-        ],
+        statements: [logGroupKeyStatement(props.region, logGroupArn)],
       });
     this.logGroup = new CloudwatchLogGroup(this, "log-group", { name: logGroupName, retentionInDays: retentionDays, kmsKeyId: this.encryptionKey.arn });
     const role = new Role(this, "role", {
