@@ -1,7 +1,5 @@
-import { isGraviton, KUBERNETES_VERSIONS, AMI_TYPES } from "../modules/eks/versions";
+import { AMI_TYPES, KUBERNETES_VERSIONS, mismatchedInstanceTypes, nodeCountProblem } from "../modules/eks/versions";
 import { type FieldProblem } from "./checks";
-import { sourceOf } from "./load";
-import { type ConfigProblem } from "./problems";
 import { type EnvironmentConfig } from "./schema";
 
 /** Node groups every cluster has: system add-ons, and applications. */
@@ -22,13 +20,11 @@ export function checkEks(env: EnvironmentConfig): FieldProblem[] {
   }
   for (const [name, group] of Object.entries(eks.nodeGroups)) {
     const field = `eks.nodeGroups.${name}`;
-    const { min, desired, max } = group.size;
-    if (!(min <= desired && desired <= max)) {
-      problems.push({ field: `${field}.size`, value: group.size, message: `must satisfy min ≤ desired ≤ max (got ${min} ≤ ${desired} ≤ ${max})` });
-    }
+    const sizeProblem = nodeCountProblem(group.size);
+    if (sizeProblem) problems.push({ field: `${field}.size`, value: group.size, message: sizeProblem });
     if (group.instanceTypes.length === 0) problems.push({ field: `${field}.instanceTypes`, message: "must list at least one instance type" });
     const arch = AMI_TYPES[group.amiType];
-    const wrong = group.instanceTypes.filter((t) => isGraviton(t) !== (arch === "arm64"));
+    const wrong = mismatchedInstanceTypes(group.instanceTypes, group.amiType);
     if (wrong.length) {
       problems.push({
         field: `${field}.instanceTypes`,
@@ -59,14 +55,4 @@ export function eksWarnings(env: EnvironmentConfig, today: Date = new Date()): F
       message: `leaves EKS standard support on ${KUBERNETES_VERSIONS[env.eks.version].standardSupportEnds} (${days > 0 ? `in ${days} days` : "already"}); plan the upgrade, or set eks.supportType: EXTENDED, which costs more`,
     },
   ];
-}
-
-/** Warnings about valid config, located like problems, for the synth to print. */
-export function configWarnings(environments: readonly EnvironmentConfig[], today: Date = new Date()): ConfigProblem[] {
-  return environments.flatMap((env) =>
-    eksWarnings(env, today).map((w) => {
-      const source = sourceOf(env);
-      return { ...w, file: source?.file ?? `${env.name}.yaml`, line: source?.lineOf?.(w.field), environment: env.name };
-    }),
-  );
 }

@@ -56,6 +56,16 @@ export function permissionsBoundaryName(env: Pick<EnvironmentConfig, "name">): s
   return `${env.name}-platform-boundary`;
 }
 
+/** The layer of an environment's stack id (`prod-eks` → `eks`); undefined for the shared and bootstrap stacks. */
+export function layerOfStack(stack: string): Layer | undefined {
+  return new RegExp(`^[a-z][a-z0-9]*-(${LAYERS.join("|")})$`).exec(stack)?.[1] as Layer | undefined;
+}
+
+/** The stack whose state a key holds (`dev/network.tfstate` → `dev-network`): {@link stateKey} read back. */
+export function stackOfStateKey(key: string): string {
+  return key.replace(/\.tfstate$/, "").replace("/", "-");
+}
+
 /**
  * The environment a stack id belongs to (`prod-network` → `prod`); `bootstrap` for the account
  * stacks, which an operator applies once (CI runs as the roles they create); `shared` for

@@ -66,3 +66,26 @@ export function dependencyOrder(dependencies: Readonly<Record<string, readonly s
   for (const name of Object.keys(dependencies)) visit(name, []);
   return order;
 }
+
+/** The stacks `stack` reads from, directly or not, in dependency order. */
+export function upstreamOf(context: Pick<SynthContext, "order" | "dependencies">, stack: string): string[] {
+  return reachable(context, stack, (s) => context.dependencies[s] ?? []);
+}
+
+/** The stacks that read from `stack`, directly or not, in dependency order. */
+export function downstreamOf(context: Pick<SynthContext, "order" | "dependencies">, stack: string): string[] {
+  return reachable(context, stack, (s) => context.order.filter((c) => (context.dependencies[c] ?? []).includes(s)));
+}
+
+function reachable(context: Pick<SynthContext, "order">, from: string, next: (stack: string) => readonly string[]): string[] {
+  const seen = new Set<string>();
+  const walk = (stack: string): void => {
+    for (const n of next(stack)) {
+      if (seen.has(n)) continue;
+      seen.add(n);
+      walk(n);
+    }
+  };
+  walk(from);
+  return context.order.filter((s) => seen.has(s));
+}

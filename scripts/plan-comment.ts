@@ -1,10 +1,8 @@
-import path from "node:path";
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { loadEnvironments } from "../config/load";
 import { environmentOfStack } from "../config/naming";
 import { guard, loadSynthContext, markStale, readStatuses, renderComment, renderFull, statusesOf } from "../review";
-import { checkPlansKnown, readPlans, runCli } from "./review-cli";
+import { checkPlansKnown, protectedPathsIn, readPlans, runCli } from "./review-cli";
 
 const USAGE = `Usage: npm run plan-comment -- <plan.json|stack=plan.json>... [--manifest cdktf.out/manifest.json] [--statuses DIR] [--config-dir config] [--sha SHA] [--out comment.md] [--full-out full.md] [--all-drift]
        npm run plan-comment -- --mark-stale NEW_SHA --from comment.md [--out comment.md]
@@ -39,7 +37,7 @@ runCli(USAGE, () => {
   // With --statuses and no plan at all (every plan job failed), the comment still lists every stack.
   const plans = positionals.length === 0 && values.statuses ? [] : readPlans(positionals);
   checkPlansKnown(plans, context, values.manifest as string);
-  const protectedPaths = loadEnvironments({ configDir: path.resolve(values["config-dir"] as string) }).flatMap((env) => env.protect);
+  const protectedPaths = protectedPathsIn(values["config-dir"] as string);
   const { blocked } = guard(plans, { protectedPaths, context });
   const statuses = values.statuses ? statusesOf(context.order, plans, readStatuses(values.statuses)) : undefined;
   const options = { sha: values.sha, context, environmentOf: environmentOfStack, allDrift: values["all-drift"], blocked, statuses };

@@ -1,8 +1,6 @@
-import path from "node:path";
 import { parseArgs } from "node:util";
-import { loadEnvironments } from "../config/load";
 import { guard, guardReport, loadSynthContext } from "../review";
-import { checkPlansKnown, readPlans, runCli } from "./review-cli";
+import { checkPlansKnown, protectedPathsIn, readPlans, runCli } from "./review-cli";
 
 const USAGE = `Usage: npm run plan-guard -- <plan.json|stack=plan.json>... [--allow <stack>:<address>|allow-destroy:<label>]... [--manifest cdktf.out/manifest.json] [--config-dir config]
 
@@ -21,7 +19,7 @@ runCli(USAGE, () => {
   const context = loadSynthContext(values.manifest as string);
   const plans = readPlans(positionals);
   checkPlansKnown(plans, context, values.manifest as string);
-  const protectedPaths = loadEnvironments({ configDir: path.resolve(values["config-dir"] as string) }).flatMap((env) => env.protect);
+  const protectedPaths = protectedPathsIn(values["config-dir"] as string);
   // An allow-list given as one comma- or space-separated string (from a PR label or input) works too.
   const allow = (values.allow as string[]).flatMap((a) => a.split(/[\s,]+/)).filter(Boolean);
   const result = guard(plans, { allow, protectedPaths, context });

@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import path from "node:path";
+import { loadEnvironments } from "../config/load";
 import { asPlan, stackFromFileName, type StackPlan, type SynthContext } from "../review";
 
 /** `stack=path`: a stack id (no `=`, no path separator) before the first `=`. */
@@ -18,6 +20,11 @@ export function readPlans(args: readonly string[]): StackPlan[] {
     }
     return { stack, plan: asPlan(file, json) };
   });
+}
+
+/** The construct paths every environment's config protects (`protect`), for the guard and the comment. */
+export function protectedPathsIn(configDir: string): string[] {
+  return loadEnvironments({ configDir: path.resolve(configDir) }).flatMap((env) => env.protect);
 }
 
 /**

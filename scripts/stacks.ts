@@ -2,7 +2,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadEnvironments } from "../config/load";
 import { environmentOfStack } from "../config/naming";
-import { loadSynthContext, type SynthContext } from "../review";
+import { downstreamOf, loadSynthContext, upstreamOf } from "../review";
 import { runCli } from "./review-cli";
 
 const USAGE = `Usage: npm run -s stacks -- [--env NAME | --environments | --upstream-of STACK | --downstream-of STACK] [--lines] [--manifest cdktf.out/manifest.json] [--config-dir config]
@@ -16,20 +16,6 @@ and shell loops. Run \`npm run synth\` first.
   --upstream-of STACK    the stacks STACK reads from, directly or not (its dependencies); with --env, of that environment only
   --downstream-of STACK  the stacks that read from STACK, directly or not; with --env, of that environment only
   --lines                one per line instead of JSON`;
-
-/** Stacks reachable from one along an edge function, in dependency order. */
-function reachable(context: SynthContext, from: string, next: (stack: string) => readonly string[]): string[] {
-  const seen = new Set<string>();
-  const walk = (stack: string): void => {
-    for (const n of next(stack)) {
-      if (seen.has(n)) continue;
-      seen.add(n);
-      walk(n);
-    }
-  };
-  walk(from);
-  return context.order.filter((s) => seen.has(s));
-}
 
 runCli(USAGE, () => {
   const { values } = parseArgs({
@@ -57,13 +43,11 @@ runCli(USAGE, () => {
     const shared = values["with-shared"] && inManifest.has("shared") ? ["shared"] : [];
     // "bootstrap" (the account stacks) is applied by an operator, never by CI: not in the list.
     list = [...shared, ...envs.filter((e) => !e.production).map((e) => e.name), ...envs.filter((e) => e.production).map((e) => e.name)];
-  } else if (values["upstream-of"]) {
-    list = reachable(context, known(values["upstream-of"]), (s) => context.dependencies[s] ?? []).filter((s) => !values.env || environmentOfStack(s) === values.env);
-  } else if (values["downstream-of"]) {
-    const from = known(values["downstream-of"]);
-    list = reachable(context, from, (s) => context.order.filter((c) => (context.dependencies[c] ?? []).includes(s))).filter((s) => !values.env || environmentOfStack(s) === values.env);
   } else {
-    list = context.order.filter((s) => !values.env || environmentOfStack(s) === values.env);
+    const inEnv = (s: string) => !values.env || environmentOfStack(s) === values.env;
+    if (values["upstream-of"]) list = upstreamOf(context, known(values["upstream-of"])).filter(inEnv);
+    else if (values["downstream-of"]) list = downstreamOf(context, known(values["downstream-of"])).filter(inEnv);
+    else list = context.order.filter(inEnv);
   }
   console.log(values.lines ? list.join("\n") : JSON.stringify(list));
   return 0;

@@ -1,11 +1,11 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { environmentOfStack } from "../config/naming";
+import { environmentOfStack, layerOfStack, stackOfStateKey } from "../config/naming";
 import { loadEnvironments } from "../config/load";
 import { run as synth } from "../main";
 import { countChanges } from "../review/classify";
-import { loadSynthContext } from "../review/context";
+import { loadSynthContext, type SynthContext, upstreamOf } from "../review/context";
 import { asPlan } from "../review/plan";
 import { CONTRACTS } from "../stacks/contracts/registry";
 import { mockState } from "./verify/mocks";
@@ -55,7 +55,7 @@ async function main(values: Options, positionals: readonly string[]): Promise<nu
   const outdir = path.resolve(values.out ?? path.join(root, "cdktf.out", "verify"));
   const context = loadSynthContext(path.join(root, "cdktf.out", "manifest.json"));
   if (context.order.length === 0) throw new Error("cdktf.out/manifest.json lists no stacks; run npm run synth first");
-  const wanted = selectStacks(context.order, context.dependencies, positionals);
+  const wanted = selectStacks(context, positionals);
   const source = findProviderSource();
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(path.join(outdir, "plans"), { recursive: true });
@@ -86,17 +86,17 @@ async function main(values: Options, positionals: readonly string[]): Promise<nu
     if (prepared.blocks === 0 && skippedProviders.length) return done("skipped", skippedProviders.join("; "));
     const work = path.join(outdir, "work", stack);
     for (const [name, key] of Object.entries(prepared.remoteStates)) {
-      const producer = key.replace(/\.tfstate$/, "").replace("/", "-");
+      const producer = stackOfStateKey(key);
       useLocalState(prepared.json, name, path.join(outdir, "work", producer, "mock-outputs.tfstate"));
     }
     writeWork(work, prepared);
     const planned = await planWork({ binary: found.binary, env }, work, path.join(outdir, "plans", `${stack}.json`));
     if ("failed" in planned) return done("failed", planned.failed.replace(root + path.sep, ""));
     const plan = asPlan(stack, planned.plan);
-    const layer = stack.slice(stack.indexOf("-") + 1) as keyof typeof CONTRACTS;
-    const envName = environmentOfStack(stack);
-    const account = accounts[envName] ?? { account: "000000000000", region: "us-east-1" };
-    writeFileSync(path.join(work, "mock-outputs.tfstate"), JSON.stringify(mockState(plan.output_changes ?? {}, CONTRACTS[layer]?.outputs ?? {}, account), null, 2));
+    const layer = layerOfStack(stack);
+    const account = accounts[environmentOfStack(stack)] ?? { account: "000000000000", region: "us-east-1" };
+    const specs = (layer && CONTRACTS[layer]?.outputs) || {};
+    writeFileSync(path.join(work, "mock-outputs.tfstate"), JSON.stringify(mockState(plan.output_changes ?? {}, specs, account), null, 2));
     const counts = countChanges(plan.resource_changes ?? []);
     const summary = `valid, planned: ${counts.create} to create, ${counts.update} to update, ${counts.replace} to replace, ${counts.delete} to delete`;
     return skippedProviders.length ? done("partial", `${summary}; ${skippedProviders.join("; ")}`) : done("planned", summary);
@@ -117,18 +117,12 @@ async function main(values: Options, positionals: readonly string[]): Promise<nu
 }
 
 /** The named stacks and everything they read from, in dependency order (all when none are named). */
-function selectStacks(order: readonly string[], dependencies: Readonly<Record<string, readonly string[]>>, named: readonly string[]): string[] {
-  const unknown = named.filter((s) => !order.includes(s));
-  if (unknown.length) throw new Error(`no such stack: ${unknown.join(", ")}; stacks: ${order.join(", ")}`);
-  if (named.length === 0) return [...order];
-  const keep = new Set<string>();
-  const add = (s: string) => {
-    if (keep.has(s)) return;
-    keep.add(s);
-    (dependencies[s] ?? []).forEach(add);
-  };
-  named.forEach(add);
-  return order.filter((s) => keep.has(s));
+function selectStacks(context: SynthContext, named: readonly string[]): string[] {
+  const unknown = named.filter((s) => !context.order.includes(s));
+  if (unknown.length) throw new Error(`no such stack: ${unknown.join(", ")}; stacks: ${context.order.join(", ")}`);
+  if (named.length === 0) return [...context.order];
+  const keep = new Set(named.flatMap((s) => [s, ...upstreamOf(context, s)]));
+  return context.order.filter((s) => keep.has(s));
 }
 
 /** Runs tasks at most `jobs` at a time, each once all its dependencies have finished. */

@@ -1,5 +1,5 @@
 import { type Construct } from "constructs";
-import { APP_NAMESPACE } from "../config";
+import { APP_NAMESPACE, clusterName } from "../config";
 import { InterruptionQueue } from "../modules/eks/interruption-queue";
 import { karpenterControllerStatements } from "../modules/iam/policies/karpenter";
 import { loadBalancerControllerStatements } from "../modules/iam/policies/load-balancer-controller";
@@ -38,7 +38,7 @@ export class IamStack extends EnvironmentStack {
     });
     secretsKey.grantDecrypt(externalSecrets);
 
-    const logGroup = `arn:aws:logs:${account.region}:${account.id}:log-group:/aws/eks/${env.name}-platform/containers`;
+    const logGroup = `arn:aws:logs:${account.region}:${account.id}:log-group:/aws/eks/${clusterName(env)}/containers`;
     const logShipping = workload("log-shipping", "logging", "fluent-bit", "Fluent Bit: ships container logs to its log group", {
       statements: [{ Sid: "WriteTheContainerLogGroupOnly", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [logGroup, `${logGroup}:*`] }],
     });
@@ -46,9 +46,9 @@ export class IamStack extends EnvironmentStack {
     let karpenterRoleArn = "";
     let karpenterQueue = "";
     if (env.eks.karpenter) {
-      const queue = new InterruptionQueue(this, "karpenter-interruption-queue", { clusterName: `${env.name}-platform` });
+      const queue = new InterruptionQueue(this, "karpenter-interruption-queue", { clusterName: clusterName(env) });
       karpenterRoleArn = workload("karpenter", "karpenter", "karpenter", "Karpenter controller: launches and retires this cluster's nodes", {
-        statements: karpenterControllerStatements({ region: account.region, accountId: account.id, clusterName: `${env.name}-platform`, clusterArn: eks.cluster_arn, nodeRoleArn: eks.node_role_arn, queueArn: queue.queue.arn }),
+        statements: karpenterControllerStatements({ region: account.region, accountId: account.id, clusterName: clusterName(env), clusterArn: eks.cluster_arn, nodeRoleArn: eks.node_role_arn, queueArn: queue.queue.arn }),
       }).arn;
       karpenterQueue = queue.queue.name;
     }

@@ -1,7 +1,7 @@
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { Construct } from "constructs";
-import { AMI_TYPES, type AmiType, isGraviton } from "./versions";
+import { type AmiType, mismatchedInstanceTypes, nodeCountProblem } from "./versions";
 
 /** A taint on the nodes of a group. */
 export interface NodeTaint {
@@ -67,10 +67,10 @@ export class NodeGroup extends Construct {
   constructor(scope: Construct, id: string, props: NodeGroupProps) {
     super(scope, id);
     const { min, desired, max } = props.size;
-    if (!(min <= desired && desired <= max)) throw new Error(`${this.node.path}: size must satisfy min ≤ desired ≤ max (got ${min} ≤ ${desired} ≤ ${max})`);
+    const sizeProblem = nodeCountProblem(props.size);
+    if (sizeProblem) throw new Error(`${this.node.path}: size ${sizeProblem}`);
     if (props.instanceTypes.length === 0) throw new Error(`${this.node.path}: instanceTypes must list at least one instance type`);
-    const arm = AMI_TYPES[props.amiType] === "arm64";
-    const mismatched = props.instanceTypes.filter((t) => isGraviton(t) !== arm);
+    const mismatched = mismatchedInstanceTypes(props.instanceTypes, props.amiType);
     if (mismatched.length) throw new Error(`${this.node.path}: instance types ${mismatched.join(", ")} do not run ${props.amiType}`);
     const template = new LaunchTemplate(this, "launch-template", {
       name: `${props.clusterName}-${props.name}`,

@@ -45,3 +45,15 @@ export type AmiType = keyof typeof AMI_TYPES;
 export function isGraviton(instanceType: string): boolean {
   return /^[a-z]+\d+g[a-z-]*\./.test(instanceType);
 }
+
+/** Why node counts cannot be, or undefined: they must satisfy min ≤ desired ≤ max. */
+export function nodeCountProblem(size: { readonly min: number; readonly desired: number; readonly max: number }): string | undefined {
+  const { min, desired, max } = size;
+  return min <= desired && desired <= max ? undefined : `must satisfy min ≤ desired ≤ max (got ${min} ≤ ${desired} ≤ ${max})`;
+}
+
+/** The instance types that cannot run an AMI type: Graviton types under an x86 AMI, or the reverse. */
+export function mismatchedInstanceTypes(instanceTypes: readonly string[], amiType: AmiType): string[] {
+  const arm = AMI_TYPES[amiType] === "arm64";
+  return instanceTypes.filter((t) => isGraviton(t) !== arm);
+}

@@ -2,7 +2,7 @@ import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-ident
 import { Construct } from "constructs";
 import { type IGrantable } from "./grant";
 import { type PolicyStatement } from "./policy-document";
-import { Role } from "./role";
+import { Role, type RoleProps } from "./role";
 
 /** The cluster a workload role is for: what its trust policy names. */
 export interface WorkloadCluster {
@@ -16,12 +16,8 @@ export interface WorkloadCluster {
   readonly accountId: string;
 }
 
-/** Props of {@link WorkloadRole}. */
-export interface WorkloadRoleProps {
-  /** Role name (`<env>-…`, which the permissions boundary's PassRole scope expects). */
-  readonly name: string;
-  /** What the role is for. */
-  readonly description: string;
+/** Props of {@link WorkloadRole}: a {@link Role}'s, but the trust, which is made here. */
+export interface WorkloadRoleProps extends Omit<RoleProps, "trust"> {
   /** Namespace of the service account. */
   readonly namespace: string;
   /** The service account the role is for. */
@@ -33,18 +29,6 @@ export interface WorkloadRoleProps {
    * @default "irsa"
    */
   readonly mode?: "irsa" | "pod-identity";
-  /** The environment's permissions boundary. */
-  readonly permissionsBoundaryArn: string;
-  /**
-   * Statements of the role's policy; grants add more.
-   * @default - none
-   */
-  readonly statements?: readonly PolicyStatement[];
-  /**
-   * Managed policies to attach (AWS-maintained ones such as AmazonEKS_CNI_Policy).
-   * @default - none
-   */
-  readonly managedPolicyArns?: readonly string[];
 }
 
 /**
@@ -90,14 +74,8 @@ export class WorkloadRole extends Construct implements IGrantable {
             Action: ["sts:AssumeRole", "sts:TagSession"],
             Condition: { StringEquals: { "aws:SourceAccount": cluster.accountId } },
           };
-    this.role = new Role(this, "Default", {
-      name: props.name,
-      description: props.description,
-      trust: [trust],
-      permissionsBoundaryArn: props.permissionsBoundaryArn,
-      statements: props.statements,
-      managedPolicyArns: props.managedPolicyArns,
-    });
+    const { namespace: _namespace, serviceAccount: _serviceAccount, cluster: _cluster, mode: _mode, ...roleProps } = props;
+    this.role = new Role(this, "Default", { ...roleProps, trust: [trust] });
     this.arn = this.role.arn;
     if (mode === "pod-identity") {
       new EksPodIdentityAssociation(this, "association", { clusterName: cluster.name, namespace: props.namespace, serviceAccount: props.serviceAccount, roleArn: this.arn });
