@@ -10,3 +10,5 @@ export * from "./regions";
 export * from "./schema";
 export * from "./subnet-plan";
 export * from "./eks-checks";
+export * from "./data-schema";
+export * from "./data-checks";

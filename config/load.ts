@@ -3,6 +3,7 @@ import path from "node:path";
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type YAMLError } from "yaml";
 import { type z } from "zod";
 import { checkAcrossEnvironments, checkEnvironment, type SourcedEnvironment } from "./checks";
+import { dataWarnings } from "./data-checks";
 import { eksWarnings } from "./eks-checks";
 import { ConfigError, type ConfigProblem, displayPath } from "./problems";
 import { nearMatches, didYouMean } from "./near";
@@ -43,11 +44,11 @@ export function loadEnvironments(options: LoadOptions): EnvironmentConfig[] {
 
 const sources = new WeakMap<EnvironmentConfig, Pick<SourcedEnvironment, "file" | "lineOf">>();
 
-/** Warnings about valid config (a Kubernetes version leaving standard support), located like problems, for the synth to print. */
+/** Warnings about valid config (a Kubernetes version leaving standard support, a production database with an accepted weaker setting), located like problems, for the synth to print. */
 export function configWarnings(environments: readonly EnvironmentConfig[], today: Date = new Date()): ConfigProblem[] {
   return environments.flatMap((env) => {
     const source = sourceOf(env);
-    return eksWarnings(env, today).map((w) => ({ ...w, file: source?.file ?? `${env.name}.yaml`, line: source?.lineOf?.(w.field), environment: env.name }));
+    return [...eksWarnings(env, today), ...dataWarnings(env)].map((w) => ({ ...w, file: source?.file ?? `${env.name}.yaml`, line: source?.lineOf?.(w.field), environment: env.name }));
   });
 }
 

@@ -3,7 +3,11 @@ import { AMI_TYPES, type AmiType, DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSION
 import { LOG_RETENTION_DAYS } from "../modules/logs/retention";
 import { cidrProblem, prefixOf, SUBNET_PREFIX, VPC_PREFIX } from "./cidr";
 import { REGIONS } from "./regions";
+import { databaseSchema, streamingSchema } from "./data-schema";
 import { MAX_ZONES } from "./subnet-plan";
+import { nonEmpty, strict } from "./strict";
+
+export { ALLOWED_KEYS_PREFIX } from "./strict";
 
 /**
  * The schema of one environment file (`config/<env>.yaml`). It is the single source of the
@@ -13,19 +17,6 @@ import { MAX_ZONES } from "./subnet-plan";
  */
 
 export { LOG_RETENTION_DAYS };
-
-/** An object that rejects unknown keys (typos) and says which keys it does allow. */
-function strict<T extends z.ZodRawShape>(shape: T) {
-  const allowed = Object.keys(shape).join(", ");
-  return z.strictObject(shape, {
-    error: (issue) => (issue.code === "unrecognized_keys" ? `unknown key; allowed keys here: ${allowed}` : undefined),
-  });
-}
-
-/** Prefix of the message of an unknown key; the loader reads the allowed keys back from it. */
-export const ALLOWED_KEYS_PREFIX = "unknown key; allowed keys here: ";
-
-const nonEmpty = z.string().refine((value) => value.trim() !== "", "must not be empty");
 
 const vpcCidr = z.string().superRefine((value, ctx) => {
   const problem = cidrProblem(value);
@@ -152,6 +143,8 @@ export const environmentSchema = strict({
     .describe("Tags on every resource. `owner` and `cost-center` are required; add any others."),
   network: networkSchema,
   eks: eksSchema,
+  database: databaseSchema.optional(),
+  streaming: streamingSchema.optional(),
   protect: z
     .array(z.string().regex(/^[a-z][a-z0-9]*-[a-z]+(\/[\w.-]+)*$/, "must be a construct path such as prod-network/network/nat"))
     .default([])

@@ -64,6 +64,7 @@ export class IamStack extends EnvironmentStack {
       karpenter_role_arn: karpenterRoleArn,
       karpenter_queue_name: karpenterQueue,
       app_role_arn: this.appRole.arn,
+      app_role_name: this.appRole.role.role.name,
       app_secrets_kms_key_arn: secretsKey.arn,
     });
   }

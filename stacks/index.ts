@@ -11,3 +11,5 @@ export * from "./registry";
 export * from "./state-backend-stack";
 export * from "./account-stack";
 export * from "./aws-provider";
+export * from "./database-stack";
+export * from "./streaming-stack";

@@ -1,10 +1,12 @@
 import { type Construct } from "constructs";
 import { accountStackId, type EnvironmentConfig, type Layer, stackId } from "../config";
 import { type EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+import { DatabaseStack } from "./database-stack";
 import { EksStack } from "./eks-stack";
 import { IamStack } from "./iam-stack";
 import { NetworkStack } from "./network-stack";
 import { STATE_BACKEND_STACK_ID } from "./state-backend-stack";
+import { StreamingStack } from "./streaming-stack";
 
 /** One layer of an environment: one Terraform state, one stack class. */
 export interface LayerEntry {
@@ -33,6 +35,9 @@ export const LAYER_REGISTRY: readonly LayerEntry[] = [
   { layer: "network", consumes: [], create: (scope, props) => new NetworkStack(scope, props) },
   { layer: "eks", consumes: ["network"], create: (scope, props) => new EksStack(scope, props) },
   { layer: "iam", consumes: ["network", "eks"], create: (scope, props) => new IamStack(scope, props) },
+  // The data layers read the app role from iam to grant it access: their grants live with them.
+  { layer: "database", consumes: ["network", "eks", "iam"], enabled: (env) => env.database !== undefined, create: (scope, props) => new DatabaseStack(scope, props) },
+  { layer: "streaming", consumes: ["network", "eks", "iam"], enabled: (env) => env.streaming !== undefined, create: (scope, props) => new StreamingStack(scope, props) },
 ];
 
 /** The layers an environment has. */

@@ -12,3 +12,12 @@ export interface IGrantable {
   /** Where the grantee is, for messages. */
   readonly grantName: string;
 }
+
+/** A name as part of a statement id, which allows only letters and digits: `dev-postgres` → `DevPostgres`, `app.` → `App`. */
+export function sidPart(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join("");
+}

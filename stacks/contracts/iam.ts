@@ -12,6 +12,7 @@ export const IAM_CONTRACT = new StackContract("iam", {
   karpenter_role_arn: { ...role("Karpenter controller"), description: "ARN of the Karpenter controller role (empty when Karpenter is off)" },
   karpenter_queue_name: { kind: "string", description: "Karpenter's interruption queue (empty when Karpenter is off)", mock: "mock-queue" },
   app_role_arn: role("application"),
+  app_role_name: { kind: "string", description: "Name of the application's role: the data stacks add their grants to it as inline policies of their own", mock: "mock-app" },
   app_secrets_kms_key_arn: { kind: "string", description: "ARN of the key that encrypts the application's secrets in Secrets Manager", mock: "arn:aws:kms:{region}:{account}:key/00000000-0000-0000-0000-000000000001" },
 });
 

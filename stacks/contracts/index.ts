@@ -1,5 +1,7 @@
 export * from "./contract";
+export * from "./database";
 export * from "./eks";
 export * from "./iam";
 export * from "./network";
 export * from "./registry";
+export * from "./streaming";

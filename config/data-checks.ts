@@ -1,0 +1,129 @@
+import { instanceClassProblem, SERVERLESS_CLASS, serverlessCapacityProblem } from "../modules/database/engines";
+import { brokerTypeProblem, defaultReplication, MAX_BROKER_ZONES } from "../modules/streaming/kafka-versions";
+import { type FieldProblem } from "./checks";
+import { type EnvironmentConfig } from "./schema";
+
+/** Checks of the database section that need more than one field. */
+export function checkDatabase(env: EnvironmentConfig): FieldProblem[] {
+  const db = env.database;
+  if (!db) return [];
+  const problems: FieldProblem[] = [];
+  const aurora = db.engine === "aurora-postgresql";
+  const classProblem = instanceClassProblem(db.engine, db.instanceClass);
+  if (classProblem) problems.push({ field: "database.instanceClass", value: db.instanceClass, message: classProblem });
+  if (db.instanceClass === SERVERLESS_CLASS && aurora) {
+    if (!db.serverless) problems.push({ field: "database.serverless", message: "is required with instanceClass db.serverless: set minCapacity and maxCapacity (ACUs)" });
+    else {
+      const capacityProblem = serverlessCapacityProblem(db.serverless);
+      if (capacityProblem) problems.push({ field: "database.serverless", value: db.serverless, message: capacityProblem });
+    }
+  } else if (db.serverless) {
+    problems.push({ field: "database.serverless", value: db.serverless, message: "applies only to Aurora with instanceClass db.serverless; remove it, or set engine aurora-postgresql and instanceClass db.serverless" });
+  }
+  if (aurora && db.multiAz) {
+    problems.push({ field: "database.multiAz", value: true, message: "is for RDS; Aurora is highly available through readers in other zones: set database.readers instead" });
+  }
+  if (!aurora && db.readers > 0) {
+    problems.push({ field: "database.readers", value: db.readers, message: "is for Aurora; RDS for PostgreSQL is made highly available with multiAz: true" });
+  }
+  if (!aurora && db.maxAllocatedStorageGiB < db.allocatedStorageGiB) {
+    problems.push({
+      field: "database.maxAllocatedStorageGiB",
+      value: db.maxAllocatedStorageGiB,
+      message: `is below allocatedStorageGiB (${db.allocatedStorageGiB}); storage autoscaling can only grow the volume: allowed: ${db.allocatedStorageGiB} or more`,
+    });
+  }
+  if (db.appUser === db.masterUsername) {
+    problems.push({ field: "database.appUser", value: db.appUser, message: "is the master user; the application gets a user of its own, so its grants can be narrow" });
+  }
+  if (windowsOverlap(db.backupWindow, db.maintenanceWindow)) {
+    problems.push({ field: "database.backupWindow", value: db.backupWindow, message: `overlaps the maintenance window ${db.maintenanceWindow}, which RDS refuses; move one of them` });
+  }
+  if (env.production) {
+    const singleZone = aurora ? db.readers === 0 : !db.multiAz;
+    if (singleZone && !db.reasons.multiAz) {
+      problems.push(
+        aurora
+          ? { field: "database.readers", value: 0, message: "a production Aurora cluster needs a reader in another zone to fail over to; allowed: 1 or more, or a written database.reasons.multiAz" }
+          : { field: "database.multiAz", value: false, message: "a production database needs a standby in another zone; allowed: true, or a written database.reasons.multiAz" },
+      );
+    }
+    if (!db.deletionProtection && !db.reasons.deletionProtection) {
+      problems.push({ field: "database.deletionProtection", value: false, message: "a production database must have deletion protection; allowed: true, or a written database.reasons.deletionProtection" });
+    }
+  }
+  return problems;
+}
+
+/** Checks of the streaming section that need more than one field. */
+export function checkStreaming(env: EnvironmentConfig): FieldProblem[] {
+  const kafka = env.streaming;
+  if (!kafka) return [];
+  const problems: FieldProblem[] = [];
+  const zones = brokerZones(env);
+  const typeProblem = brokerTypeProblem(kafka.instanceType);
+  if (typeProblem) problems.push({ field: "streaming.instanceType", value: kafka.instanceType, message: typeProblem });
+  if (kafka.brokers % zones !== 0) {
+    problems.push({
+      field: "streaming.brokers",
+      value: kafka.brokers,
+      message: `must be a multiple of the ${zones} broker zones (network.azCount, at most ${MAX_BROKER_ZONES}), so every zone has the same number of brokers; allowed: ${zones}, ${zones * 2}, ${zones * 3}, …`,
+    });
+  }
+  if (env.production && kafka.brokers < 3) {
+    problems.push({ field: "streaming.brokers", value: kafka.brokers, message: "a production cluster needs at least 3 brokers, so a topic keeps 3 replicas and survives losing one; allowed: 3 or more" });
+  }
+  const { replicationFactor, minInsyncReplicas } = defaultReplication(kafka.brokers, { replicationFactor: kafka.replicationFactor, minInsyncReplicas: kafka.minInsyncReplicas });
+  if (replicationFactor > kafka.brokers) {
+    problems.push({ field: "streaming.replicationFactor", value: replicationFactor, message: `is above the broker count (${kafka.brokers}): a partition cannot have more replicas than there are brokers; allowed: 1–${kafka.brokers}` });
+  }
+  if (minInsyncReplicas >= replicationFactor) {
+    problems.push({
+      field: "streaming.minInsyncReplicas",
+      value: minInsyncReplicas,
+      message: `must be below the replication factor (${replicationFactor}), or one broker down stops every acks=all producer; allowed: 1–${Math.max(1, replicationFactor - 1)}`,
+    });
+  }
+  if (kafka.maxVolumeSizeGiB < kafka.volumeSizeGiB) {
+    problems.push({ field: "streaming.maxVolumeSizeGiB", value: kafka.maxVolumeSizeGiB, message: `is below volumeSizeGiB (${kafka.volumeSizeGiB}); storage autoscaling can only grow volumes: allowed: ${kafka.volumeSizeGiB} or more` });
+  }
+  return problems;
+}
+
+/** How many zones (data subnets) MSK places brokers in: every zone of the environment, at most three. */
+export function brokerZones(env: Pick<EnvironmentConfig, "network">): number {
+  return Math.min(env.network.azCount, MAX_BROKER_ZONES);
+}
+
+/** What the synth prints about valid data config: every accepted weaker production setting, with its reason. */
+export function dataWarnings(env: EnvironmentConfig): FieldProblem[] {
+  const db = env.database;
+  if (!db || !env.production) return [];
+  const warnings: FieldProblem[] = [];
+  const singleZone = db.engine === "aurora-postgresql" ? db.readers === 0 : !db.multiAz;
+  if (singleZone && db.reasons.multiAz) warnings.push({ field: "database.reasons.multiAz", message: `production database runs in one zone, accepted because: ${db.reasons.multiAz}` });
+  if (!db.deletionProtection && db.reasons.deletionProtection) {
+    warnings.push({ field: "database.reasons.deletionProtection", message: `production database runs without deletion protection, accepted because: ${db.reasons.deletionProtection}` });
+  }
+  return warnings;
+}
+
+/** Whether a daily `hh:mm-hh:mm` window overlaps a weekly `ddd:hh:mm-ddd:hh:mm` one (all UTC). */
+function windowsOverlap(daily: string, weekly: string): boolean {
+  const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+  const WEEK = 7 * 1440;
+  const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  const weekMinute = (ddd: string) => DAYS.indexOf(ddd.slice(0, 3)) * 1440 + minutes(ddd.slice(4));
+  const wStart = weekMinute(weekly.slice(0, 9));
+  const wEnd = weekMinute(weekly.slice(10));
+  const weeklyRanges: Array<[number, number]> = wEnd > wStart ? [[wStart, wEnd]] : [[wStart, WEEK], [0, wEnd]];
+  const dStart = minutes(daily.slice(0, 5));
+  const dEnd = minutes(daily.slice(6));
+  const length = dEnd > dStart ? dEnd - dStart : dEnd + 1440 - dStart;
+  // Each day's backup window, and the one that starts on Sunday and runs into Monday.
+  const dailyRanges: Array<[number, number]> = [...DAYS.keys()].flatMap((day): Array<[number, number]> => {
+    const start = day * 1440 + dStart;
+    return [[start, start + length], [start - WEEK, start + length - WEEK]];
+  });
+  return dailyRanges.some(([s, e]) => weeklyRanges.some(([a, b]) => s < b && a < e));
+}

@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { DATABASE_ENGINES, DEFAULT_POSTGRES_VERSION, POSTGRES_VERSIONS } from "../modules/database/engines";
+import { LOG_RETENTION_DAYS } from "../modules/logs/retention";
+import { DEFAULT_KAFKA_VERSION, KAFKA_VERSIONS } from "../modules/streaming/kafka-versions";
+import { nonEmpty, strict } from "./strict";
+
+/**
+ * The data layers of an environment file: `database` (PostgreSQL on RDS or Aurora) and
+ * `streaming` (Kafka on MSK). Either section may be left out, and the environment then has no
+ * such layer (no stack, no app settings, no grant). Cross-field checks live in `data-checks.ts`.
+ */
+
+const sqlName = (what: string) => z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, `must be a PostgreSQL ${what}: lowercase letters, digits and _, starting with a letter, at most 63 characters`);
+
+/** `hh:mm-hh:mm`, UTC. */
+const dailyWindow = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "must be a UTC window hh:mm-hh:mm such as 02:00-03:00");
+/** `ddd:hh:mm-ddd:hh:mm`, UTC. */
+const weeklyWindow = z
+  .string()
+  .regex(/^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/, "must be a UTC window ddd:hh:mm-ddd:hh:mm such as sun:03:30-sun:04:30");
+
+export const databaseSchema = strict({
+    engine: z.enum(DATABASE_ENGINES).default("postgres").describe("`postgres`: RDS, one instance (Multi-AZ optional). `aurora-postgresql`: an Aurora cluster, a writer plus readers, or Serverless v2. Changing it replaces the database."),
+    version: z.enum(POSTGRES_VERSIONS).default(DEFAULT_POSTGRES_VERSION).describe("PostgreSQL major version (modules/database/engines.ts lists them); minor versions are upgraded automatically in the maintenance window."),
+    instanceClass: z
+      .string()
+      .regex(/^db\.[a-z0-9]+(\.[a-z0-9]+)?$/, "must be a DB instance class such as db.m7g.large (or db.serverless for Aurora Serverless v2)")
+      .describe("Instance class: db.<family>.<size> for RDS; an Aurora class, or db.serverless (Serverless v2, sized by serverless), for Aurora."),
+    serverless: strict({
+        minCapacity: z.number().describe("Fewest Aurora capacity units (ACU) in multiples of 0.5; 0 lets an idle cluster pause."),
+        maxCapacity: z.number().describe("Most ACUs, up to 256."),
+      })
+      .optional()
+      .describe("Aurora Serverless v2 capacity, for instanceClass db.serverless only."),
+    readers: z.int().min(0).max(15).default(0).describe("Aurora only: reader instances besides the writer, in other zones; one is the failover target. Production needs at least one."),
+    multiAz: z.boolean().default(false).describe("RDS only: a synchronous standby in another zone that takes over on failure. Required in production."),
+    allocatedStorageGiB: z.int().min(20).max(65536).default(20).describe("RDS only: initial gp3 storage, GiB."),
+    maxAllocatedStorageGiB: z.int().min(20).max(65536).default(100).describe("RDS only: storage autoscaling grows the volume up to this, GiB; at least allocatedStorageGiB."),
+    databaseName: sqlName("database name").default("app").describe("The database created with the instance, which the application uses."),
+    masterUsername: sqlName("role name").default("platform_admin").describe("The master user. Its password lives only in Secrets Manager (RDS-managed); applications never use it."),
+    appUser: sqlName("role name").default("app").describe("The database user the application connects as, with IAM authentication (rds-db:connect); create it once with GRANT rds_iam."),
+    backupRetentionDays: z.int().min(7, "must be 7–35 days: shorter leaves nothing good to restore from when corruption is noticed late").max(35, "must be 7–35 days: RDS keeps automated backups for at most 35 days").default(7).describe("Days of automated backups (point-in-time restore), 7–35."),
+    backupWindow: dailyWindow.default("02:00-03:00").describe("Daily backup window, UTC; must not overlap the maintenance window."),
+    maintenanceWindow: weeklyWindow.default("sun:03:30-sun:04:30").describe("Weekly maintenance window, UTC (minor upgrades, patches)."),
+    deletionProtection: z.boolean().default(true).describe("Refuse deleting the database through the API. Production without it needs reasons.deletionProtection."),
+    masterPasswordRotationDays: z.int().min(1).max(365).default(30).describe("Secrets Manager rotates the master password every this many days."),
+    logMinDurationMs: z.int().min(-1).max(3_600_000).default(1000).describe("log_min_duration_statement: statements slower than this (ms) are logged; -1 turns it off."),
+    caCertIdentifier: z.enum(["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"]).default("rds-ca-rsa2048-g1").describe("The CA that signs the server certificate clients verify (sslmode=verify-full)."),
+    performanceInsightsRetentionDays: z
+      .int()
+      .refine((days) => days === 7 || (days % 31 === 0 && days <= 713) || days === 731, "must be 7, a multiple of 31 up to 713, or 731 (Performance Insights retention periods)")
+      .default(7)
+      .describe("Days Performance Insights keeps query statistics: 7 (free) or a multiple of 31 up to 731."),
+    logRetentionDays: z.literal(LOG_RETENTION_DAYS).default(90).describe("Retention of the exported PostgreSQL logs, in days."),
+    monitoringIntervalSeconds: z.union([1, 5, 10, 15, 30, 60].map((n) => z.literal(n)) as [z.ZodLiteral<number>, z.ZodLiteral<number>, ...z.ZodLiteral<number>[]]).default(60).describe("Enhanced monitoring interval: 1, 5, 10, 15, 30 or 60 seconds."),
+    reasons: strict({
+        multiAz: nonEmpty.optional().describe("Why this production database may run in one zone (RDS without multiAz, Aurora without a reader). Printed at every synth."),
+        deletionProtection: nonEmpty.optional().describe("Why this production database may run without deletion protection. Printed at every synth."),
+      })
+      .default({})
+      .describe("Written reasons for running production with weaker protection; without them such config is refused."),
+  })
+  .describe("PostgreSQL for the application (`<env>-database`). Leave out for an environment without a database.");
+
+export const streamingSchema = strict({
+    kafkaVersion: z.enum(KAFKA_VERSIONS).default(DEFAULT_KAFKA_VERSION).describe("Apache Kafka version, KRaft only (modules/streaming/kafka-versions.ts lists them)."),
+    brokers: z.int().min(2).max(90).default(3).describe("Broker count: a multiple of the broker zones (azCount, at most 3); at least 3 in production."),
+    instanceType: z.string().describe("Broker instance type, such as kafka.m7g.large (kafka.t3.small for development)."),
+    volumeSizeGiB: z.int().min(1).max(16384).default(100).describe("Initial EBS storage per broker, GiB."),
+    maxVolumeSizeGiB: z.int().min(1).max(16384).default(1000).describe("Storage autoscaling grows each broker's volume up to this, GiB; at least volumeSizeGiB."),
+    replicationFactor: z.int().min(1).optional().describe("default.replication.factor of new topics. Default: min(3, brokers)."),
+    minInsyncReplicas: z.int().min(1).optional().describe("min.insync.replicas: replicas that must acknowledge an acks=all write; below replicationFactor. Default: replicationFactor − 1 (at least 1)."),
+    defaultPartitions: z.int().min(1).max(1000).default(6).describe("num.partitions of topics created without a partition count."),
+    clientCertificateAuthorityArns: z
+      .array(z.string().regex(/^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[0-9a-f-]+$/, "must be an ACM Private CA ARN"))
+      .default([])
+      .describe("Also accept TLS client certificates from these ACM Private CAs (port 9094). IAM (SASL/IAM, port 9098) is always on; unauthenticated access never."),
+    logRetentionDays: z.literal(LOG_RETENTION_DAYS).default(90).describe("Retention of the broker logs, in days."),
+    appTopicPrefix: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "must be a topic-name prefix: letters, digits, . _ -").default("app.").describe("The application may produce to and consume from topics starting with this."),
+    appGroupPrefix: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "must be a group-id prefix: letters, digits, . _ -").default("app.").describe("The application may join consumer groups starting with this."),
+  })
+  .describe("Kafka (MSK) for the application (`<env>-streaming`). Leave out for an environment without Kafka.");
+
+export type DatabaseConfig = z.output<typeof databaseSchema>;
+export type StreamingConfig = z.output<typeof streamingSchema>;

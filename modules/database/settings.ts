@@ -1,0 +1,152 @@
+import { type DatabaseEngine, type PostgresVersion } from "./engines";
+
+/** What a database is: engine, size, backups and maintenance. Config's `database` section has this shape. */
+export interface DatabaseSettings {
+  /** RDS (`postgres`) or Aurora (`aurora-postgresql`). Changing it replaces the database. */
+  readonly engine: DatabaseEngine;
+  /** PostgreSQL major version. */
+  readonly version: PostgresVersion;
+  /** Instance class (`db.serverless` for Aurora Serverless v2). */
+  readonly instanceClass: string;
+  /**
+   * Aurora Serverless v2 capacity, with instance class `db.serverless`.
+   * @default - none (provisioned instances)
+   */
+  readonly serverless?: { readonly minCapacity: number; readonly maxCapacity: number };
+  /**
+   * Aurora: reader instances besides the writer.
+   * @default 0
+   */
+  readonly readers?: number;
+  /**
+   * RDS: a synchronous standby in another zone.
+   * @default false
+   */
+  readonly multiAz?: boolean;
+  /**
+   * RDS: initial gp3 storage, GiB.
+   * @default 20
+   */
+  readonly allocatedStorageGiB?: number;
+  /**
+   * RDS: storage autoscaling's ceiling, GiB.
+   * @default 100
+   */
+  readonly maxAllocatedStorageGiB?: number;
+  /** The database created with the instance or cluster. */
+  readonly databaseName: string;
+  /** The master user; its password is RDS-managed in Secrets Manager. */
+  readonly masterUsername: string;
+  /**
+   * Days of automated backups, 7–35.
+   * @default 7
+   */
+  readonly backupRetentionDays?: number;
+  /**
+   * Daily backup window, UTC.
+   * @default "02:00-03:00"
+   */
+  readonly backupWindow?: string;
+  /**
+   * Weekly maintenance window, UTC.
+   * @default "sun:03:30-sun:04:30"
+   */
+  readonly maintenanceWindow?: string;
+  /**
+   * Refuse deletion through the API.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Days between rotations of the master password.
+   * @default 30
+   */
+  readonly masterPasswordRotationDays?: number;
+  /**
+   * `log_min_duration_statement` in ms; -1 turns it off.
+   * @default 1000
+   */
+  readonly logMinDurationMs?: number;
+  /**
+   * The CA of the server certificate.
+   * @default "rds-ca-rsa2048-g1"
+   */
+  readonly caCertIdentifier?: string;
+  /**
+   * Performance Insights retention, days.
+   * @default 7
+   */
+  readonly performanceInsightsRetentionDays?: number;
+  /**
+   * Enhanced monitoring interval, seconds.
+   * @default 60
+   */
+  readonly monitoringIntervalSeconds?: number;
+  /**
+   * Retention of the exported PostgreSQL logs, days.
+   * @default 90
+   */
+  readonly logRetentionDays?: number;
+}
+
+/** Settings with every default applied. */
+export type ResolvedDatabaseSettings = Required<Omit<DatabaseSettings, "serverless">> & Pick<DatabaseSettings, "serverless">;
+
+/** Applies the defaults (aws-cdk's: protected, backed up, monitored). */
+export function withDefaults(settings: DatabaseSettings): ResolvedDatabaseSettings {
+  return {
+    readers: 0,
+    multiAz: false,
+    allocatedStorageGiB: 20,
+    maxAllocatedStorageGiB: 100,
+    backupRetentionDays: 7,
+    backupWindow: "02:00-03:00",
+    maintenanceWindow: "sun:03:30-sun:04:30",
+    deletionProtection: true,
+    masterPasswordRotationDays: 30,
+    logMinDurationMs: 1000,
+    caCertIdentifier: "rds-ca-rsa2048-g1",
+    performanceInsightsRetentionDays: 7,
+    monitoringIntervalSeconds: 60,
+    logRetentionDays: 90,
+    ...settings,
+  };
+}
+
+/**
+ * The PostgreSQL parameters every database gets: TLS only, every connection logged, slow
+ * statements logged. All are dynamic, so a change applies without a reboot.
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html
+ */
+export function postgresParameters(logMinDurationMs: number) {
+  return [
+    { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
+    { name: "log_connections", value: "1", applyMethod: "immediate" },
+    { name: "log_disconnections", value: "1", applyMethod: "immediate" },
+    { name: "log_min_duration_statement", value: String(logMinDurationMs), applyMethod: "immediate" },
+  ];
+}
+
+/** What every instance of a database shares, RDS or Aurora: no public address, monitoring, patching. */
+export interface InstanceCommon {
+  readonly publiclyAccessible: false;
+  readonly autoMinorVersionUpgrade: true;
+  readonly caCertIdentifier: string;
+  readonly performanceInsightsEnabled: true;
+  readonly performanceInsightsKmsKeyId: string;
+  readonly performanceInsightsRetentionPeriod: number;
+  readonly monitoringInterval: number;
+  readonly monitoringRoleArn: string;
+}
+
+/** The resources an engine (RDS instance or Aurora cluster) gives the database. */
+export interface EngineOutputs {
+  /** Host name of the writer. */
+  readonly endpoint: string;
+  /** Host name of the readers (the writer's for RDS, which has none). */
+  readonly readerEndpoint: string;
+  /** The resource id IAM authentication names (`db-…` or `cluster-…`). */
+  readonly resourceId: string;
+  /** ARN of the RDS-managed master secret. */
+  readonly masterSecretArn: string;
+}

@@ -1,0 +1,2 @@
+export * from "./kafka-cluster";
+export * from "./kafka-versions";

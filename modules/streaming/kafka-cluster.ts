@@ -1,0 +1,247 @@
+import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { MskCluster } from "@cdktf/provider-aws/lib/msk-cluster";
+import { MskConfiguration } from "@cdktf/provider-aws/lib/msk-configuration";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+import { type IGrantable, sidPart } from "../iam/grant";
+import { EncryptionKey } from "../kms/encryption-key";
+import { assertLogRetention, logGroupKeyStatement } from "../logs/retention";
+import { brokerTypeProblem, defaultReplication, type KafkaVersion, MAX_BROKER_ZONES } from "./kafka-versions";
+
+/** Client ports of MSK's listeners, by authentication. */
+export const KAFKA_PORTS = { iam: 9098, tls: 9094 } as const;
+/** Ports of the open-monitoring exporters (JMX, node) that Prometheus scrapes. */
+export const EXPORTER_PORTS = { from: 11001, to: 11002 } as const;
+
+/** Props of {@link KafkaCluster}. */
+export interface KafkaClusterProps {
+  /** Cluster name (`<env>-kafka`); part of every ARN the grants name. Changing it replaces the cluster. */
+  readonly name: string;
+  /** Kafka version (KRaft). */
+  readonly kafkaVersion: KafkaVersion;
+  /** Brokers: a multiple of the subnets used. */
+  readonly brokers: number;
+  /** Broker instance type. */
+  readonly instanceType: string;
+  /** Initial EBS volume per broker, GiB. */
+  readonly volumeSizeGiB: number;
+  /** Storage autoscaling's ceiling per broker, GiB. */
+  readonly maxVolumeSizeGiB: number;
+  /**
+   * `default.replication.factor`.
+   * @default min(3, brokers)
+   */
+  readonly replicationFactor?: number;
+  /**
+   * `min.insync.replicas`.
+   * @default replicationFactor - 1, at least 1
+   */
+  readonly minInsyncReplicas?: number;
+  /** `num.partitions` of topics created without a count. */
+  readonly defaultPartitions: number;
+  /**
+   * ACM Private CAs whose client certificates are accepted too (TLS on 9094).
+   * @default - none: IAM only
+   */
+  readonly clientCertificateAuthorityArns?: readonly string[];
+  /** Retention of the broker logs, days. */
+  readonly logRetentionDays: number;
+  /** The VPC. */
+  readonly vpcId: string;
+  /** The data subnets; brokers go in the first `zones`. */
+  readonly subnetIds: readonly string[];
+  /** How many zones (and subnets) brokers are spread over: 2 or 3. */
+  readonly zones: number;
+  /** The clients' security group (the cluster's nodes and pods): the only source admitted. */
+  readonly clientSecurityGroupId: string;
+  /** The account, for the key policy and grant ARNs. */
+  readonly accountId: string;
+  /** The region, for grant ARNs and the log key. */
+  readonly region: string;
+}
+
+/**
+ * A provisioned MSK cluster on KRaft: encrypted at rest with its own key and in transit
+ * everywhere, IAM authentication (TLS client certificates optional, never unauthenticated),
+ * broker logs into an encrypted log group, Prometheus exporters on, storage that grows on its
+ * own, and a configuration that refuses unsafe defaults (no automatic topics, no unclean leader
+ * election, replication derived from the broker count).
+ *
+ * Grants ({@link KafkaCluster.grantProduce}, {@link KafkaCluster.grantConsume}) name this
+ * cluster's topics and groups by its name and UUID, by prefix.
+ */
+export class KafkaCluster extends Construct {
+  /** The cluster. */
+  readonly cluster: MskCluster;
+  /** The configuration the brokers run with. */
+  readonly configuration: MskConfiguration;
+  /** The brokers' security group. */
+  readonly securityGroup: SecurityGroup;
+  /** The key that encrypts the brokers' storage and logs. */
+  readonly key: EncryptionKey;
+  /** Bootstrap brokers for IAM clients (port 9098). */
+  readonly bootstrapBrokersIam: string;
+  /** Bootstrap brokers for TLS-certificate clients (port 9094); empty unless certificate authorities are set. */
+  readonly bootstrapBrokersTls: string;
+  private readonly props: KafkaClusterProps;
+  private readonly connected = new WeakSet<IGrantable>();
+
+  constructor(scope: Construct, id: string, props: KafkaClusterProps) {
+    super(scope, id);
+    this.props = props;
+    this.validate();
+    const { name, accountId, region } = props;
+    const replication = defaultReplication(props.brokers, props);
+    const tlsClients = (props.clientCertificateAuthorityArns ?? []).length > 0;
+
+    const logGroupName = `/aws/msk/${name}/brokers`;
+    this.key = new EncryptionKey(this, "key", {
+      description: `Encrypts the Kafka cluster ${name}: broker storage and logs`,
+      aliasName: `alias/${name}`,
+      accountId,
+      statements: [logGroupKeyStatement(region, `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}`)],
+    });
+    const logGroup = new CloudwatchLogGroup(this, "broker-logs", { name: logGroupName, retentionInDays: props.logRetentionDays, kmsKeyId: this.key.arn });
+
+    this.securityGroup = new SecurityGroup(this, "security-group", { name: `${name}-brokers`, description: `${name}: Kafka from the cluster's nodes only`, vpcId: props.vpcId, egress: [] });
+    const allow = (ruleId: string, description: string, from: number, to = from) =>
+      new VpcSecurityGroupIngressRule(this, ruleId, { securityGroupId: this.securityGroup.id, description, referencedSecurityGroupId: props.clientSecurityGroupId, ipProtocol: "tcp", fromPort: from, toPort: to });
+    allow("from-clients-iam", "Kafka, SASL/IAM, from the cluster's nodes and pods", KAFKA_PORTS.iam);
+    if (tlsClients) allow("from-clients-tls", "Kafka, TLS client certificates, from the cluster's nodes and pods", KAFKA_PORTS.tls);
+    allow("from-prometheus", "Prometheus scraping the JMX and node exporters, from the cluster's pods", EXPORTER_PORTS.from, EXPORTER_PORTS.to);
+
+    // MSK refuses to delete a configuration a cluster uses, and a Kafka upgrade needs one made
+    // for the new version (terraform-provider-aws#15831). The version is in the name and the
+    // configuration is replaced create-before-destroy: the new one exists, the cluster moves to
+    // it, then the old one is deleted.
+    this.configuration = new MskConfiguration(this, "configuration", {
+      name: `${name}-${props.kafkaVersion.replace(/\./g, "-")}`,
+      description: `Broker settings of ${name}`,
+      kafkaVersions: [props.kafkaVersion],
+      serverProperties: serverProperties({ ...replication, defaultPartitions: props.defaultPartitions }),
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    this.cluster = new MskCluster(this, "Default", {
+      clusterName: name,
+      kafkaVersion: props.kafkaVersion,
+      numberOfBrokerNodes: props.brokers,
+      brokerNodeGroupInfo: {
+        instanceType: props.instanceType,
+        clientSubnets: Fn.slice([...props.subnetIds], 0, props.zones),
+        securityGroups: [this.securityGroup.id],
+        storageInfo: { ebsStorageInfo: { volumeSize: props.volumeSizeGiB } },
+      },
+      encryptionInfo: {
+        encryptionAtRestKmsKeyArn: this.key.arn,
+        encryptionInTransit: { clientBroker: "TLS", inCluster: true },
+      },
+      clientAuthentication: {
+        sasl: { iam: true, scram: false },
+        tls: tlsClients ? { certificateAuthorityArns: [...(props.clientCertificateAuthorityArns ?? [])] } : undefined,
+        unauthenticated: false,
+      },
+      configurationInfo: { arn: this.configuration.arn, revision: this.configuration.latestRevision },
+      openMonitoring: { prometheus: { jmxExporter: { enabledInBroker: true }, nodeExporter: { enabledInBroker: true } } },
+      loggingInfo: { brokerLogs: { cloudwatchLogs: { enabled: true, logGroup: logGroup.name } } },
+      // Storage autoscaling grows the volumes; Terraform must not shrink them back (MSK cannot).
+      lifecycle: { ignoreChanges: ["broker_node_group_info[0].storage_info[0].ebs_storage_info[0].volume_size"] },
+    });
+    this.bootstrapBrokersIam = this.cluster.bootstrapBrokersSaslIam;
+    this.bootstrapBrokersTls = tlsClients ? this.cluster.bootstrapBrokersTls : "";
+
+    const target = new AppautoscalingTarget(this, "storage-scaling-target", {
+      serviceNamespace: "kafka",
+      scalableDimension: "kafka:broker-storage:VolumeSize",
+      resourceId: this.cluster.arn,
+      minCapacity: 1,
+      maxCapacity: props.maxVolumeSizeGiB,
+    });
+    new AppautoscalingPolicy(this, "storage-scaling", {
+      name: `${name}-broker-storage`,
+      policyType: "TargetTrackingScaling",
+      serviceNamespace: target.serviceNamespace,
+      scalableDimension: target.scalableDimension,
+      resourceId: target.resourceId,
+      targetTrackingScalingPolicyConfiguration: {
+        predefinedMetricSpecification: { predefinedMetricType: "KafkaBrokerStorageUtilization" },
+        targetValue: 60,
+        // MSK volumes only grow.
+        disableScaleIn: true,
+      },
+    });
+  }
+
+  /**
+   * Lets a role write to the topics starting with `topicPrefix`: `Connect`, `DescribeCluster`
+   * and `WriteDataIdempotently` on this cluster (Kafka clients since 3.0 are idempotent by
+   * default, and fail without it), `WriteData` and `DescribeTopic` on
+   * `topic/<cluster>/<uuid>/<prefix>*`.
+   * @see https://docs.aws.amazon.com/msk/latest/developerguide/iam-access-control.html
+   */
+  grantProduce(grantee: IGrantable, topicPrefix: string): void {
+    this.grantConnect(grantee);
+    grantee.addToPrincipalPolicy({ Sid: `KafkaIdempotentWritesTo${sidPart(this.props.name)}`, Effect: "Allow", Action: "kafka-cluster:WriteDataIdempotently", Resource: this.cluster.arn });
+    grantee.addToPrincipalPolicy({ Sid: `KafkaProduceTo${sidPart(topicPrefix)}`, Effect: "Allow", Action: ["kafka-cluster:WriteData", "kafka-cluster:DescribeTopic"], Resource: this.arnOf("topic", topicPrefix) });
+  }
+
+  /**
+   * Lets a role read the topics starting with `topicPrefix` in consumer groups starting with
+   * `groupPrefix`: `Connect` and `DescribeCluster` on this cluster, `ReadData` and
+   * `DescribeTopic` on the topics, `AlterGroup` and `DescribeGroup` on `group/<cluster>/<uuid>/<prefix>*`.
+   */
+  grantConsume(grantee: IGrantable, topicPrefix: string, groupPrefix: string): void {
+    this.grantConnect(grantee);
+    grantee.addToPrincipalPolicy({ Sid: `KafkaConsumeFrom${sidPart(topicPrefix)}`, Effect: "Allow", Action: ["kafka-cluster:ReadData", "kafka-cluster:DescribeTopic"], Resource: this.arnOf("topic", topicPrefix) });
+    grantee.addToPrincipalPolicy({ Sid: `KafkaGroups${sidPart(groupPrefix)}`, Effect: "Allow", Action: ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"], Resource: this.arnOf("group", groupPrefix) });
+  }
+
+  /** Connecting to the cluster, which every grant needs once per grantee. */
+  private grantConnect(grantee: IGrantable): void {
+    if (this.connected.has(grantee)) return;
+    this.connected.add(grantee);
+    grantee.addToPrincipalPolicy({ Sid: `KafkaConnectTo${sidPart(this.props.name)}`, Effect: "Allow", Action: ["kafka-cluster:Connect", "kafka-cluster:DescribeCluster"], Resource: this.cluster.arn });
+  }
+
+  /** ARN of the topics or groups with a prefix, in this cluster only. */
+  private arnOf(kind: "topic" | "group", prefix: string): string {
+    if (!/^[A-Za-z0-9._-]{1,100}$/.test(prefix)) throw new Error(`${this.node.path}: a ${kind} prefix must be letters, digits, . _ - (got "${prefix}")`);
+    const { region, accountId, name } = this.props;
+    return `arn:aws:kafka:${region}:${accountId}:${kind}/${name}/${this.cluster.clusterUuid}/${prefix}*`;
+  }
+
+  private validate(): void {
+    const p = this.props;
+    const where = this.node.path;
+    const typeProblem = brokerTypeProblem(p.instanceType);
+    if (typeProblem) throw new Error(`${where}: instanceType "${p.instanceType}" ${typeProblem}`);
+    if (p.zones < 2 || p.zones > MAX_BROKER_ZONES) throw new Error(`${where}: zones must be 2 or ${MAX_BROKER_ZONES} (got ${p.zones})`);
+    if (p.brokers % p.zones !== 0) throw new Error(`${where}: brokers (${p.brokers}) must be a multiple of the ${p.zones} zones`);
+    const { replicationFactor, minInsyncReplicas } = defaultReplication(p.brokers, p);
+    if (replicationFactor > p.brokers) throw new Error(`${where}: replicationFactor ${replicationFactor} is above the ${p.brokers} brokers`);
+    if (minInsyncReplicas >= replicationFactor) throw new Error(`${where}: minInsyncReplicas ${minInsyncReplicas} must be below replicationFactor ${replicationFactor}`);
+    if (p.maxVolumeSizeGiB < p.volumeSizeGiB) throw new Error(`${where}: maxVolumeSizeGiB ${p.maxVolumeSizeGiB} is below volumeSizeGiB ${p.volumeSizeGiB}`);
+    assertLogRetention(where, p.logRetentionDays);
+  }
+}
+
+/**
+ * The brokers' `server.properties`: only settings KRaft-era Kafka accepts (nothing of ZooKeeper),
+ * one per line, sorted, so a change is a one-line diff.
+ */
+export function serverProperties(settings: { readonly replicationFactor: number; readonly minInsyncReplicas: number; readonly defaultPartitions: number }): string {
+  const properties: Record<string, string | number | boolean> = {
+    // Topics are declared, with their partitions and retention, never made by a typo in a client.
+    "auto.create.topics.enable": false,
+    "default.replication.factor": settings.replicationFactor,
+    "min.insync.replicas": settings.minInsyncReplicas,
+    "num.partitions": settings.defaultPartitions,
+    // An out-of-sync replica never becomes leader: no silent loss of acknowledged writes.
+    "unclean.leader.election.enable": false,
+  };
+  return Object.keys(properties).sort().map((key) => `${key} = ${String(properties[key])}`).join("\n") + "\n";
+}
