@@ -9,7 +9,7 @@ import { loadEnvironments } from "../config";
 import { run } from "../main";
 import { ALL_RULES, type PolicyReport, type Rule } from "../policy";
 import { dependencyOrder } from "../review";
-import { expectedStackIds, LAYER_REGISTRY, PlatformStack, STATE_BACKEND_STACK_ID } from "../stacks";
+import { expectedStackIds, LAYER_REGISTRY, layersOf, PlatformStack, STATE_BACKEND_STACK_ID } from "../stacks";
 import { ROOT, tempProject, validEnvironmentInput } from "./helpers";
 
 /** Every file under a folder, as path → content. */
@@ -64,7 +64,7 @@ describe("synthesizing the shipped project", () => {
 
   it("declares each stack's dependencies (the layers it consumes, or the state backend) in the manifest", () => {
     for (const env of shipped) {
-      for (const entry of LAYER_REGISTRY) {
+      for (const entry of layersOf(env)) {
         const deps = entry.consumes.length ? entry.consumes.map((layer) => `${env.name}-${layer}`) : [STATE_BACKEND_STACK_ID];
         expect(manifest.stacks[`${env.name}-${entry.layer}`]?.dependencies).toEqual(deps);
       }
@@ -77,13 +77,20 @@ describe("synthesizing the shipped project", () => {
     expect(manifest.stacks[STATE_BACKEND_STACK_ID]?.dependencies.sort()).toEqual(order.slice(0, backendAt).sort());
   });
 
+  it("makes no stack for a layer an environment turns off: dev has no Kafka", () => {
+    expect(manifest.stacks["dev-streaming"]).toBeUndefined();
+    expect(existsSync(path.join(first, "stacks", "dev-streaming"))).toBe(false);
+    expect(manifest.stacks["dev-database"]).toBeDefined();
+    expect(manifest.stacks["prod-streaming"]?.dependencies).toEqual(["prod-network", "prod-eks", "prod-iam"]);
+  });
+
   it("reads other stacks only through named outputs: no cdktf cross-stack output anywhere", () => {
     for (const stack of expectedStacks) expect(Object.keys(stackJson(stack).output ?? {}).filter((o) => o.startsWith("cross-stack-output-"))).toEqual([]);
   });
 
   it("reads exactly the layers the registry says each layer consumes", () => {
     for (const env of shipped) {
-      for (const entry of LAYER_REGISTRY) {
+      for (const entry of layersOf(env)) {
         expect(Object.keys(stackJson(`${env.name}-${entry.layer}`).data?.terraform_remote_state ?? {}).sort()).toEqual([...entry.consumes].sort());
       }
     }

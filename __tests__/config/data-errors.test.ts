@@ -1,0 +1,161 @@
+import { stringify } from "yaml";
+import { configWarnings, formatProblem, loadEnvironmentFile } from "../../config";
+import { validEnvironmentInput } from "../helpers";
+
+const DATABASE = { engine: "postgres", instanceClass: "db.m7g.large", multiAz: true };
+const AURORA = { engine: "aurora-postgresql", instanceClass: "db.r7g.large", readers: 1 };
+const STREAMING = { brokers: 3, instanceType: "kafka.m7g.large" };
+
+/** Problems of an environment file with these data sections (and overrides), without the `file:line:` prefix. */
+function problems(sections: { database?: object; streaming?: object }, overrides: Record<string, unknown> = {}): string[] {
+  const content = validEnvironmentInput({ ...overrides, ...sections } as never);
+  return loadEnvironmentFile("config/test.yaml", stringify(content)).problems.map((p) => formatProblem({ ...p, line: undefined, frame: undefined }).replace(/^config\/test\.yaml: /, ""));
+}
+
+describe("database and streaming config: one message per kind of bad input", () => {
+  it("accepts both engines, Serverless v2, and Kafka, in production too", () => {
+    expect(problems({ database: DATABASE, streaming: STREAMING })).toEqual([]);
+    expect(problems({ database: AURORA, streaming: STREAMING }, { production: true })).toEqual([]);
+    expect(problems({ database: { engine: "aurora-postgresql", instanceClass: "db.serverless", serverless: { minCapacity: 0.5, maxCapacity: 8 } } })).toEqual([]);
+  });
+
+  it("names the line of the bad field", () => {
+    const content = stringify(validEnvironmentInput({ database: { ...DATABASE, backupRetentionDays: 3 } } as never));
+    const [problem] = loadEnvironmentFile("config/test.yaml", content).problems;
+    expect(problem?.line).toBe(content.split("\n").findIndex((l) => l.includes("backupRetentionDays")) + 1);
+  });
+
+  it("rejects an unsupported engine, PostgreSQL version or Kafka version, listing the supported ones", () => {
+    expect(problems({ database: { ...DATABASE, engine: "mysql" } })).toEqual(['[test] database.engine: allowed: "postgres", "aurora-postgresql" (got "mysql")']);
+    expect(problems({ database: { ...DATABASE, version: "12" } })).toEqual(['[test] database.version: allowed: "14", "15", "16", "17" (got "12")']);
+    expect(problems({ streaming: { ...STREAMING, kafkaVersion: "3.6.0" } })).toEqual([
+      '[test] streaming.kafkaVersion: allowed: "3.7.x.kraft", "3.8.x.kraft", "3.9.x.kraft", "4.0.x.kraft", "4.1.x.kraft" (got "3.6.0")',
+    ]);
+  });
+
+  it("rejects an instance class that does not fit the engine", () => {
+    expect(problems({ database: { ...DATABASE, instanceClass: "db.serverless" } })).toEqual([
+      '[test] database.instanceClass: db.serverless is Aurora Serverless v2; RDS for PostgreSQL needs a provisioned class such as db.m7g.large, or engine aurora-postgresql (got "db.serverless")',
+    ]);
+    expect(problems({ database: { ...AURORA, instanceClass: "db.m7g.large" } })).toEqual([
+      '[test] database.instanceClass: is not an Aurora PostgreSQL class; allowed: db.serverless (Serverless v2), db.<family>.<size> with family one of r5, r6g, r6gd, r6i, r6id, r7g, r7i, r8g, x2g, or db.t3.medium, db.t4g.medium, db.t4g.large (got "db.m7g.large")',
+    ]);
+    expect(problems({ database: { ...DATABASE, instanceClass: "db.z1.large" } })).toEqual([
+      expect.stringMatching(/^\[test\] database\.instanceClass: is not an RDS for PostgreSQL class; allowed: db\.<family>\.<size> with family one of t3, t4g, .* \(got "db\.z1\.large"\)$/),
+    ]);
+    expect(problems({ database: { ...DATABASE, instanceClass: "m7g.large" } })).toEqual([
+      '[test] database.instanceClass: must be a DB instance class such as db.m7g.large (or db.serverless for Aurora Serverless v2) (got "m7g.large")',
+    ]);
+  });
+
+  it("rejects Serverless v2 without capacity, with capacity out of range, or capacity on a provisioned class", () => {
+    const serverless = { engine: "aurora-postgresql", instanceClass: "db.serverless" };
+    expect(problems({ database: serverless })).toEqual(["[test] database.serverless: is required with instanceClass db.serverless: set minCapacity and maxCapacity (ACUs)"]);
+    expect(problems({ database: { ...serverless, serverless: { minCapacity: 8, maxCapacity: 4 } } })).toEqual([
+      '[test] database.serverless: minCapacity (8) is above maxCapacity (4) (got {"minCapacity":8,"maxCapacity":4})',
+    ]);
+    expect(problems({ database: { ...serverless, serverless: { minCapacity: 0.3, maxCapacity: 4 } } })).toEqual([
+      '[test] database.serverless: capacities must be multiples of 0.5 ACU (got {"minCapacity":0.3,"maxCapacity":4})',
+    ]);
+    expect(problems({ database: { ...serverless, serverless: { minCapacity: 1, maxCapacity: 512 } } })).toEqual([
+      '[test] database.serverless: capacities must be within 0–256 ACU (got {"minCapacity":1,"maxCapacity":512})',
+    ]);
+    expect(problems({ database: { ...AURORA, serverless: { minCapacity: 1, maxCapacity: 4 } } })).toEqual([
+      '[test] database.serverless: applies only to Aurora with instanceClass db.serverless; remove it, or set engine aurora-postgresql and instanceClass db.serverless (got {"minCapacity":1,"maxCapacity":4})',
+    ]);
+  });
+
+  it("rejects the other engine's availability setting", () => {
+    expect(problems({ database: { ...AURORA, multiAz: true } })).toEqual(["[test] database.multiAz: is for RDS; Aurora is highly available through readers in other zones: set database.readers instead (got true)"]);
+    expect(problems({ database: { ...DATABASE, readers: 1 } })).toEqual(["[test] database.readers: is for Aurora; RDS for PostgreSQL is made highly available with multiAz: true (got 1)"]);
+  });
+
+  it("rejects backup retention outside 7–35 days", () => {
+    expect(problems({ database: { ...DATABASE, backupRetentionDays: 3 } })).toEqual([
+      "[test] database.backupRetentionDays: must be 7–35 days: shorter leaves nothing good to restore from when corruption is noticed late (got 3)",
+    ]);
+    expect(problems({ database: { ...DATABASE, backupRetentionDays: 40 } })).toEqual(["[test] database.backupRetentionDays: must be 7–35 days: RDS keeps automated backups for at most 35 days (got 40)"]);
+  });
+
+  it("rejects maximum storage below allocated storage, for the database and the brokers", () => {
+    expect(problems({ database: { ...DATABASE, allocatedStorageGiB: 200, maxAllocatedStorageGiB: 100 } })).toEqual([
+      "[test] database.maxAllocatedStorageGiB: is below allocatedStorageGiB (200); storage autoscaling can only grow the volume: allowed: 200 or more (got 100)",
+    ]);
+    expect(problems({ streaming: { ...STREAMING, volumeSizeGiB: 500, maxVolumeSizeGiB: 100 } })).toEqual([
+      "[test] streaming.maxVolumeSizeGiB: is below volumeSizeGiB (500); storage autoscaling can only grow volumes: allowed: 500 or more (got 100)",
+    ]);
+  });
+
+  it("rejects an application user that is the master user", () => {
+    expect(problems({ database: { ...DATABASE, appUser: "platform_admin" } })).toEqual([
+      '[test] database.appUser: is the master user; the application gets a user of its own, so its grants can be narrow (got "platform_admin")',
+    ]);
+  });
+
+  it("rejects a backup window that overlaps the maintenance window, across midnight too", () => {
+    expect(problems({ database: { ...DATABASE, backupWindow: "03:00-04:00" } })).toEqual([
+      '[test] database.backupWindow: overlaps the maintenance window sun:03:30-sun:04:30, which RDS refuses; move one of them (got "03:00-04:00")',
+    ]);
+    expect(problems({ database: { ...DATABASE, backupWindow: "23:30-00:30", maintenanceWindow: "mon:00:00-mon:01:00" } })).toHaveLength(1);
+    expect(problems({ database: { ...DATABASE, backupWindow: "23:30-00:30", maintenanceWindow: "sun:23:45-mon:00:15" } })).toHaveLength(1);
+    expect(problems({ database: { ...DATABASE, backupWindow: "01:00-02:00", maintenanceWindow: "sat:23:00-sun:00:30" } })).toEqual([]);
+  });
+
+  it("refuses production without a standby, a reader or deletion protection, unless a reason is written", () => {
+    expect(problems({ database: { ...DATABASE, multiAz: false } }, { production: true })).toEqual([
+      "[test] database.multiAz: a production database needs a standby in another zone; allowed: true, or a written database.reasons.multiAz (got false)",
+    ]);
+    expect(problems({ database: { ...AURORA, readers: 0 } }, { production: true })).toEqual([
+      "[test] database.readers: a production Aurora cluster needs a reader in another zone to fail over to; allowed: 1 or more, or a written database.reasons.multiAz (got 0)",
+    ]);
+    expect(problems({ database: { ...DATABASE, deletionProtection: false } }, { production: true })).toEqual([
+      "[test] database.deletionProtection: a production database must have deletion protection; allowed: true, or a written database.reasons.deletionProtection (got false)",
+    ]);
+    const waived = { ...DATABASE, multiAz: false, deletionProtection: false, reasons: { multiAz: "batch reporting replica, rebuilt nightly", deletionProtection: "rebuilt nightly from the primary" } };
+    expect(problems({ database: waived }, { production: true })).toEqual([]);
+    expect(problems({ database: { ...waived, reasons: { multiAz: " " } } }, { production: true })).toContain('[test] database.reasons.multiAz: must not be empty (got " ")');
+  });
+
+  it("prints each accepted reason at synth, as a warning naming the field", () => {
+    const content = stringify(validEnvironmentInput({ production: true, database: { ...DATABASE, multiAz: false, reasons: { multiAz: "reporting copy, rebuilt nightly" } } } as never));
+    const { config } = loadEnvironmentFile("config/test.yaml", content);
+    expect(configWarnings([config!]).map((w) => formatProblem({ ...w, file: "config/test.yaml", line: undefined }))).toEqual([
+      "config/test.yaml: [test] database.reasons.multiAz: production database runs in one zone, accepted because: reporting copy, rebuilt nightly",
+    ]);
+  });
+
+  it("rejects a broker count that is not a multiple of the broker zones", () => {
+    expect(problems({ streaming: { ...STREAMING, brokers: 4 } })).toEqual([
+      "[test] streaming.brokers: must be a multiple of the 3 broker zones (network.azCount, at most 3), so every zone has the same number of brokers; allowed: 3, 6, 9, … (got 4)",
+    ]);
+    expect(problems({ streaming: { ...STREAMING, brokers: 4 } }, { network: { vpcCidr: "10.50.0.0/16", azCount: 2, natMode: "single" } })).toEqual([]);
+  });
+
+  it("rejects fewer than 3 brokers in production", () => {
+    expect(problems({ streaming: { ...STREAMING, brokers: 2 } }, { production: true, network: { vpcCidr: "10.50.0.0/16", azCount: 2, natMode: "per-az" } })).toEqual([
+      "[test] streaming.brokers: a production cluster needs at least 3 brokers, so a topic keeps 3 replicas and survives losing one; allowed: 3 or more (got 2)",
+    ]);
+  });
+
+  it("rejects a replication factor above the broker count, and min.insync.replicas not below it", () => {
+    expect(problems({ streaming: { ...STREAMING, replicationFactor: 4 } })).toEqual([
+      "[test] streaming.replicationFactor: is above the broker count (3): a partition cannot have more replicas than there are brokers; allowed: 1–3 (got 4)",
+    ]);
+    expect(problems({ streaming: { ...STREAMING, minInsyncReplicas: 3 } })).toEqual([
+      "[test] streaming.minInsyncReplicas: must be below the replication factor (3), or one broker down stops every acks=all producer; allowed: 1–2 (got 3)",
+    ]);
+  });
+
+  it("rejects a broker type MSK does not offer, and a certificate authority that is not an ACM PCA ARN", () => {
+    expect(problems({ streaming: { ...STREAMING, instanceType: "m7g.large" } })).toEqual([
+      '[test] streaming.instanceType: is not an MSK broker type; allowed: kafka.<family>.<size> with family one of m5, m7g (kafka.m7g.large, …), or kafka.t3.small (got "m7g.large")',
+    ]);
+    expect(problems({ streaming: { ...STREAMING, clientCertificateAuthorityArns: ["arn:aws:acm:eu-west-1:123456789012:certificate/abc"] } })).toEqual([
+      '[test] streaming.clientCertificateAuthorityArns.0: must be an ACM Private CA ARN (got "arn:aws:acm:eu-west-1:123456789012:certificate/abc")',
+    ]);
+  });
+
+  it("rejects an unknown key in either section, naming the allowed ones", () => {
+    expect(problems({ streaming: { ...STREAMING, zookeeper: true } })[0]).toMatch(/^\[test\] streaming\.zookeeper: unknown key; allowed keys here: kafkaVersion, brokers, /);
+  });
+});
