@@ -8,9 +8,29 @@ import { shippedInputs, validEnvironment } from "../helpers";
 // new snapshot. Behaviour is asserted with matchers in the other stack and module tests.
 const { backend, project } = shippedInputs();
 const account = (id: string) => ({ id, region: "eu-west-1" as const, stateReaderArns: [`arn:aws:iam::${id}:role/platform-plan`], stateWriterArns: [`arn:aws:iam::${id}:role/platform-apply`] });
-const small = validEnvironment({ name: "small", account: account("111111111111"), network: { vpcCidr: "10.60.0.0/16", azCount: 2, natMode: "single" } });
-const large = validEnvironment({ name: "large", production: true, account: account("333333333333"), network: { vpcCidr: "10.70.0.0/16", azCount: 3, natMode: "per-az" } });
+const small = validEnvironment({
+  name: "small",
+  account: account("111111111111"),
+  network: { vpcCidr: "10.60.0.0/16", azCount: 2, natMode: "single" },
+  database: { engine: "postgres", instanceClass: "db.t4g.medium", deletionProtection: false },
+});
+const large = validEnvironment({
+  name: "large",
+  production: true,
+  account: account("333333333333"),
+  network: { vpcCidr: "10.70.0.0/16", azCount: 3, natMode: "per-az" },
+  database: { engine: "aurora-postgresql", instanceClass: "db.r7g.large", readers: 1 },
+  streaming: { brokers: 3, instanceType: "kafka.m7g.large" },
+});
+// Aurora Serverless v2 is the third database shape: only its database stack is kept.
+const serverless = validEnvironment({
+  name: "serverless",
+  account: account("222222222222"),
+  network: { vpcCidr: "10.80.0.0/16", azCount: 2, natMode: "single" },
+  database: { engine: "aurora-postgresql", instanceClass: "db.serverless", serverless: { minCapacity: 0, maxCapacity: 4 }, readers: 1 },
+});
 const stacks = buildPlatform(Testing.app(), { environments: [small, large], backend, project });
+const serverlessStacks = buildPlatform(Testing.app(), { environments: [serverless], backend, project });
 
 describe("snapshot per shape", () => {
   it("state backend, with the state roles of two environments", () => {
@@ -31,6 +51,22 @@ describe("snapshot per shape", () => {
 
   it("account: GitHub OIDC provider, CI roles, image registry", () => {
     expect(JSON.parse(Testing.synth(stacks.accounts[0]!))).toMatchSnapshot();
+  });
+
+  it("database: RDS PostgreSQL, one zone, no deletion protection", () => {
+    expect(JSON.parse(Testing.synth(stacks.environments.small!.database!))).toMatchSnapshot();
+  });
+
+  it("database: Aurora PostgreSQL, a writer and a reader", () => {
+    expect(JSON.parse(Testing.synth(stacks.environments.large!.database!))).toMatchSnapshot();
+  });
+
+  it("database: Aurora Serverless v2", () => {
+    expect(JSON.parse(Testing.synth(serverlessStacks.environments.serverless!.database!))).toMatchSnapshot();
+  });
+
+  it("streaming: three brokers over three zones, IAM authentication", () => {
+    expect(JSON.parse(Testing.synth(stacks.environments.large!.streaming!))).toMatchSnapshot();
   });
 
   it("network: three zones, a NAT gateway per zone", () => {
