@@ -21,6 +21,18 @@ describe("subnet CIDRs", () => {
   });
 });
 
+describe("a database replaced by a config change", () => {
+  it("is caught by the pins: a new engine is a new resource at a new address", () => {
+    const inputs = projectInputs(ROOT);
+    const stage = inputs.environments.find((e) => e.name === "stage")!;
+    const aurora = { ...stage, database: { ...stage.database!, engine: "aurora-postgresql" as const, instanceClass: "db.r7g.large", multiAz: false, readers: 1 } };
+    const pins = computePins({ ...inputs, environments: inputs.environments.map((e) => (e === stage ? aurora : e)) });
+    expect(committed.statefulAddresses["stage-database"]).toContain("aws_db_instance.postgres_instance");
+    expect(pins.statefulAddresses["stage-database"]).not.toContain("aws_db_instance.postgres_instance");
+    expect(pins.statefulAddresses["stage-database"]).toContain("aws_rds_cluster.postgres_cluster");
+  });
+});
+
 describe("the pins themselves", () => {
   it("cover the whole state backend and at least one stateful resource per network stack", () => {
     expect(committed.statefulAddresses["state-backend"]).toEqual(expect.arrayContaining(["aws_s3_bucket.bucket", "aws_kms_key.key"]));
