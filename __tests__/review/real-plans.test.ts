@@ -87,3 +87,39 @@ describe("replacing the state bucket (prevent_destroy lifted)", () => {
     expect(caution[0]).toMatch(/^> - 🛑 \*\*STATEFUL: state backend\*\* `state-backend` `aws_s3_bucket\.bucket`.*\*\*replace\*\*.*forced by `bucket`/);
   });
 });
+
+describe("switching dev's database from RDS to Aurora", () => {
+  const plans = plansIn("database-engine-change");
+  const context = contextOf("database-engine-change");
+
+  it("deletes the RDS instance and creates a cluster: the guard refuses it as a stateful delete", () => {
+    const { blocked } = guard(plans, { protectedPaths, context });
+    expect(blocked).toContainEqual(expect.objectContaining({ stack: "dev-database", address: "aws_db_instance.postgres_instance", action: "delete", why: "stateful: RDS instance" }));
+    expect(guardReport({ blocked, allowed: [] })).toContain("dev-database: aws_db_instance.postgres_instance would be deleted");
+    expect(guard(plans, { protectedPaths, context, allow: ["dev-database:aws_db_instance.postgres_instance"] }).blocked).toEqual([]);
+  });
+
+  it("is flagged as stateful, first, in the comment", () => {
+    const comment = renderComment(plans, { context, sha: "test" }).markdown;
+    expect(comment).toContain("> [!CAUTION]");
+    const caution = comment.split("\n").filter((l) => l.startsWith("> - "));
+    expect(caution[0]).toMatch(/^> - 🛑 \*\*STATEFUL: RDS instance\*\* `dev-database` `aws_db_instance\.postgres_instance`.*\*\*delete\*\*/);
+  });
+});
+
+describe("upgrading stage's Kafka", () => {
+  const plans = plansIn("kafka-version-upgrade");
+  const changes = plans[0]!.plan.resource_changes ?? [];
+  const actionsOf = (address: string) => changes.find((rc) => rc.address === address)?.change.actions;
+
+  it("creates the new version's configuration before deleting the old one, and upgrades the cluster in place", () => {
+    expect(actionsOf("aws_msk_configuration.kafka_configuration")).toEqual(["create", "delete"]);
+    expect(actionsOf("aws_msk_cluster.kafka")).toEqual(["update"]);
+    const cluster = changes.find((rc) => rc.address === "aws_msk_cluster.kafka")!.change;
+    expect([(cluster.before as { kafka_version: string }).kafka_version, (cluster.after as { kafka_version: string }).kafka_version]).toEqual(["3.9.x.kraft", "4.0.x.kraft"]);
+  });
+
+  it("passes the guard: no stateful resource is replaced", () => {
+    expect(guard(plans, { protectedPaths, context: contextOf("kafka-version-upgrade") }).blocked).toEqual([]);
+  });
+});

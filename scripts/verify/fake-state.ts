@@ -32,12 +32,22 @@ interface StateResource {
   instances: Array<{ schema_version: number; attributes: Record<string, unknown>; sensitive_attributes: unknown[] }>;
 }
 
+/** Computed lists that apply always fills with one object, which configurations index with [0]. */
+const ONE_OBJECT_LISTS = ["aws_db_instance.master_user_secret", "aws_rds_cluster.master_user_secret"];
+
 /** A placeholder of the attribute's type; ARNs look like ARNs and policies are JSON, so provider validators accept them. */
 function placeholder(type: unknown, attribute: string, resourceType: string, address: string, where: { account: string; region: string }): unknown {
   if (type === "block") return null;
   if (type === "number") return 0;
   if (type === "bool") return false;
-  if (Array.isArray(type)) return type[0] === "map" || type[0] === "object" ? {} : [];
+  if (Array.isArray(type)) {
+    const [kind, element] = type as [string, unknown];
+    // The RDS-managed master secret is one object after apply; other computed lists stay empty.
+    if (ONE_OBJECT_LISTS.includes(`${resourceType}.${attribute}`) && Array.isArray(element) && element[0] === "object") {
+      return [Object.fromEntries(Object.entries(element[1] as Record<string, unknown>).map(([field, t]) => [field, placeholder(t, field, resourceType, address, where)]))];
+    }
+    return kind === "map" || kind === "object" ? {} : [];
+  }
   if (attribute === "policy" || attribute.endsWith("_policy")) return JSON.stringify({ Version: "2012-10-17", Statement: [] });
   if (attribute === "arn" || attribute.endsWith("_arn")) {
     const service = resourceType.split("_")[1] ?? "mock";
