@@ -60,3 +60,23 @@ describe("PI-IAM-002 and permissions boundaries", () => {
     expect(run(rule, tf())).toEqual(['write actions on "*" without a condition: ec2:*, logs:*']);
   });
 });
+
+describe("Aurora instances", () => {
+  const instance = (attrs: Record<string, unknown>) => ({
+    resource: {
+      aws_rds_cluster_instance: {
+        i: { publicly_accessible: false, performance_insights_enabled: true, performance_insights_kms_key_id: "arn:k", monitoring_interval: 60, monitoring_role_arn: "arn:r", ...attrs },
+      },
+    },
+  });
+  const rule = (id: string) => ALL_RULES.find((r) => r.id === id)!;
+
+  it.each([
+    ["PI-RDS-002", { publicly_accessible: true }],
+    ["PI-RDS-007", { performance_insights_enabled: false }],
+    ["PI-RDS-008", { monitoring_interval: 0 }],
+  ])("are held to %s like RDS instances", (id, bad) => {
+    expect(run(rule(id), instance(bad)).length).toBeGreaterThan(0);
+    expect(run(rule(id), instance({}))).toEqual([]);
+  });
+});

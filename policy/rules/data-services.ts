@@ -29,7 +29,7 @@ export const dataServiceRules: Rule[] = [
     rationale: "A public database endpoint is scanned and brute-forced from the internet within minutes.",
     fix: "Set publicly_accessible = false and place it in data subnets.",
     checkov: "CKV_AWS_17",
-    types: ["aws_db_instance"],
+    types: ["aws_db_instance", "aws_rds_cluster_instance"],
     check: (r) => (isTrue(r.attrs.publicly_accessible) ? "publicly_accessible is true" : undefined),
   },
   {
@@ -78,7 +78,7 @@ export const dataServiceRules: Rule[] = [
     rationale: "Performance Insights stores query text; it needs the same protection as the data.",
     fix: "Set performance_insights_enabled = true and performance_insights_kms_key_id = <key>.",
     checkov: "CKV_AWS_354",
-    types: ["aws_db_instance"],
+    types: ["aws_db_instance", "aws_rds_cluster_instance"],
     check: (r) => (isTrue(r.attrs.performance_insights_enabled) && r.attrs.performance_insights_kms_key_id ? undefined : "Performance Insights with a KMS key is not set"),
   },
   {
@@ -88,7 +88,7 @@ export const dataServiceRules: Rule[] = [
     rationale: "OS-level metrics at 60 s or finer explain incidents that CloudWatch's host metrics cannot.",
     fix: "Set monitoring_interval (e.g. 60) and monitoring_role_arn.",
     checkov: "CKV_AWS_118",
-    types: ["aws_db_instance"],
+    types: ["aws_db_instance", "aws_rds_cluster_instance"],
     check: (r) => (Number(r.attrs.monitoring_interval ?? 0) > 0 && r.attrs.monitoring_role_arn ? undefined : "enhanced monitoring is off"),
   },
   {
