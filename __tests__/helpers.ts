@@ -4,6 +4,7 @@ import path from "node:path";
 import { Testing, type TerraformStack } from "cdktf";
 import { stringify } from "yaml";
 import { environmentSchema, loadBackendSettings, loadEnvironments, loadProjectSettings, type EnvironmentConfig, type EnvironmentInput } from "../config";
+import { isSecretName, maskSecretShapes } from "../policy/secrets";
 import { stackView } from "../policy/stack-view";
 import { type Statement, statements } from "../policy/rules/helpers";
 import { type PlatformInputs, PlatformStack } from "../stacks";
@@ -105,4 +106,13 @@ export function synthScope(build: (scope: Construct) => void): string {
   const stack = new TestStack(Testing.app(), "test");
   build(stack);
   return Testing.synth(stack);
+}
+
+/** Every key path in a JSON value whose name says it holds a secret, and every value shaped like one: what must never be in synthesized JSON. */
+export function secretsIn(value: unknown, at = ""): string[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => secretsIn(v, `${at}[${i}]`));
+  if (value && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) => [...(isSecretName(k) && typeof v !== "boolean" ? [`${at}.${k}`] : []), ...secretsIn(v, `${at}.${k}`)]);
+  }
+  return typeof value === "string" && maskSecretShapes(value) !== value ? [`${at} = ${value}`] : [];
 }

@@ -10,7 +10,7 @@ import { run } from "../main";
 import { ALL_RULES, type PolicyReport, type Rule } from "../policy";
 import { dependencyOrder } from "../review";
 import { expectedStackIds, LAYER_REGISTRY, layersOf, PlatformStack, STATE_BACKEND_STACK_ID } from "../stacks";
-import { ROOT, tempProject, validEnvironmentInput } from "./helpers";
+import { ROOT, secretsIn, tempProject, validEnvironmentInput } from "./helpers";
 
 /** Every file under a folder, as path → content. */
 function readTree(dir: string, prefix = ""): Record<string, string> {
@@ -82,6 +82,10 @@ describe("synthesizing the shipped project", () => {
     expect(existsSync(path.join(first, "stacks", "dev-streaming"))).toBe(false);
     expect(manifest.stacks["dev-database"]).toBeDefined();
     expect(manifest.stacks["prod-streaming"]?.dependencies).toEqual(["prod-network", "prod-eks", "prod-iam"]);
+  });
+
+  it("writes no password or secret value into any stack: managed secrets are referenced by ARN only", () => {
+    expect(expectedStacks.flatMap((stack) => secretsIn(stackJson(stack), stack))).toEqual([]);
   });
 
   it("reads other stacks only through named outputs: no cdktf cross-stack output anywhere", () => {

@@ -1,7 +1,6 @@
 import { Testing } from "cdktf";
-import { isSecretName, maskSecretShapes } from "../../policy/secrets";
 import { DATABASE_CONTRACT, DatabaseStack, STREAMING_CONTRACT, StreamingStack } from "../../stacks";
-import { policyStatements, resourcesOf, shippedInputs, type SynthesizedStack, validEnvironment } from "../helpers";
+import { policyStatements, resourcesOf, secretsIn, shippedInputs, type SynthesizedStack, validEnvironment } from "../helpers";
 
 const { backend, project } = shippedInputs();
 const env = validEnvironment({
@@ -12,15 +11,6 @@ const env = validEnvironment({
 const synth = (stack: DatabaseStack | StreamingStack) => JSON.parse(Testing.synth(stack)) as SynthesizedStack;
 const database = synth(new DatabaseStack(Testing.app(), { env, backend, project }));
 const streaming = synth(new StreamingStack(Testing.app(), { env, backend, project }));
-
-/** Every key path in a JSON value whose name says it holds a secret, and every value shaped like one. */
-function secretsIn(value: unknown, at = ""): string[] {
-  if (Array.isArray(value)) return value.flatMap((v, i) => secretsIn(v, `${at}[${i}]`));
-  if (value && typeof value === "object") {
-    return Object.entries(value).flatMap(([k, v]) => [...(isSecretName(k) && typeof v !== "boolean" ? [`${at}.${k}`] : []), ...secretsIn(v, `${at}.${k}`)]);
-  }
-  return typeof value === "string" && maskSecretShapes(value) !== value ? [`${at} = ${value}`] : [];
-}
 
 describe.each([
   ["data-database", database, ["network", "eks", "iam"]],
@@ -39,6 +29,8 @@ describe.each([
 
   it("holds no password or secret value anywhere", () => {
     expect(secretsIn(json)).toEqual([]);
+    // What the scan would catch: a password attribute, or credentials inside a URL.
+    expect(secretsIn({ resource: { master_password: "hunter2", url: "postgres://app:hunter2@db" } })).toEqual([".resource.master_password", ".resource.url = postgres://app:hunter2@db"]);
   });
 });
 
