@@ -1,11 +1,10 @@
 import { type Construct } from "constructs";
 import { type DatabaseConfig } from "../config";
 import { Database } from "../modules/database/database";
-import { RoleReference } from "../modules/iam/role-reference";
 import { DATABASE_CONTRACT } from "./contracts/database";
 import { eksFromRemoteState } from "./contracts/eks";
-import { iamFromRemoteState } from "./contracts/iam";
 import { networkFromRemoteState } from "./contracts/network";
+import { appRoleGrantee } from "./app-grantee";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 
 /**
@@ -24,7 +23,6 @@ export class DatabaseStack extends EnvironmentStack {
     const config = env.database as DatabaseConfig;
     const network = networkFromRemoteState(this, props.backend, env);
     const eks = eksFromRemoteState(this, props.backend, env);
-    const iam = iamFromRemoteState(this, props.backend, env);
     const { reasons: _reasons, appUser, ...settings } = config;
 
     this.database = new Database(this, "postgres", {
@@ -38,7 +36,7 @@ export class DatabaseStack extends EnvironmentStack {
       region: env.account.region,
       permissionsBoundaryArn: network.permissionsBoundaryArn,
     });
-    const app = new RoleReference(this, "app-role", { roleName: iam.app_role_name, policyName: `${env.name}-app-database` });
+    const app = appRoleGrantee(this, props);
     this.database.grantConnect(app, appUser);
 
     DATABASE_CONTRACT.publish(this, {

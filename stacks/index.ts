@@ -13,3 +13,4 @@ export * from "./account-stack";
 export * from "./aws-provider";
 export * from "./database-stack";
 export * from "./streaming-stack";
+export * from "./app-grantee";

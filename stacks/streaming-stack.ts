@@ -1,11 +1,10 @@
 import { type Construct } from "constructs";
 import { brokerZones, type StreamingConfig } from "../config";
-import { RoleReference } from "../modules/iam/role-reference";
 import { KafkaCluster } from "../modules/streaming/kafka-cluster";
 import { eksFromRemoteState } from "./contracts/eks";
-import { iamFromRemoteState } from "./contracts/iam";
 import { networkFromRemoteState } from "./contracts/network";
 import { STREAMING_CONTRACT } from "./contracts/streaming";
+import { appRoleGrantee } from "./app-grantee";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 
 /**
@@ -23,7 +22,6 @@ export class StreamingStack extends EnvironmentStack {
     const config = env.streaming as StreamingConfig;
     const network = networkFromRemoteState(this, props.backend, env);
     const eks = eksFromRemoteState(this, props.backend, env);
-    const iam = iamFromRemoteState(this, props.backend, env);
     const { appTopicPrefix, appGroupPrefix, ...settings } = config;
 
     this.kafka = new KafkaCluster(this, "kafka", {
@@ -36,7 +34,7 @@ export class StreamingStack extends EnvironmentStack {
       accountId: env.account.id,
       region: env.account.region,
     });
-    const app = new RoleReference(this, "app-role", { roleName: iam.app_role_name, policyName: `${env.name}-app-streaming` });
+    const app = appRoleGrantee(this, props);
     this.kafka.grantProduce(app, appTopicPrefix);
     this.kafka.grantConsume(app, appTopicPrefix, appGroupPrefix);
 

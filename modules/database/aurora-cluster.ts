@@ -4,7 +4,7 @@ import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-pa
 import { Construct } from "constructs";
 import { parameterFamily, SERVERLESS_CLASS } from "./engines";
 import { type RdsInstanceProps } from "./rds-instance";
-import { type EngineOutputs, postgresParameters } from "./settings";
+import { type EngineOutputs, parameterGroupProps } from "./settings";
 
 /** Props of {@link AuroraCluster}: an RDS instance's, the identifier naming the cluster. */
 export type AuroraClusterProps = RdsInstanceProps;
@@ -30,14 +30,7 @@ export class AuroraCluster extends Construct implements EngineOutputs {
   constructor(scope: Construct, id: string, props: AuroraClusterProps) {
     super(scope, id);
     const { settings, identifier } = props;
-    const family = parameterFamily("aurora-postgresql", settings.version);
-    const parameters = new RdsClusterParameterGroup(this, "parameters", {
-      name: `${identifier}-${family}`,
-      family,
-      description: `TLS only, connection and slow-statement logging (${identifier})`,
-      parameter: postgresParameters(settings.logMinDurationMs),
-      lifecycle: { createBeforeDestroy: true },
-    });
+    const parameters = new RdsClusterParameterGroup(this, "parameters", parameterGroupProps(identifier, parameterFamily("aurora-postgresql", settings.version), settings.logMinDurationMs));
     const serverless = settings.instanceClass === SERVERLESS_CLASS;
     if (serverless !== (settings.serverless !== undefined)) {
       throw new Error(`${this.node.path}: serverless capacity goes with instance class db.serverless, and only with it (got instanceClass "${settings.instanceClass}", serverless ${JSON.stringify(settings.serverless)})`);

@@ -3,7 +3,7 @@ import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { parameterFamily } from "./engines";
-import { type EngineOutputs, type InstanceCommon, postgresParameters, type ResolvedDatabaseSettings } from "./settings";
+import { type EngineOutputs, type InstanceCommon, parameterGroupProps, type ResolvedDatabaseSettings } from "./settings";
 
 /** Props of {@link RdsInstance}. */
 export interface RdsInstanceProps {
@@ -44,15 +44,7 @@ export class RdsInstance extends Construct implements EngineOutputs {
   constructor(scope: Construct, id: string, props: RdsInstanceProps) {
     super(scope, id);
     const { settings, identifier } = props;
-    const family = parameterFamily("postgres", settings.version);
-    // The family is in the name, so a major upgrade creates the new group before the old one goes.
-    const parameters = new DbParameterGroup(this, "parameters", {
-      name: `${identifier}-${family}`,
-      family,
-      description: `TLS only, connection and slow-statement logging (${identifier})`,
-      parameter: postgresParameters(settings.logMinDurationMs),
-      lifecycle: { createBeforeDestroy: true },
-    });
+    const parameters = new DbParameterGroup(this, "parameters", parameterGroupProps(identifier, parameterFamily("postgres", settings.version), settings.logMinDurationMs));
     this.instance = new DbInstance(this, "Default", {
       identifier,
       engine: "postgres",

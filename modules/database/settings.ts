@@ -127,6 +127,20 @@ export function postgresParameters(logMinDurationMs: number) {
   ];
 }
 
+/**
+ * The parameter group of a database, RDS or Aurora: the family is in the name, so a major
+ * upgrade creates the new group before the old one goes (create-before-destroy).
+ */
+export function parameterGroupProps(identifier: string, family: string, logMinDurationMs: number) {
+  return {
+    name: `${identifier}-${family}`,
+    family,
+    description: `TLS only, connection and slow-statement logging (${identifier})`,
+    parameter: postgresParameters(logMinDurationMs),
+    lifecycle: { createBeforeDestroy: true },
+  };
+}
+
 /** What every instance of a database shares, RDS or Aurora: no public address, monitoring, patching. */
 export interface InstanceCommon {
   readonly publiclyAccessible: false;
