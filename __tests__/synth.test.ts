@@ -9,7 +9,7 @@ import { loadEnvironments } from "../config";
 import { run } from "../main";
 import { ALL_RULES, type PolicyReport, type Rule } from "../policy";
 import { dependencyOrder } from "../review";
-import { expectedStackIds, LAYER_REGISTRY, layersOf, PlatformStack, STATE_BACKEND_STACK_ID } from "../stacks";
+import { consumesOf, expectedStackIds, LAYER_REGISTRY, layersOf, PlatformStack, STATE_BACKEND_STACK_ID } from "../stacks";
 import { ROOT, secretsIn, tempProject, validEnvironmentInput } from "./helpers";
 
 /** Every file under a folder, as path → content. */
@@ -65,7 +65,8 @@ describe("synthesizing the shipped project", () => {
   it("declares each stack's dependencies (the layers it consumes, or the state backend) in the manifest", () => {
     for (const env of shipped) {
       for (const entry of layersOf(env)) {
-        const deps = entry.consumes.length ? entry.consumes.map((layer) => `${env.name}-${layer}`) : [STATE_BACKEND_STACK_ID];
+        const consumed = consumesOf(entry, env);
+        const deps = consumed.length ? consumed.map((layer) => `${env.name}-${layer}`) : [STATE_BACKEND_STACK_ID];
         expect(manifest.stacks[`${env.name}-${entry.layer}`]?.dependencies).toEqual(deps);
       }
     }
@@ -95,7 +96,7 @@ describe("synthesizing the shipped project", () => {
   it("reads exactly the layers the registry says each layer consumes", () => {
     for (const env of shipped) {
       for (const entry of layersOf(env)) {
-        expect(Object.keys(stackJson(`${env.name}-${entry.layer}`).data?.terraform_remote_state ?? {}).sort()).toEqual([...entry.consumes].sort());
+        expect(Object.keys(stackJson(`${env.name}-${entry.layer}`).data?.terraform_remote_state ?? {}).sort()).toEqual(consumesOf(entry, env).sort());
       }
     }
   });

@@ -1,5 +1,6 @@
 import { ALL_RULES } from "../policy/rules";
 import { isPrivateCidr, overlaps, PRIVATE_RANGES } from "./cidr";
+import { checkApp } from "./app-checks";
 import { checkDatabase, checkStreaming } from "./data-checks";
 import { checkEks } from "./eks-checks";
 import { didYouMean } from "./near";
@@ -75,7 +76,7 @@ export function checkEnvironment(env: EnvironmentConfig): FieldProblem[] {
     });
   }
   if (network.azCount <= zones.length) problems.push(...checkSubnetsFit(env));
-  problems.push(...checkEks(env), ...checkDatabase(env), ...checkStreaming(env));
+  problems.push(...checkEks(env), ...checkDatabase(env), ...checkStreaming(env), ...checkApp(env));
   return problems;
 }
 

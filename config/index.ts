@@ -12,3 +12,5 @@ export * from "./subnet-plan";
 export * from "./eks-checks";
 export * from "./data-schema";
 export * from "./data-checks";
+export * from "./app-schema";
+export * from "./app-checks";

@@ -24,14 +24,32 @@ export function clusterName(env: Pick<EnvironmentConfig, "name">): string {
   return `${env.name}-platform`;
 }
 
-/** Namespace of the application. */
+/** Namespace of the application, unless config names another (`app.namespace`). */
 export const APP_NAMESPACE = "app";
+
+/** The application's namespace in an environment. */
+export function appNamespace(env: Pick<EnvironmentConfig, "app">): string {
+  return env.app?.namespace ?? APP_NAMESPACE;
+}
+
+/** Namespaces of the platform's Helm releases (and of the platform's own objects). */
+export const PLATFORM_NAMESPACES = ["kube-system", "aws-load-balancer-controller", "external-secrets", "monitoring", "logging", "karpenter"] as const;
 
 /**
  * Namespaces of the platform's Helm releases and the application: CI's plan role may read their
  * Secrets (Helm keeps release state there), nothing else's.
  */
-export const RELEASE_NAMESPACES = ["kube-system", "aws-load-balancer-controller", "external-secrets", "monitoring", "logging", "karpenter", APP_NAMESPACE] as const;
+export function releaseNamespaces(env: Pick<EnvironmentConfig, "app">): string[] {
+  return [...PLATFORM_NAMESPACES, appNamespace(env)];
+}
+
+/** The account's image registry of the application (`account-<id>` makes it), in the environment's region. */
+export function appImageRepositoryUrl(env: Pick<EnvironmentConfig, "account">): string {
+  return `${env.account.id}.dkr.ecr.${env.account.region}.amazonaws.com/${APP_IMAGE_REPOSITORY}`;
+}
+
+/** Name of the application's ECR repository in each account. */
+export const APP_IMAGE_REPOSITORY = "app";
 
 /** What each of CI's roles per environment does; see docs/review-workflow.md, "The trust chain". */
 export type CiRole = "plan" | "apply" | "drift";

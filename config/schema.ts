@@ -3,6 +3,7 @@ import { AMI_TYPES, type AmiType, DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSION
 import { LOG_RETENTION_DAYS } from "../modules/logs/retention";
 import { cidrProblem, prefixOf, SUBNET_PREFIX, VPC_PREFIX } from "./cidr";
 import { REGIONS } from "./regions";
+import { appSchema, platformSchema } from "./app-schema";
 import { databaseSchema, streamingSchema } from "./data-schema";
 import { MAX_ZONES } from "./subnet-plan";
 import { nonEmpty, strict } from "./strict";
@@ -145,6 +146,8 @@ export const environmentSchema = strict({
   eks: eksSchema,
   database: databaseSchema.optional(),
   streaming: streamingSchema.optional(),
+  platform: platformSchema,
+  app: appSchema.optional(),
   protect: z
     .array(z.string().regex(/^[a-z][a-z0-9]*-[a-z]+(\/[\w.-]+)*$/, "must be a construct path such as prod-network/network/nat"))
     .default([])

@@ -1,6 +1,6 @@
 import { LocalBackend } from "cdktf";
 import { type Construct } from "constructs";
-import { accountStackId, type BackendSettings, type EnvironmentConfig, permissionsBoundaryName, type ProjectSettings } from "../config";
+import { accountStackId, APP_IMAGE_REPOSITORY, type BackendSettings, type EnvironmentConfig, permissionsBoundaryName, type ProjectSettings } from "../config";
 import { GithubCiRoles } from "../modules/ci/github-roles";
 import { ImageRepository } from "../modules/ecr/image-repository";
 import { PermissionsBoundary } from "../modules/iam/permissions-boundary";
@@ -42,6 +42,6 @@ export class AccountStack extends PlatformStack {
       environments: props.environments.map((env) => ({ name: env.name, boundaryArn: PermissionsBoundary.arnFor(props.accountId, permissionsBoundaryName(env)) })),
       state: { bucket: props.backend.bucket, region: props.backend.region, accountId: props.backend.accountId, lockTable: props.backend.dynamodbTable },
     });
-    new ImageRepository(this, "app-images", { name: "app", accountId: props.accountId });
+    new ImageRepository(this, "app-images", { name: APP_IMAGE_REPOSITORY, accountId: props.accountId });
   }
 }

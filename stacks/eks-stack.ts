@@ -1,5 +1,5 @@
 import { type Construct } from "constructs";
-import { ciRoleArn, clusterName, RELEASE_NAMESPACES } from "../config";
+import { ciRoleArn, clusterName, releaseNamespaces } from "../config";
 import { type AccessGrant, ClusterAccess } from "../modules/eks/access";
 import { Addons } from "../modules/eks/addons";
 import { Cluster } from "../modules/eks/cluster";
@@ -67,8 +67,8 @@ export class EksStack extends EnvironmentStack {
       "ci-apply": { principalArn: ciRoleArn(env, "apply"), policies: [{ policy: "admin" }] },
       // Plans the platform and app stacks: reads the cluster, and the Secrets in which Helm keeps
       // the state of its releases, in the release namespaces only.
-      "ci-plan": { principalArn: ciRoleArn(env, "plan"), policies: [{ policy: "view" }, { policy: "adminView", namespaces: [...RELEASE_NAMESPACES] }] },
-      "ci-drift": { principalArn: ciRoleArn(env, "drift"), policies: [{ policy: "view" }, { policy: "adminView", namespaces: [...RELEASE_NAMESPACES] }] },
+      "ci-plan": { principalArn: ciRoleArn(env, "plan"), policies: [{ policy: "view" }, { policy: "adminView", namespaces: releaseNamespaces(env) }] },
+      "ci-drift": { principalArn: ciRoleArn(env, "drift"), policies: [{ policy: "view" }, { policy: "adminView", namespaces: releaseNamespaces(env) }] },
     };
     eks.admins.forEach((arn, i) => (grants[`admin-${i}`] = { principalArn: arn, policies: [{ policy: "admin" }] }));
     eks.viewers.forEach((arn, i) => (grants[`viewer-${i}`] = { principalArn: arn, policies: [{ policy: "view" }] }));

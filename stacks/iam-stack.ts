@@ -1,5 +1,5 @@
 import { type Construct } from "constructs";
-import { APP_NAMESPACE, clusterName } from "../config";
+import { appNamespace, clusterName } from "../config";
 import { InterruptionQueue } from "../modules/eks/interruption-queue";
 import { karpenterControllerStatements } from "../modules/iam/policies/karpenter";
 import { loadBalancerControllerStatements } from "../modules/iam/policies/load-balancer-controller";
@@ -53,7 +53,7 @@ export class IamStack extends EnvironmentStack {
       karpenterQueue = queue.queue.name;
     }
 
-    this.appRole = workload("app", APP_NAMESPACE, "app", "The application: its own secrets; the data layer grants its database and Kafka access");
+    this.appRole = workload("app", appNamespace(env), "app", "The application: its own secrets; the data layer grants its database and Kafka access");
     this.appRole.addToPrincipalPolicy({ Sid: "ReadItsOwnSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secretsUnder(`${env.name}/app/`) });
     secretsKey.grantDecrypt(this.appRole);
 

@@ -14,3 +14,5 @@ export * from "./aws-provider";
 export * from "./database-stack";
 export * from "./streaming-stack";
 export * from "./app-grantee";
+export * from "./addons-stack";
+export * from "./app-stack";

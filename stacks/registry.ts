@@ -1,6 +1,8 @@
 import { type Construct } from "constructs";
 import { accountStackId, type EnvironmentConfig, type Layer, stackId } from "../config";
 import { type EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+import { AddonsStack } from "./addons-stack";
+import { AppStack } from "./app-stack";
 import { DatabaseStack } from "./database-stack";
 import { EksStack } from "./eks-stack";
 import { IamStack } from "./iam-stack";
@@ -13,7 +15,8 @@ export interface LayerEntry {
   /** The layer (`<env>-<layer>` is its stack id, `<env>/<layer>.tfstate` its state key). */
   readonly layer: Layer;
   /**
-   * Layers whose named outputs this one reads through remote state. They become the stack's
+   * Layers whose named outputs this one reads through remote state (those an environment has:
+   * see {@link consumesOf}). They become the stack's
    * dependencies, so `cdktf deploy`, `npm run stacks` and CI apply them first (and destroy them last).
    */
   readonly consumes: readonly Layer[];
@@ -38,11 +41,20 @@ export const LAYER_REGISTRY: readonly LayerEntry[] = [
   // The data layers read the app role from iam to grant it access: their grants live with them.
   { layer: "database", consumes: ["network", "eks", "iam"], enabled: (env) => env.database !== undefined, create: (scope, props) => new DatabaseStack(scope, props) },
   { layer: "streaming", consumes: ["network", "eks", "iam"], enabled: (env) => env.streaming !== undefined, create: (scope, props) => new StreamingStack(scope, props) },
+  { layer: "platform", consumes: ["network", "eks", "iam"], create: (scope, props) => new AddonsStack(scope, props) },
+  // After platform (and destroyed before it): the controller must outlive the app's Ingress and its ALB.
+  { layer: "app", consumes: ["eks", "iam", "platform", "database", "streaming"], enabled: (env) => env.app !== undefined, create: (scope, props) => new AppStack(scope, props) },
 ];
 
 /** The layers an environment has. */
 export function layersOf(env: EnvironmentConfig): LayerEntry[] {
   return LAYER_REGISTRY.filter((entry) => entry.enabled?.(env) ?? true);
+}
+
+/** The layers a layer reads in an environment: those of its `consumes` the environment has (the app reads no Kafka in dev). */
+export function consumesOf(entry: LayerEntry, env: EnvironmentConfig): Layer[] {
+  const present = layersOf(env).map((e) => e.layer);
+  return entry.consumes.filter((layer) => present.includes(layer));
 }
 
 /** Ids of every stack the given environments produce: account stacks, state backend, then each environment's layers. */

@@ -1,7 +1,7 @@
 import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { Testing } from "cdktf";
-import { ciRoleArn, clusterName, RELEASE_NAMESPACES } from "../../config";
+import { ciRoleArn, clusterName, releaseNamespaces } from "../../config";
 import { ACCESS_POLICIES } from "../../modules/eks/access";
 import { KUBERNETES_VERSIONS } from "../../modules/eks/versions";
 import { EKS_CONTRACT, EksStack } from "../../stacks";
@@ -108,7 +108,7 @@ describe.each(inputs.environments.map((env) => [env.name, env] as const))("%s-ek
       expect(own).toEqual(
         expect.arrayContaining([
           [entry(role), ACCESS_POLICIES.view, { type: "cluster" }],
-          [entry(role), ACCESS_POLICIES.adminView, { type: "namespace", namespaces: [...RELEASE_NAMESPACES] }],
+          [entry(role), ACCESS_POLICIES.adminView, { type: "namespace", namespaces: releaseNamespaces(env) }],
         ]),
       );
     }

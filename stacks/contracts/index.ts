@@ -3,5 +3,6 @@ export * from "./database";
 export * from "./eks";
 export * from "./iam";
 export * from "./network";
+export * from "./platform";
 export * from "./registry";
 export * from "./streaming";

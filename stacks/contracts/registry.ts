@@ -4,6 +4,7 @@ import { DATABASE_CONTRACT } from "./database";
 import { EKS_CONTRACT } from "./eks";
 import { IAM_CONTRACT } from "./iam";
 import { NETWORK_CONTRACT } from "./network";
+import { PLATFORM_CONTRACT } from "./platform";
 import { STREAMING_CONTRACT } from "./streaming";
 
 /** The contract each producing layer publishes, for tools that read outputs by layer (the verify harness's mocks). */
@@ -13,4 +14,5 @@ export const CONTRACTS: Partial<Record<Layer, StackContract<Readonly<Record<stri
   iam: IAM_CONTRACT,
   database: DATABASE_CONTRACT,
   streaming: STREAMING_CONTRACT,
+  platform: PLATFORM_CONTRACT,
 };

@@ -1,0 +1,93 @@
+import { App } from "cdk8s";
+import { AppChart, ingressAnnotations } from "../../k8s/app-chart";
+import { type AppValues, imageRef, TLS13_POLICY } from "../../k8s/app-values";
+import { restrictedViolations } from "../../k8s/pod-security";
+import { secretsIn } from "../helpers";
+
+export const VALUES: AppValues = {
+  name: "app",
+  namespace: "app",
+  image: { repository: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app", tag: "1.4.2", digest: `sha256:${"a".repeat(64)}` },
+  port: 8000,
+  replicas: 2,
+  resources: { cpu: "250m", memory: "256Mi" },
+  hpa: { min: 2, max: 6, cpuTargetPercent: 70 },
+  serviceAccount: { name: "app", annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/test-app" } },
+  ingress: { className: "alb", host: "api.example.com", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555", sslPolicy: TLS13_POLICY },
+  env: { AWS_REGION: "eu-west-1", DB_HOST: "db.example.internal", DB_PORT: "5432" },
+  secrets: { store: "aws-secrets-manager", prefix: "test/app/" },
+  runbookBaseUrl: "https://github.com/example-org/platform-infra/blob/main/docs/runbooks/",
+};
+const manifests = (values: AppValues = VALUES) => new AppChart(new App(), "app", values).toJson() as Array<Record<string, any>>;
+const byKind = (kind: string, values?: AppValues) => manifests(values).find((m) => m.kind === kind)!;
+
+describe("the app chart", () => {
+  it("passes the restricted Pod Security Standard", () => {
+    expect(restrictedViolations(manifests())).toEqual([]);
+  });
+
+  it("renders the same objects for the same values (snapshot)", () => {
+    expect(manifests()).toMatchSnapshot();
+  });
+
+  it("runs the image by digest, non-root, read-only, on the apps nodes, spread over zones, probed on /health", () => {
+    const pod = byKind("Deployment").spec.template.spec;
+    expect(pod.containers[0].image).toBe(`123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2@sha256:${"a".repeat(64)}`);
+    expect(pod.containers[0].securityContext).toEqual({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } });
+    expect(pod.nodeSelector).toEqual({ "platform/node-group": "apps" });
+    expect(pod.topologySpreadConstraints[0]).toMatchObject({ topologyKey: "topology.kubernetes.io/zone" });
+    for (const probe of ["readinessProbe", "livenessProbe", "startupProbe"]) expect(pod.containers[0][probe].httpGet).toEqual({ path: "/health", port: "http" });
+    expect(pod.containers[0].envFrom).toEqual([{ secretRef: { name: "app-secrets" } }]);
+    expect(imageRef({ repository: "r", tag: "1.0.0" })).toBe("r:1.0.0");
+  });
+
+  it("serves HTTPS only through an internet-facing ALB with TLS 1.3, pod targets and /health checks; WAF when given", () => {
+    const ingress = byKind("Ingress");
+    expect(ingress.spec.ingressClassName).toBe("alb");
+    expect(ingress.metadata.annotations).toMatchObject({
+      "alb.ingress.kubernetes.io/scheme": "internet-facing",
+      "alb.ingress.kubernetes.io/target-type": "ip",
+      "alb.ingress.kubernetes.io/ssl-redirect": "443",
+      "alb.ingress.kubernetes.io/ssl-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      "alb.ingress.kubernetes.io/healthcheck-path": "/health",
+    });
+    expect(ingress.metadata.annotations).not.toHaveProperty("alb.ingress.kubernetes.io/wafv2-acl-arn");
+    const waf = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/edge/11111111-2222-3333-4444-555555555555";
+    expect(ingressAnnotations({ ...VALUES, ingress: { ...VALUES.ingress, wafAclArn: waf } })["alb.ingress.kubernetes.io/wafv2-acl-arn"]).toBe(waf);
+  });
+
+  it("scales with an HPA, keeps one pod at most unavailable, syncs its secrets, and is scraped on /metrics", () => {
+    expect(byKind("HorizontalPodAutoscaler").spec).toMatchObject({ minReplicas: 2, maxReplicas: 6, metrics: [{ resource: { name: "cpu", target: { averageUtilization: 70 } } }] });
+    expect(byKind("PodDisruptionBudget").spec.maxUnavailable).toBe(1);
+    expect(byKind("ExternalSecret").spec).toMatchObject({ secretStoreRef: { kind: "ClusterSecretStore", name: "aws-secrets-manager" }, dataFrom: [{ find: { path: "test/app/" } }] });
+    expect(byKind("ServiceMonitor").spec.endpoints).toEqual([{ port: "http", path: "/metrics", interval: "30s" }]);
+  });
+
+  it("alerts on errors, latency and saturation, each with its runbook in docs/runbooks", () => {
+    const rules = byKind("PrometheusRule").spec.groups[0].rules as Array<{ alert: string; annotations: { runbook_url: string } }>;
+    expect(rules.map((r) => r.alert)).toEqual(["AppHighErrorRate", "AppHighLatency", "AppSaturated"]);
+    for (const rule of rules) expect(rule.annotations.runbook_url).toMatch(/^https:\/\/github\.com\/example-org\/platform-infra\/blob\/main\/docs\/runbooks\/app-[a-z-]+\.md$/);
+  });
+
+  it("holds settings, never secrets", () => {
+    expect(secretsIn(manifests())).toEqual([]);
+  });
+});
+
+describe("the restricted Pod Security check", () => {
+  const deployment = () => JSON.parse(JSON.stringify(byKind("Deployment"))) as Record<string, any>;
+  it.each([
+    ["a privileged container", (d: any) => (d.spec.template.spec.containers[0].securityContext.privileged = true), "container app is privileged"],
+    ["privilege escalation", (d: any) => delete d.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation, "container app does not set allowPrivilegeEscalation: false"],
+    ["root", (d: any) => { delete d.spec.template.spec.containers[0].securityContext.runAsNonRoot; delete d.spec.template.spec.securityContext.runAsNonRoot; }, "container app does not set runAsNonRoot: true"],
+    ["no seccomp profile", (d: any) => { delete d.spec.template.spec.containers[0].securityContext.seccompProfile; delete d.spec.template.spec.securityContext.seccompProfile; }, "container app has no RuntimeDefault or Localhost seccomp profile"],
+    ["capabilities kept", (d: any) => delete d.spec.template.spec.containers[0].securityContext.capabilities, "container app does not drop ALL capabilities"],
+    ["a hostPath volume", (d: any) => d.spec.template.spec.volumes.push({ name: "host", hostPath: { path: "/" } }), "volume host is of type hostPath"],
+    ["the host network", (d: any) => (d.spec.template.spec.hostNetwork = true), "hostNetwork is true"],
+    ["a host port", (d: any) => (d.spec.template.spec.containers[0].ports[0].hostPort = 8000), "container app uses hostPort 8000"],
+  ])("refuses %s", (_what, breakIt, problem) => {
+    const d = deployment();
+    breakIt(d);
+    expect(restrictedViolations([d])).toEqual([`Deployment/app: ${problem}`]);
+  });
+});

@@ -1,0 +1,26 @@
+import { type FieldProblem } from "./checks";
+import { PLATFORM_NAMESPACES } from "./naming";
+import { type EnvironmentConfig } from "./schema";
+
+/** Namespaces Kubernetes itself owns. */
+const SYSTEM_NAMESPACES = ["default", "kube-public", "kube-node-lease"] as const;
+
+/** Checks of the app section that need more than one field. */
+export function checkApp(env: EnvironmentConfig): FieldProblem[] {
+  const app = env.app;
+  if (!app) return [];
+  const problems: FieldProblem[] = [];
+  if (app.image.tag === "latest") {
+    problems.push({ field: "app.image.tag", value: "latest", message: "names no particular image, so nobody can tell what runs or roll back to it; allowed: an immutable tag such as 1.4.2 (the ECR repository refuses to overwrite tags)" });
+  } else if (env.production && !app.image.digest) {
+    problems.push({ field: "app.image.digest", message: `is required in production: a tag can be re-pointed, a digest cannot; set the sha256 digest of ${app.image.tag}` });
+  }
+  if (app.hpa.min > app.hpa.max) {
+    problems.push({ field: "app.hpa.min", value: app.hpa.min, message: `is above app.hpa.max (${app.hpa.max}); allowed: 1–${app.hpa.max}` });
+  }
+  const taken = [...PLATFORM_NAMESPACES, ...SYSTEM_NAMESPACES] as readonly string[];
+  if (taken.includes(app.namespace)) {
+    problems.push({ field: "app.namespace", value: app.namespace, message: `is a platform or system namespace, whose policies and quotas are not the app's; allowed: any other name (taken: ${taken.join(", ")})` });
+  }
+  return problems;
+}

@@ -1,0 +1,80 @@
+import { z } from "zod";
+import { EXACT_CHART_VERSION } from "../modules/helm/versions";
+import { LOG_RETENTION_DAYS } from "../modules/logs/retention";
+import { strict } from "./strict";
+
+/**
+ * The `platform` and `app` sections of an environment file: what the platform's add-ons keep
+ * and how the application runs. Cross-field checks live in `app-checks.ts`.
+ */
+
+
+const hostname = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a DNS host name such as api.example.com (lowercase, no scheme, no path, no wildcard)");
+
+export const platformSchema = strict({
+  prometheus: strict({
+    retentionDays: z.int().min(1).max(365).default(15).describe("Days Prometheus keeps metrics."),
+    storageGiB: z.int().min(10).max(16384).default(50).describe("Size of Prometheus's encrypted gp3 volume, GiB."),
+  })
+    .default({ retentionDays: 15, storageGiB: 50 })
+    .describe("kube-prometheus-stack's Prometheus."),
+  containerLogRetentionDays: z.literal(LOG_RETENTION_DAYS).default(30).describe("Retention of the containers' logs in CloudWatch, in days."),
+  karpenterCapacityTypes: z
+    .array(z.enum(["spot", "on-demand"]))
+    .min(1, "must list at least one capacity type: spot, on-demand")
+    .default(["on-demand"])
+    .describe("Capacity types Karpenter's NodePools (amd64 and arm64) may launch for applications: spot, on-demand or both (spot first when cheaper)."),
+})
+  .default({ prometheus: { retentionDays: 15, storageGiB: 50 }, containerLogRetentionDays: 30, karpenterCapacityTypes: ["on-demand"] })
+  .describe("The platform's add-ons (`<env>-platform`).");
+
+export const appSchema = strict({
+  namespace: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a Kubernetes namespace name")
+    .default("app")
+    .describe("Namespace of the application; must not be a platform namespace."),
+  image: strict({
+    tag: z.string().regex(/^[\w][\w.-]{0,127}$/, "must be an image tag such as 1.4.2").describe("Image tag in the environment's ECR repository `app`. Never `latest`."),
+    digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be sha256: and 64 hex digits").optional().describe("The image's digest: pins exactly what runs. Required in production."),
+  }).describe("The application's image (the repository is the account's ECR repository `app`)."),
+  port: z.int().min(1024).max(65535).default(8000).describe("The container's HTTP port (/health and /metrics are served on it)."),
+  replicas: z.int().min(1).max(100).default(2).describe("Replicas before the HPA takes over."),
+  resources: strict({
+    cpu: z.string().regex(/^\d+(\.\d+)?m?$/, "must be a CPU quantity such as 250m").default("250m").describe("CPU request."),
+    memory: z.string().regex(/^\d+(Ki|Mi|Gi)$/, "must be a memory quantity such as 512Mi").default("256Mi").describe("Memory request, and limit."),
+  })
+    .default({ cpu: "250m", memory: "256Mi" })
+    .describe("Requests per pod (memory is also the limit; CPU is not limited, to avoid throttling)."),
+  hpa: strict({
+    min: z.int().min(1).default(2).describe("Fewest replicas."),
+    max: z.int().min(1).default(6).describe("Most replicas."),
+    cpuTargetPercent: z.int().min(10).max(95).default(70).describe("Average CPU use (of requests) the HPA aims for."),
+  })
+    .default({ min: 2, max: 6, cpuTargetPercent: 70 })
+    .describe("Horizontal pod autoscaler."),
+  ingress: strict({
+    host: hostname.describe("The public host name the ALB answers for."),
+    certificateArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "must be an ACM certificate ARN such as arn:aws:acm:eu-west-1:123456789012:certificate/<uuid>")
+      .describe("ACM certificate for the host (in the environment's region)."),
+    wafAclArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[\w-]{1,128}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "must be a regional WAFv2 web ACL ARN such as arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/<name>/<uuid>")
+      .optional()
+      .describe("A regional WAFv2 web ACL to attach to the ALB."),
+  }).describe("The internet-facing ALB: HTTPS only, TLS 1.3 policy."),
+  chart: strict({
+    repository: z.string().regex(/^oci:\/\/[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/, "must be an OCI repository such as oci://123456789012.dkr.ecr.eu-west-1.amazonaws.com/charts").describe("OCI repository of the chart."),
+    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a chart name such as app").describe("Chart name."),
+    version: z.string().regex(EXACT_CHART_VERSION, "must be an exact chart version such as 1.2.3, never a range or empty").describe("Exact chart version."),
+  })
+    .optional()
+    .describe("Deploy this OCI chart instead of the chart the project ships (its values are the same contract)."),
+}).describe("The application (`<env>-app`). Leave out for an environment without it.");
+
+export type PlatformConfig = z.output<typeof platformSchema>;
+export type AppConfig = z.output<typeof appSchema>;

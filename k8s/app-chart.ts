@@ -1,0 +1,130 @@
+import { Chart } from "cdk8s";
+import { k8s } from "cdk8s-plus-34";
+import { type Construct } from "constructs";
+import { type AppValues, imageRef } from "./app-values";
+import { ExternalSecret } from "./crds/external-secrets";
+import { PrometheusRule, ServiceMonitor } from "./crds/monitoring";
+import { appAlerts } from "./app-alerts";
+
+const quantity = (value: string) => k8s.Quantity.fromString(value);
+
+/**
+ * The application's chart, as typed objects: a Deployment that passes the `restricted` Pod
+ * Security Standard (non-root, read-only root filesystem, no privilege escalation, ALL
+ * capabilities dropped, RuntimeDefault seccomp), spread over zones, with probes on `/health`;
+ * its Service, ALB Ingress (HTTPS only), HPA and PDB; the Secret synced from Secrets Manager;
+ * the ServiceMonitor on `/metrics` and the alerts, each with its runbook.
+ */
+export class AppChart extends Chart {
+  constructor(scope: Construct, id: string, values: AppValues) {
+    super(scope, id, { namespace: values.namespace, labels: { "app.kubernetes.io/name": values.name } });
+    const { name, port } = values;
+    const selector = { "app.kubernetes.io/name": name };
+    const secretName = `${name}-secrets`;
+
+    new k8s.KubeServiceAccount(this, "service-account", {
+      metadata: { name: values.serviceAccount.name, annotations: { ...values.serviceAccount.annotations } },
+      // The role's token is projected by EKS (IRSA or Pod Identity); the Kubernetes API token is not needed.
+      automountServiceAccountToken: false,
+    });
+    new ExternalSecret(this, "secrets", {
+      metadata: { name: secretName },
+      spec: {
+        refreshInterval: "1h",
+        secretStoreRef: { kind: "ClusterSecretStore", name: values.secrets.store },
+        target: { name: secretName, creationPolicy: "Owner" },
+        dataFrom: [{ find: { path: values.secrets.prefix }, rewrite: [{ regexp: { source: `${escapeRegExp(values.secrets.prefix)}(.*)`, target: "$1" } }] }],
+      },
+    });
+
+    const probe = (failureThreshold: number) => ({ httpGet: { path: "/health", port: k8s.IntOrString.fromString("http") }, periodSeconds: 10, failureThreshold });
+    new k8s.KubeDeployment(this, "deployment", {
+      metadata: { name },
+      spec: {
+        replicas: values.replicas,
+        selector: { matchLabels: selector },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromString("25%") } },
+        template: {
+          metadata: { labels: selector },
+          spec: {
+            serviceAccountName: values.serviceAccount.name,
+            automountServiceAccountToken: false,
+            securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
+            nodeSelector: { "platform/node-group": "apps" },
+            topologySpreadConstraints: [
+              { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+              { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+            ],
+            containers: [
+              {
+                name,
+                image: imageRef(values.image),
+                ports: [{ name: "http", containerPort: port }],
+                env: Object.entries(values.env).map(([key, value]) => ({ name: key, value })),
+                envFrom: [{ secretRef: { name: secretName } }],
+                resources: { requests: { cpu: quantity(values.resources.cpu), memory: quantity(values.resources.memory) }, limits: { memory: quantity(values.resources.memory) } },
+                readinessProbe: probe(3),
+                livenessProbe: probe(6),
+                startupProbe: probe(30),
+                securityContext: {
+                  runAsNonRoot: true,
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ["ALL"] },
+                  seccompProfile: { type: "RuntimeDefault" },
+                },
+                // The root filesystem is read-only: /tmp is the one writable place.
+                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+              },
+            ],
+            volumes: [{ name: "tmp", emptyDir: { sizeLimit: quantity("256Mi") } }],
+          },
+        },
+      },
+    });
+    new k8s.KubeService(this, "service", {
+      metadata: { name, labels: selector },
+      spec: { selector, ports: [{ name: "http", port: 80, targetPort: k8s.IntOrString.fromString("http") }] },
+    });
+    new k8s.KubeIngress(this, "ingress", {
+      metadata: { name, annotations: ingressAnnotations(values) },
+      spec: {
+        ingressClassName: values.ingress.className,
+        rules: [{ host: values.ingress.host, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name, port: { name: "http" } } } }] } }],
+      },
+    });
+    new k8s.KubeHorizontalPodAutoscalerV2(this, "hpa", {
+      metadata: { name },
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
+        minReplicas: values.hpa.min,
+        maxReplicas: values.hpa.max,
+        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: values.hpa.cpuTargetPercent } } }],
+      },
+    });
+    new k8s.KubePodDisruptionBudget(this, "pdb", { metadata: { name }, spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } } });
+    new ServiceMonitor(this, "service-monitor", { metadata: { name }, spec: { selector: { matchLabels: selector }, endpoints: [{ port: "http", path: "/metrics", interval: "30s" }] } });
+    new PrometheusRule(this, "alerts", { metadata: { name }, spec: { groups: [{ name, rules: appAlerts(values) }] } });
+  }
+}
+
+/** The ALB: internet-facing, pod IPs as targets, HTTPS on 443 only with HTTP redirected, TLS 1.3, health checks on /health, WAF when given. */
+export function ingressAnnotations(values: AppValues): Record<string, string> {
+  const { ingress } = values;
+  return {
+    "alb.ingress.kubernetes.io/scheme": "internet-facing",
+    "alb.ingress.kubernetes.io/target-type": "ip",
+    "alb.ingress.kubernetes.io/listen-ports": '[{"HTTP": 80}, {"HTTPS": 443}]',
+    "alb.ingress.kubernetes.io/ssl-redirect": "443",
+    "alb.ingress.kubernetes.io/certificate-arn": ingress.certificateArn,
+    "alb.ingress.kubernetes.io/ssl-policy": ingress.sslPolicy,
+    "alb.ingress.kubernetes.io/healthcheck-path": "/health",
+    "alb.ingress.kubernetes.io/healthcheck-port": "traffic-port",
+    "alb.ingress.kubernetes.io/load-balancer-attributes": "routing.http.drop_invalid_header_fields.enabled=true",
+    ...(ingress.wafAclArn ? { "alb.ingress.kubernetes.io/wafv2-acl-arn": ingress.wafAclArn } : {}),
+  };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

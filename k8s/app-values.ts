@@ -1,0 +1,50 @@
+/**
+ * The values of the application's chart: the contract between the `<env>-app` stack and the
+ * chart, whether it is the chart this project ships (`k8s/app-chart.ts`) or an OCI chart named
+ * in config, which receives these as its Helm values. Every value is assembled from typed stack
+ * outputs and config (stacks/app-stack.ts), never retyped.
+ */
+export interface AppValues {
+  /** Name of the Deployment, Service, Ingress and the rest. */
+  readonly name: string;
+  /** The namespace (Pod Security `restricted`, default-deny ingress, quota). */
+  readonly namespace: string;
+  /** The image: the ECR repository's URL and an immutable tag, pinned by digest where given. */
+  readonly image: { readonly repository: string; readonly tag: string; readonly digest?: string };
+  /** The container port serving HTTP, `/health` and `/metrics`. */
+  readonly port: number;
+  /** Replicas before the HPA takes over. */
+  readonly replicas: number;
+  /** Requests per pod; memory is the limit too. */
+  readonly resources: { readonly cpu: string; readonly memory: string };
+  /** The horizontal pod autoscaler. */
+  readonly hpa: { readonly min: number; readonly max: number; readonly cpuTargetPercent: number };
+  /** The service account, annotated with the app role (IRSA; none with Pod Identity). */
+  readonly serviceAccount: { readonly name: string; readonly annotations: Readonly<Record<string, string>> };
+  /** The internet-facing ALB. */
+  readonly ingress: {
+    /** IngressClass of the AWS Load Balancer Controller (`<env>-platform`'s contract). */
+    readonly className: string;
+    readonly host: string;
+    /** ACM certificate. */
+    readonly certificateArn: string;
+    /** ELB security policy: TLS 1.3 (and 1.2 for older clients). */
+    readonly sslPolicy: string;
+    /** Regional WAFv2 web ACL, if any. */
+    readonly wafAclArn?: string;
+  };
+  /** Settings, as environment variables: database, Kafka (when on), region. Never secrets. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Where the app's secrets come from: a ClusterSecretStore and the Secrets Manager prefix synced into one Secret. */
+  readonly secrets: { readonly store: string; readonly prefix: string };
+  /** Where each alert's runbook is, a URL prefix (`…/docs/runbooks/`). */
+  readonly runbookBaseUrl: string;
+}
+
+/** The ELB policy the ALB's HTTPS listener uses: TLS 1.3, with TLS 1.2 for older clients. */
+export const TLS13_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/** The image reference a pod runs: by digest when there is one. */
+export function imageRef(image: AppValues["image"]): string {
+  return image.digest ? `${image.repository}:${image.tag}@${image.digest}` : `${image.repository}:${image.tag}`;
+}

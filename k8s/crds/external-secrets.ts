@@ -1,0 +1,56 @@
+import { ApiObject, type ApiObjectMetadata } from "cdk8s";
+import { type Construct } from "constructs";
+
+/**
+ * Typed External Secrets objects (external-secrets.io/v1, chart 2.9.0): the fields this project
+ * sets, as the CRDs define them.
+ * @see https://external-secrets.io/latest/api/spec/
+ */
+
+/** A ClusterSecretStore for AWS Secrets Manager. */
+export interface ClusterSecretStoreProps {
+  readonly metadata: ApiObjectMetadata;
+  readonly spec: {
+    readonly provider: {
+      readonly aws: {
+        readonly service: "SecretsManager";
+        readonly region: string;
+        /** Authenticate as the operator's own service account (its IRSA or Pod Identity role). */
+        readonly auth?: { readonly jwt: { readonly serviceAccountRef: { readonly name: string; readonly namespace: string } } };
+      };
+    };
+    /** Namespaces whose ExternalSecrets may use the store. */
+    readonly conditions?: ReadonlyArray<{ readonly namespaces: readonly string[] }>;
+  };
+}
+
+export class ClusterSecretStore extends ApiObject {
+  static readonly GVK = { apiVersion: "external-secrets.io/v1", kind: "ClusterSecretStore" } as const;
+  constructor(scope: Construct, id: string, props: ClusterSecretStoreProps) {
+    super(scope, id, { ...ClusterSecretStore.GVK, metadata: props.metadata, spec: props.spec });
+  }
+}
+
+/** An ExternalSecret: one Kubernetes Secret, kept in sync with secrets of a store. */
+export interface ExternalSecretProps {
+  readonly metadata: ApiObjectMetadata;
+  readonly spec: {
+    readonly refreshInterval: string;
+    readonly secretStoreRef: { readonly kind: "ClusterSecretStore" | "SecretStore"; readonly name: string };
+    readonly target: { readonly name: string; readonly creationPolicy: "Owner" };
+    /** One secret's JSON keys become the Secret's keys. */
+    readonly dataFrom?: ReadonlyArray<{
+      readonly extract?: { readonly key: string };
+      readonly find?: { readonly path: string; readonly name?: { readonly regexp: string } };
+      /** Renames the keys found: `<env>/app/DB_OPTIONS` → `DB_OPTIONS`. */
+      readonly rewrite?: ReadonlyArray<{ readonly regexp: { readonly source: string; readonly target: string } }>;
+    }>;
+  };
+}
+
+export class ExternalSecret extends ApiObject {
+  static readonly GVK = { apiVersion: "external-secrets.io/v1", kind: "ExternalSecret" } as const;
+  constructor(scope: Construct, id: string, props: ExternalSecretProps) {
+    super(scope, id, { ...ExternalSecret.GVK, metadata: props.metadata, spec: props.spec });
+  }
+}

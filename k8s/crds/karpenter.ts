@@ -1,0 +1,58 @@
+import { ApiObject, type ApiObjectMetadata } from "cdk8s";
+import { type Construct } from "constructs";
+
+/**
+ * Typed Karpenter objects (karpenter.sh/v1 and karpenter.k8s.aws/v1, chart 1.14.1): the fields
+ * this project sets.
+ * @see https://karpenter.sh/docs/concepts/nodepools/
+ */
+
+export interface NodeSelectorRequirement {
+  readonly key: string;
+  readonly operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
+  readonly values?: readonly string[];
+}
+
+export interface NodePoolProps {
+  readonly metadata: ApiObjectMetadata;
+  readonly spec: {
+    readonly template: {
+      readonly metadata?: { readonly labels?: Readonly<Record<string, string>> };
+      readonly spec: {
+        readonly nodeClassRef: { readonly group: "karpenter.k8s.aws"; readonly kind: "EC2NodeClass"; readonly name: string };
+        readonly requirements: readonly NodeSelectorRequirement[];
+        readonly expireAfter: string;
+      };
+    };
+    readonly limits: { readonly cpu: string };
+    readonly disruption: { readonly consolidationPolicy: "WhenEmptyOrUnderutilized" | "WhenEmpty"; readonly consolidateAfter: string };
+  };
+}
+
+/** What nodes Karpenter may launch for pods that fit no existing node. */
+export class NodePool extends ApiObject {
+  static readonly GVK = { apiVersion: "karpenter.sh/v1", kind: "NodePool" } as const;
+  constructor(scope: Construct, id: string, props: NodePoolProps) {
+    super(scope, id, { ...NodePool.GVK, metadata: props.metadata, spec: props.spec });
+  }
+}
+
+export interface Ec2NodeClassProps {
+  readonly metadata: ApiObjectMetadata;
+  readonly spec: {
+    readonly role: string;
+    readonly amiSelectorTerms: ReadonlyArray<{ readonly alias: string }>;
+    readonly subnetSelectorTerms: ReadonlyArray<{ readonly tags: Readonly<Record<string, string>> }>;
+    readonly securityGroupSelectorTerms: ReadonlyArray<{ readonly id: string }>;
+    readonly metadataOptions: { readonly httpEndpoint: "enabled"; readonly httpTokens: "required"; readonly httpPutResponseHopLimit: number };
+    readonly blockDeviceMappings: ReadonlyArray<{ readonly deviceName: string; readonly ebs: { readonly volumeSize: string; readonly volumeType: "gp3"; readonly encrypted: true; readonly deleteOnTermination: true } }>;
+  };
+}
+
+/** How Karpenter's EC2 nodes are made: AMI, subnets, security groups, IMDS, disks. */
+export class Ec2NodeClass extends ApiObject {
+  static readonly GVK = { apiVersion: "karpenter.k8s.aws/v1", kind: "EC2NodeClass" } as const;
+  constructor(scope: Construct, id: string, props: Ec2NodeClassProps) {
+    super(scope, id, { ...Ec2NodeClass.GVK, metadata: props.metadata, spec: props.spec });
+  }
+}

@@ -1,0 +1,46 @@
+import { ApiObject, type ApiObjectMetadata } from "cdk8s";
+import { type Construct } from "constructs";
+
+/**
+ * Typed Prometheus Operator objects (monitoring.coreos.com/v1, from kube-prometheus-stack 88.5.3):
+ * the fields this project sets.
+ * @see https://prometheus-operator.dev/docs/api-reference/api/
+ */
+
+export interface ServiceMonitorProps {
+  readonly metadata: ApiObjectMetadata;
+  readonly spec: {
+    readonly selector: { readonly matchLabels: Readonly<Record<string, string>> };
+    readonly endpoints: ReadonlyArray<{ readonly port: string; readonly path: string; readonly interval: string }>;
+  };
+}
+
+/** Tells Prometheus to scrape a Service's endpoints. */
+export class ServiceMonitor extends ApiObject {
+  static readonly GVK = { apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor" } as const;
+  constructor(scope: Construct, id: string, props: ServiceMonitorProps) {
+    super(scope, id, { ...ServiceMonitor.GVK, metadata: props.metadata, spec: props.spec });
+  }
+}
+
+/** One alerting rule. */
+export interface AlertRule {
+  readonly alert: string;
+  readonly expr: string;
+  readonly for: string;
+  readonly labels: { readonly severity: "warning" | "critical" };
+  readonly annotations: { readonly summary: string; readonly description: string; readonly runbook_url: string };
+}
+
+export interface PrometheusRuleProps {
+  readonly metadata: ApiObjectMetadata;
+  readonly spec: { readonly groups: ReadonlyArray<{ readonly name: string; readonly rules: readonly AlertRule[] }> };
+}
+
+/** Alerting rules Prometheus loads. */
+export class PrometheusRule extends ApiObject {
+  static readonly GVK = { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule" } as const;
+  constructor(scope: Construct, id: string, props: PrometheusRuleProps) {
+    super(scope, id, { ...PrometheusRule.GVK, metadata: props.metadata, spec: props.spec });
+  }
+}

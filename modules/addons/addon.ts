@@ -1,0 +1,46 @@
+import { type ITerraformDependable } from "cdktf";
+import { ChartRelease, type HelmValues } from "../helm/chart-release";
+
+/** Where a pinned chart comes from: the one place its version is set (cdk-eks-blueprints' `defaultProps`). */
+export interface ChartSource {
+  /** Chart name. */
+  readonly chart: string;
+  /** Chart repository (https or oci). */
+  readonly repository: string;
+  /** The exact version, checked against the upstream chart's values (__tests__/addons). */
+  readonly version: string;
+  /** The namespace the add-on runs in (the workload roles of `<env>-iam` trust its service account there). */
+  readonly namespace: string;
+}
+
+/** What every add-on is given. */
+export interface AddonProps {
+  /** What must exist first: the add-on's namespace, at least. */
+  readonly dependsOn: readonly ITerraformDependable[];
+}
+
+/** Pods of the platform run on the system node group: its label, and its CriticalAddonsOnly taint tolerated. */
+export const ON_SYSTEM_NODES = {
+  nodeSelector: { "platform/node-group": "system" },
+  tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }],
+} as const;
+
+/** The annotation that binds a service account to its IAM role (IRSA); Pod Identity needs none (its association is in `<env>-iam`). */
+export function roleAnnotations(mode: "irsa" | "pod-identity", roleArn: string): Record<string, string> {
+  return mode === "irsa" ? { "eks.amazonaws.com/role-arn": roleArn } : {};
+}
+
+/** A release of a pinned chart, named after it. */
+export function addonRelease(scope: import("constructs").Construct, id: string, source: ChartSource, values: HelmValues, props: AddonProps & { readonly timeoutSeconds?: number; readonly installCrds?: boolean; readonly name?: string }): ChartRelease {
+  return new ChartRelease(scope, id, {
+    name: props.name ?? source.chart,
+    namespace: source.namespace,
+    chart: source.chart,
+    repository: source.repository,
+    version: source.version,
+    values,
+    timeoutSeconds: props.timeoutSeconds,
+    installCrds: props.installCrds,
+    dependsOn: props.dependsOn,
+  });
+}

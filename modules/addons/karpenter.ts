@@ -1,0 +1,36 @@
+import { Construct } from "constructs";
+import { type ChartRelease } from "../helm/chart-release";
+import { addonRelease, type AddonProps, type ChartSource, ON_SYSTEM_NODES, roleAnnotations } from "./addon";
+
+/** The pinned charts: `karpenter-crd` brings the CRDs as templates (so upgrades update them), `karpenter` runs with its own CRDs skipped. */
+export const KARPENTER_CRD_CHART: ChartSource = { chart: "karpenter-crd", repository: "oci://public.ecr.aws/karpenter", version: "1.14.1", namespace: "karpenter" };
+export const KARPENTER_CHART: ChartSource = { ...KARPENTER_CRD_CHART, chart: "karpenter" };
+
+/** Props of {@link Karpenter}. */
+export interface KarpenterProps extends AddonProps {
+  readonly clusterName: string;
+  readonly clusterEndpoint: string;
+  /** The interruption queue (`<env>-iam`). */
+  readonly interruptionQueue: string;
+  /** ARN of the controller's workload role (`<env>-iam`). */
+  readonly roleArn: string;
+  readonly identityMode: "irsa" | "pod-identity";
+}
+
+/** Karpenter: its CRDs, then the controller (two replicas, on the system nodes, which it never manages). */
+export class Karpenter extends Construct {
+  /** The release that brings the NodePool and EC2NodeClass CRDs. */
+  readonly crds: ChartRelease;
+  readonly release: ChartRelease;
+
+  constructor(scope: Construct, id: string, props: KarpenterProps) {
+    super(scope, id);
+    this.crds = addonRelease(this, "crds", KARPENTER_CRD_CHART, {}, props);
+    this.release = addonRelease(this, "release", KARPENTER_CHART, {
+      replicas: 2,
+      settings: { clusterName: props.clusterName, clusterEndpoint: props.clusterEndpoint, interruptionQueue: props.interruptionQueue },
+      serviceAccount: { create: true, name: "karpenter", annotations: roleAnnotations(props.identityMode, props.roleArn) },
+      ...ON_SYSTEM_NODES,
+    }, { dependsOn: [...props.dependsOn, this.crds.release], installCrds: false });
+  }
+}

@@ -1,0 +1,37 @@
+import { Construct } from "constructs";
+import { type ChartRelease } from "../helm/chart-release";
+import { addonRelease, type AddonProps, type ChartSource, ON_SYSTEM_NODES, roleAnnotations } from "./addon";
+
+/** The pinned chart. Its CRDs (IngressClassParams, TargetGroupBinding) are in the chart's `crds/`: Helm installs them on first install; an upgrade applies them first (docs/how-to.md, "Upgrade an add-on"). */
+export const LOAD_BALANCER_CONTROLLER_CHART: ChartSource = { chart: "aws-load-balancer-controller", repository: "https://aws.github.io/eks-charts", version: "3.5.0", namespace: "aws-load-balancer-controller" };
+
+/** Props of {@link LoadBalancerController}. */
+export interface LoadBalancerControllerProps extends AddonProps {
+  readonly clusterName: string;
+  readonly region: string;
+  readonly vpcId: string;
+  /** ARN of its workload role (`<env>-iam`). */
+  readonly roleArn: string;
+  readonly identityMode: "irsa" | "pod-identity";
+}
+
+/** The AWS Load Balancer Controller: ALBs for Ingresses, NLBs for Services; two replicas with a PDB, on the system nodes. */
+export class LoadBalancerController extends Construct {
+  readonly release: ChartRelease;
+
+  constructor(scope: Construct, id: string, props: LoadBalancerControllerProps) {
+    super(scope, id);
+    this.release = addonRelease(this, "release", LOAD_BALANCER_CONTROLLER_CHART, {
+      clusterName: props.clusterName,
+      region: props.region,
+      // Given, not discovered from instance metadata, which IMDSv2's hop limit of 1 keeps from pods.
+      vpcId: props.vpcId,
+      replicaCount: 2,
+      podDisruptionBudget: { maxUnavailable: 1 },
+      serviceAccount: { create: true, name: "aws-load-balancer-controller", annotations: roleAnnotations(props.identityMode, props.roleArn) },
+      // Services of type LoadBalancer are opted in explicitly, never taken over silently.
+      enableServiceMutatorWebhook: false,
+      ...ON_SYSTEM_NODES,
+    }, props);
+  }
+}

@@ -1,0 +1,49 @@
+import { Construct } from "constructs";
+import { type ChartRelease } from "../helm/chart-release";
+import { addonRelease, type AddonProps, type ChartSource } from "./addon";
+
+/** The pinned chart. Its CRDs (ServiceMonitor, PrometheusRule, …) come with the bundled `crds` subchart on first install; CRD changes come with a major version, applied first (docs/how-to.md, "Upgrade an add-on"). */
+export const MONITORING_CHART: ChartSource = { chart: "kube-prometheus-stack", repository: "https://prometheus-community.github.io/helm-charts", version: "88.5.3", namespace: "monitoring" };
+
+/** Props of {@link Monitoring}. */
+export interface MonitoringProps extends AddonProps {
+  /** Days Prometheus keeps metrics. */
+  readonly retentionDays: number;
+  /** Prometheus's volume, GiB. */
+  readonly storageGiB: number;
+  /** The encrypted gp3 StorageClass the volumes are made from. */
+  readonly storageClass: string;
+  /** The Secret (in `monitoring`) that holds Grafana's admin user and password, synced from Secrets Manager. */
+  readonly grafanaAdminSecret: string;
+}
+
+/**
+ * kube-prometheus-stack: Prometheus (with a retention and a persistent encrypted volume),
+ * Alertmanager, Grafana (its admin credentials from a synced Secret, never a value here) and the
+ * operator. It selects every ServiceMonitor and PrometheusRule in the cluster, so the app's own
+ * (in the app's namespace) are picked up.
+ */
+export class Monitoring extends Construct {
+  readonly release: ChartRelease;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const volume = (gib: number) => ({ volumeClaimTemplate: { spec: { storageClassName: props.storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${gib}Gi` } } } } });
+    this.release = addonRelease(this, "release", MONITORING_CHART, {
+      crds: { enabled: true },
+      prometheus: {
+        prometheusSpec: {
+          retention: `${props.retentionDays}d`,
+          storageSpec: volume(props.storageGiB),
+          // Select the ServiceMonitors and rules of every namespace, not only this release's.
+          serviceMonitorSelectorNilUsesHelmValues: false,
+          podMonitorSelectorNilUsesHelmValues: false,
+          ruleSelectorNilUsesHelmValues: false,
+          probeSelectorNilUsesHelmValues: false,
+        },
+      },
+      alertmanager: { enabled: true, alertmanagerSpec: { storage: volume(10) } },
+      grafana: { enabled: true, admin: { existingSecret: props.grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" } },
+    }, { ...props, timeoutSeconds: 600 });
+  }
+}

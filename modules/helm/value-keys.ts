@@ -1,0 +1,46 @@
+/**
+ * Which Helm values a chart does not know. Helm silently ignores a misspelt key, so every key
+ * path the project sets is checked against the pinned chart's own `values.yaml` (and its
+ * `values.schema.json`, where it has one). A map the chart leaves empty (`annotations: {}`,
+ * `nodeSelector: {}`, `resources: {}`) is free-form: anything below it is allowed; a list is one
+ * value.
+ */
+
+type Json = Record<string, unknown>;
+const isMap = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** A JSON Schema node, as far as key checks need it. */
+interface SchemaNode {
+  readonly type?: string | readonly string[];
+  readonly properties?: Readonly<Record<string, SchemaNode>>;
+  readonly additionalProperties?: boolean | SchemaNode;
+}
+
+/** Whether a schema node allows `key` below it, and the node for that key. */
+function schemaChild(node: SchemaNode | undefined, key: string): { allowed: boolean; child?: SchemaNode } {
+  if (!node) return { allowed: false };
+  const child = node.properties?.[key];
+  if (child) return { allowed: true, child };
+  if (node.additionalProperties === true || (node.additionalProperties === undefined && !node.properties && (node.type === "object" || node.type === undefined))) return { allowed: true };
+  if (isMap(node.additionalProperties)) return { allowed: true, child: node.additionalProperties };
+  return { allowed: false };
+}
+
+/** Dotted paths of the keys in `values` that the chart's defaults (or schema) do not have. */
+export function unknownValueKeys(values: Json, defaults: Json, schema?: SchemaNode, at = ""): string[] {
+  const unknown: string[] = [];
+  for (const [key, value] of Object.entries(values)) {
+    const where = at ? `${at}.${key}` : key;
+    const inDefaults = Object.prototype.hasOwnProperty.call(defaults, key);
+    const { allowed: inSchema, child } = schemaChild(schema, key);
+    if (!inDefaults && !inSchema) {
+      unknown.push(where);
+      continue;
+    }
+    const def = defaults[key];
+    // Free-form where the chart has an empty map (or no default map) and the schema says nothing more.
+    const freeForm = (!isMap(def) || Object.keys(def).length === 0) && !child?.properties;
+    if (isMap(value) && !freeForm) unknown.push(...unknownValueKeys(value, isMap(def) ? def : {}, child, where));
+  }
+  return unknown;
+}

@@ -1,0 +1,111 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { App as K8sApp } from "cdk8s";
+import { type Construct } from "constructs";
+import { appNamespace, clusterName } from "../config";
+import { ExternalSecrets, EXTERNAL_SECRETS_CHART } from "../modules/addons/external-secrets";
+import { Karpenter, KARPENTER_CHART } from "../modules/addons/karpenter";
+import { LoadBalancerController, LOAD_BALANCER_CONTROLLER_CHART } from "../modules/addons/load-balancer-controller";
+import { LogShipping, LOG_SHIPPING_CHART } from "../modules/addons/log-shipping";
+import { MetricsServer } from "../modules/addons/metrics-server";
+import { Monitoring, MONITORING_CHART } from "../modules/addons/monitoring";
+import { clusterProviders } from "../modules/helm/cluster-providers";
+import { ManifestRelease } from "../modules/helm/manifest-release";
+import { EncryptionKey } from "../modules/kms/encryption-key";
+import { logGroupKeyStatement } from "../modules/logs/retention";
+import { PlatformObjects, SECRET_STORE, STORAGE_CLASS } from "../k8s/platform-objects";
+import { DEPLOY_ROLE_VARIABLE } from "./aws-provider";
+import { eksFromRemoteState } from "./contracts/eks";
+import { iamFromRemoteState } from "./contracts/iam";
+import { networkFacts, networkFromRemoteState } from "./contracts/network";
+import { PLATFORM_CONTRACT } from "./contracts/platform";
+import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+
+/**
+ * `<env>-platform`: the add-ons every application relies on, as Helm releases at pinned
+ * versions (load balancer controller, External Secrets, metrics-server, Fluent Bit, Karpenter,
+ * kube-prometheus-stack), their namespaces, the containers' log group, and the platform's own
+ * typed objects, installed after the releases that bring their CRDs.
+ */
+export class AddonsStack extends EnvironmentStack {
+  /** The platform's typed objects. */
+  readonly objects: ManifestRelease;
+
+  constructor(scope: Construct, props: EnvironmentStackProps) {
+    super(scope, "platform", props);
+    const { env } = props;
+    const { account, platform } = env;
+    const network = networkFromRemoteState(this, props.backend, env);
+    const eks = eksFromRemoteState(this, props.backend, env);
+    const iam = iamFromRemoteState(this, props.backend, env);
+    clusterProviders(this, { clusterName: eks.cluster_name, endpoint: eks.cluster_endpoint, certificateAuthority: eks.cluster_certificate_authority, region: account.region, roleVariable: DEPLOY_ROLE_VARIABLE });
+    const identityMode = env.eks.workloadIdentity;
+    const cluster = clusterName(env);
+
+    const namespace = (name: string, labels: Record<string, string> = {}) => new NamespaceV1(this, `namespace-${name}`, { metadata: { name, labels } });
+    const namespaces = Object.fromEntries(
+      [LOAD_BALANCER_CONTROLLER_CHART, EXTERNAL_SECRETS_CHART, MONITORING_CHART, LOG_SHIPPING_CHART, ...(env.eks.karpenter ? [KARPENTER_CHART] : [])].map((c) => c.namespace).map((n) => [n, namespace(n)]),
+    );
+    const app = appNamespace(env);
+    // The application's namespace refuses any pod that breaks the restricted Pod Security Standard.
+    const appNs = namespace(app, { "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/audit": "restricted", "pod-security.kubernetes.io/warn": "restricted" });
+
+    const logGroupName = `/aws/eks/${cluster}/containers`;
+    const logKey = new EncryptionKey(this, "container-logs-key", {
+      description: `Encrypts the containers' logs of ${cluster}`,
+      aliasName: `alias/${cluster}-containers`,
+      accountId: account.id,
+      statements: [logGroupKeyStatement(account.region, `arn:aws:logs:${account.region}:${account.id}:log-group:${logGroupName}`)],
+    });
+    const logGroup = new CloudwatchLogGroup(this, "container-logs", { name: logGroupName, retentionInDays: platform.containerLogRetentionDays, kmsKeyId: logKey.arn });
+
+    // Grafana's admin credentials: a random password made by Secrets Manager at apply, written
+    // write-only (never in state or plan), synced into the cluster by External Secrets.
+    const grafanaKey = `${env.name}/platform/grafana-admin`;
+    const grafanaSecret = new SecretsmanagerSecret(this, "grafana-admin", { name: grafanaKey, description: "Grafana's admin user and password (synced into monitoring/grafana-admin)", kmsKeyId: iam.app_secrets_kms_key_arn });
+    this.addOverride("ephemeral.aws_secretsmanager_random_password.grafana-admin", { password_length: 32, exclude_punctuation: true });
+    const grafanaValue = new SecretsmanagerSecretVersion(this, "grafana-admin-value", {
+      secretId: grafanaSecret.id,
+      secretStringWo: '${jsonencode({"admin-user" = "admin", "admin-password" = ephemeral.aws_secretsmanager_random_password.grafana-admin.random_password})}',
+      secretStringWoVersion: 1,
+    });
+
+    const on = (...names: string[]) => ({ dependsOn: names.map((n) => namespaces[n]!) });
+    new LoadBalancerController(this, "load-balancer-controller", { ...on(LOAD_BALANCER_CONTROLLER_CHART.namespace), clusterName: eks.cluster_name, region: account.region, vpcId: network.vpcId, roleArn: iam.load_balancer_controller_role_arn, identityMode });
+    const externalSecrets = new ExternalSecrets(this, "external-secrets", { ...on(EXTERNAL_SECRETS_CHART.namespace), roleArn: iam.external_secrets_role_arn, identityMode });
+    new MetricsServer(this, "metrics-server", { dependsOn: [] });
+    new LogShipping(this, "log-shipping", { ...on(LOG_SHIPPING_CHART.namespace), region: account.region, logGroupName: logGroup.name, roleArn: iam.log_shipping_role_arn, identityMode });
+    const karpenter = env.eks.karpenter
+      ? new Karpenter(this, "karpenter", { ...on(KARPENTER_CHART.namespace), clusterName: eks.cluster_name, clusterEndpoint: eks.cluster_endpoint, interruptionQueue: iam.karpenter_queue_name, roleArn: iam.karpenter_role_arn, identityMode })
+      : undefined;
+
+    const objects = new PlatformObjects(new K8sApp(), "platform-objects", {
+      region: account.region,
+      externalSecretsServiceAccount: identityMode === "irsa" ? externalSecrets.serviceAccount : undefined,
+      secretNamespaces: [MONITORING_CHART.namespace, app],
+      grafanaAdmin: { secretName: "grafana-admin", namespace: MONITORING_CHART.namespace, secretsManagerKey: grafanaKey },
+      app: { namespace: app, port: env.app?.port ?? 8000, loadBalancerCidrs: Object.values(networkFacts(env).subnetCidrs.public), monitoringNamespace: MONITORING_CHART.namespace },
+      karpenter: karpenter && { clusterName: cluster, nodeRoleName: eks.node_role_name, nodeSecurityGroupId: eks.node_security_group_id, capacityTypes: platform.karpenterCapacityTypes },
+    });
+    this.objects = new ManifestRelease(this, "platform-objects", {
+      name: "platform-objects",
+      namespace: "kube-system",
+      chart: objects,
+      // Their CRDs first: External Secrets' (templates of its release), Karpenter's (its CRD chart).
+      // Grafana's admin secret has its value before its ExternalSecret first syncs it.
+      dependsOn: [externalSecrets.release.release, appNs, namespaces[MONITORING_CHART.namespace]!, grafanaValue, ...(karpenter ? [karpenter.crds.release] : [])],
+    });
+    new Monitoring(this, "monitoring", {
+      // After the objects: Grafana's admin Secret and the StorageClass its volumes use exist first.
+      dependsOn: [namespaces[MONITORING_CHART.namespace]!, this.objects.release.release],
+      retentionDays: platform.prometheus.retentionDays,
+      storageGiB: platform.prometheus.storageGiB,
+      storageClass: STORAGE_CLASS,
+      grafanaAdminSecret: "grafana-admin",
+    });
+
+    PLATFORM_CONTRACT.publish(this, { ingress_class: "alb", secret_store: SECRET_STORE, storage_class: STORAGE_CLASS, app_namespace: appNs.metadata.name, container_log_group: logGroup.name });
+  }
+}

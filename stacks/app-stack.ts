@@ -1,0 +1,66 @@
+import { App as K8sApp } from "cdk8s";
+import { type Construct } from "constructs";
+import { type AppConfig, appImageRepositoryUrl } from "../config";
+import { roleAnnotations } from "../modules/addons/addon";
+import { ChartRelease } from "../modules/helm/chart-release";
+import { clusterProviders } from "../modules/helm/cluster-providers";
+import { ManifestRelease } from "../modules/helm/manifest-release";
+import { AppChart } from "../k8s/app-chart";
+import { type AppValues, TLS13_POLICY } from "../k8s/app-values";
+import { DEPLOY_ROLE_VARIABLE } from "./aws-provider";
+import { databaseFromRemoteState } from "./contracts/database";
+import { eksFromRemoteState } from "./contracts/eks";
+import { iamFromRemoteState } from "./contracts/iam";
+import { platformFromRemoteState } from "./contracts/platform";
+import { streamingFromRemoteState } from "./contracts/streaming";
+import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+
+/**
+ * `<env>-app`: the application's Helm release, its values assembled from typed outputs: the
+ * image from the account's registry, the role from `<env>-iam`, the names from
+ * `<env>-platform`, the database and Kafka settings from the data stacks (when the environment
+ * has them). Applied after `<env>-platform` and destroyed before it, so the load balancer
+ * controller is still there to delete the Ingress's ALB.
+ */
+export class AppStack extends EnvironmentStack {
+  /** The values the chart is given. */
+  readonly values: AppValues;
+
+  constructor(scope: Construct, props: EnvironmentStackProps) {
+    super(scope, "app", props);
+    const { env, project } = props;
+    const app = env.app as AppConfig;
+    const eks = eksFromRemoteState(this, props.backend, env);
+    const iam = iamFromRemoteState(this, props.backend, env);
+    const platform = platformFromRemoteState(this, props.backend, env);
+    clusterProviders(this, { clusterName: eks.cluster_name, endpoint: eks.cluster_endpoint, certificateAuthority: eks.cluster_certificate_authority, region: env.account.region, roleVariable: DEPLOY_ROLE_VARIABLE });
+
+    const database = env.database && databaseFromRemoteState(this, props.backend, env);
+    const streaming = env.streaming && streamingFromRemoteState(this, props.backend, env);
+    this.values = {
+      name: "app",
+      namespace: platform.app_namespace,
+      image: { repository: appImageRepositoryUrl(env), tag: app.image.tag, digest: app.image.digest },
+      port: app.port,
+      replicas: app.replicas,
+      resources: app.resources,
+      hpa: app.hpa,
+      serviceAccount: { name: "app", annotations: roleAnnotations(env.eks.workloadIdentity, iam.app_role_arn) },
+      ingress: { className: platform.ingress_class, host: app.ingress.host, certificateArn: app.ingress.certificateArn, sslPolicy: TLS13_POLICY, wafAclArn: app.ingress.wafAclArn },
+      env: {
+        AWS_REGION: env.account.region,
+        ...(database && { DB_HOST: database.endpoint, DB_READER_HOST: database.reader_endpoint, DB_PORT: database.port, DB_NAME: database.database_name, DB_USER: database.app_user, DB_IAM_AUTH: "true", DB_SSLMODE: "verify-full" }),
+        ...(streaming && { KAFKA_BOOTSTRAP_SERVERS: streaming.bootstrap_brokers, KAFKA_AUTH: streaming.auth_mode, KAFKA_TOPIC_PREFIX: streaming.app_topic_prefix, KAFKA_GROUP_PREFIX: streaming.app_group_prefix }),
+      },
+      secrets: { store: platform.secret_store, prefix: `${env.name}/app/` },
+      runbookBaseUrl: `https://github.com/${project.githubRepository}/blob/main/docs/runbooks/`,
+    };
+
+    if (app.chart) {
+      // The team's own chart, given the same values: the contract is AppValues.
+      new ChartRelease(this, "app", { name: "app", namespace: this.values.namespace, chart: app.chart.name, repository: app.chart.repository, version: app.chart.version, values: { ...this.values } });
+    } else {
+      new ManifestRelease(this, "app", { name: "app", namespace: this.values.namespace, chart: new AppChart(new K8sApp(), "app", this.values) });
+    }
+  }
+}
