@@ -108,11 +108,11 @@ export function synthScope(build: (scope: Construct) => void): string {
   return Testing.synth(stack);
 }
 
-/** Every key path in a JSON value whose name says it holds a secret, and every value shaped like one: what must never be in synthesized JSON. */
+/** Every key path in a JSON value whose name says it holds a secret and that holds a literal, and every value shaped like one: what must never be in synthesized JSON. */
 export function secretsIn(value: unknown, at = ""): string[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => secretsIn(v, `${at}[${i}]`));
   if (value && typeof value === "object") {
-    return Object.entries(value).flatMap(([k, v]) => [...(isSecretName(k) && typeof v !== "boolean" ? [`${at}.${k}`] : []), ...secretsIn(v, `${at}.${k}`)]);
+    return Object.entries(value).flatMap(([k, v]) => [...(isSecretName(k) && (typeof v === "string" || typeof v === "number") ? [`${at}.${k}`] : []), ...secretsIn(v, `${at}.${k}`)]);
   }
   return typeof value === "string" && maskSecretShapes(value) !== value ? [`${at} = ${value}`] : [];
 }

@@ -10,6 +10,9 @@ export function checkApp(env: EnvironmentConfig): FieldProblem[] {
   const app = env.app;
   if (!app) return [];
   const problems: FieldProblem[] = [];
+  if (!env.platform) {
+    problems.push({ field: "app", message: "needs the platform's add-ons (its ingress controller, secrets and monitoring): add a platform section, even an empty one (platform: {})" });
+  }
   if (app.image.tag === "latest") {
     problems.push({ field: "app.image.tag", value: "latest", message: "names no particular image, so nobody can tell what runs or roll back to it; allowed: an immutable tag such as 1.4.2 (the ECR repository refuses to overwrite tags)" });
   } else if (env.production && !app.image.digest) {

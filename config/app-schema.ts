@@ -27,8 +27,7 @@ export const platformSchema = strict({
     .default(["on-demand"])
     .describe("Capacity types Karpenter's NodePools (amd64 and arm64) may launch for applications: spot, on-demand or both (spot first when cheaper)."),
 })
-  .default({ prometheus: { retentionDays: 15, storageGiB: 50 }, containerLogRetentionDays: 30, karpenterCapacityTypes: ["on-demand"] })
-  .describe("The platform's add-ons (`<env>-platform`).");
+  .describe("The platform's add-ons (`<env>-platform`): ingress, External Secrets, monitoring, logs, metrics-server, Karpenter. Leave out for a cluster without them (and without an app).");
 
 export const appSchema = strict({
   namespace: z

@@ -146,7 +146,7 @@ export const environmentSchema = strict({
   eks: eksSchema,
   database: databaseSchema.optional(),
   streaming: streamingSchema.optional(),
-  platform: platformSchema,
+  platform: platformSchema.optional(),
   app: appSchema.optional(),
   protect: z
     .array(z.string().regex(/^[a-z][a-z0-9]*-[a-z]+(\/[\w.-]+)*$/, "must be a construct path such as prod-network/network/nat"))

@@ -4,7 +4,7 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { App as K8sApp } from "cdk8s";
 import { type Construct } from "constructs";
-import { appNamespace, clusterName } from "../config";
+import { appNamespace, clusterName, type PlatformConfig } from "../config";
 import { ExternalSecrets, EXTERNAL_SECRETS_CHART } from "../modules/addons/external-secrets";
 import { Karpenter, KARPENTER_CHART } from "../modules/addons/karpenter";
 import { LoadBalancerController, LOAD_BALANCER_CONTROLLER_CHART } from "../modules/addons/load-balancer-controller";
@@ -36,7 +36,8 @@ export class AddonsStack extends EnvironmentStack {
   constructor(scope: Construct, props: EnvironmentStackProps) {
     super(scope, "platform", props);
     const { env } = props;
-    const { account, platform } = env;
+    const { account } = env;
+    const platform = env.platform as PlatformConfig;
     const network = networkFromRemoteState(this, props.backend, env);
     const eks = eksFromRemoteState(this, props.backend, env);
     const iam = iamFromRemoteState(this, props.backend, env);

@@ -1,6 +1,6 @@
 import { App as K8sApp } from "cdk8s";
 import { type Construct } from "constructs";
-import { type AppConfig, appImageRepositoryUrl } from "../config";
+import { type AppConfig, appImageRepositoryUrl, appNamespace } from "../config";
 import { roleAnnotations } from "../modules/addons/addon";
 import { ChartRelease } from "../modules/helm/chart-release";
 import { clusterProviders } from "../modules/helm/cluster-providers";
@@ -39,7 +39,8 @@ export class AppStack extends EnvironmentStack {
     const streaming = env.streaming && streamingFromRemoteState(this, props.backend, env);
     this.values = {
       name: "app",
-      namespace: platform.app_namespace,
+      // Config decides it (a literal, as the contract rule says), and <env>-platform made it.
+      namespace: appNamespace(env),
       image: { repository: appImageRepositoryUrl(env), tag: app.image.tag, digest: app.image.digest },
       port: app.port,
       replicas: app.replicas,

@@ -41,7 +41,7 @@ export const LAYER_REGISTRY: readonly LayerEntry[] = [
   // The data layers read the app role from iam to grant it access: their grants live with them.
   { layer: "database", consumes: ["network", "eks", "iam"], enabled: (env) => env.database !== undefined, create: (scope, props) => new DatabaseStack(scope, props) },
   { layer: "streaming", consumes: ["network", "eks", "iam"], enabled: (env) => env.streaming !== undefined, create: (scope, props) => new StreamingStack(scope, props) },
-  { layer: "platform", consumes: ["network", "eks", "iam"], create: (scope, props) => new AddonsStack(scope, props) },
+  { layer: "platform", consumes: ["network", "eks", "iam"], enabled: (env) => env.platform !== undefined, create: (scope, props) => new AddonsStack(scope, props) },
   // After platform (and destroyed before it): the controller must outlive the app's Ingress and its ALB.
   { layer: "app", consumes: ["eks", "iam", "platform", "database", "streaming"], enabled: (env) => env.app !== undefined, create: (scope, props) => new AppStack(scope, props) },
 ];

@@ -9,7 +9,7 @@ const APP = {
 
 /** Problems of an environment file with this app section, without the `file:line:` prefix. */
 function problems(app: object, overrides: Record<string, unknown> = {}): string[] {
-  const content = validEnvironmentInput({ ...overrides, app } as never);
+  const content = validEnvironmentInput({ platform: {}, ...overrides, app } as never);
   return loadEnvironmentFile("config/test.yaml", stringify(content)).problems.map((p) => formatProblem({ ...p, line: undefined, frame: undefined }).replace(/^config\/test\.yaml: /, ""));
 }
 
@@ -71,7 +71,13 @@ describe("app config: one message per kind of bad input", () => {
     ]);
   });
 
+  it("rejects an app without the platform's add-ons", () => {
+    expect(problems(APP, { platform: undefined })).toEqual([
+      "[test] app: needs the platform's add-ons (its ingress controller, secrets and monitoring): add a platform section, even an empty one (platform: {})",
+    ]);
+  });
+
   it("rejects platform settings out of range", () => {
-    expect(problems(APP, { platform: { karpenterCapacityTypes: [] } })).toEqual(["[test] platform.karpenterCapacityTypes: Too small: expected array to have >=1 items"]);
+    expect(problems(APP, { platform: { karpenterCapacityTypes: [] } })).toEqual(["[test] platform.karpenterCapacityTypes: must list at least one capacity type: spot, on-demand"]);
   });
 });

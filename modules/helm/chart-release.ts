@@ -1,7 +1,7 @@
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { stringify } from "yaml";
+import { Document, isScalar, visit } from "yaml";
 import { EXACT_CHART_VERSION } from "./versions";
 
 /** Helm values: what a chart's values.yaml has, as data. */
@@ -70,7 +70,7 @@ export class ChartRelease extends Construct {
       chart: props.chart,
       repository: props.repository,
       version: props.version,
-      values: Object.keys(this.values).length ? [stringify(this.values, { sortMapEntries: true })] : undefined,
+      values: Object.keys(this.values).length ? [valuesYaml(this.values)] : undefined,
       atomic: true,
       wait: true,
       cleanupOnFail: true,
@@ -80,4 +80,21 @@ export class ChartRelease extends Construct {
       dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
     });
   }
+}
+
+/**
+ * Values as one YAML document, keys sorted. A string that holds a Terraform reference (an
+ * output of another stack) is double-quoted, so that what Terraform puts there stays a string
+ * (a port `5432` would otherwise reach Kubernetes as a number). The references are names, ARNs,
+ * host names and ports: none holds a quote or a backslash.
+ */
+export function valuesYaml(values: HelmValues): string {
+  const doc = new Document(values, { sortMapEntries: true });
+  visit(doc, {
+    Scalar(_key, node) {
+      if (isScalar(node) && typeof node.value === "string" && node.value.includes("${")) node.type = "QUOTE_DOUBLE";
+    },
+  });
+  // No folding: a reference split over two lines would no longer be one.
+  return doc.toString({ lineWidth: 0 });
 }
