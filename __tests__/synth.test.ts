@@ -78,6 +78,21 @@ describe("synthesizing the shipped project", () => {
     expect(manifest.stacks[STATE_BACKEND_STACK_ID]?.dependencies.sort()).toEqual(order.slice(0, backendAt).sort());
   });
 
+  it("orders each environment network → eks → iam → data → platform → app, from the manifest; destroy runs it backwards", () => {
+    const order = dependencyOrder(Object.fromEntries(Object.entries(manifest.stacks).map(([name, s]) => [name, s.dependencies])));
+    for (const env of shipped) {
+      const mine = order.filter((s) => s.startsWith(`${env.name}-`));
+      const at = (layer: string) => mine.indexOf(`${env.name}-${layer}`);
+      expect(at("network")).toBe(0);
+      expect(at("eks")).toBeLessThan(at("iam"));
+      expect(at("iam")).toBeLessThan(at("platform"));
+      for (const data of ["database", "streaming"]) if (at(data) >= 0) expect(at(data)).toBeLessThan(at("app"));
+      // The app (its Ingress, and so its ALB) goes before the controller that deletes the ALB.
+      expect(at("platform")).toBeLessThan(at("app"));
+      expect([...mine].reverse().indexOf(`${env.name}-app`)).toBeLessThan([...mine].reverse().indexOf(`${env.name}-platform`));
+    }
+  });
+
   it("makes no stack for a layer an environment turns off: dev has no Kafka", () => {
     expect(manifest.stacks["dev-streaming"]).toBeUndefined();
     expect(existsSync(path.join(first, "stacks", "dev-streaming"))).toBe(false);

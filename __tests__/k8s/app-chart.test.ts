@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- manifests are plain JSON here: the tests read and break them by path */
 import { App } from "cdk8s";
 import { AppChart, ingressAnnotations } from "../../k8s/app-chart";
 import { type AppValues, imageRef, TLS13_POLICY } from "../../k8s/app-values";

@@ -1,6 +1,6 @@
 import { Testing } from "cdktf";
 import { buildPlatform } from "../../stacks";
-import { shippedInputs, validEnvironment } from "../helpers";
+import { shippedInputs, validEnvironment, validEnvironmentInput } from "../helpers";
 
 // One snapshot per distinct shape of stack, so that a reviewer sees every change to the
 // Terraform a shape produces as a diff. The shapes are fixtures, not the shipped environments:
@@ -13,6 +13,8 @@ const small = validEnvironment({
   account: account("111111111111"),
   network: { vpcCidr: "10.60.0.0/16", azCount: 2, natMode: "single" },
   database: { engine: "postgres", instanceClass: "db.t4g.medium", deletionProtection: false },
+  platform: {},
+  app: { image: { tag: "1.0.0" }, ingress: { host: "small.example.com", certificateArn: "arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555" } },
 });
 const large = validEnvironment({
   name: "large",
@@ -21,6 +23,12 @@ const large = validEnvironment({
   network: { vpcCidr: "10.70.0.0/16", azCount: 3, natMode: "per-az" },
   database: { engine: "aurora-postgresql", instanceClass: "db.r7g.large", readers: 1 },
   streaming: { brokers: 3, instanceType: "kafka.m7g.large" },
+  eks: { ...validEnvironmentInput().eks, karpenter: true },
+  platform: { karpenterCapacityTypes: ["spot", "on-demand"] },
+  app: {
+    image: { tag: "2.0.0", digest: `sha256:${"b".repeat(64)}` },
+    ingress: { host: "large.example.com", certificateArn: "arn:aws:acm:eu-west-1:333333333333:certificate/11111111-2222-3333-4444-555555555555", wafAclArn: "arn:aws:wafv2:eu-west-1:333333333333:regional/webacl/edge/11111111-2222-3333-4444-555555555555" },
+  },
 });
 // Aurora Serverless v2 is the third database shape: only its database stack is kept.
 const serverless = validEnvironment({
@@ -67,6 +75,22 @@ describe("snapshot per shape", () => {
 
   it("streaming: three brokers over three zones, IAM authentication", () => {
     expect(JSON.parse(Testing.synth(stacks.environments.large!.streaming!))).toMatchSnapshot();
+  });
+
+  it("platform: add-ons with Karpenter, typed objects after their CRDs", () => {
+    expect(JSON.parse(Testing.synth(stacks.environments.large!.platform!))).toMatchSnapshot();
+  });
+
+  it("platform: add-ons without Karpenter", () => {
+    expect(JSON.parse(Testing.synth(stacks.environments.small!.platform!))).toMatchSnapshot();
+  });
+
+  it("app: the shipped chart, with database and Kafka settings and a WAF", () => {
+    expect(JSON.parse(Testing.synth(stacks.environments.large!.app!))).toMatchSnapshot();
+  });
+
+  it("app: without Kafka", () => {
+    expect(JSON.parse(Testing.synth(stacks.environments.small!.app!))).toMatchSnapshot();
   });
 
   it("network: three zones, a NAT gateway per zone", () => {

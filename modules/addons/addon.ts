@@ -1,4 +1,5 @@
 import { type ITerraformDependable } from "cdktf";
+import { type Construct } from "constructs";
 import { ChartRelease, type HelmValues } from "../helm/chart-release";
 
 /** Where a pinned chart comes from: the one place its version is set (cdk-eks-blueprints' `defaultProps`). */
@@ -31,7 +32,7 @@ export function roleAnnotations(mode: "irsa" | "pod-identity", roleArn: string):
 }
 
 /** A release of a pinned chart, named after it. */
-export function addonRelease(scope: import("constructs").Construct, id: string, source: ChartSource, values: HelmValues, props: AddonProps & { readonly timeoutSeconds?: number; readonly installCrds?: boolean; readonly name?: string }): ChartRelease {
+export function addonRelease(scope: Construct, id: string, source: ChartSource, values: HelmValues, props: AddonProps & { readonly timeoutSeconds?: number; readonly installCrds?: boolean; readonly name?: string }): ChartRelease {
   return new ChartRelease(scope, id, {
     name: props.name ?? source.chart,
     namespace: source.namespace,

@@ -2,11 +2,14 @@
  * Which Helm values a chart does not know. Helm silently ignores a misspelt key, so every key
  * path the project sets is checked against the pinned chart's own `values.yaml` (and its
  * `values.schema.json`, where it has one). A map the chart leaves empty (`annotations: {}`,
- * `nodeSelector: {}`, `resources: {}`) is free-form: anything below it is allowed; a list is one
- * value.
+ * `nodeSelector: {}`, `resources: {}`) is free-form, as are Kubernetes' own maps
+ * ({@link FREE_FORM_KEYS}): anything below them is allowed; a list is one value.
  */
 
 type Json = Record<string, unknown>;
+
+/** Keys whose maps are Kubernetes' own free-form maps, whatever a chart puts in them as an example (karpenter's `nodeSelector` has `kubernetes.io/os`). */
+export const FREE_FORM_KEYS = ["nodeSelector", "annotations", "labels", "podAnnotations", "podLabels", "commonLabels", "additionalLabels", "resources", "extraArgs"] as const;
 const isMap = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** A JSON Schema node, as far as key checks need it. */
@@ -39,7 +42,7 @@ export function unknownValueKeys(values: Json, defaults: Json, schema?: SchemaNo
     }
     const def = defaults[key];
     // Free-form where the chart has an empty map (or no default map) and the schema says nothing more.
-    const freeForm = (!isMap(def) || Object.keys(def).length === 0) && !child?.properties;
+    const freeForm = ((FREE_FORM_KEYS as readonly string[]).includes(key) || !isMap(def) || Object.keys(def).length === 0) && !child?.properties;
     if (isMap(value) && !freeForm) unknown.push(...unknownValueKeys(value, isMap(def) ? def : {}, child, where));
   }
   return unknown;

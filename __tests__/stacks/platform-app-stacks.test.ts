@@ -1,0 +1,88 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- manifests are plain JSON here: the tests read and break them by path */
+import { Testing } from "cdktf";
+import { parse } from "yaml";
+import { appNamespace, clusterName } from "../../config";
+import { restrictedViolations } from "../../k8s/pod-security";
+import { buildPlatform, PLATFORM_CONTRACT } from "../../stacks";
+import { resourcesOf, secretsIn, shippedInputs, type SynthesizedStack, synthJson } from "../helpers";
+
+const inputs = shippedInputs();
+const stacks = buildPlatform(Testing.app(), inputs);
+const json = (env: string, layer: string) => synthJson(stacks.environments[env]![layer]!);
+const envNames = inputs.environments.map((e) => e.name);
+const manifestsOf = (stack: SynthesizedStack, release: string) => (parse(String((stack.resource.helm_release?.[release]?.values as string[])[0])) as { manifests: Array<Record<string, any>> }).manifests;
+const releaseDeps = (stack: SynthesizedStack, release: string) => (stack.resource.helm_release?.[release]?.depends_on as string[] | undefined) ?? [];
+
+describe.each(envNames)("%s-platform and %s-app", (env) => {
+  const platform = json(env, "platform");
+  const app = json(env, "app");
+
+  it("point the kubernetes and helm providers at the cluster from the EKS contract, authenticated by exec, never a token, password or kubeconfig", () => {
+    for (const stack of [platform, app]) {
+      const kubernetes = stack.provider.kubernetes![0]!;
+      const helm = (stack.provider.helm![0] as { kubernetes: Record<string, unknown> }).kubernetes;
+      for (const connection of [kubernetes, helm]) {
+        expect(connection.host).toBe("${data.terraform_remote_state.eks.outputs.cluster_endpoint}");
+        expect(connection.cluster_ca_certificate).toBe("${base64decode(data.terraform_remote_state.eks.outputs.cluster_certificate_authority)}");
+        for (const key of ["token", "password", "username", "client_key", "client_certificate", "config_path", "config_paths", "config_context"]) expect(connection).not.toHaveProperty(key);
+      }
+      const exec = [(kubernetes.exec as unknown[])[0], helm.exec] as Array<{ command: string; args: string }>;
+      for (const e of exec) {
+        expect(e.command).toBe("aws");
+        expect(e.args).toContain('"eks", "get-token", "--cluster-name", data.terraform_remote_state.eks.outputs.cluster_name');
+        expect(e.args).toContain('var.deploy_role_arn == null ? [] : ["--role-arn", var.deploy_role_arn]');
+      }
+    }
+  });
+
+  it("plan no object whose kind comes from a CRD: no kubernetes_manifest anywhere", () => {
+    expect(Object.keys(platform.resource)).not.toContain("kubernetes_manifest");
+    expect(Object.keys(app.resource)).not.toContain("kubernetes_manifest");
+  });
+
+  it("install the platform's typed objects after the releases that bring their CRDs", () => {
+    const kinds = manifestsOf(platform, "platform-objects_release").map((m) => m.kind);
+    expect(kinds).toEqual(expect.arrayContaining(["ClusterSecretStore", "ExternalSecret", "StorageClass", "NetworkPolicy", "ResourceQuota", "LimitRange"]));
+    const deps = releaseDeps(platform, "platform-objects_release");
+    expect(deps).toContain("helm_release.external-secrets_release");
+    if (kinds.includes("NodePool")) expect(deps).toContain("helm_release.karpenter_crds");
+    // kube-prometheus-stack after the objects: Grafana's admin Secret is synced first.
+    expect(releaseDeps(platform, "monitoring_release")).toContain("helm_release.platform-objects_release");
+  });
+
+  it("keep Grafana's password out of config, state and plan: made at apply, written write-only", () => {
+    const version = resourcesOf(platform, "aws_secretsmanager_secret_version")[0]!;
+    expect(version).not.toHaveProperty("secret_string");
+    expect(version.secret_string_wo).toContain("ephemeral.aws_secretsmanager_random_password.grafana-admin.random_password");
+    expect(secretsIn(platform)).toEqual([]);
+    const values = parse(String((platform.resource.helm_release?.monitoring_release?.values as string[])[0])) as { grafana: { admin: Record<string, string> } };
+    expect(values.grafana.admin).toEqual({ existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
+  });
+
+  it("make the application's namespace enforce the restricted Pod Security Standard", () => {
+    const namespace = Object.values(platform.resource.kubernetes_namespace_v1 ?? {}).find((n) => (n.metadata as { name: string }).name === appNamespace(inputs.environments.find((e) => e.name === env)!));
+    expect((namespace?.metadata as { labels: Record<string, string> }).labels).toMatchObject({ "pod-security.kubernetes.io/enforce": "restricted" });
+  });
+
+  it("ship the containers' logs into their own encrypted log group with retention", () => {
+    expect(resourcesOf(platform, "aws_cloudwatch_log_group")).toEqual([expect.objectContaining({ name: `/aws/eks/${clusterName({ name: env })}/containers`, kms_key_id: "${aws_kms_key.container-logs-key.arn}" })]);
+  });
+
+  it("publish the platform's contract", () => {
+    expect(Object.keys(platform.output ?? {}).sort()).toEqual(Object.keys(PLATFORM_CONTRACT.outputs).sort());
+  });
+
+  it("deploy an app that passes the restricted standard, wired from the other stacks' outputs", () => {
+    const manifests = manifestsOf(app, "app_release");
+    expect(restrictedViolations(manifests)).toEqual([]);
+    const container = manifests.find((m) => m.kind === "Deployment")!.spec.template.spec.containers[0];
+    const vars = Object.fromEntries((container.env as Array<{ name: string; value: string }>).map((e) => [e.name, e.value]));
+    expect(vars.DB_HOST).toBe("${data.terraform_remote_state.database.outputs.endpoint}");
+    const config = inputs.environments.find((e) => e.name === env)!;
+    // Kafka settings only where the environment has Kafka: no special case, the stack reads what exists.
+    expect(Object.keys(vars).some((k) => k.startsWith("KAFKA_"))).toBe(config.streaming !== undefined);
+    expect(Object.keys(app.data?.terraform_remote_state ?? {}).includes("streaming")).toBe(config.streaming !== undefined);
+    expect(manifests.find((m) => m.kind === "ServiceAccount")!.metadata.annotations).toEqual({ "eks.amazonaws.com/role-arn": "${data.terraform_remote_state.iam.outputs.app_role_arn}" });
+    expect(manifests.find((m) => m.kind === "Ingress")!.spec.ingressClassName).toBe("${data.terraform_remote_state.platform.outputs.ingress_class}");
+  });
+});
