@@ -81,6 +81,7 @@ async function main(values: Options, positionals: readonly string[]): Promise<nu
     const prepared = prepareStack(original, source);
     prepared.relaxed.forEach((r) => notes.add(`provider ${r} (only that version is in the mirror)`));
     prepared.removedAttributes.forEach((a) => notes.add(`removed for the older provider: ${a.replace(/^([\w-]+)\.[^.]+\./, "$1.")} (scripts/verify/compat.ts)`));
+    prepared.replacedEphemerals.forEach((e) => notes.add(`${e} calls AWS when opened (at plan too); offline a placeholder stands in for its value (scripts/verify/prepare.ts)`));
     if (prepared.apiDataSources.length) return done("skipped", `calls AWS at plan time: ${prepared.apiDataSources.join(", ")}`);
     const skippedProviders = Object.entries(prepared.unavailable).map(([name, n]) => `provider ${name} not available offline (${n} blocks left out)`);
     if (prepared.blocks === 0 && skippedProviders.length) return done("skipped", skippedProviders.join("; "));

@@ -107,6 +107,6 @@ export class AddonsStack extends EnvironmentStack {
       grafanaAdminSecret: "grafana-admin",
     });
 
-    PLATFORM_CONTRACT.publish(this, { ingress_class: "alb", secret_store: SECRET_STORE, storage_class: STORAGE_CLASS, app_namespace: appNs.metadata.name, container_log_group: logGroup.name });
+    PLATFORM_CONTRACT.publish(this, { ingress_class: "alb", secret_store: SECRET_STORE, storage_class: STORAGE_CLASS, app_namespace: app, container_log_group: logGroup.name });
   }
 }

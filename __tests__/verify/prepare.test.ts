@@ -94,3 +94,29 @@ describe("mock states of producers", () => {
     expect(mockValue("thing", undefined, { account: "1", region: "r" }, 2)).toBe("mock-thing-2");
   });
 });
+
+describe("preparing a stack with ephemeral resources and providers the mirror lacks", () => {
+  const platform: StackJson = {
+    terraform: { required_providers: { aws: { source: "aws", version: "6.25.0" }, helm: { source: "helm", version: "3.1.1" } } },
+    provider: { aws: [{ region: "eu-west-1" }], helm: [{}] },
+    ephemeral: { aws_secretsmanager_random_password: { admin: { password_length: 32 } } },
+    resource: {
+      aws_secretsmanager_secret_version: { v: { secret_string_wo: '${jsonencode({"p" = ephemeral.aws_secretsmanager_random_password.admin.random_password})}' } },
+      helm_release: { r: { chart: "c" } },
+    },
+  };
+  const prepared = prepareStack(platform, mirror);
+
+  it("puts a placeholder where an ephemeral resource that calls AWS is read, and says so", () => {
+    expect(prepared.json).not.toHaveProperty("ephemeral");
+    expect(prepared.json.resource?.aws_secretsmanager_secret_version?.v?.secret_string_wo).toBe('${jsonencode({"p" = "verify-offline-placeholder"})}');
+    expect(prepared.replacedEphemerals).toEqual(["ephemeral.aws_secretsmanager_random_password.admin"]);
+  });
+
+  it("leaves out the blocks of a provider the mirror lacks, and no empty section behind", () => {
+    expect(prepared.unavailable).toEqual({ helm: 1 });
+    expect(Object.keys(prepared.json.resource ?? {})).toEqual(["aws_secretsmanager_secret_version"]);
+    const onlyHelm = prepareStack({ ...platform, ephemeral: undefined, resource: { helm_release: { r: { chart: "c" } } } }, mirror);
+    expect(onlyHelm.json).not.toHaveProperty("resource");
+  });
+});

@@ -12,6 +12,13 @@ export type StackJson = Record<string, unknown> & {
 /** Data sources Terraform computes without calling AWS; any other `aws_*` data source calls an API at plan time. */
 export const LOCAL_DATA_SOURCES = ["aws_iam_policy_document", "terraform_remote_state"] as const;
 
+/**
+ * Ephemeral resources that call AWS when Terraform opens them (at plan too), with the attribute
+ * configurations read: offline, a placeholder string stands in for that attribute, so the
+ * write-only arguments that use it still validate and plan.
+ */
+export const API_EPHEMERAL_RESOURCES: Readonly<Record<string, string>> = { aws_secretsmanager_random_password: "random_password" };
+
 /** Fake credentials and no account checks: the provider then plans without reaching AWS. */
 export const OFFLINE_AWS_PROVIDER = {
   access_key: "verify-offline",
@@ -37,6 +44,8 @@ export interface Preparation {
   readonly removedAttributes: readonly string[];
   /** Data sources that would call AWS at plan time. */
   readonly apiDataSources: readonly string[];
+  /** Ephemeral resources that call AWS, replaced by placeholders ({@link API_EPHEMERAL_RESOURCES}). */
+  readonly replacedEphemerals: readonly string[];
   /** Remote-state data sources, by name, with the state key they read. */
   readonly remoteStates: Readonly<Record<string, string>>;
   /** Blocks left to validate and plan. */
@@ -79,13 +88,31 @@ export function prepareStack(original: StackJson, source: ProviderSource): Prepa
   const apiDataSources = Object.entries(json.data ?? {})
     .filter(([type]) => type.startsWith("aws_") && !(LOCAL_DATA_SOURCES as readonly string[]).includes(type))
     .flatMap(([type, byName]) => Object.keys(byName).map((name) => `data.${type}.${name}`));
+  const replacedEphemerals = replaceApiEphemerals(json);
   const override: Record<string, unknown> = json.provider?.aws
     ? { provider: { aws: json.provider.aws.map((config) => ({ ...(config.alias ? { alias: config.alias } : {}), ...OFFLINE_AWS_PROVIDER })) } }
     : {};
   // The S3 backend would need credentials at init: the copy keeps its state in a local file.
   if (json.terraform) json.terraform.backend = { local: { path: "terraform.tfstate" } };
   const blocks = [json.resource, json.data].reduce((n, section) => n + Object.values(section ?? {}).reduce((m, byName) => m + Object.keys(byName).length, 0), 0);
-  return { json, override, unavailable, relaxed, removedAttributes, apiDataSources, remoteStates, blocks };
+  return { json, override, unavailable, relaxed, removedAttributes, apiDataSources, replacedEphemerals, remoteStates, blocks };
+}
+
+/** Removes the ephemeral resources that call AWS and puts a placeholder string where their value is read; returns their addresses. */
+function replaceApiEphemerals(json: StackJson): string[] {
+  const ephemeral = json.ephemeral as Record<string, Record<string, unknown>> | undefined;
+  const replaced: string[] = [];
+  for (const [type, attribute] of Object.entries(API_EPHEMERAL_RESOURCES)) {
+    for (const name of Object.keys(ephemeral?.[type] ?? {})) {
+      const reference = `ephemeral.${type}.${name}.${attribute}`;
+      json.resource = JSON.parse(JSON.stringify(json.resource ?? {}).replaceAll(reference, '\\"verify-offline-placeholder\\"')) as StackJson["resource"];
+      delete ephemeral?.[type]?.[name];
+      replaced.push(`ephemeral.${type}.${name}`);
+    }
+    if (ephemeral && Object.keys(ephemeral[type] ?? {}).length === 0) delete ephemeral[type];
+  }
+  if (ephemeral && Object.keys(ephemeral).length === 0) delete json.ephemeral;
+  return replaced;
 }
 
 /** Removes every block of a provider from a stack; returns how many blocks went. */
@@ -101,6 +128,8 @@ function dropProvider(json: StackJson, name: string): number {
   }
   delete json.provider?.[name];
   delete json.terraform?.required_providers?.[name];
+  // Terraform refuses an empty `resource` or `data` object.
+  for (const key of ["resource", "data"] as const) if (json[key] && Object.keys(json[key]).length === 0) delete json[key];
   return count;
 }
 
