@@ -73,7 +73,9 @@ export class GithubCiRoles extends Construct {
           statements,
           managedPolicyArns: managed,
         }));
-      const readState = stateStatements(env.name, props.state, "read");
+      // Planning opens ephemeral aws_secretsmanager_random_password (Grafana's admin password,
+      // written write-only at apply): GetRandomPassword returns random characters and reads nothing.
+      const readState = [...stateStatements(env.name, props.state, "read"), { Sid: "RandomPasswordsForPlans", Effect: "Allow" as const, Action: "secretsmanager:GetRandomPassword", Resource: "*" }];
       role("plan", "pull_request", `Plans ${env.name} for pull requests: read-only`, readState, ["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
       role("drift", "ref:refs/heads/main", `Looks for drift in ${env.name} on schedule: read-only`, readState, ["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
       role("apply", `environment:${env.name}`, `Applies reviewed plans to ${env.name}`, [...stateStatements(env.name, props.state, "write"), ...applyStatements(props.accountId, env)]);
