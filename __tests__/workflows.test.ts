@@ -40,6 +40,14 @@ describe("GitHub workflows", () => {
     for (const cmd of ["npm ci", "npm run lint", "npm run typecheck", "npm test", "npm run synth", "--framework terraform_json", "upload-sarif", "npm run verify -- --require"]) expect(steps).toContain(cmd);
   });
 
+  it("ci checks every Helm value against the real charts at their pinned versions", () => {
+    const charts = JSON.stringify(load("ci.yml").jobs.charts);
+    for (const step of ["npm run synth", ".github/scripts/pull-charts.sh charts-upstream", "npm run -s chart-values -- --check charts-upstream"]) expect(charts).toContain(step);
+    const script = readFileSync(path.join(ROOT, ".github", "scripts", "pull-charts.sh"), "utf8");
+    expect(script).toContain('helm pull "$repository/$chart" --version "$version"');
+    expect(script).toContain('helm pull "$chart" --repo "$repository" --version "$version"');
+  });
+
   it(".ci/run runs npm run verify where terraform is installed, and says when it skips", () => {
     const script = readFileSync(path.join(ROOT, ".ci", "run"), "utf8");
     expect(script).toContain("npm run verify -- --no-synth");

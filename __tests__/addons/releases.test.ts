@@ -1,62 +1,68 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { Testing } from "cdktf";
 import { parse } from "yaml";
+import { run } from "../../main";
 import { unknownValueKeys } from "../../modules/helm/value-keys";
 import { EXACT_CHART_VERSION } from "../../modules/helm/versions";
 import { MANIFESTS_CHART_VERSION, manifestsChartDir } from "../../modules/helm/manifest-release";
-import { buildPlatform } from "../../stacks";
-import { ROOT, shippedInputs, synthJson } from "../helpers";
+import { checkReleases, releasesIn, type SynthesizedRelease, upstreamReleases } from "../../scripts/chart-values";
+import { ROOT } from "../helpers";
 
 // Every helm_release of every shipped environment: pinned exactly, installed atomically, its
 // values valid YAML, and every key one the pinned chart has. Helm ignores a misspelt key
 // silently, so this test is the only thing that catches one.
 const REFERENCE = path.resolve(ROOT, "..", "shared", "reference", "helm-charts");
 const hasReference = existsSync(REFERENCE);
-const stacks = buildPlatform(Testing.app(), shippedInputs());
-const releases = Object.values(stacks.environments)
-  .flatMap((layers) => Object.values(layers))
-  .flatMap((stack) => Object.entries(synthJson(stack).resource.helm_release ?? {}).map(([name, r]) => ({ stack: stack.node.id, name, r })));
-const valuesOf = (r: Record<string, unknown>) => ((r.values as string[] | undefined) ?? []).map((v) => parse(v) as Record<string, unknown>);
-const label = ({ stack, name }: { stack: string; name: string }) => `${stack} ${name}`;
+// The shipped project, synthesized once, read as CI's chart job reads it.
+const out = mkdtempSync(path.join(tmpdir(), "releases-"));
+const synthesized = run(["--quiet"], { CDKTF_OUTDIR: out }, ROOT);
+const all = releasesIn(out);
+const label = (r: SynthesizedRelease) => `${r.stack} ${r.name}`;
+const raw = (r: SynthesizedRelease) => (JSON.parse(readFileSync(path.join(out, "stacks", r.stack, "cdk.tf.json"), "utf8")) as { resource: { helm_release: Record<string, Record<string, unknown>> } }).resource.helm_release[r.name]!;
 
 describe("every Helm release", () => {
-  it("exists: each environment has its add-ons and its app", () => {
-    expect(releases.length).toBeGreaterThanOrEqual(20);
+  it("exists: the shipped project synthesizes, and each environment has its add-ons and its app", () => {
+    expect(synthesized).toBe(0);
+    expect(all.length).toBeGreaterThanOrEqual(20);
   });
 
-  it.each(releases.map((x) => [label(x), x] as const))("%s: exact version, atomic, waited for, cleaned up on failure, bounded history and timeout", (_l, { r }) => {
-    expect(String(r.version)).toMatch(EXACT_CHART_VERSION);
-    expect(r).toMatchObject({ atomic: true, wait: true, cleanup_on_fail: true, max_history: 5 });
-    expect(r.timeout).toBeGreaterThanOrEqual(300);
+  it.each(all.map((r) => [label(r), r] as const))("%s: exact version, atomic, waited for, cleaned up on failure, bounded history and timeout", (_l, r) => {
+    expect(r.version).toMatch(EXACT_CHART_VERSION);
+    expect(raw(r)).toMatchObject({ atomic: true, wait: true, cleanup_on_fail: true, max_history: 5 });
+    expect(raw(r).timeout).toBeGreaterThanOrEqual(300);
   });
 
-  it.each(releases.map((x) => [label(x), x] as const))("%s: values are YAML that parses to a map", (_l, { r }) => {
-    for (const values of valuesOf(r)) expect(values).toEqual(expect.any(Object));
+  it.each(all.map((r) => [label(r), r] as const))("%s: values, where it sets any, are YAML that parses to a map", (_l, r) => {
+    for (const values of r.values) expect(values).toEqual(expect.any(Object));
   });
 
-  (hasReference ? it.each : it.skip.each)(releases.filter((x) => !String(x.r.chart).startsWith("./")).map((x) => [label(x), x] as const))(
-    `%s: sets only keys the pinned chart has (${hasReference ? "../shared/reference/helm-charts" : "skipped: ../shared/reference is not beside this clone; CI's helm job checks against the real chart"})`,
-    (_l, { r }) => {
-      const folder = path.join(REFERENCE, `${String(r.chart)}-${String(r.version)}`);
-      expect({ folder, exists: existsSync(folder) }).toEqual({ folder, exists: true });
-      const defaults = parse(readFileSync(path.join(folder, "values.yaml"), "utf8")) as Record<string, unknown>;
-      const schemaFile = path.join(folder, "values.schema.json");
-      const schema = existsSync(schemaFile) ? JSON.parse(readFileSync(schemaFile, "utf8")) : undefined;
-      for (const values of valuesOf(r)) expect(unknownValueKeys(values, defaults, schema)).toEqual([]);
+  (hasReference ? it.each : it.skip.each)(upstreamReleases(all).map((r) => [label(r), r] as const))(
+    `%s: sets only keys the pinned chart has (${hasReference ? "../shared/reference/helm-charts" : "skipped: ../shared/reference is not beside this clone; CI's charts job checks against the real chart"})`,
+    (_l, r) => {
+      expect(checkReleases([r], REFERENCE)).toEqual([]);
     },
   );
 
-  it.each(releases.filter((x) => String(x.r.chart).startsWith("./")).map((x) => [label(x), x] as const))("%s: installs typed objects through the shipped manifests chart", (_l, { r }) => {
+  it.each(all.filter((r) => !r.repository).map((r) => [label(r), r] as const))("%s: installs typed objects through the shipped manifests chart", (_l, r) => {
     const chart = parse(readFileSync(path.join(manifestsChartDir(), "Chart.yaml"), "utf8")) as { version: string };
     expect(r.version).toBe(chart.version);
     expect(r.version).toBe(MANIFESTS_CHART_VERSION);
     const defaults = parse(readFileSync(path.join(manifestsChartDir(), "values.yaml"), "utf8")) as Record<string, unknown>;
-    for (const values of valuesOf(r)) expect(unknownValueKeys(values, defaults)).toEqual([]);
+    for (const values of r.values) expect(unknownValueKeys(values, defaults)).toEqual([]);
   });
 });
 
 describe("the key check", () => {
+  it("reports a release whose value the chart does not have, naming stack, release and key", () => {
+    const bad: SynthesizedRelease = { stack: "dev-platform", name: "metrics-server_release", chart: "metrics-server", repository: "https://example.com", version: "3.13.1", values: [{ replicaz: 2 }] };
+    const dir = mkdtempSync(path.join(tmpdir(), "charts-"));
+    mkdirSync(path.join(dir, "metrics-server-3.13.1"));
+    writeFileSync(path.join(dir, "metrics-server-3.13.1", "values.yaml"), "replicas: 1\n");
+    expect(checkReleases([bad], dir)).toEqual(["dev-platform metrics-server_release: replicaz is not a value of metrics-server 3.13.1"]);
+    expect(checkReleases([{ ...bad, version: "9.9.9" }], dir)).toEqual([`dev-platform metrics-server_release: no values.yaml for metrics-server 9.9.9 in ${dir}`]);
+  });
+
   const defaults = { replicaCount: 2, serviceAccount: { create: true, annotations: {}, name: null }, podDisruptionBudget: {}, tolerations: [] };
 
   it("finds a key the chart does not have, however deep, and names its path", () => {
