@@ -86,3 +86,32 @@ describe.each(envNames)("%s-platform and %s-app", (env) => {
     expect(manifests.find((m) => m.kind === "Ingress")!.spec.ingressClassName).toBe("${data.terraform_remote_state.platform.outputs.ingress_class}");
   });
 });
+
+describe("no object is installed before its CRD", () => {
+  /** Which chart brings each CRD API group. */
+  const CRD_SOURCES: Record<string, string> = { "external-secrets.io": "external-secrets", "karpenter.sh": "karpenter-crd", "karpenter.k8s.aws": "karpenter-crd", "monitoring.coreos.com": "kube-prometheus-stack" };
+  const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.split("/")[0]! : "");
+  const BUILT_IN = /(^|\.)k8s\.io$|^(apps|batch|policy|autoscaling)$|^$/;
+
+  it.each(envNames)("%s: each typed object's CRD comes from a release it waits for, or from an earlier stack", (env) => {
+    const platform = json(env, "platform");
+    const releases = platform.resource.helm_release ?? {};
+    const releaseOfChart = (chart: string) => Object.entries(releases).find(([, r]) => r.chart === chart)?.[0];
+    const check = (stack: SynthesizedStack, release: string, earlierStack: boolean) => {
+      for (const m of manifestsOf(stack, release)) {
+        const group = groupOf(String(m.apiVersion));
+        if (BUILT_IN.test(group)) continue;
+        const chart = CRD_SOURCES[group];
+        expect({ kind: m.kind, chart }).toEqual({ kind: m.kind, chart: expect.any(String) });
+        const source = releaseOfChart(chart!);
+        expect({ kind: m.kind, source }).toEqual({ kind: m.kind, source: expect.any(String) });
+        // In the same stack, the release waits for its CRD's release; the app's stack runs after the platform's.
+        if (!earlierStack) expect({ kind: m.kind, waitsFor: releaseDeps(stack, release) }).toEqual({ kind: m.kind, waitsFor: expect.arrayContaining([`helm_release.${source}`]) });
+      }
+    };
+    // kube-prometheus-stack's own CRDs are not needed by the platform's objects (none is monitoring.coreos.com).
+    check(platform, "platform-objects_release", false);
+    check(json(env, "app"), "app_release", true);
+    expect(stacks.environments[env]!.app!.dependencies.map((d) => d.node.id)).toContain(`${env}-platform`);
+  });
+});
