@@ -1,5 +1,5 @@
-import { ApiObject, type ApiObjectMetadata } from "cdk8s";
-import { type Construct } from "constructs";
+import { type ApiObjectMetadata } from "cdk8s";
+import { crdKind } from "./crd-kind";
 
 /**
  * Typed External Secrets objects (external-secrets.io/v1, chart 2.9.0): the fields this project
@@ -24,12 +24,7 @@ export interface ClusterSecretStoreProps {
   };
 }
 
-export class ClusterSecretStore extends ApiObject {
-  static readonly GVK = { apiVersion: "external-secrets.io/v1", kind: "ClusterSecretStore" } as const;
-  constructor(scope: Construct, id: string, props: ClusterSecretStoreProps) {
-    super(scope, id, { ...ClusterSecretStore.GVK, metadata: props.metadata, spec: props.spec });
-  }
-}
+export class ClusterSecretStore extends crdKind<ClusterSecretStoreProps["spec"]>({ apiVersion: "external-secrets.io/v1", kind: "ClusterSecretStore" }) {}
 
 /** An ExternalSecret: one Kubernetes Secret, kept in sync with secrets of a store. */
 export interface ExternalSecretProps {
@@ -48,9 +43,4 @@ export interface ExternalSecretProps {
   };
 }
 
-export class ExternalSecret extends ApiObject {
-  static readonly GVK = { apiVersion: "external-secrets.io/v1", kind: "ExternalSecret" } as const;
-  constructor(scope: Construct, id: string, props: ExternalSecretProps) {
-    super(scope, id, { ...ExternalSecret.GVK, metadata: props.metadata, spec: props.spec });
-  }
-}
+export class ExternalSecret extends crdKind<ExternalSecretProps["spec"]>({ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret" }) {}

@@ -1,5 +1,5 @@
-import { ApiObject, type ApiObjectMetadata } from "cdk8s";
-import { type Construct } from "constructs";
+import { type ApiObjectMetadata } from "cdk8s";
+import { crdKind } from "./crd-kind";
 
 /**
  * Typed Karpenter objects (karpenter.sh/v1 and karpenter.k8s.aws/v1, chart 1.14.1): the fields
@@ -30,12 +30,7 @@ export interface NodePoolProps {
 }
 
 /** What nodes Karpenter may launch for pods that fit no existing node. */
-export class NodePool extends ApiObject {
-  static readonly GVK = { apiVersion: "karpenter.sh/v1", kind: "NodePool" } as const;
-  constructor(scope: Construct, id: string, props: NodePoolProps) {
-    super(scope, id, { ...NodePool.GVK, metadata: props.metadata, spec: props.spec });
-  }
-}
+export class NodePool extends crdKind<NodePoolProps["spec"]>({ apiVersion: "karpenter.sh/v1", kind: "NodePool" }) {}
 
 export interface Ec2NodeClassProps {
   readonly metadata: ApiObjectMetadata;
@@ -50,9 +45,4 @@ export interface Ec2NodeClassProps {
 }
 
 /** How Karpenter's EC2 nodes are made: AMI, subnets, security groups, IMDS, disks. */
-export class Ec2NodeClass extends ApiObject {
-  static readonly GVK = { apiVersion: "karpenter.k8s.aws/v1", kind: "EC2NodeClass" } as const;
-  constructor(scope: Construct, id: string, props: Ec2NodeClassProps) {
-    super(scope, id, { ...Ec2NodeClass.GVK, metadata: props.metadata, spec: props.spec });
-  }
-}
+export class Ec2NodeClass extends crdKind<Ec2NodeClassProps["spec"]>({ apiVersion: "karpenter.k8s.aws/v1", kind: "EC2NodeClass" }) {}

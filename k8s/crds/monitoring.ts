@@ -1,5 +1,5 @@
-import { ApiObject, type ApiObjectMetadata } from "cdk8s";
-import { type Construct } from "constructs";
+import { type ApiObjectMetadata } from "cdk8s";
+import { crdKind } from "./crd-kind";
 
 /**
  * Typed Prometheus Operator objects (monitoring.coreos.com/v1, from kube-prometheus-stack 88.5.3):
@@ -16,12 +16,7 @@ export interface ServiceMonitorProps {
 }
 
 /** Tells Prometheus to scrape a Service's endpoints. */
-export class ServiceMonitor extends ApiObject {
-  static readonly GVK = { apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor" } as const;
-  constructor(scope: Construct, id: string, props: ServiceMonitorProps) {
-    super(scope, id, { ...ServiceMonitor.GVK, metadata: props.metadata, spec: props.spec });
-  }
-}
+export class ServiceMonitor extends crdKind<ServiceMonitorProps["spec"]>({ apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor" }) {}
 
 /** One alerting rule. */
 export interface AlertRule {
@@ -38,9 +33,4 @@ export interface PrometheusRuleProps {
 }
 
 /** Alerting rules Prometheus loads. */
-export class PrometheusRule extends ApiObject {
-  static readonly GVK = { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule" } as const;
-  constructor(scope: Construct, id: string, props: PrometheusRuleProps) {
-    super(scope, id, { ...PrometheusRule.GVK, metadata: props.metadata, spec: props.spec });
-  }
-}
+export class PrometheusRule extends crdKind<PrometheusRuleProps["spec"]>({ apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule" }) {}
