@@ -31,7 +31,9 @@ export const REVIEW_WORTHY_TYPES: readonly string[] = [
   "aws_iam_role", "aws_iam_policy", "aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_openid_connect_provider",
   "aws_kms_key", "aws_s3_bucket_policy", "aws_dynamodb_resource_policy", "aws_ecr_repository_policy", "aws_secretsmanager_secret_policy",
   "aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule",
-  "aws_eks_cluster", "aws_eks_access_entry", "aws_eks_access_policy_association", "aws_lb", "aws_lb_listener", "aws_db_instance", "aws_msk_cluster",
+  "aws_eks_cluster", "aws_eks_access_entry", "aws_eks_access_policy_association", "aws_lb", "aws_lb_listener", "aws_db_instance", "aws_rds_cluster", "aws_msk_cluster",
+  // What the cluster runs: each add-on and the app, their values diffed key by key.
+  "helm_release", "kubernetes_namespace_v1",
 ];
 
 /** The marker that lets CI find and update its one sticky comment. */
