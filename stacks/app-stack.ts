@@ -33,7 +33,7 @@ export class AppStack extends EnvironmentStack {
     const eks = eksFromRemoteState(this, props.backend, env);
     const iam = iamFromRemoteState(this, props.backend, env);
     const platform = platformFromRemoteState(this, props.backend, env);
-    clusterProviders(this, { clusterName: eks.cluster_name, endpoint: eks.cluster_endpoint, certificateAuthority: eks.cluster_certificate_authority, region: env.account.region, roleVariable: DEPLOY_ROLE_VARIABLE });
+    clusterProviders(this, { clusterName: eks.cluster_name, endpoint: eks.cluster_endpoint, certificateAuthority: eks.cluster_certificate_authority, region: env.account.region, roleVariable: DEPLOY_ROLE_VARIABLE, kubernetes: false });
 
     const database = env.database && databaseFromRemoteState(this, props.backend, env);
     const streaming = env.streaming && streamingFromRemoteState(this, props.backend, env);

@@ -18,8 +18,10 @@ describe.each(envNames)("%s-platform and %s-app", (env) => {
   const app = json(env, "app");
 
   it("point the kubernetes and helm providers at the cluster from the EKS contract, authenticated by exec, never a token, password or kubeconfig", () => {
+    // The app stack has only its Helm release: no kubernetes provider to configure.
+    expect(app.provider).not.toHaveProperty("kubernetes");
     for (const stack of [platform, app]) {
-      const kubernetes = stack.provider.kubernetes![0]!;
+      const kubernetes = (stack.provider.kubernetes ?? platform.provider.kubernetes)![0]!;
       const helm = (stack.provider.helm![0] as { kubernetes: Record<string, unknown> }).kubernetes;
       for (const connection of [kubernetes, helm]) {
         expect(connection.host).toBe("${data.terraform_remote_state.eks.outputs.cluster_endpoint}");

@@ -17,6 +17,11 @@ export interface ClusterConnection {
    * is the caller's (CI's role from its OIDC token).
    */
   readonly roleVariable: string;
+  /**
+   * Also configure the kubernetes provider (for stacks with kubernetes_* resources).
+   * @default true
+   */
+  readonly kubernetes?: boolean;
 }
 
 /** An element of a Terraform list expression: a string literal, or (for a token) the reference it resolves to. */
@@ -31,7 +36,7 @@ function literalOrReference(value: string): string {
  * configuration, the state or the plan.
  * @see https://registry.terraform.io/providers/hashicorp/helm/latest/docs#exec-plugins
  */
-export function clusterProviders(stack: TerraformStack, cluster: ClusterConnection): { kubernetes: KubernetesProvider; helm: HelmProvider } {
+export function clusterProviders(stack: TerraformStack, cluster: ClusterConnection): { kubernetes?: KubernetesProvider; helm: HelmProvider } {
   const base = ["eks", "get-token", "--cluster-name", cluster.clusterName, "--region", cluster.region, "--output", "json"];
   const role = `var.${cluster.roleVariable}`;
   const exec = {
@@ -41,7 +46,7 @@ export function clusterProviders(stack: TerraformStack, cluster: ClusterConnecti
     args: Token.asList(`\${concat([${base.map(literalOrReference).join(", ")}], ${role} == null ? [] : ["--role-arn", ${role}])}`),
   };
   const connection = { host: cluster.endpoint, clusterCaCertificate: Fn.base64decode(cluster.certificateAuthority) };
-  const kubernetes = new KubernetesProvider(stack, "kubernetes", { ...connection, exec: [exec] });
+  const kubernetes = cluster.kubernetes === false ? undefined : new KubernetesProvider(stack, "kubernetes", { ...connection, exec: [exec] });
   // Helm provider 3.x: `kubernetes` is an attribute (an object), not a block.
   const helm = new HelmProvider(stack, "helm", { kubernetes: { ...connection, exec } });
   return { kubernetes, helm };
