@@ -3,7 +3,7 @@ import path from "node:path";
 import { App, TerraformDataSource, TerraformResource, TerraformStack } from "cdktf";
 import { ConfigError, configWarnings, displayPath, formatProblem, loadBackendSettings, loadEnvironments, loadProjectSettings, parseSynthOptions, pickEnvironments, USAGE, UsageError } from "./config";
 import { activeFindings, ALL_RULES, buildReport, errorBlocks, type PolicyReport, writePolicyReport } from "./policy";
-import { buildPlatform, checkProtectPaths, expectedStackIds, platformPolicyPack } from "./stacks";
+import { buildPlatform, checkProtectPaths, expectedStackIds, PlatformStack, platformPolicyPack } from "./stacks";
 
 /**
  * The entry point: validate all input, build the stacks, run the policy pack, synthesize.
@@ -33,6 +33,10 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
     if (protectProblems.length) throw new ConfigError(protectProblems);
     for (const warning of configWarnings(inputs.environments)) console.warn(`config warning: ${formatProblem(warning)}`);
 
+    // Resolve every stack once: the policy pack reads it, and the synth writes the same.
+    for (const stack of app.node.findAll().filter(TerraformStack.isStack)) {
+      if (stack instanceof PlatformStack) stack.freeze();
+    }
     const report = buildReport(ALL_RULES, platformPolicyPack().checkApp(app));
     writePolicyReport(app.outdir, report);
     for (const w of activeFindings(report.stacks, "warning")) console.warn(`policy warning: [${w.ruleId}] ${w.address} (${w.path}): ${w.title}: ${w.detail}`);

@@ -5,11 +5,11 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Testing } from "cdktf";
 import { Construct } from "constructs";
 import { stringify } from "yaml";
-import { loadEnvironments } from "../config";
+import { loadBackendSettings, loadEnvironments, loadProjectSettings } from "../config";
 import { run } from "../main";
 import { ALL_RULES, type PolicyReport, type Rule } from "../policy";
 import { dependencyOrder } from "../review";
-import { consumesOf, expectedStackIds, LAYER_REGISTRY, layersOf, PlatformStack, STATE_BACKEND_STACK_ID } from "../stacks";
+import { buildPlatform, consumesOf, expectedStackIds, LAYER_REGISTRY, layersOf, PlatformStack, STATE_BACKEND_STACK_ID } from "../stacks";
 import { ROOT, secretsIn, tempProject, validEnvironmentInput } from "./helpers";
 
 /** Every file under a folder, as path → content. */
@@ -90,6 +90,19 @@ describe("synthesizing the shipped project", () => {
       // The app (its Ingress, and so its ALB) goes before the controller that deletes the ALB.
       expect(at("platform")).toBeLessThan(at("app"));
       expect([...mine].reverse().indexOf(`${env.name}-app`)).toBeLessThan([...mine].reverse().indexOf(`${env.name}-platform`));
+    }
+  });
+
+  it("writes, frozen after one resolution, exactly what an unfrozen stack resolves to", () => {
+    const inputs = { environments: shipped, backend: loadBackendSettings(path.join(ROOT, "backend.config")), project: loadProjectSettings(path.join(ROOT, "cdktf.json")) };
+    const frozen = buildPlatform(Testing.app(), inputs);
+    const fresh = buildPlatform(Testing.app(), inputs);
+    const stacksOf = (p: typeof frozen) => [p.stateBackend, ...p.accounts, ...Object.values(p.environments).flatMap((l) => Object.values(l))];
+    stacksOf(frozen).forEach((stack) => stack.freeze());
+    const pairs = stacksOf(frozen).map((stack, i) => [stack, stacksOf(fresh)[i]!] as const);
+    for (const [a, b] of pairs) {
+      b.prepareStack();
+      expect([a.node.id, JSON.stringify(a.toTerraform())]).toEqual([b.node.id, JSON.stringify(b.toTerraform())]);
     }
   });
 

@@ -18,6 +18,27 @@ import { terraformName } from "../config/naming";
  */
 export abstract class PlatformStack extends TerraformStack {
   private readonly owners = new Map<string, string>();
+  private frozen?: ReturnType<TerraformStack["toTerraform"]>;
+
+  /**
+   * The stack's Terraform, resolved once the stack is frozen. main.ts freezes every stack after
+   * the policy pack has read it (nothing changes the construct tree after that), so `app.synth()`
+   * writes exactly what the pack checked, without resolving every token a second time.
+   */
+  toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
+    return this.frozen ?? super.toTerraform();
+  }
+
+  /** Once frozen, preparing again would only resolve every token again to the same result. */
+  prepareStack(): void {
+    if (!this.frozen) super.prepareStack();
+  }
+
+  /** Prepares the stack and keeps its resolved Terraform for the synth; the construct tree must not change afterwards. */
+  freeze(): void {
+    super.prepareStack();
+    this.frozen = super.toTerraform();
+  }
 
   protected allocateLogicalId(element: TerraformElement | Node): string {
     const node = TerraformElement.isTerraformElement(element) ? element.node : element;
