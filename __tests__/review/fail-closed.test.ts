@@ -25,7 +25,7 @@ describe("unknown or unmatched input is an error, never a silent pass", () => {
     writeFileSync(path.join(dir, "prod.json"), readFileSync(path.join(REAL, "all-create", "dev-network.json")));
     const result = cli(script, [path.join(dir, "prod.json"), "--manifest", manifest]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain(`error: "prod": no such stack in ${manifest}; name plan files <stack>.json or pass stack=path. Stacks: state-backend,`);
+    expect(result.stderr).toContain(`error: "prod": no such stack in ${manifest}; name plan files <stack>.json or pass stack=path. Stacks: account-111111111111, account-222222222222, account-333333333333, state-backend, dev-network,`);
   });
 
   it.each(["plan-guard", "plan-comment"])("%s refuses to run without the manifest", (script) => {
