@@ -3,7 +3,9 @@ import { App } from "cdk8s";
 import { AppChart, ingressAnnotations } from "../../k8s/app-chart";
 import { type AppValues, imageRef, TLS13_POLICY } from "../../k8s/app-values";
 import { restrictedViolations } from "../../k8s/pod-security";
-import { secretsIn } from "../helpers";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { ROOT, secretsIn } from "../helpers";
 
 export const VALUES: AppValues = {
   name: "app",
@@ -67,7 +69,12 @@ describe("the app chart", () => {
   it("alerts on errors, latency and saturation, each with its runbook in docs/runbooks", () => {
     const rules = byKind("PrometheusRule").spec.groups[0].rules as Array<{ alert: string; annotations: { runbook_url: string } }>;
     expect(rules.map((r) => r.alert)).toEqual(["AppHighErrorRate", "AppHighLatency", "AppSaturated"]);
-    for (const rule of rules) expect(rule.annotations.runbook_url).toMatch(/^https:\/\/github\.com\/example-org\/platform-infra\/blob\/main\/docs\/runbooks\/app-[a-z-]+\.md$/);
+    for (const rule of rules) {
+      expect(rule.annotations.runbook_url).toMatch(/^https:\/\/github\.com\/example-org\/platform-infra\/blob\/main\/docs\/runbooks\/app-[a-z-]+\.md$/);
+      // The page exists, names the alert, and says what to check and what to do.
+      const page = readFileSync(path.join(ROOT, "docs", "runbooks", path.basename(rule.annotations.runbook_url)), "utf8");
+      expect(page).toMatch(new RegExp(`^# ${rule.alert}\n[\\s\\S]*## What to check[\\s\\S]*## What to do`));
+    }
   });
 
   it("holds settings, never secrets", () => {
