@@ -1,5 +1,5 @@
 import { App as K8sApp } from "cdk8s";
-import { type Construct } from "constructs";
+import { Construct } from "constructs";
 import { type AppConfig, appImageRepositoryUrl, appNamespace } from "../config";
 import { roleAnnotations } from "../modules/addons/addon";
 import { ChartRelease } from "../modules/helm/chart-release";
@@ -58,8 +58,10 @@ export class AppStack extends EnvironmentStack {
     };
 
     if (app.chart) {
-      // The team's own chart, given the same values: the contract is AppValues.
-      new ChartRelease(this, "app", { name: "app", namespace: this.values.namespace, chart: app.chart.name, repository: app.chart.repository, version: app.chart.version, values: { ...this.values } });
+      // The team's own chart, given the same values: the contract is AppValues. At the same
+      // address as the shipped chart's release, so switching charts upgrades the release in
+      // place instead of uninstalling the application.
+      new ChartRelease(new Construct(this, "app"), "release", { name: "app", namespace: this.values.namespace, chart: app.chart.name, repository: app.chart.repository, version: app.chart.version, values: { ...this.values } });
     } else {
       new ManifestRelease(this, "app", { name: "app", namespace: this.values.namespace, chart: new AppChart(new K8sApp(), "app", this.values) });
     }

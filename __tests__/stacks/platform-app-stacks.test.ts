@@ -3,8 +3,8 @@ import { Testing } from "cdktf";
 import { parse } from "yaml";
 import { appNamespace, clusterName } from "../../config";
 import { restrictedViolations } from "../../k8s/pod-security";
-import { buildPlatform, PLATFORM_CONTRACT } from "../../stacks";
-import { resourcesOf, secretsIn, shippedInputs, type SynthesizedStack, synthJson } from "../helpers";
+import { AppStack, buildPlatform, PLATFORM_CONTRACT } from "../../stacks";
+import { resourcesOf, secretsIn, shippedInputs, type SynthesizedStack, synthJson, validEnvironment } from "../helpers";
 
 const inputs = shippedInputs();
 const stacks = buildPlatform(Testing.app(), inputs);
@@ -115,5 +115,24 @@ describe("no object is installed before its CRD", () => {
     check(platform, "platform-objects_release", false);
     check(json(env, "app"), "app_release", true);
     expect(stacks.environments[env]!.app!.dependencies.map((d) => d.node.id)).toContain(`${env}-platform`);
+  });
+});
+
+describe("an app with its own OCI chart", () => {
+  it("deploys that chart at its exact version, given the same values contract, at the shipped chart's address", () => {
+    const env = validEnvironment({
+      platform: {},
+      app: {
+        image: { tag: "3.1.0" },
+        ingress: { host: "api.example.com", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555" },
+        chart: { repository: "oci://123456789012.dkr.ecr.eu-west-1.amazonaws.com/charts", name: "orders", version: "2.3.1" },
+      },
+    } as never);
+    const stack = synthJson(new AppStack(Testing.app(), { env, backend: inputs.backend, project: inputs.project }));
+    const release = stack.resource.helm_release?.app_release as Record<string, unknown>;
+    expect(release).toMatchObject({ chart: "orders", repository: "oci://123456789012.dkr.ecr.eu-west-1.amazonaws.com/charts", version: "2.3.1", atomic: true });
+    const values = parse(String((release.values as string[])[0])) as Record<string, unknown>;
+    expect(Object.keys(values).sort()).toEqual(["env", "hpa", "image", "ingress", "name", "namespace", "port", "replicas", "resources", "runbookBaseUrl", "secrets", "serviceAccount"]);
+    expect(values).toMatchObject({ image: { repository: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app", tag: "3.1.0" }, port: 8000 });
   });
 });
