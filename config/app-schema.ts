@@ -13,6 +13,9 @@ const hostname = z
   .string()
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a DNS host name such as api.example.com (lowercase, no scheme, no path, no wildcard)");
 
+/** The application's HTTP port unless config says otherwise (FastAPI's and NestJS's usual 8000). */
+export const DEFAULT_APP_PORT = 8000;
+
 export const platformSchema = strict({
   prometheus: strict({
     retentionDays: z.int().min(1).max(365).default(15).describe("Days Prometheus keeps metrics."),
@@ -39,7 +42,7 @@ export const appSchema = strict({
     tag: z.string().regex(/^[\w][\w.-]{0,127}$/, "must be an image tag such as 1.4.2").describe("Image tag in the environment's ECR repository `app`. Never `latest`."),
     digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be sha256: and 64 hex digits").optional().describe("The image's digest: pins exactly what runs. Required in production."),
   }).describe("The application's image (the repository is the account's ECR repository `app`)."),
-  port: z.int().min(1024).max(65535).default(8000).describe("The container's HTTP port (/health and /metrics are served on it)."),
+  port: z.int().min(1024).max(65535).default(DEFAULT_APP_PORT).describe("The container's HTTP port (/health and /metrics are served on it)."),
   replicas: z.int().min(1).max(100).default(2).describe("Replicas before the HPA takes over."),
   resources: strict({
     cpu: z.string().regex(/^\d+(\.\d+)?m?$/, "must be a CPU quantity such as 250m").default("250m").describe("CPU request."),

@@ -3,11 +3,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Layer } from "../config";
 import { run as synth } from "../main";
-import { type Change } from "../review/plan";
 import { CONTRACTS } from "../stacks/contracts/registry";
 import { type AttributeTypes, type FullPlan, planIsEmpty, stateFromPlan, trimPlan } from "./verify/fake-state";
 import { planWork, type TerraformRun, writeWork } from "./verify/plan-stack";
-import { mockState } from "./verify/mocks";
+import { contractMockState } from "./verify/mocks";
 import { type Preparation, prepareStack, type StackJson, useLocalState } from "./verify/prepare";
 import { terraform } from "./verify/terraform";
 import { findProviderSource, findTerraform, writeCliConfig } from "./verify/toolchain";
@@ -70,13 +69,8 @@ function synthCopy(change?: (project: string) => void): string {
  */
 function mockUpstreams(prepared: Preparation, work: string, where: { account: string; region: string }): Preparation {
   for (const layer of Object.keys(prepared.remoteStates)) {
-    const specs = CONTRACTS[layer as Layer]?.outputs ?? {};
-    // Lists get three elements: one per zone of the largest environment.
-    const unknown = Object.fromEntries(
-      Object.entries(specs).map(([name, spec]) => [name, (spec.kind === "string-list" ? { actions: ["create"], before: null, after: [null, null, null], after_unknown: [true, true, true] } : { actions: ["create"], before: null, after: null, after_unknown: true }) as unknown as Change]),
-    );
     const file = path.join(work, `upstream-${layer}.tfstate`);
-    writeFileSync(file, JSON.stringify(mockState(unknown, specs, where), null, 2));
+    writeFileSync(file, JSON.stringify(contractMockState(CONTRACTS[layer as Layer]?.outputs ?? {}, where), null, 2));
     useLocalState(prepared.json, layer, file);
   }
   return prepared;

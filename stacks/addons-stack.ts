@@ -4,13 +4,13 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { App as K8sApp } from "cdk8s";
 import { type Construct } from "constructs";
-import { appNamespace, clusterName, type PlatformConfig } from "../config";
+import { appNamespace, clusterName, DEFAULT_APP_PORT, type PlatformConfig } from "../config";
 import { ExternalSecrets, EXTERNAL_SECRETS_CHART } from "../modules/addons/external-secrets";
 import { Karpenter, KARPENTER_CHART } from "../modules/addons/karpenter";
 import { LoadBalancerController, LOAD_BALANCER_CONTROLLER_CHART } from "../modules/addons/load-balancer-controller";
 import { LogShipping, LOG_SHIPPING_CHART } from "../modules/addons/log-shipping";
 import { MetricsServer } from "../modules/addons/metrics-server";
-import { Monitoring, MONITORING_CHART } from "../modules/addons/monitoring";
+import { GRAFANA_ADMIN_SECRET, Monitoring, MONITORING_CHART } from "../modules/addons/monitoring";
 import { clusterProviders } from "../modules/helm/cluster-providers";
 import { ManifestRelease } from "../modules/helm/manifest-release";
 import { EncryptionKey } from "../modules/kms/encryption-key";
@@ -65,7 +65,7 @@ export class AddonsStack extends EnvironmentStack {
     // Grafana's admin credentials: a random password made by Secrets Manager at apply, written
     // write-only (never in state or plan), synced into the cluster by External Secrets.
     const grafanaKey = `${env.name}/platform/grafana-admin`;
-    const grafanaSecret = new SecretsmanagerSecret(this, "grafana-admin", { name: grafanaKey, description: "Grafana's admin user and password (synced into monitoring/grafana-admin)", kmsKeyId: iam.app_secrets_kms_key_arn });
+    const grafanaSecret = new SecretsmanagerSecret(this, "grafana-admin", { name: grafanaKey, description: `Grafana's admin user and password (synced into ${MONITORING_CHART.namespace}/${GRAFANA_ADMIN_SECRET})`, kmsKeyId: iam.app_secrets_kms_key_arn });
     this.addOverride("ephemeral.aws_secretsmanager_random_password.grafana-admin", { password_length: 32, exclude_punctuation: true });
     const grafanaValue = new SecretsmanagerSecretVersion(this, "grafana-admin-value", {
       secretId: grafanaSecret.id,
@@ -86,8 +86,8 @@ export class AddonsStack extends EnvironmentStack {
       region: account.region,
       externalSecretsServiceAccount: identityMode === "irsa" ? externalSecrets.serviceAccount : undefined,
       secretNamespaces: [MONITORING_CHART.namespace, app],
-      grafanaAdmin: { secretName: "grafana-admin", namespace: MONITORING_CHART.namespace, secretsManagerKey: grafanaKey },
-      app: { namespace: app, port: env.app?.port ?? 8000, loadBalancerCidrs: Object.values(networkFacts(env).subnetCidrs.public), monitoringNamespace: MONITORING_CHART.namespace },
+      grafanaAdmin: { secretName: GRAFANA_ADMIN_SECRET, namespace: MONITORING_CHART.namespace, secretsManagerKey: grafanaKey },
+      app: { namespace: app, port: env.app?.port ?? DEFAULT_APP_PORT, loadBalancerCidrs: Object.values(networkFacts(env).subnetCidrs.public), monitoringNamespace: MONITORING_CHART.namespace },
       karpenter: karpenter && { clusterName: cluster, nodeRoleName: eks.node_role_name, nodeSecurityGroupId: eks.node_security_group_id, capacityTypes: platform.karpenterCapacityTypes },
     });
     this.objects = new ManifestRelease(this, "platform-objects", {
@@ -104,7 +104,6 @@ export class AddonsStack extends EnvironmentStack {
       retentionDays: platform.prometheus.retentionDays,
       storageGiB: platform.prometheus.storageGiB,
       storageClass: STORAGE_CLASS,
-      grafanaAdminSecret: "grafana-admin",
     });
 
     PLATFORM_CONTRACT.publish(this, { ingress_class: "alb", secret_store: SECRET_STORE, storage_class: STORAGE_CLASS, app_namespace: app, container_log_group: logGroup.name });

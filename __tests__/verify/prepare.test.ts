@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { AWS_6_ONLY, removeNewerAttributes } from "../../scripts/verify/compat";
-import { mockState, mockValue } from "../../scripts/verify/mocks";
+import { contractMockState, mockState, mockValue } from "../../scripts/verify/mocks";
 import { OFFLINE_AWS_PROVIDER, prepareStack, type StackJson, useLocalState } from "../../scripts/verify/prepare";
 import { compareVersions } from "../../scripts/verify/toolchain";
 import { NETWORK_CONTRACT } from "../../stacks";
@@ -118,5 +118,14 @@ describe("preparing a stack with ephemeral resources and providers the mirror la
     expect(Object.keys(prepared.json.resource ?? {})).toEqual(["aws_secretsmanager_secret_version"]);
     const onlyHelm = prepareStack({ ...platform, ephemeral: undefined, resource: { helm_release: { r: { chart: "c" } } } }, mirror);
     expect(onlyHelm.json).not.toHaveProperty("resource");
+  });
+});
+
+describe("a state of a contract's mocks, for a consumer whose producer was never planned", () => {
+  it("holds every output as its mock, lists with one element per zone", () => {
+    const state = contractMockState(NETWORK_CONTRACT.outputs, { account: "123456789012", region: "eu-west-1" }) as { outputs: Record<string, { value: unknown }> };
+    expect(Object.keys(state.outputs).sort()).toEqual(Object.keys(NETWORK_CONTRACT.outputs).sort());
+    expect(state.outputs.vpc_id?.value).toBe("vpc-0123456789abcdef0");
+    expect(state.outputs.data_subnet_ids?.value).toEqual(["subnet-0123456789abcdef0", "subnet-0123456789abcdef1", "subnet-0123456789abcdef2"]);
   });
 });

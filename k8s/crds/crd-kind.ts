@@ -13,7 +13,6 @@ export interface CrdObjectProps<S> {
  */
 export function crdKind<S>(gvk: { readonly apiVersion: string; readonly kind: string }) {
   return class extends ApiObject {
-    static readonly GVK = gvk;
     constructor(scope: Construct, id: string, props: CrdObjectProps<S>) {
       super(scope, id, { ...gvk, metadata: props.metadata, spec: props.spec });
     }

@@ -5,6 +5,9 @@ import { addonRelease, type AddonProps, type ChartSource } from "./addon";
 /** The pinned chart. Its CRDs (ServiceMonitor, PrometheusRule, …) come with the bundled `crds` subchart on first install; CRD changes come with a major version, applied first (docs/how-to.md, "Upgrade an add-on"). */
 export const MONITORING_CHART: ChartSource = { chart: "kube-prometheus-stack", repository: "https://prometheus-community.github.io/helm-charts", version: "88.5.3", namespace: "monitoring" };
 
+/** The Secret (in the monitoring namespace) holding Grafana's admin user and password, synced from Secrets Manager. */
+export const GRAFANA_ADMIN_SECRET = "grafana-admin";
+
 /** Props of {@link Monitoring}. */
 export interface MonitoringProps extends AddonProps {
   /** Days Prometheus keeps metrics. */
@@ -13,8 +16,11 @@ export interface MonitoringProps extends AddonProps {
   readonly storageGiB: number;
   /** The encrypted gp3 StorageClass the volumes are made from. */
   readonly storageClass: string;
-  /** The Secret (in `monitoring`) that holds Grafana's admin user and password, synced from Secrets Manager. */
-  readonly grafanaAdminSecret: string;
+  /**
+   * The Secret (in `monitoring`) that holds Grafana's admin user and password, synced from Secrets Manager.
+   * @default GRAFANA_ADMIN_SECRET
+   */
+  readonly grafanaAdminSecret?: string;
 }
 
 /**
@@ -43,7 +49,7 @@ export class Monitoring extends Construct {
         },
       },
       alertmanager: { enabled: true, alertmanagerSpec: { storage: volume(10) } },
-      grafana: { enabled: true, admin: { existingSecret: props.grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" } },
+      grafana: { enabled: true, admin: { existingSecret: props.grafanaAdminSecret ?? GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" } },
     }, { ...props, timeoutSeconds: 600 });
   }
 }

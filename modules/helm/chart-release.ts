@@ -55,22 +55,20 @@ export const MAX_HISTORY = 5;
 export class ChartRelease extends Construct {
   /** The release. */
   readonly release: Release;
-  /** The values as given (for tests and key checks). */
-  readonly values: HelmValues;
 
   constructor(scope: Construct, id: string, props: ChartReleaseProps) {
     super(scope, id);
     if (!EXACT_CHART_VERSION.test(props.version)) {
       throw new Error(`${this.node.path}: chart ${props.chart} version must be exact, such as 1.2.3, never a range or empty (got "${props.version}")`);
     }
-    this.values = props.values ?? {};
+    const values = props.values ?? {};
     this.release = new Release(this, "Default", {
       name: props.name,
       namespace: props.namespace,
       chart: props.chart,
       repository: props.repository,
       version: props.version,
-      values: Object.keys(this.values).length ? [valuesYaml(this.values)] : undefined,
+      values: Object.keys(values).length ? [valuesYaml(values)] : undefined,
       atomic: true,
       wait: true,
       cleanupOnFail: true,

@@ -45,20 +45,17 @@ export interface ManifestReleaseProps {
 export class ManifestRelease extends Construct {
   /** The release. */
   readonly release: ChartRelease;
-  /** The objects, as installed. */
-  readonly manifests: readonly unknown[];
 
   constructor(scope: Construct, id: string, props: ManifestReleaseProps) {
     super(scope, id);
     // Copied into the stack's folder, so cdktf.out/stacks/<stack> is complete on its own.
     const chart = new TerraformAsset(this, "chart", { path: manifestsChartDir(), type: AssetType.DIRECTORY });
-    this.manifests = props.chart.toJson();
     this.release = new ChartRelease(this, "release", {
       name: props.name,
       namespace: props.namespace,
       chart: `./${chart.path}`,
       version: MANIFESTS_CHART_VERSION,
-      values: { manifests: this.manifests },
+      values: { manifests: props.chart.toJson() },
       timeoutSeconds: props.timeoutSeconds,
       dependsOn: props.dependsOn,
     });

@@ -42,6 +42,20 @@ function typeOf(value: unknown): unknown {
 }
 
 /**
+ * A state file holding every output of a contract, each its mock: what a consumer plans against
+ * when its producer has not been planned at all (the real-plan scenarios). Lists get
+ * `listLength` elements (one per zone of the largest environment).
+ */
+export function contractMockState(specs: Readonly<Record<string, OutputSpec>>, context: MockContext, listLength = 3): Record<string, unknown> {
+  const outputs: Record<string, StateOutput> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    const value = spec.kind === "string-list" ? Array.from({ length: listLength }, (_, i) => mockValue(name, spec, context, i)) : mockValue(name, spec, context);
+    outputs[name] = { value, type: typeOf(value) };
+  }
+  return { version: 4, terraform_version: "1.11.0", serial: 1, lineage: "verify-mock", outputs, resources: [] };
+}
+
+/**
  * A state file holding only the outputs a producer's plan says it will have: known values as
  * planned, unknown ones mocked (as Terragrunt's `mock_outputs` do). Consumers plan against it
  * through a local `terraform_remote_state`, so a whole environment plans offline in order.
