@@ -1,17 +1,19 @@
-import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { App, TerraformDataSource, TerraformResource, TerraformStack } from "cdktf";
 import { ConfigError, configWarnings, displayPath, formatProblem, loadBackendSettings, loadEnvironments, loadProjectSettings, parseSynthOptions, pickEnvironments, USAGE, UsageError } from "./config";
+import { realDate } from "./config/clock";
 import { activeFindings, ALL_RULES, buildReport, errorBlocks, type PolicyReport, writePolicyReport } from "./policy";
 import { buildPlatform, checkProtectPaths, expectedStackIds, PlatformStack, platformPolicyPack } from "./stacks";
+import { stackFolderLines, tidyStackFolders } from "./stacks/stack-folders";
 
 /**
  * The entry point: validate all input, build the stacks, run the policy pack, synthesize.
  * Terraform is written only when config and policy both pass, so a bad change never leaves a
  * half-updated cdktf.out behind. Returns the process exit code: 0 done, 1 invalid config or
- * policy errors, 2 a command line that cannot be understood.
+ * policy errors, 2 a command line that cannot be understood. `now` is the day config is judged on
+ * (a Kubernetes version's support window): the command line passes the real date, tests fixed ones.
  */
-export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, root: string = process.cwd()): number {
+export function run(argv: readonly string[], env: NodeJS.ProcessEnv, root: string, now: Date): number {
   const started = process.hrtime.bigint();
   try {
     const options = parseSynthOptions(argv, env, root);
@@ -19,7 +21,7 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
       console.log(USAGE);
       return 0;
     }
-    const allEnvironments = loadEnvironments({ configDir: options.configDir, baseDir: root });
+    const allEnvironments = loadEnvironments({ configDir: options.configDir, baseDir: root, now });
     const inputs = {
       project: loadProjectSettings(path.join(root, "cdktf.json"), root),
       backend: loadBackendSettings(path.join(root, "backend.config"), root),
@@ -31,7 +33,7 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
     const stacks = buildPlatform(app, inputs);
     const protectProblems = checkProtectPaths(stacks, inputs.environments);
     if (protectProblems.length) throw new ConfigError(protectProblems);
-    for (const warning of configWarnings(inputs.environments)) console.warn(`config warning: ${formatProblem(warning)}`);
+    for (const warning of configWarnings(inputs.environments, now)) console.warn(`config warning: ${formatProblem(warning)}`);
 
     // Resolve every stack once: the policy pack reads it, and the synth writes the same.
     for (const stack of app.node.findAll().filter(TerraformStack.isStack)) {
@@ -48,7 +50,11 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
 
     app.synth();
     // Under `cdktf synth` (which always passes CDKTF_CONTEXT_JSON) the CLI manages the output folder itself.
-    if (env.CDKTF_CONTEXT_JSON === undefined) removeStaleStacks(app.outdir, expectedStackIds(allEnvironments));
+    if (env.CDKTF_CONTEXT_JSON === undefined) {
+      const tidied = tidyStackFolders(app.outdir, expectedStackIds(allEnvironments));
+      // Said even with --quiet: a folder removed or kept is never a surprise.
+      for (const line of stackFolderLines(tidied, displayPath(path.join(app.outdir, "stacks"), root))) console.warn(`synth: ${line}`);
+    }
     if (!options.quiet) console.log(summary(app, report, displayPath(app.outdir, root), Number(process.hrtime.bigint() - started) / 1e9));
     return 0;
   } catch (error) {
@@ -60,18 +66,6 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.en
     const count = error.problems.length;
     console.error(`Configuration is invalid; nothing was synthesized (${count} problem${count === 1 ? "" : "s"}):\n${error.message}`);
     return 1;
-  }
-}
-
-/**
- * Deletes the output of stacks that exist in no environment any more, as `cdktf synth` does.
- * Stacks of environments that were merely not selected (`--env prod`) keep their folders, with
- * their `.terraform`, lock files and saved plans.
- */
-function removeStaleStacks(outdir: string, live: readonly string[]): void {
-  const stacksDir = path.join(outdir, "stacks");
-  for (const name of readdirSync(stacksDir)) {
-    if (!live.includes(name)) rmSync(path.join(stacksDir, name), { recursive: true, force: true });
   }
 }
 
@@ -95,4 +89,4 @@ function summary(app: App, report: PolicyReport, outdir: string, seconds: number
   ].join("\n");
 }
 
-if (require.main === module) process.exitCode = run(process.argv.slice(2));
+if (require.main === module) process.exitCode = run(process.argv.slice(2), process.env, process.cwd(), realDate());

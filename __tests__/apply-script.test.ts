@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { run } from "../main";
 import { allowLabel } from "../review";
-import { ROOT, tempProject } from "./helpers";
+import { ROOT, tempProject, TEST_NOW } from "./helpers";
 
 // The workflow scripts run on GitHub with real terraform; here a fake terraform on PATH records
 // what they ask of it and answers as a scenario says, so their decisions (guard, no-op skip,
@@ -53,7 +53,7 @@ beforeAll(() => {
   mkdirSync(path.join(project, "bin"));
   writeFileSync(path.join(project, "bin", "terraform"), FAKE_TERRAFORM);
   chmodSync(path.join(project, "bin", "terraform"), 0o755);
-  expect(run(["--quiet"], { CDKTF_OUTDIR: path.join(project, "cdktf.out") }, project)).toBe(0);
+  expect(run(["--quiet"], { CDKTF_OUTDIR: path.join(project, "cdktf.out") }, project, TEST_NOW)).toBe(0);
 }, 60_000);
 
 type Stack = "dev-network" | "dev-eks" | "dev-iam";

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { run } from "../main";
 import { ALL_RULES } from "../policy";
-import { ROOT, tempProject } from "./helpers";
+import { ROOT, tempProject, TEST_NOW } from "./helpers";
 
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
 
@@ -33,7 +33,7 @@ describe("README's example of bad input", () => {
     edit("stage.yaml", "vpcCidr: 10.20.0.0/16", "vpcCidr: 10.10.0.0/16");
     const errors: string[] = [];
     const spy = jest.spyOn(console, "error").mockImplementation((text: string) => void errors.push(text));
-    const code = run([], { CDKTF_OUTDIR: path.join(project, "out") }, project);
+    const code = run([], { CDKTF_OUTDIR: path.join(project, "out") }, project, TEST_NOW);
     spy.mockRestore();
     expect(code).toBe(1);
     const block = /```text\n(Configuration is invalid[\s\S]*?)\n```/.exec(read("README.md"))?.[1];

@@ -10,6 +10,13 @@ import { type Statement, statements } from "../policy/rules/helpers";
 import { type PlatformInputs, PlatformStack } from "../stacks";
 import { type Construct } from "constructs";
 
+/**
+ * The day every test judges config on: fixed, so the suite passes on any date. On it the shipped
+ * configuration is fully supported (its Kubernetes version is far from leaving standard support);
+ * tests of the support window pass dates of their own.
+ */
+export const TEST_NOW = new Date("2026-12-01T00:00:00Z");
+
 /** The project's root folder (shipped config, backend.config, cdktf.json). */
 export const ROOT = path.resolve(__dirname, "..");
 
@@ -18,7 +25,7 @@ export function shippedInputs(): PlatformInputs {
   return {
     project: loadProjectSettings(path.join(ROOT, "cdktf.json")),
     backend: loadBackendSettings(path.join(ROOT, "backend.config")),
-    environments: loadEnvironments({ configDir: path.join(ROOT, "config") }),
+    environments: loadEnvironments({ configDir: path.join(ROOT, "config"), now: TEST_NOW }),
   };
 }
 

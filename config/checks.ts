@@ -15,8 +15,12 @@ export type FieldProblem = Pick<ConfigProblem, "field" | "message" | "value">;
 /** Tag keys the project sets itself on every resource; config may not redefine them. */
 export const RESERVED_TAG_KEYS = ["environment", "managed-by", "repository"] as const;
 
-/** Checks of one environment that need more than one field (the schema checks single fields). */
-export function checkEnvironment(env: EnvironmentConfig): FieldProblem[] {
+/**
+ * Checks of one environment that need more than one field (the schema checks single fields), or
+ * the date (`now`: the Kubernetes version's support window, not judged without it). Nothing here
+ * reads the clock.
+ */
+export function checkEnvironment(env: EnvironmentConfig, now?: Date): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const { account, network } = env;
   const zones = availabilityZones(account.region);
@@ -76,7 +80,7 @@ export function checkEnvironment(env: EnvironmentConfig): FieldProblem[] {
     });
   }
   if (network.azCount <= zones.length) problems.push(...checkSubnetsFit(env));
-  problems.push(...checkEks(env), ...checkDatabase(env), ...checkStreaming(env), ...checkApp(env));
+  problems.push(...checkEks(env, now), ...checkDatabase(env), ...checkStreaming(env), ...checkApp(env));
   return problems;
 }
 

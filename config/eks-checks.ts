@@ -1,14 +1,20 @@
-import { AMI_TYPES, KUBERNETES_VERSIONS, mismatchedInstanceTypes, nodeCountProblem } from "../modules/eks/versions";
+import { AMI_TYPES, type KubernetesVersion, mismatchedInstanceTypes, nextKubernetesVersion, nodeCountProblem, type SupportStanding, supportStanding } from "../modules/eks/versions";
 import { type FieldProblem } from "./checks";
 import { type EnvironmentConfig } from "./schema";
 
 /** Node groups every cluster has: system add-ons, and applications. */
 export const REQUIRED_NODE_GROUPS = ["system", "apps"] as const;
 
-/** Checks of the EKS section that need more than one field. */
-export function checkEks(env: EnvironmentConfig): FieldProblem[] {
+/**
+ * Checks of the EKS section that need more than one field, or the date (when given): a version
+ * past the support its `supportType` allows is refused, because EKS would upgrade the cluster by
+ * itself.
+ */
+export function checkEks(env: EnvironmentConfig, now?: Date): FieldProblem[] {
   const { eks } = env;
   const problems: FieldProblem[] = [];
+  const standing = now && supportStanding(eks.version, eks.supportType, now);
+  if (standing?.kind === "unsupported") problems.push({ field: "eks.version", value: eks.version, message: unsupportedMessage(eks.version, standing) });
   if (env.production && !eks.deletionProtection) {
     problems.push({ field: "eks.deletionProtection", value: false, message: "a production cluster must have deletion protection, so one mistaken API call cannot delete it; allowed: true" });
   }
@@ -43,16 +49,36 @@ export function checkEks(env: EnvironmentConfig): FieldProblem[] {
   return problems;
 }
 
-/** Things worth saying about valid EKS config: a version leaving standard support soon. */
-export function eksWarnings(env: EnvironmentConfig, today: Date = new Date()): FieldProblem[] {
-  const ends = new Date(`${KUBERNETES_VERSIONS[env.eks.version].standardSupportEnds}T00:00:00Z`);
-  const days = Math.ceil((ends.getTime() - today.getTime()) / 86_400_000);
-  if (days > 120 || env.eks.supportType === "EXTENDED") return [];
-  return [
-    {
-      field: "eks.version",
-      value: env.eks.version,
-      message: `leaves EKS standard support on ${KUBERNETES_VERSIONS[env.eks.version].standardSupportEnds} (${days > 0 ? `in ${days} days` : "already"}); plan the upgrade, or set eks.supportType: EXTENDED, which costs more`,
-    },
-  ];
+/** How to move on from a version: the next one, one minor version at a time. */
+function upgradeAdvice(version: KubernetesVersion): string {
+  const next = nextKubernetesVersion(version);
+  return next ? `upgrade to ${next} (one minor version at a time: docs/how-to.md, "Upgrade Kubernetes")` : "upgrade to the next version once modules/eks/versions.ts lists it";
+}
+
+function unsupportedMessage(version: KubernetesVersion, standing: Extract<SupportStanding, { kind: "unsupported" }>): string {
+  return standing.support === "standard"
+    ? `left EKS standard support on ${standing.ended}: with eks.supportType STANDARD, EKS upgrades the cluster to the next version by itself, outside any reviewed change; ${upgradeAdvice(version)}, or set eks.supportType: EXTENDED to stay on it for now, billed at the extended-support rate`
+    : `left EKS extended support on ${standing.ended}: EKS upgrades the cluster to the next version by itself, outside any reviewed change; ${upgradeAdvice(version)}`;
+}
+
+/**
+ * Things worth saying about valid EKS config on a day: a version leaving standard support within
+ * {@link SUPPORT_WARNING_DAYS} days, or running on paid extended support (said at every synth).
+ */
+export function eksWarnings(env: EnvironmentConfig, now: Date): FieldProblem[] {
+  const { version, supportType } = env.eks;
+  const standing = supportStanding(version, supportType, now);
+  const warn = (message: string): FieldProblem[] => [{ field: "eks.version", value: version, message }];
+  switch (standing.kind) {
+    case "ending":
+      return warn(
+        standing.then === "auto-upgrade"
+          ? `leaves EKS standard support on ${standing.ends} (in ${standing.days} days), when EKS upgrades the cluster by itself; ${upgradeAdvice(version)} before then, or set eks.supportType: EXTENDED, which costs more`
+          : `leaves EKS standard support on ${standing.ends} (in ${standing.days} days); with eks.supportType EXTENDED it then runs on extended support, billed at a higher rate per cluster-hour: ${upgradeAdvice(version)}`,
+      );
+    case "extended":
+      return warn(`runs on EKS extended support (since ${standing.since}), billed at a higher rate per cluster-hour, until ${standing.ends} (in ${standing.days} days); ${upgradeAdvice(version)}`);
+    default:
+      return [];
+  }
 }

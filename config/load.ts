@@ -18,6 +18,14 @@ export interface LoadOptions {
    * @default process.cwd()
    */
   readonly baseDir?: string;
+  /**
+   * The day config is judged on: whether the Kubernetes version is still supported depends on
+   * it. The synth passes the real date; tests pass fixed ones, so they pass on any day.
+   * @default - the support window is not judged: for tools that only read names, accounts and
+   * `protect` lists (plan-guard, plan-comment, stacks), which must not refuse to work on the day
+   * a version leaves support; the synth judges it
+   */
+  readonly now?: Date;
 }
 
 /**
@@ -32,7 +40,7 @@ export function loadEnvironments(options: LoadOptions): EnvironmentConfig[] {
   const problems: ConfigProblem[] = [];
   const loaded: SourcedEnvironment[] = [];
   for (const file of files) {
-    const result = loadEnvironmentFile(file, readFileSync(path.resolve(baseDir, file), "utf8"));
+    const result = loadEnvironmentFile(file, readFileSync(path.resolve(baseDir, file), "utf8"), options.now);
     problems.push(...result.problems);
     if (result.config) loaded.push({ file, config: result.config, lineOf: result.lineOf });
   }
@@ -44,11 +52,11 @@ export function loadEnvironments(options: LoadOptions): EnvironmentConfig[] {
 
 const sources = new WeakMap<EnvironmentConfig, Pick<SourcedEnvironment, "file" | "lineOf">>();
 
-/** Warnings about valid config (a Kubernetes version leaving standard support, a production database with an accepted weaker setting), located like problems, for the synth to print. */
-export function configWarnings(environments: readonly EnvironmentConfig[], today: Date = new Date()): ConfigProblem[] {
+/** Warnings about valid config on a day (a Kubernetes version leaving standard support, a production database with an accepted weaker setting), located like problems, for the synth to print. */
+export function configWarnings(environments: readonly EnvironmentConfig[], now: Date): ConfigProblem[] {
   return environments.flatMap((env) => {
     const source = sourceOf(env);
-    return [...eksWarnings(env, today), ...dataWarnings(env)].map((w) => ({ ...w, file: source?.file ?? `${env.name}.yaml`, line: source?.lineOf?.(w.field), environment: env.name }));
+    return [...eksWarnings(env, now), ...dataWarnings(env)].map((w) => ({ ...w, file: source?.file ?? `${env.name}.yaml`, line: source?.lineOf?.(w.field), environment: env.name }));
   });
 }
 
@@ -82,8 +90,8 @@ export function pickEnvironments(all: readonly EnvironmentConfig[], names: reado
   return all.filter((env) => names.length === 0 || names.includes(env.name));
 }
 
-/** Parses and validates one environment file. Exported for tests and editor tooling. */
-export function loadEnvironmentFile(file: string, text: string): { config?: EnvironmentConfig; problems: ConfigProblem[]; lineOf?: (field: string) => number | undefined } {
+/** Parses and validates one environment file, as of `now` (see {@link LoadOptions.now}). Exported for tests and editor tooling. */
+export function loadEnvironmentFile(file: string, text: string, now?: Date): { config?: EnvironmentConfig; problems: ConfigProblem[]; lineOf?: (field: string) => number | undefined } {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const all = Array.isArray(docs) ? docs : [];
@@ -107,7 +115,7 @@ export function loadEnvironmentFile(file: string, text: string): { config?: Envi
     };
     return { problems: pairMisspelt(parsed.error.issues.flatMap((issue) => issueProblems(issue, file, environment, locate, source))) };
   }
-  const problems = checkEnvironment(parsed.data).map((p) => ({ ...p, file, environment, line: locate(p.field.split(".")) }));
+  const problems = checkEnvironment(parsed.data, now).map((p) => ({ ...p, file, environment, line: locate(p.field.split(".")) }));
   const expected = path.basename(file).replace(/\.ya?ml$/, "");
   if (parsed.data.name !== expected) {
     problems.push({

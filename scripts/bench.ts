@@ -3,6 +3,7 @@ import { cpus } from "node:os";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { realDate } from "../config/clock";
 import { scaleChartSvg, type ScalePoint } from "./bench/chart";
 import { type Command, measureInterleaved, type Stats } from "./bench/measure";
 import { generateLargePlans } from "./bench/big-plan";
@@ -48,9 +49,9 @@ function table(rows: readonly Row[]): string {
  */
 function measureVerify(): Row[] {
   console.error("npm run verify (terraform validate + plan per stack, one at a time)...");
-  const started = Date.now();
+  const started = performance.now();
   const result = spawnSync("node", ["dist/scripts/verify.js", "--no-synth", "--jobs", "1"], { cwd: ROOT, encoding: "utf8" });
-  const total = (Date.now() - started) / 1000;
+  const total = (performance.now() - started) / 1000;
   const lines = result.stdout.split("\n").map((l) => /^[✔◐] (\S+)\s.*\((\d+\.\d) s\)$/.exec(l)).filter((m): m is RegExpExecArray => m !== null);
   if (result.status !== 0 || lines.length === 0) return [{ name: "`npm run verify`", stats: { median: NaN, min: NaN, max: NaN, samples: [] }, note: `not measured: ${result.stdout.split("\n")[0] ?? "failed"}` }];
   const one = (seconds: number): Stats => ({ median: seconds, min: seconds, max: seconds, samples: [{ seconds }] });
@@ -61,7 +62,7 @@ function measureVerify(): Row[] {
 }
 
 async function main(): Promise<void> {
-  const started = Date.now();
+  const started = performance.now();
   const outdir = mkdtempSync(path.join(tmpdir(), "bench-out-"));
   const rows: Row[] = [];
 
@@ -128,7 +129,7 @@ async function main(): Promise<void> {
   });
   const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}, ${process.platform}/${process.arch}`;
   const report = [
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}. ${RUNS} runs after one warm-up unless noted (30 environments and tsc/test: fewer); peak RSS is the largest process of a run, from the OS (GNU time).`,
+    `Measured ${realDate().toISOString().slice(0, 10)} on ${machine}. ${RUNS} runs after one warm-up unless noted (30 environments and tsc/test: fewer); peak RSS is the largest process of a run, from the OS (GNU time).`,
     "",
     table(rows),
     "",
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
     `- peak memory ≈ ${fmt(memFit.intercept, 0)} MB + ${fmt(memFit.slope, 1)} MB × environments (R² = ${memFit.r2.toFixed(4)});`,
     `- marginal cost: ${marginal.join("; ")}.`,
     "",
-    `Total benchmark time: ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+    `Total benchmark time: ${((performance.now() - started) / 1000).toFixed(0)} s.`,
   ].join("\n");
   console.log(report);
 

@@ -58,6 +58,7 @@ export function writePins(root: string, pins: Pins): void {
 
 /** The shipped project's inputs. */
 export function projectInputs(root: string): PlatformInputs {
+  // No date: the pins are addresses and CIDRs, whatever the day.
   const environments = loadEnvironments({ configDir: path.join(root, "config"), baseDir: root });
   return { environments, allEnvironments: environments, backend: loadBackendSettings(path.join(root, "backend.config"), root), project: loadProjectSettings(path.join(root, "cdktf.json"), root) };
 }

@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Layer } from "../config";
+import { realDate } from "../config/clock";
 import { run as synth } from "../main";
 import { CONTRACTS } from "../stacks/contracts/registry";
 import { type AttributeTypes, type FullPlan, planIsEmpty, stateFromPlan, trimPlan } from "./verify/fake-state";
@@ -59,7 +60,7 @@ function synthCopy(change?: (project: string) => void): string {
   const project = mkdtempSync(path.join(tmpdir(), "real-plans-"));
   for (const item of ["cdktf.json", "backend.config", "config"]) cpSync(path.join(ROOT, item), path.join(project, item), { recursive: true });
   change?.(project);
-  if (synth(["--quiet"], { ...process.env, CDKTF_OUTDIR: path.join(project, "cdktf.out") }, project) !== 0) throw new Error(`synth failed in ${project}`);
+  if (synth(["--quiet"], { ...process.env, CDKTF_OUTDIR: path.join(project, "cdktf.out") }, project, realDate()) !== 0) throw new Error(`synth failed in ${project}`);
   return project;
 }
 

@@ -24,6 +24,7 @@ export function readPlans(args: readonly string[]): StackPlan[] {
 
 /** The construct paths every environment's config protects (`protect`), for the guard and the comment. */
 export function protectedPathsIn(configDir: string): string[] {
+  // No date: the guard must guard whatever the Kubernetes version's support standing (the synth judges that).
   return loadEnvironments({ configDir: path.resolve(configDir) }).flatMap((env) => env.protect);
 }
 

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { environmentOfStack, layerOfStack, stackOfStateKey } from "../config/naming";
+import { realDate } from "../config/clock";
 import { loadEnvironments } from "../config/load";
 import { run as synth } from "../main";
 import { countChanges } from "../review/classify";
@@ -46,12 +47,13 @@ interface Options {
 
 async function main(values: Options, positionals: readonly string[]): Promise<number> {
   const root = process.cwd();
+  const now = realDate();
   const found = findTerraform();
   if ("missing" in found) {
     console.log(`verify: skipped: ${found.missing}`);
     return values.require ? 1 : 0;
   }
-  if (!values["no-synth"] && synth(["--quiet"], process.env, root) !== 0) return 1;
+  if (!values["no-synth"] && synth(["--quiet"], process.env, root, now) !== 0) return 1;
   const outdir = path.resolve(values.out ?? path.join(root, "cdktf.out", "verify"));
   const context = loadSynthContext(path.join(root, "cdktf.out", "manifest.json"));
   if (context.order.length === 0) throw new Error("cdktf.out/manifest.json lists no stacks; run npm run synth first");
@@ -73,8 +75,8 @@ async function main(values: Options, positionals: readonly string[]): Promise<nu
   const notes = new Set<string>();
   const results = new Map<string, StackResult>();
   const verifyOne = async (stack: string): Promise<StackResult> => {
-    const started = Date.now();
-    const done = (status: StackResult["status"], detail: string) => ({ stack, status, detail, seconds: (Date.now() - started) / 1000 });
+    const started = performance.now();
+    const done = (status: StackResult["status"], detail: string) => ({ stack, status, detail, seconds: (performance.now() - started) / 1000 });
     const failedUpstream = (context.dependencies[stack] ?? []).filter((d) => results.get(d)?.status === "failed" || results.get(d)?.status === "skipped");
     if (failedUpstream.length) return done("skipped", `not planned: upstream ${failedUpstream.join(", ")} did not plan`);
     const original = JSON.parse(readFileSync(path.join(root, "cdktf.out", "stacks", stack, "cdk.tf.json"), "utf8")) as StackJson;

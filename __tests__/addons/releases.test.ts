@@ -7,7 +7,7 @@ import { unknownValueKeys } from "../../modules/helm/value-keys";
 import { EXACT_CHART_VERSION } from "../../modules/helm/versions";
 import { MANIFESTS_CHART_VERSION, manifestsChartDir } from "../../modules/helm/manifest-release";
 import { checkReleases, releasesIn, type SynthesizedRelease, upstreamReleases } from "../../scripts/chart-values";
-import { ROOT } from "../helpers";
+import { ROOT, TEST_NOW } from "../helpers";
 
 // Every helm_release of every shipped environment: pinned exactly, installed atomically, its
 // values valid YAML, and every key one the pinned chart has. Helm ignores a misspelt key
@@ -16,7 +16,7 @@ const REFERENCE = path.resolve(ROOT, "..", "shared", "reference", "helm-charts")
 const hasReference = existsSync(REFERENCE);
 // The shipped project, synthesized once, read as CI's chart job reads it.
 const out = mkdtempSync(path.join(tmpdir(), "releases-"));
-const synthesized = run(["--quiet"], { CDKTF_OUTDIR: out }, ROOT);
+const synthesized = run(["--quiet"], { CDKTF_OUTDIR: out }, ROOT, TEST_NOW);
 const all = releasesIn(out);
 const label = (r: SynthesizedRelease) => `${r.stack} ${r.name}`;
 const raw = (r: SynthesizedRelease) => (JSON.parse(readFileSync(path.join(out, "stacks", r.stack, "cdk.tf.json"), "utf8")) as { resource: { helm_release: Record<string, Record<string, unknown>> } }).resource.helm_release[r.name]!;
@@ -61,6 +61,12 @@ describe("the key check", () => {
     writeFileSync(path.join(dir, "metrics-server-3.13.1", "values.yaml"), "replicas: 1\n");
     expect(checkReleases([bad], dir)).toEqual(["dev-platform metrics-server_release: replicaz is not a value of metrics-server 3.13.1"]);
     expect(checkReleases([{ ...bad, version: "9.9.9" }], dir)).toEqual([`dev-platform metrics-server_release: no values.yaml for metrics-server 9.9.9 in ${dir}`]);
+  });
+
+  it("says a missing folder is missing, rather than reporting an unknown key per release", () => {
+    expect(() => checkReleases(all, path.join(tmpdir(), "no-such-charts-folder"))).toThrow(
+      `${path.join(tmpdir(), "no-such-charts-folder")}: no such folder; pass the folder holding <chart>-<version>/values.yaml for each pinned chart (CI fills it with helm pull)`,
+    );
   });
 
   const defaults = { replicaCount: 2, serviceAccount: { create: true, annotations: {}, name: null }, podDisruptionBudget: {}, tolerations: [] };

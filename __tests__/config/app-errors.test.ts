@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import { formatProblem, loadEnvironmentFile } from "../../config";
-import { validEnvironmentInput } from "../helpers";
+import { TEST_NOW, validEnvironmentInput } from "../helpers";
 
 const APP = {
   image: { tag: "1.4.2", digest: `sha256:${"a".repeat(64)}` },
@@ -10,7 +10,7 @@ const APP = {
 /** Problems of an environment file with this app section, without the `file:line:` prefix. */
 function problems(app: object, overrides: Record<string, unknown> = {}): string[] {
   const content = validEnvironmentInput({ platform: {}, ...overrides, app } as never);
-  return loadEnvironmentFile("config/test.yaml", stringify(content)).problems.map((p) => formatProblem({ ...p, line: undefined, frame: undefined }).replace(/^config\/test\.yaml: /, ""));
+  return loadEnvironmentFile("config/test.yaml", stringify(content), TEST_NOW).problems.map((p) => formatProblem({ ...p, line: undefined, frame: undefined }).replace(/^config\/test\.yaml: /, ""));
 }
 
 describe("app config: one message per kind of bad input", () => {

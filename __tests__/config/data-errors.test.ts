@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import { configWarnings, formatProblem, loadEnvironmentFile } from "../../config";
-import { validEnvironmentInput } from "../helpers";
+import { TEST_NOW, validEnvironmentInput } from "../helpers";
 
 const DATABASE = { engine: "postgres", instanceClass: "db.m7g.large", multiAz: true };
 const AURORA = { engine: "aurora-postgresql", instanceClass: "db.r7g.large", readers: 1 };
@@ -9,7 +9,7 @@ const STREAMING = { brokers: 3, instanceType: "kafka.m7g.large" };
 /** Problems of an environment file with these data sections (and overrides), without the `file:line:` prefix. */
 function problems(sections: { database?: object; streaming?: object }, overrides: Record<string, unknown> = {}): string[] {
   const content = validEnvironmentInput({ ...overrides, ...sections } as never);
-  return loadEnvironmentFile("config/test.yaml", stringify(content)).problems.map((p) => formatProblem({ ...p, line: undefined, frame: undefined }).replace(/^config\/test\.yaml: /, ""));
+  return loadEnvironmentFile("config/test.yaml", stringify(content), TEST_NOW).problems.map((p) => formatProblem({ ...p, line: undefined, frame: undefined }).replace(/^config\/test\.yaml: /, ""));
 }
 
 describe("database and streaming config: one message per kind of bad input", () => {
@@ -21,7 +21,7 @@ describe("database and streaming config: one message per kind of bad input", () 
 
   it("names the line of the bad field", () => {
     const content = stringify(validEnvironmentInput({ database: { ...DATABASE, backupRetentionDays: 3 } } as never));
-    const [problem] = loadEnvironmentFile("config/test.yaml", content).problems;
+    const [problem] = loadEnvironmentFile("config/test.yaml", content, TEST_NOW).problems;
     expect(problem?.line).toBe(content.split("\n").findIndex((l) => l.includes("backupRetentionDays")) + 1);
   });
 
@@ -118,8 +118,8 @@ describe("database and streaming config: one message per kind of bad input", () 
 
   it("prints each accepted reason at synth, as a warning naming the field", () => {
     const content = stringify(validEnvironmentInput({ production: true, database: { ...DATABASE, multiAz: false, reasons: { multiAz: "reporting copy, rebuilt nightly" } } } as never));
-    const { config } = loadEnvironmentFile("config/test.yaml", content);
-    expect(configWarnings([config!]).map((w) => formatProblem({ ...w, file: "config/test.yaml", line: undefined }))).toEqual([
+    const { config } = loadEnvironmentFile("config/test.yaml", content, TEST_NOW);
+    expect(configWarnings([config!], TEST_NOW).map((w) => formatProblem({ ...w, file: "config/test.yaml", line: undefined }))).toEqual([
       "config/test.yaml: [test] database.reasons.multiAz: production database runs in one zone, accepted because: reporting copy, rebuilt nightly",
     ]);
   });

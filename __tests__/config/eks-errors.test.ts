@@ -1,15 +1,15 @@
 import { stringify } from "yaml";
 import { configWarnings, eksWarnings, formatProblem, loadEnvironmentFile, loadProjectSettings } from "../../config";
-import { validEnvironment, validEnvironmentInput } from "../helpers";
+import { TEST_NOW, validEnvironment, validEnvironmentInput } from "../helpers";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
 /** Problems of an environment file whose eks section is changed by `edit`. */
-function problems(edit: (eks: Record<string, unknown>) => Record<string, unknown>, overrides: Record<string, unknown> = {}): string[] {
+function problems(edit: (eks: Record<string, unknown>) => Record<string, unknown>, overrides: Record<string, unknown> = {}, now = TEST_NOW): string[] {
   const base = validEnvironmentInput(overrides) as unknown as { eks: Record<string, unknown> };
   const content = { ...base, eks: edit(JSON.parse(JSON.stringify(base.eks)) as Record<string, unknown>) };
-  return loadEnvironmentFile("config/test.yaml", stringify(content)).problems.map(formatProblem);
+  return loadEnvironmentFile("config/test.yaml", stringify(content), now).problems.map(formatProblem);
 }
 const groups = (eks: Record<string, unknown>) => eks.nodeGroups as Record<string, Record<string, unknown>>;
 
@@ -40,7 +40,7 @@ describe("EKS config: one message per kind of bad input", () => {
   });
 
   it("rejects a Kubernetes version it does not support, listing the ones it does", () => {
-    expect(problems((eks) => ({ ...eks, version: "1.29" }))).toEqual(['config/test.yaml:30: [test] eks.version: allowed: "1.34", "1.35" (got "1.29")']);
+    expect(problems((eks) => ({ ...eks, version: "1.29" }))).toEqual(['config/test.yaml:30: [test] eks.version: allowed: "1.34", "1.35", "1.36" (got "1.29")']);
   });
 
   it("rejects a public endpoint open to 0.0.0.0/0, and a CIDR that is not one", () => {
@@ -77,13 +77,69 @@ describe("EKS config: one message per kind of bad input", () => {
     ]);
   });
 
-  it("warns, without failing, that 1.34 leaves standard support on 2026-12-02", () => {
-    const env = validEnvironment({ eks: { ...(validEnvironmentInput().eks as object), version: "1.34" } as never });
-    expect(eksWarnings(env, new Date("2026-11-23T00:00:00Z"))).toEqual([
-      { field: "eks.version", value: "1.34", message: "leaves EKS standard support on 2026-12-02 (in 9 days); plan the upgrade, or set eks.supportType: EXTENDED, which costs more" },
+});
+
+describe("the Kubernetes support window, judged on a date passed in (never the clock)", () => {
+  const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
+  const on = (version: string, supportType: "STANDARD" | "EXTENDED") => validEnvironment({ eks: { ...(validEnvironmentInput().eks as object), version, supportType } as never });
+  const warnings = (version: string, supportType: "STANDARD" | "EXTENDED", iso: string) => eksWarnings(on(version, supportType), day(iso)).map((w) => w.message);
+
+  it("says nothing before the 120 days ahead of the end of standard support", () => {
+    expect(warnings("1.36", "STANDARD", "2026-12-01")).toEqual([]);
+    expect(warnings("1.36", "STANDARD", "2027-04-03")).toEqual([]);
+    expect(problems((eks) => ({ ...eks, version: "1.36" }), {}, day("2027-04-03"))).toEqual([]);
+  });
+
+  it("warns inside the window, with the days left and the one version to upgrade to", () => {
+    expect(warnings("1.36", "STANDARD", "2027-04-04")).toEqual([
+      'leaves EKS standard support on 2027-08-02 (in 120 days), when EKS upgrades the cluster by itself; upgrade to the next version once modules/eks/versions.ts lists it before then, or set eks.supportType: EXTENDED, which costs more',
     ]);
-    expect(eksWarnings({ ...env, eks: { ...env.eks, supportType: "EXTENDED" } }, new Date("2026-11-23T00:00:00Z"))).toEqual([]);
-    expect(configWarnings([validEnvironment()], new Date("2026-11-23T00:00:00Z"))).toEqual([]);
+    expect(warnings("1.34", "STANDARD", "2026-11-23")).toEqual([
+      'leaves EKS standard support on 2026-12-02 (in 9 days), when EKS upgrades the cluster by itself; upgrade to 1.35 (one minor version at a time: docs/how-to.md, "Upgrade Kubernetes") before then, or set eks.supportType: EXTENDED, which costs more',
+    ]);
+    // A warning, never an error, while standard support lasts.
+    expect(problems((eks) => ({ ...eks, version: "1.34" }), {}, day("2026-12-01"))).toEqual([]);
+  });
+
+  it("refuses a version past standard support under supportType STANDARD, from the day it ends", () => {
+    expect(problems((eks) => ({ ...eks, version: "1.34" }), {}, day("2026-12-02"))).toEqual([
+      'config/test.yaml:30: [test] eks.version: left EKS standard support on 2026-12-02: with eks.supportType STANDARD, EKS upgrades the cluster to the next version by itself, outside any reviewed change; upgrade to 1.35 (one minor version at a time: docs/how-to.md, "Upgrade Kubernetes"), or set eks.supportType: EXTENDED to stay on it for now, billed at the extended-support rate (got "1.34")',
+    ]);
+    expect(problems((eks) => ({ ...eks, version: "1.35" }), {}, day("2027-06-01"))).toHaveLength(1);
+  });
+
+  it("accepts it under EXTENDED, and warns at every synth while it runs on paid extended support", () => {
+    expect(problems((eks) => ({ ...eks, version: "1.34", supportType: "EXTENDED" }), {}, day("2026-12-02"))).toEqual([]);
+    expect(warnings("1.34", "EXTENDED", "2026-12-02")).toEqual([
+      'runs on EKS extended support (since 2026-12-02), billed at a higher rate per cluster-hour, until 2027-12-02 (in 365 days); upgrade to 1.35 (one minor version at a time: docs/how-to.md, "Upgrade Kubernetes")',
+    ]);
+    expect(warnings("1.35", "EXTENDED", "2027-03-01")).toEqual([
+      'leaves EKS standard support on 2027-03-27 (in 26 days); with eks.supportType EXTENDED it then runs on extended support, billed at a higher rate per cluster-hour: upgrade to 1.36 (one minor version at a time: docs/how-to.md, "Upgrade Kubernetes")',
+    ]);
+    expect(warnings("1.36", "EXTENDED", "2026-12-01")).toEqual([]);
+  });
+
+  it("refuses a version past extended support whatever the support type", () => {
+    for (const supportType of ["STANDARD", "EXTENDED"]) {
+      expect(problems((eks) => ({ ...eks, version: "1.34", supportType }), {}, day("2027-12-02"))).toEqual([
+        'config/test.yaml:30: [test] eks.version: left EKS extended support on 2027-12-02: EKS upgrades the cluster to the next version by itself, outside any reviewed change; upgrade to 1.35 (one minor version at a time: docs/how-to.md, "Upgrade Kubernetes") (got "1.34")',
+      ]);
+    }
+  });
+
+  it("is not judged without a date: tools that only read names and protect lists work whatever the day", () => {
+    const content = stringify({ ...validEnvironmentInput(), eks: { ...(validEnvironmentInput().eks as object), version: "1.34" } });
+    expect(loadEnvironmentFile("config/test.yaml", content).problems).toEqual([]);
+    expect(loadEnvironmentFile("config/test.yaml", content, day("2027-12-02")).problems).toHaveLength(1);
+  });
+
+  it("prints the warnings with the file, line and environment at synth", () => {
+    const content = stringify({ ...validEnvironmentInput(), eks: { ...(validEnvironmentInput().eks as object), version: "1.34", supportType: "EXTENDED" } });
+    const { config } = loadEnvironmentFile("config/test.yaml", content, day("2027-01-01"));
+    expect(configWarnings([config!], day("2027-01-01")).map((w) => formatProblem({ ...w, line: undefined }))).toEqual([
+      'test.yaml: [test] eks.version: runs on EKS extended support (since 2026-12-02), billed at a higher rate per cluster-hour, until 2027-12-02 (in 335 days); upgrade to 1.35 (one minor version at a time: docs/how-to.md, "Upgrade Kubernetes") (got "1.34")',
+    ]);
+    expect(configWarnings([validEnvironment()], TEST_NOW)).toEqual([]);
   });
 });
 

@@ -1,11 +1,11 @@
 import { stringify } from "yaml";
 import { formatProblem, loadEnvironmentFile } from "../../config";
-import { validEnvironmentInput } from "../helpers";
+import { TEST_NOW, validEnvironmentInput } from "../helpers";
 
 /** Formatted problem lines for an environment file with the given content. */
 function problems(content: unknown): string[] {
   const text = typeof content === "string" ? content : stringify(content);
-  return loadEnvironmentFile("config/test.yaml", text).problems.map(formatProblem);
+  return loadEnvironmentFile("config/test.yaml", text, TEST_NOW).problems.map(formatProblem);
 }
 
 const valid = validEnvironmentInput();
@@ -52,7 +52,7 @@ describe("environment file validation: one message per kind of bad input", () =>
   });
 
   it("requires the environment's name to match its file name", () => {
-    expect(loadEnvironmentFile("config/qa.yaml", stringify({ ...valid, name: "qa2" })).problems.map(formatProblem)).toEqual([
+    expect(loadEnvironmentFile("config/qa.yaml", stringify({ ...valid, name: "qa2" }), TEST_NOW).problems.map(formatProblem)).toEqual([
       'config/qa.yaml:1: [qa2] name: must match the file name ("qa"): people, CI and the stack ids find an environment by it; rename the file to qa2.yaml or set name: qa (got "qa2")',
     ]);
   });

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { ConfigError, loadEnvironments, pickEnvironments } from "../../config";
-import { ROOT, shippedEnvironmentNames, tempProject, validEnvironmentInput } from "../helpers";
+import { ROOT, shippedEnvironmentNames, TEST_NOW, tempProject, validEnvironmentInput } from "../helpers";
 
 /** The error lines loadEnvironments throws for a folder of the given files (paths relative to it). */
 function errorLines(files: Record<string, unknown>, only?: string[]): string[] {
@@ -8,7 +8,7 @@ function errorLines(files: Record<string, unknown>, only?: string[]): string[] {
   const cwd = process.cwd();
   process.chdir(dir);
   try {
-    pickEnvironments(loadEnvironments({ configDir: path.join(dir, "config") }), only ?? [], "config");
+    pickEnvironments(loadEnvironments({ configDir: path.join(dir, "config"), now: TEST_NOW }), only ?? [], "config");
   } catch (error) {
     if (error instanceof ConfigError) return error.message.split("\n");
     throw error;
@@ -20,13 +20,13 @@ function errorLines(files: Record<string, unknown>, only?: string[]): string[] {
 
 describe("loadEnvironments", () => {
   it("loads the shipped environments, sorted by file name", () => {
-    const envs = loadEnvironments({ configDir: path.join(ROOT, "config") });
+    const envs = loadEnvironments({ configDir: path.join(ROOT, "config"), now: TEST_NOW });
     expect(envs.map((env) => env.name)).toEqual(shippedEnvironmentNames());
   });
 
   it("keeps only the environments asked for, after validating them all", () => {
     const [last] = shippedEnvironmentNames().slice(-1);
-    const envs = pickEnvironments(loadEnvironments({ configDir: path.join(ROOT, "config") }), [last as string]);
+    const envs = pickEnvironments(loadEnvironments({ configDir: path.join(ROOT, "config"), now: TEST_NOW }), [last as string]);
     expect(envs.map((env) => env.name)).toEqual([last]);
   });
 
@@ -60,7 +60,7 @@ describe("loadEnvironments", () => {
   });
 
   it("rejects a config folder that does not exist", () => {
-    expect(() => loadEnvironments({ configDir: path.join(ROOT, "no-such-folder") })).toThrow(
+    expect(() => loadEnvironments({ configDir: path.join(ROOT, "no-such-folder"), now: TEST_NOW })).toThrow(
       "no-such-folder: config folder not found; pass --config-dir or set PLATFORM_CONFIG_DIR",
     );
   });
