@@ -10,7 +10,7 @@ import { run } from "../main";
 import { ALL_RULES, type PolicyReport, type Rule } from "../policy";
 import { dependencyOrder } from "../review";
 import { buildPlatform, consumesOf, expectedStackIds, LAYER_REGISTRY, layersOf, PlatformStack, STATE_BACKEND_STACK_ID } from "../stacks";
-import { ROOT, secretsIn, tempProject, validEnvironmentInput } from "./helpers";
+import { ROOT, secretsIn, tempProject, TEST_NOW, validEnvironmentInput } from "./helpers";
 
 /** Every file under a folder, as path → content. */
 function readTree(dir: string, prefix = ""): Record<string, string> {
@@ -23,22 +23,25 @@ function readTree(dir: string, prefix = ""): Record<string, string> {
   return files;
 }
 
-/** Runs the app like `node dist/main.js`, capturing what it prints. */
-function synth(args: string[], root: string, outdir: string): { code: number; stdout: string; stderr: string } {
+/** Runs the app like `node dist/main.js`, capturing what it prints (warnings apart: config, policy and output-folder notes). */
+function synth(args: string[], root: string, outdir: string): { code: number; stdout: string; stderr: string; warnings: string[] } {
   const out: string[] = [];
   const errors: string[] = [];
+  const warnings: string[] = [];
   const log = jest.spyOn(console, "log").mockImplementation((...parts: unknown[]) => void out.push(parts.join(" ")));
   const error = jest.spyOn(console, "error").mockImplementation((...parts: unknown[]) => void errors.push(parts.join(" ")));
+  const warn = jest.spyOn(console, "warn").mockImplementation((...parts: unknown[]) => void warnings.push(parts.join(" ")));
   try {
-    return { code: run(args, { CDKTF_OUTDIR: outdir }, root), stdout: out.join("\n"), stderr: errors.join("\n") };
+    return { code: run(args, { CDKTF_OUTDIR: outdir }, root, TEST_NOW), stdout: out.join("\n"), stderr: errors.join("\n"), warnings };
   } finally {
     log.mockRestore();
     error.mockRestore();
+    warn.mockRestore();
   }
 }
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), "cdktf-out-"));
-const shipped = loadEnvironments({ configDir: path.join(ROOT, "config") });
+const shipped = loadEnvironments({ configDir: path.join(ROOT, "config"), now: TEST_NOW });
 const expectedStacks = expectedStackIds(shipped);
 
 // The shipped project is synthesized once here and shared by the tests that read its output.
@@ -190,12 +193,47 @@ describe("selecting environments", () => {
     mkdirSync(path.join(outdir, "stacks", `${two}-network`, ".terraform"), { recursive: true });
     writeFileSync(path.join(outdir, "stacks", `${two}-network`, "plan.tfplan"), "saved plan");
     mkdirSync(path.join(outdir, "stacks", "gone-network"), { recursive: true });
-    expect(synth(["--env", one, "--quiet"], ROOT, outdir)).toEqual({ code: 0, stdout: "", stderr: "" });
+    writeFileSync(path.join(outdir, "stacks", "gone-network", "cdk.tf.json"), "{}");
+    const result = synth(["--env", one, "--quiet"], ROOT, outdir);
+    expect(result).toMatchObject({ code: 0, stdout: "", stderr: "" });
+    // The one removal, said even with --quiet; the unselected environment's folder is not touched, so not mentioned.
+    expect(result.warnings.filter((w) => w.startsWith("synth:"))).toEqual([expect.stringMatching(/^synth: removed .*stacks\/gone-network: the stack is in no environment of the config any more/)]);
     const left = readdirSync(path.join(outdir, "stacks")).sort();
     expect(left).toContain(`${one}-network`);
     expect(left).not.toContain("gone-network");
     expect(readFileSync(path.join(outdir, "stacks", `${two}-network`, "plan.tfplan"), "utf8")).toBe("saved plan");
     expect(existsSync(path.join(outdir, "stacks", `${two}-network`, ".terraform"))).toBe(true);
+  });
+
+  it("keeps, and says so, the folder of a stack missing from the config read when it holds work: .terraform, a lock file, a saved plan", () => {
+    const project = tempProject({ "qa.yaml": validEnvironmentInput({ name: "qa" }) });
+    const outdir = tmp();
+    const folder = (stack: string, files: Record<string, string>) => {
+      mkdirSync(path.join(outdir, "stacks", stack, ".terraform"), { recursive: true });
+      for (const [file, content] of Object.entries(files)) writeFileSync(path.join(outdir, "stacks", stack, file), content);
+    };
+    // Another config folder's prod (a subset synthesized here), with work in it; and one with only old output.
+    folder("prod-network", { "cdk.tf.json": "{}", ".terraform.lock.hcl": "lock", "plan.tfplan": "saved plan" });
+    mkdirSync(path.join(outdir, "stacks", "old-network"), { recursive: true });
+    writeFileSync(path.join(outdir, "stacks", "old-network", "cdk.tf.json"), "{}");
+    const result = synth(["--config-dir", path.join(project, "config"), "--quiet"], project, outdir);
+    expect(result.code).toBe(0);
+    expect(readFileSync(path.join(outdir, "stacks", "prod-network", "plan.tfplan"), "utf8")).toBe("saved plan");
+    expect(existsSync(path.join(outdir, "stacks", "old-network"))).toBe(false);
+    expect(result.warnings.filter((w) => w.startsWith("synth:")).sort()).toEqual([
+      expect.stringMatching(/^synth: kept .*stacks\/prod-network: the stack is in no environment of the config read, but its folder holds \.terraform, \.terraform\.lock\.hcl, plan\.tfplan; delete it yourself/),
+      expect.stringMatching(/^synth: removed .*stacks\/old-network: the stack is in no environment of the config any more/),
+    ]);
+  });
+
+  it("removes a cdk.tf left by `cdktf synth --hcl` beside the cdk.tf.json it writes, and says so", () => {
+    const outdir = tmp();
+    mkdirSync(path.join(outdir, "stacks", `${one}-network`), { recursive: true });
+    writeFileSync(path.join(outdir, "stacks", `${one}-network`, "cdk.tf"), 'resource "aws_vpc" "network_vpc" {}');
+    const result = synth(["--env", one, "--quiet"], ROOT, outdir);
+    expect(result.code).toBe(0);
+    expect(existsSync(path.join(outdir, "stacks", `${one}-network`, "cdk.tf"))).toBe(false);
+    expect(result.warnings.filter((w) => w.startsWith("synth:"))).toEqual([expect.stringMatching(new RegExp(`^synth: removed .*stacks/${one}-network/cdk\\.tf: HCL left by \`cdktf synth --hcl\` would declare every block a second time`))]);
   });
 
   it("gives the state backend the same output whichever environments are selected", () => {
@@ -209,7 +247,7 @@ describe("selecting environments", () => {
     const project = tempProject({ "qa.yaml": validEnvironmentInput({ name: "qa" }) });
     const outdir = tmp();
     expect(synth(["--config-dir", path.join(project, "config"), "--quiet"], project, outdir).code).toBe(0);
-    expect(readdirSync(path.join(outdir, "stacks")).sort()).toEqual(expectedStackIds(loadEnvironments({ configDir: path.join(project, "config") })).sort());
+    expect(readdirSync(path.join(outdir, "stacks")).sort()).toEqual(expectedStackIds(loadEnvironments({ configDir: path.join(project, "config"), now: TEST_NOW })).sort());
   });
 
   it("prints the usage, not a configuration error, for an option it does not know, and exits 2", () => {

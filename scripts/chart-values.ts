@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
@@ -53,6 +53,8 @@ export function upstreamReleases(releases: readonly SynthesizedRelease[]): Synth
 
 /** What each release sets that its chart (in `dir/<chart>-<version>/`) does not have: `<stack> <release>: <key>` each. */
 export function checkReleases(releases: readonly SynthesizedRelease[], dir: string): string[] {
+  // A missing folder is one mistake (a wrong path, a pull that failed), not one unknown key per release.
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir}: no such folder; pass the folder holding <chart>-<version>/values.yaml for each pinned chart (CI fills it with helm pull)`);
   return upstreamReleases(releases).flatMap((r) => {
     const folder = path.join(dir, `${r.chart}-${r.version}`);
     if (!existsSync(path.join(folder, "values.yaml"))) return [`${r.stack} ${r.name}: no values.yaml for ${r.chart} ${r.version} in ${dir}`];
@@ -75,7 +77,8 @@ if (require.main === module) {
     if (!values.check) throw new Error("one of --list or --check DIR is required");
     const problems = checkReleases(releases, values.check);
     for (const p of problems) console.error(p);
-    console.log(`chart values: ${upstreamReleases(releases).length} releases checked against ${values.check}: ${problems.length} unknown key(s)`);
+    const missing = problems.filter((p) => p.includes(": no values.yaml for ")).length;
+    console.log(`chart values: ${upstreamReleases(releases).length} releases checked against ${values.check}: ${problems.length - missing} unknown key(s), ${missing} chart(s) not found there`);
     return problems.length ? 1 : 0;
   });
 }

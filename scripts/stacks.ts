@@ -2,6 +2,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadEnvironments } from "../config/load";
 import { environmentOfStack } from "../config/naming";
+import { didYouMean } from "../config/near";
 import { downstreamOf, loadSynthContext, upstreamOf } from "../review";
 import { runCli } from "./review-cli";
 
@@ -36,11 +37,14 @@ runCli(USAGE, () => {
     if (!context.order.includes(stack)) throw new Error(`no such stack: ${stack}; stacks: ${context.order.join(", ")}`);
     return stack;
   };
+  const inManifest = [...new Set(context.order.map(environmentOfStack))];
+  if (values.env !== undefined && !inManifest.includes(values.env)) {
+    throw new Error(`--env ${JSON.stringify(values.env)}: no such environment in ${values.manifest}${didYouMean(values.env, inManifest)}; environments: ${inManifest.join(", ")}`);
+  }
   let list: string[];
   if (values.environments) {
-    const inManifest = new Set(context.order.map(environmentOfStack));
-    const envs = loadEnvironments({ configDir: path.resolve(values["config-dir"] as string) }).filter((e) => inManifest.has(e.name));
-    const shared = values["with-shared"] && inManifest.has("shared") ? ["shared"] : [];
+    const envs = loadEnvironments({ configDir: path.resolve(values["config-dir"] as string) }).filter((e) => inManifest.includes(e.name));
+    const shared = values["with-shared"] && inManifest.includes("shared") ? ["shared"] : [];
     // "bootstrap" (the account stacks) is applied by an operator, never by CI: not in the list.
     list = [...shared, ...envs.filter((e) => !e.production).map((e) => e.name), ...envs.filter((e) => e.production).map((e) => e.name)];
   } else {

@@ -55,6 +55,26 @@ describe("plan-guard", () => {
     expect(guard(plans, { allow: ["prod-database:aws_db_instance.x"] }).blocked).toHaveLength(2);
   });
 
+  it("refuses a mistyped allow instead of ignoring it: an unknown stack, or an address its plan does not change, with the near matches", () => {
+    const plans = [planOf("dev-database", [{ type: "aws_db_instance", address: "aws_db_instance.postgres_instance", actions: ["delete"] }])];
+    expect(() => guard(plans, { allow: ["dev-databse:aws_db_instance.postgres_instance"], context })).toThrow('--allow dev-databse:aws_db_instance.postgres_instance: no such stack (did you mean "dev-database"?)');
+    expect(() => guard(plans, { allow: ["dev-database:aws_db_instance.postgres_instanc"], context })).toThrow(
+      '--allow dev-database:aws_db_instance.postgres_instanc: the plan of dev-database changes no such address (did you mean "aws_db_instance.postgres_instance"?)',
+    );
+  });
+
+  it("reports every allow that allowed nothing here, and why, rather than dropping it", () => {
+    const plans = [planOf("dev-database", [{ type: "aws_db_instance", actions: ["delete"] }, { type: "aws_route", actions: ["delete"] }])];
+    const result = guard(plans, { allow: ["dev-network:aws_s3_bucket.x", "dev-database:aws_route.x", allowLabel("dev-database", "aws_db_instance.x"), allowLabel("prod-database", "aws_db_instance.x")], context });
+    expect(result.blocked).toEqual([]);
+    expect(result.unused).toEqual([
+      { allow: "dev-network:aws_s3_bucket.x", why: "no plan of dev-network was given" },
+      { allow: "dev-database:aws_route.x", why: "is not destroyed or replaced, or not protected: nothing to allow" },
+      { allow: allowLabel("prod-database", "aws_db_instance.x"), why: "matches no protected destroy or replace in these plans" },
+    ]);
+    expect(guardReport(result)).toContain(`Allowed, but unused here:\n  - dev-network:aws_s3_bucket.x no plan of dev-network was given`);
+  });
+
   it("refuses an allow without a stack: the network stacks of every environment share addresses", () => {
     const plans = [planOf("dev-network", [{ type: "aws_s3_bucket", actions: ["delete"] }]), planOf("prod-network", [{ type: "aws_s3_bucket", actions: ["delete"] }])];
     expect(() => guard(plans, { allow: ["aws_s3_bucket.x"] })).toThrow('--allow takes stack:address (stacks share addresses, so the stack is required) or an allow-destroy:<12 hex digits> label; got "aws_s3_bucket.x"');

@@ -38,3 +38,21 @@ it("npm run stacks builds before it runs, so a fresh clone gets an answer, not a
   const scripts = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
   expect(scripts.stacks).toMatch(/^tsc -p tsconfig\.build\.json && node dist\/scripts\/stacks\.js$/);
 });
+
+describe("a mistyped name is an error that lists what exists, never an empty answer", () => {
+  const manifest = path.join(ROOT, "__tests__", "fixtures", "cdktf.out", "manifest.json");
+
+  it("stacks --env with an environment the manifest does not have: exit 2, the known ones listed", () => {
+    const result = cli("stacks", ["--env", "deb", "--manifest", manifest]);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(`error: --env "deb": no such environment in ${manifest} (did you mean "dev"?); environments: shared, dev\n`);
+    expect(cli("stacks", ["--env", "dev", "--manifest", manifest]).stdout).toBe('["dev-network","dev-database"]\n');
+  });
+
+  it("plan-guard --allow naming a stack that does not exist: exit 2, not ignored", () => {
+    const result = cli("plan-guard", [`dev-network=${plan}`, "--allow", "dev-netwrk:aws_vpc.network_vpc", "--manifest", manifest, "--config-dir", path.join(ROOT, "config")]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('error: --allow dev-netwrk:aws_vpc.network_vpc: no such stack (did you mean "dev-network"?)\n');
+  });
+});
