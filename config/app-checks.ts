@@ -1,5 +1,6 @@
 import { type FieldProblem } from "./checks";
 import { PLATFORM_NAMESPACES } from "./naming";
+import { appArchitectures } from "./platform-checks";
 import { type EnvironmentConfig } from "./schema";
 
 /** Namespaces Kubernetes itself owns. */
@@ -20,6 +21,14 @@ export function checkApp(env: EnvironmentConfig): FieldProblem[] {
   }
   if (app.hpa.min > app.hpa.max) {
     problems.push({ field: "app.hpa.min", value: app.hpa.min, message: `is above app.hpa.max (${app.hpa.max}); allowed: 1–${app.hpa.max}` });
+  }
+  const offered = appArchitectures(env);
+  for (const arch of app.architectures.filter((a) => !offered.includes(a))) {
+    problems.push({
+      field: "app.architectures",
+      value: arch,
+      message: `no node the app may run on is ${arch} (the apps node group and Karpenter's NodePools offer ${offered.join(", ") || "none"}), so the image's ${arch} build would never run, or its pods never schedule: list the architectures the image is built for that the cluster runs${offered.length ? `, such as [${offered.join(", ")}]` : ""}, or add ${arch} nodes`,
+    });
   }
   const taken = [...PLATFORM_NAMESPACES, ...SYSTEM_NAMESPACES] as readonly string[];
   if (taken.includes(app.namespace)) {

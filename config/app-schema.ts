@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { EXACT_CHART_VERSION } from "../modules/helm/versions";
-import { LOG_RETENTION_DAYS } from "../modules/logs/retention";
+import { ARCHITECTURES } from "./platform-schema";
 import { strict } from "./strict";
 
 /**
- * The `platform` and `app` sections of an environment file: what the platform's add-ons keep
- * and how the application runs. Cross-field checks live in `app-checks.ts`.
+ * The `app` section of an environment file: how the application runs. Cross-field checks live
+ * in `app-checks.ts`; the `platform` section is in `platform-schema.ts`.
  */
 
 
@@ -15,22 +15,6 @@ const hostname = z
 
 /** The application's HTTP port unless config says otherwise (FastAPI's and NestJS's usual 8000). */
 export const DEFAULT_APP_PORT = 8000;
-
-export const platformSchema = strict({
-  prometheus: strict({
-    retentionDays: z.int().min(1).max(365).default(15).describe("Days Prometheus keeps metrics."),
-    storageGiB: z.int().min(10).max(16384).default(50).describe("Size of Prometheus's encrypted gp3 volume, GiB."),
-  })
-    .default({ retentionDays: 15, storageGiB: 50 })
-    .describe("kube-prometheus-stack's Prometheus."),
-  containerLogRetentionDays: z.literal(LOG_RETENTION_DAYS).default(30).describe("Retention of the containers' logs in CloudWatch, in days."),
-  karpenterCapacityTypes: z
-    .array(z.enum(["spot", "on-demand"]))
-    .min(1, "must list at least one capacity type: spot, on-demand")
-    .default(["on-demand"])
-    .describe("Capacity types Karpenter's NodePools (amd64 and arm64) may launch for applications: spot, on-demand or both (spot first when cheaper)."),
-})
-  .describe("The platform's add-ons (`<env>-platform`): ingress, External Secrets, monitoring, logs, metrics-server, Karpenter. Leave out for a cluster without them (and without an app).");
 
 export const appSchema = strict({
   namespace: z
@@ -43,7 +27,11 @@ export const appSchema = strict({
     digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be sha256: and 64 hex digits").optional().describe("The image's digest: pins exactly what runs. Required in production."),
   }).describe("The application's image (the repository is the account's ECR repository `app`)."),
   port: z.int().min(1024).max(65535).default(DEFAULT_APP_PORT).describe("The container's HTTP port (/health and /metrics are served on it)."),
-  replicas: z.int().min(1).max(100).default(2).describe("Replicas before the HPA takes over."),
+  architectures: z
+    .array(z.enum(ARCHITECTURES))
+    .min(1, `must list at least one of ${ARCHITECTURES.join(", ")}`)
+    .default([...ARCHITECTURES])
+    .describe("CPU architectures the image is built for; pods run only on nodes of these (node affinity on kubernetes.io/arch). Default: both, which needs a multi-arch image. Each must be offered by the apps node group or a Karpenter NodePool."),
   resources: strict({
     cpu: z.string().regex(/^\d+(\.\d+)?m?$/, "must be a CPU quantity such as 250m").default("250m").describe("CPU request."),
     memory: z.string().regex(/^\d+(Ki|Mi|Gi)$/, "must be a memory quantity such as 512Mi").default("256Mi").describe("Memory request, and limit."),
@@ -56,7 +44,7 @@ export const appSchema = strict({
     cpuTargetPercent: z.int().min(10).max(95).default(70).describe("Average CPU use (of requests) the HPA aims for."),
   })
     .default({ min: 2, max: 6, cpuTargetPercent: 70 })
-    .describe("Horizontal pod autoscaler."),
+    .describe("Horizontal pod autoscaler: it owns the replica count (`min` is the fewest), so the Deployment sets none and a helm upgrade never resets it."),
   ingress: strict({
     host: hostname.describe("The public host name the ALB answers for."),
     certificateArn: z
@@ -78,5 +66,4 @@ export const appSchema = strict({
     .describe("Deploy this OCI chart instead of the chart the project ships (its values are the same contract)."),
 }).describe("The application (`<env>-app`). Leave out for an environment without it.");
 
-export type PlatformConfig = z.output<typeof platformSchema>;
 export type AppConfig = z.output<typeof appSchema>;

@@ -3,6 +3,7 @@ import { isPrivateCidr, overlaps, PRIVATE_RANGES } from "./cidr";
 import { checkApp } from "./app-checks";
 import { checkDatabase, checkStreaming } from "./data-checks";
 import { checkEks } from "./eks-checks";
+import { checkPlatform } from "./platform-checks";
 import { didYouMean } from "./near";
 import { type ConfigProblem } from "./problems";
 import { availabilityZones } from "./regions";
@@ -80,7 +81,7 @@ export function checkEnvironment(env: EnvironmentConfig, now?: Date): FieldProbl
     });
   }
   if (network.azCount <= zones.length) problems.push(...checkSubnetsFit(env));
-  problems.push(...checkEks(env, now), ...checkDatabase(env), ...checkStreaming(env), ...checkApp(env));
+  problems.push(...checkEks(env, now), ...checkDatabase(env), ...checkStreaming(env), ...checkPlatform(env), ...checkApp(env));
   return problems;
 }
 

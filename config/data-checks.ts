@@ -39,6 +39,13 @@ export function checkDatabase(env: EnvironmentConfig): FieldProblem[] {
   if (windowsOverlap(db.backupWindow, db.maintenanceWindow)) {
     problems.push({ field: "database.backupWindow", value: db.backupWindow, message: `overlaps the maintenance window ${db.maintenanceWindow}, which RDS refuses; move one of them` });
   }
+  if (db.extendedSupport && !db.reasons.extendedSupport) {
+    problems.push({
+      field: "database.extendedSupport",
+      value: true,
+      message: "enrols the database in paid RDS Extended Support once its major version leaves standard support, billed per vCPU-hour; write why in database.reasons.extendedSupport, or leave it off and upgrade the major version in time",
+    });
+  }
   if (env.production) {
     const singleZone = aurora ? db.readers === 0 : !db.multiAz;
     if (singleZone && !db.reasons.multiAz) {
@@ -95,11 +102,15 @@ export function brokerZones(env: Pick<EnvironmentConfig, "network">): number {
   return Math.min(env.network.azCount, MAX_BROKER_ZONES);
 }
 
-/** What the synth prints about valid data config: every accepted weaker production setting, with its reason. */
+/** What the synth prints about valid data config: every accepted weaker production setting, and paid extended support, with its reason. */
 export function dataWarnings(env: EnvironmentConfig): FieldProblem[] {
   const db = env.database;
-  if (!db || !env.production) return [];
+  if (!db) return [];
   const warnings: FieldProblem[] = [];
+  if (db.extendedSupport && db.reasons.extendedSupport) {
+    warnings.push({ field: "database.reasons.extendedSupport", message: `database enrols in paid RDS Extended Support after its major version's standard support, accepted because: ${db.reasons.extendedSupport}` });
+  }
+  if (!env.production) return warnings;
   const singleZone = db.engine === "aurora-postgresql" ? db.readers === 0 : !db.multiAz;
   if (singleZone && db.reasons.multiAz) warnings.push({ field: "database.reasons.multiAz", message: `production database runs in one zone, accepted because: ${db.reasons.multiAz}` });
   if (!db.deletionProtection && db.reasons.deletionProtection) {

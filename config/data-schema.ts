@@ -53,9 +53,16 @@ export const databaseSchema = strict({
       .describe("Days Performance Insights keeps query statistics: 7 (free) or a multiple of 31 up to 731."),
     logRetentionDays: z.literal(LOG_RETENTION_DAYS).default(90).describe("Retention of the exported PostgreSQL logs, in days."),
     monitoringIntervalSeconds: z.union([1, 5, 10, 15, 30, 60].map((n) => z.literal(n)) as [z.ZodLiteral<number>, z.ZodLiteral<number>, ...z.ZodLiteral<number>[]]).default(60).describe("Enhanced monitoring interval: 1, 5, 10, 15, 30 or 60 seconds."),
+    extendedSupport: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Enrol in paid RDS Extended Support when the PostgreSQL major version leaves standard support (engine_lifecycle_support). Off (the default), RDS upgrades the major version after that date instead; on needs reasons.extendedSupport, printed at every synth.",
+      ),
     reasons: strict({
         multiAz: nonEmpty.optional().describe("Why this production database may run in one zone (RDS without multiAz, Aurora without a reader). Printed at every synth."),
         deletionProtection: nonEmpty.optional().describe("Why this production database may run without deletion protection. Printed at every synth."),
+        extendedSupport: nonEmpty.optional().describe("Why this database may enrol in paid RDS Extended Support (extendedSupport: true). Printed at every synth."),
       })
       .default({})
       .describe("Written reasons for running production with weaker protection; without them such config is refused."),

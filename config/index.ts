@@ -14,3 +14,5 @@ export * from "./data-schema";
 export * from "./data-checks";
 export * from "./app-schema";
 export * from "./app-checks";
+export * from "./platform-schema";
+export * from "./platform-checks";

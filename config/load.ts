@@ -7,7 +7,7 @@ import { dataWarnings } from "./data-checks";
 import { eksWarnings } from "./eks-checks";
 import { ConfigError, type ConfigProblem, displayPath } from "./problems";
 import { nearMatches, didYouMean } from "./near";
-import { ALLOWED_KEYS_PREFIX, environmentSchema, type EnvironmentConfig } from "./schema";
+import { ALLOWED_KEYS_PREFIX, environmentSchema, type EnvironmentConfig, REMOVED_KEYS } from "./schema";
 
 /** Where environments are read from, and which of them to keep. */
 export interface LoadOptions {
@@ -188,13 +188,10 @@ function issueProblems(
 ): ConfigProblem[] {
   if (issue.code === "unrecognized_keys") {
     const allowed = issue.message.startsWith(ALLOWED_KEYS_PREFIX) ? issue.message.slice(ALLOWED_KEYS_PREFIX.length).split(", ") : [];
-    return issue.keys.map((key) => ({
-      file,
-      environment,
-      field: [...issue.path, key].join("."),
-      message: `unknown key${didYouMean(key, allowed)}; allowed keys here: ${allowed.join(", ")}`,
-      line: locate([...issue.path, key]),
-    }));
+    return issue.keys.map((key) => {
+      const field = [...issue.path, key].join(".");
+      return { file, environment, field, message: REMOVED_KEYS[field] ?? `unknown key${didYouMean(key, allowed)}; allowed keys here: ${allowed.join(", ")}`, line: locate([...issue.path, key]) };
+    });
   }
   const field = issue.path.join(".");
   const line = locate(issue.path);

@@ -3,7 +3,8 @@ import { AMI_TYPES, type AmiType, DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSION
 import { LOG_RETENTION_DAYS } from "../modules/logs/retention";
 import { cidrProblem, prefixOf, SUBNET_PREFIX, VPC_PREFIX } from "./cidr";
 import { REGIONS } from "./regions";
-import { appSchema, platformSchema } from "./app-schema";
+import { appSchema } from "./app-schema";
+import { platformSchema } from "./platform-schema";
 import { databaseSchema, streamingSchema } from "./data-schema";
 import { MAX_ZONES } from "./subnet-plan";
 import { nonEmpty, strict } from "./strict";
@@ -154,6 +155,16 @@ export const environmentSchema = strict({
     .describe("Construct-path prefixes plan-guard protects on top of stateful types (e.g. NAT gateways whose Elastic IPs partners allow-list): a plan that destroys or replaces them fails until allowed. Each must match a construct."),
   policy: policySchema.default({ severity: {} }),
 });
+
+/**
+ * Keys the schema once had, with what to do instead: said in place of "unknown key", so an
+ * older environment file gets told how to move on.
+ */
+export const REMOVED_KEYS: Readonly<Record<string, string>> = {
+  "app.replicas":
+    "is no longer a setting: the HorizontalPodAutoscaler owns the Deployment's replica count, and a replicas value in the chart would reset it on every helm upgrade (helm/helm#7090); set app.hpa.min, the fewest replicas, instead",
+  "platform.karpenterCapacityTypes": "moved: each Karpenter NodePool says which capacity types it launches; set platform.karpenter.nodePools.<name>.capacityTypes (docs/how-to.md, \"Karpenter's nodes\")",
+};
 
 /** One validated environment, with defaults applied. */
 export type EnvironmentConfig = z.output<typeof environmentSchema>;

@@ -33,15 +33,17 @@ export class AppChart extends Chart {
         refreshInterval: "1h",
         secretStoreRef: { kind: "ClusterSecretStore", name: values.secrets.store },
         target: { name: secretName, creationPolicy: "Owner" },
-        dataFrom: [{ find: { path: values.secrets.prefix }, rewrite: [{ regexp: { source: `${escapeRegExp(values.secrets.prefix)}(.*)`, target: "$1" } }] }],
+        dataFrom: [appSecretsFind(values.secrets.prefix)],
       },
     });
 
     const probe = (failureThreshold: number) => ({ httpGet: { path: "/health", port: k8s.IntOrString.fromString("http") }, periodSeconds: 10, failureThreshold });
     new k8s.KubeDeployment(this, "deployment", {
       metadata: { name },
+      // No replicas: the HPA owns the count. A value here would put a scaled-out Deployment back
+      // to it on every helm upgrade (helm/helm#7090, #7837); without one, the first install starts
+      // one pod and the HPA brings it to hpa.min at once.
       spec: {
-        replicas: values.replicas,
         selector: { matchLabels: selector },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromString("25%") } },
         template: {
@@ -51,6 +53,9 @@ export class AppChart extends Chart {
             automountServiceAccountToken: false,
             securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
             nodeSelector: { "platform/node-group": "apps" },
+            // Only nodes of an architecture the image is built for: a single-arch image on the
+            // other architecture would crash-loop ("exec format error").
+            affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: [...values.architectures] }] }] } } },
             topologySpreadConstraints: [
               { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
               { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
@@ -61,7 +66,10 @@ export class AppChart extends Chart {
                 image: imageRef(values.image),
                 ports: [{ name: "http", containerPort: port }],
                 env: Object.entries(values.env).map(([key, value]) => ({ name: key, value })),
-                envFrom: [{ secretRef: { name: secretName } }],
+                // Optional: on a new environment nothing may be under the prefix yet, and External
+                // Secrets then creates no Secret at all (deletionPolicy Retain); a required one would
+                // hold every pod in CreateContainerConfigError. The app checks its own settings at start.
+                envFrom: [{ secretRef: { name: secretName, optional: true } }],
                 resources: { requests: { cpu: quantity(values.resources.cpu), memory: quantity(values.resources.memory) }, limits: { memory: quantity(values.resources.memory) } },
                 readinessProbe: probe(3),
                 livenessProbe: probe(6),
@@ -122,6 +130,28 @@ export function ingressAnnotations(values: AppValues): Record<string, string> {
     "alb.ingress.kubernetes.io/healthcheck-port": "traffic-port",
     "alb.ingress.kubernetes.io/load-balancer-attributes": "routing.http.drop_invalid_header_fields.enabled=true",
     ...(ingress.wafAclArn ? { "alb.ingress.kubernetes.io/wafv2-acl-arn": ingress.wafAclArn } : {}),
+  };
+}
+
+/**
+ * The `find` of the app's secrets: every secret named `<prefix><NAME>`, each becoming the
+ * Secret's key NAME (an environment variable of the pods).
+ *
+ * External Secrets v2.9.0's AWS provider accepts `find` only with `name` or `tags`: a `path`
+ * alone fails with "unexpected find operator", and no Secret is ever made. With `name` and
+ * `path` it calls BatchGetSecretValue filtered on the name prefix `path` (Secrets Manager's
+ * `name` filter: a case-sensitive prefix match), then keeps the names the regexp matches (Go's
+ * MatchString, unanchored: so anchored here). The keys are the full names, which `rewrite` cuts
+ * to NAME; after a rewrite ESO converts no key, and refuses any with a character outside
+ * [-._a-zA-Z0-9], so the regexp admits only names that are valid keys and variable names.
+ * Sources: external-secrets providers/v1/aws/secretsmanager/secretsmanager.go (GetAllSecrets,
+ * findByName, fetchWithBatch), runtime/esutils/utils.go (RewriteMap, ValidateKeys).
+ */
+export function appSecretsFind(prefix: string) {
+  const escaped = escapeRegExp(prefix);
+  return {
+    find: { path: prefix, name: { regexp: `^${escaped}[A-Za-z_][A-Za-z0-9_]*$` } },
+    rewrite: [{ regexp: { source: `^${escaped}(.*)$`, target: "$1" } }],
   };
 }
 

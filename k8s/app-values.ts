@@ -13,8 +13,12 @@ export interface AppValues {
   readonly image: { readonly repository: string; readonly tag: string; readonly digest?: string };
   /** The container port serving HTTP, `/health` and `/metrics`. */
   readonly port: number;
-  /** Replicas before the HPA takes over. */
-  readonly replicas: number;
+  /**
+   * CPU architectures the image is built for: pods run only on nodes of these. There is no
+   * replica count: the HPA owns it (a chart that set `spec.replicas` would reset it on every
+   * helm upgrade, helm/helm#7090), starting from `hpa.min`.
+   */
+  readonly architectures: ReadonlyArray<"amd64" | "arm64">;
   /** Requests per pod; memory is the limit too. */
   readonly resources: { readonly cpu: string; readonly memory: string };
   /** The horizontal pod autoscaler. */

@@ -2,7 +2,48 @@ import { Chart, type ChartProps } from "cdk8s";
 import { k8s } from "cdk8s-plus-34";
 import { type Construct } from "constructs";
 import { ClusterSecretStore, ExternalSecret } from "./crds/external-secrets";
-import { Ec2NodeClass, NodePool } from "./crds/karpenter";
+import { Ec2NodeClass, type NodePoolProps, NodePool, type NodeSelectorRequirement } from "./crds/karpenter";
+
+/** One NodePool for application pods: what it may launch, how much, and how its nodes are replaced. */
+export interface KarpenterPool {
+  /** CPU architectures (kubernetes.io/arch). */
+  readonly architectures: ReadonlyArray<"amd64" | "arm64">;
+  /** Capacity types (karpenter.sh/capacity-type). */
+  readonly capacityTypes: ReadonlyArray<"spot" | "on-demand">;
+  /**
+   * Instance families.
+   * @default - any family of the categories
+   */
+  readonly families?: readonly string[];
+  /**
+   * Instance categories.
+   * @default ["c", "m", "r"] when no families are given
+   */
+  readonly categories?: readonly string[];
+  /**
+   * Oldest instance generation.
+   * @default 6 when no families are given
+   */
+  readonly minGeneration?: number;
+  /**
+   * Instance sizes.
+   * @default - any
+   */
+  readonly sizes?: readonly string[];
+  /** Further requirements on well-known labels (checked against Karpenter's in config). */
+  readonly requirements: readonly NodeSelectorRequirement[];
+  /** Most vCPUs (and memory, GiB) of the pool's nodes in all: a ceiling on what a runaway deployment can cost. */
+  readonly limits: { readonly cpu: number; readonly memoryGiB?: number };
+  /** Age at which nodes are replaced. */
+  readonly expireAfter: string;
+  /** Consolidation and disruption budgets. */
+  readonly disruption: NodePoolProps["spec"]["disruption"];
+  /**
+   * Priority among pools.
+   * @default - none
+   */
+  readonly weight?: number;
+}
 
 /** Karpenter's part of the platform objects. */
 export interface KarpenterNodes {
@@ -12,13 +53,10 @@ export interface KarpenterNodes {
   readonly nodeRoleName: string;
   /** The nodes' security group (`<env>-eks`). */
   readonly nodeSecurityGroupId: string;
-  /** Capacity types the NodePools may launch. */
-  readonly capacityTypes: ReadonlyArray<"spot" | "on-demand">;
-  /**
-   * Most vCPUs each NodePool may run: a ceiling on what a runaway deployment can cost.
-   * @default 200
-   */
-  readonly cpuLimit?: number;
+  /** The EC2NodeClass's AMI alias, pinned to a release (`al2023@v20261012`). */
+  readonly amiAlias: string;
+  /** The NodePools by name. */
+  readonly pools: Readonly<Record<string, KarpenterPool>>;
 }
 
 /** Props of {@link PlatformObjects}. */
@@ -118,13 +156,14 @@ export class PlatformObjects extends Chart {
     });
   }
 
-  /** One EC2NodeClass, and an amd64 and an arm64 (Graviton) NodePool for applications. */
+  /** One EC2NodeClass, and the NodePools for applications. */
   private karpenterNodes(nodes: KarpenterNodes): void {
     new Ec2NodeClass(this, "node-class", {
-      metadata: { name: "default" },
+      metadata: { name: NODE_CLASS },
       spec: {
         role: nodes.nodeRoleName,
-        amiSelectorTerms: [{ alias: "al2023@latest" }],
+        // A pinned release: an AMI release replaces nodes only when config promotes it.
+        amiSelectorTerms: [{ alias: nodes.amiAlias }],
         subnetSelectorTerms: [{ tags: { "karpenter.sh/discovery": nodes.clusterName } }],
         securityGroupSelectorTerms: [{ id: nodes.nodeSecurityGroupId }],
         // As the managed node groups: IMDSv2 only, one hop, so pods never reach node credentials.
@@ -132,28 +171,45 @@ export class PlatformObjects extends Chart {
         blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: "50Gi", volumeType: "gp3", encrypted: true, deleteOnTermination: true } }],
       },
     });
-    for (const arch of ["amd64", "arm64"] as const) {
-      new NodePool(this, `node-pool-${arch}`, {
-        metadata: { name: `apps-${arch}` },
+    for (const [name, pool] of Object.entries(nodes.pools)) {
+      new NodePool(this, `node-pool-${name}`, {
+        metadata: { name },
         spec: {
           template: {
             // The apps group's label: application pods select it, so they land on these nodes (or the managed apps group), never on system nodes.
             metadata: { labels: { "platform/node-group": "apps" } },
             spec: {
-              nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "default" },
-              requirements: [
-                { key: "kubernetes.io/arch", operator: "In", values: [arch] },
-                { key: "karpenter.sh/capacity-type", operator: "In", values: [...nodes.capacityTypes] },
-                { key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["c", "m", "r"] },
-                { key: "karpenter.k8s.aws/instance-generation", operator: "Gt", values: ["5"] },
-              ],
-              expireAfter: "720h",
+              nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: NODE_CLASS },
+              requirements: poolRequirements(pool),
+              expireAfter: pool.expireAfter,
             },
           },
-          limits: { cpu: String(nodes.cpuLimit ?? 200) },
-          disruption: { consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: "5m" },
+          limits: { cpu: String(pool.limits.cpu), ...(pool.limits.memoryGiB ? { memory: `${pool.limits.memoryGiB}Gi` } : {}) },
+          disruption: pool.disruption,
+          ...(pool.weight ? { weight: pool.weight } : {}),
         },
       });
     }
   }
+}
+
+/** The EC2NodeClass every NodePool uses. */
+export const NODE_CLASS = "default";
+
+/** A pool's requirements: its fields first, in a fixed order, then its own requirements. */
+export function poolRequirements(pool: KarpenterPool): NodeSelectorRequirement[] {
+  const byFamily = (pool.families?.length ?? 0) > 0;
+  const categories = pool.categories ?? (byFamily ? undefined : ["c", "m", "r"]);
+  const minGeneration = pool.minGeneration ?? (byFamily ? undefined : 6);
+  const In = (key: string, values: readonly string[] | undefined): NodeSelectorRequirement[] => (values?.length ? [{ key, operator: "In", values: [...values] }] : []);
+  return [
+    ...In("kubernetes.io/arch", pool.architectures),
+    ...In("karpenter.sh/capacity-type", pool.capacityTypes),
+    ...In("karpenter.k8s.aws/instance-family", pool.families),
+    ...In("karpenter.k8s.aws/instance-category", categories),
+    // Gt is strict: generation 6 and newer is "Gt 5".
+    ...(minGeneration !== undefined ? [{ key: "karpenter.k8s.aws/instance-generation", operator: "Gt" as const, values: [String(minGeneration - 1)] }] : []),
+    ...In("karpenter.k8s.aws/instance-size", pool.sizes),
+    ...pool.requirements,
+  ];
 }

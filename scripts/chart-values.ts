@@ -51,6 +51,27 @@ export function upstreamReleases(releases: readonly SynthesizedRelease[]): Synth
   return releases.filter((r) => r.repository !== undefined);
 }
 
+/**
+ * Keys every subchart of the pinned charts has for scheduling its pods, for when the subchart's
+ * own values.yaml is not at hand (../shared/reference keeps the parent's only; CI's pulled charts
+ * have them all, under charts/<name>/): grafana 12.11.1 and kube-state-metrics 8.4.0 (in
+ * kube-prometheus-stack 88.5.3) both have `nodeSelector: {}` and `tolerations: []`.
+ */
+const SUBCHART_SCHEDULING_KEYS = { nodeSelector: {}, tolerations: [] } as const;
+
+/** A chart's defaults with its subcharts' own values below their names, as Helm passes them on. */
+function withSubcharts(folder: string, defaults: Record<string, unknown>): Record<string, unknown> {
+  const chartFile = path.join(folder, "Chart.yaml");
+  const dependencies = existsSync(chartFile) ? ((parse(readFileSync(chartFile, "utf8")) as { dependencies?: Array<{ name: string }> }).dependencies ?? []) : [];
+  const merged = { ...defaults };
+  for (const { name } of dependencies) {
+    const own = path.join(folder, "charts", name, "values.yaml");
+    const values = existsSync(own) ? ((parse(readFileSync(own, "utf8")) as Record<string, unknown>) ?? {}) : SUBCHART_SCHEDULING_KEYS;
+    merged[name] = { ...values, ...((defaults[name] as Record<string, unknown> | undefined) ?? {}) };
+  }
+  return merged;
+}
+
 /** What each release sets that its chart (in `dir/<chart>-<version>/`) does not have: `<stack> <release>: <key>` each. */
 export function checkReleases(releases: readonly SynthesizedRelease[], dir: string): string[] {
   // A missing folder is one mistake (a wrong path, a pull that failed), not one unknown key per release.
@@ -58,7 +79,7 @@ export function checkReleases(releases: readonly SynthesizedRelease[], dir: stri
   return upstreamReleases(releases).flatMap((r) => {
     const folder = path.join(dir, `${r.chart}-${r.version}`);
     if (!existsSync(path.join(folder, "values.yaml"))) return [`${r.stack} ${r.name}: no values.yaml for ${r.chart} ${r.version} in ${dir}`];
-    const defaults = parse(readFileSync(path.join(folder, "values.yaml"), "utf8")) as Record<string, unknown>;
+    const defaults = withSubcharts(folder, (parse(readFileSync(path.join(folder, "values.yaml"), "utf8")) as Record<string, unknown>) ?? {});
     const schemaFile = path.join(folder, "values.schema.json");
     const schema = existsSync(schemaFile) ? JSON.parse(readFileSync(schemaFile, "utf8")) : undefined;
     return r.values.flatMap((values) => unknownValueKeys(values, defaults ?? {}, schema).map((key) => `${r.stack} ${r.name}: ${key} is not a value of ${r.chart} ${r.version}`));

@@ -4,7 +4,7 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { App as K8sApp } from "cdk8s";
 import { type Construct } from "constructs";
-import { appNamespace, clusterName, DEFAULT_APP_PORT, type PlatformConfig } from "../config";
+import { appNamespace, clusterName, DEFAULT_APP_PORT, karpenterSettings, type PlatformConfig } from "../config";
 import { ExternalSecrets, EXTERNAL_SECRETS_CHART } from "../modules/addons/external-secrets";
 import { Karpenter, KARPENTER_CHART } from "../modules/addons/karpenter";
 import { LoadBalancerController, LOAD_BALANCER_CONTROLLER_CHART } from "../modules/addons/load-balancer-controller";
@@ -22,6 +22,9 @@ import { iamFromRemoteState } from "./contracts/iam";
 import { networkFacts, networkFromRemoteState } from "./contracts/network";
 import { PLATFORM_CONTRACT } from "./contracts/platform";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+
+/** Seconds Helm waits, on destroy, for Karpenter to drain and terminate its nodes (each drain honours PodDisruptionBudgets). */
+export const NODE_DRAIN_TIMEOUT_SECONDS = 1200;
 
 /**
  * `<env>-platform`: the add-ons every application relies on, as Helm releases at pinned
@@ -82,13 +85,14 @@ export class AddonsStack extends EnvironmentStack {
       ? new Karpenter(this, "karpenter", { ...on(KARPENTER_CHART.namespace), clusterName: eks.cluster_name, clusterEndpoint: eks.cluster_endpoint, interruptionQueue: iam.karpenter_queue_name, roleArn: iam.karpenter_role_arn, identityMode })
       : undefined;
 
+    const karpenterConfig = karpenterSettings(platform);
     const objects = new PlatformObjects(new K8sApp(), "platform-objects", {
       region: account.region,
       externalSecretsServiceAccount: identityMode === "irsa" ? externalSecrets.serviceAccount : undefined,
       secretNamespaces: [MONITORING_CHART.namespace, app],
       grafanaAdmin: { secretName: GRAFANA_ADMIN_SECRET, namespace: MONITORING_CHART.namespace, secretsManagerKey: grafanaKey },
       app: { namespace: app, port: env.app?.port ?? DEFAULT_APP_PORT, loadBalancerCidrs: Object.values(networkFacts(env).subnetCidrs.public), monitoringNamespace: MONITORING_CHART.namespace },
-      karpenter: karpenter && { clusterName: cluster, nodeRoleName: eks.node_role_name, nodeSecurityGroupId: eks.node_security_group_id, capacityTypes: platform.karpenterCapacityTypes },
+      karpenter: karpenter && { clusterName: cluster, nodeRoleName: eks.node_role_name, nodeSecurityGroupId: eks.node_security_group_id, amiAlias: karpenterConfig.amiAlias, pools: karpenterConfig.nodePools },
     });
     this.objects = new ManifestRelease(this, "platform-objects", {
       name: "platform-objects",
@@ -96,13 +100,22 @@ export class AddonsStack extends EnvironmentStack {
       chart: objects,
       // Their CRDs first: External Secrets' (templates of its release), Karpenter's (its CRD chart).
       // Grafana's admin secret has its value before its ExternalSecret first syncs it.
-      dependsOn: [externalSecrets.release.release, appNs, namespaces[MONITORING_CHART.namespace]!, grafanaValue, ...(karpenter ? [karpenter.crds.release] : [])],
+      // And after Karpenter's controller, so that destroy removes the NodePools and the
+      // EC2NodeClass while the controller still runs: only it terminates their nodes' instances
+      // (the NodeClaims' karpenter.sh/termination finalizer). Helm's uninstall waits (`wait`)
+      // until every object is gone, and the EC2NodeClass's karpenter.k8s.aws/termination finalizer
+      // holds it until no NodeClaim uses it, so the destroy returns once the nodes are gone
+      // (aws/karpenter-provider-aws pkg/controllers/nodeclass, finalize; helm pkg/action/uninstall.go).
+      dependsOn: [externalSecrets.release.release, appNs, namespaces[MONITORING_CHART.namespace]!, grafanaValue, ...(karpenter ? [karpenter.crds.release, karpenter.release.release] : [])],
+      // Long enough for Karpenter to drain and terminate every node of its pools on destroy.
+      timeoutSeconds: karpenter ? NODE_DRAIN_TIMEOUT_SECONDS : undefined,
     });
     new Monitoring(this, "monitoring", {
       // After the objects: Grafana's admin Secret and the StorageClass its volumes use exist first.
       dependsOn: [namespaces[MONITORING_CHART.namespace]!, this.objects.release.release],
       retentionDays: platform.prometheus.retentionDays,
       storageGiB: platform.prometheus.storageGiB,
+      replicas: platform.prometheus.replicas,
       storageClass: STORAGE_CLASS,
     });
 

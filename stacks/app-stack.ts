@@ -43,7 +43,7 @@ export class AppStack extends EnvironmentStack {
       namespace: appNamespace(env),
       image: { repository: appImageRepositoryUrl(env), tag: app.image.tag, digest: app.image.digest },
       port: app.port,
-      replicas: app.replicas,
+      architectures: app.architectures,
       resources: app.resources,
       hpa: app.hpa,
       serviceAccount: { name: "app", annotations: roleAnnotations(env.eks.workloadIdentity, iam.app_role_arn) },

@@ -34,7 +34,17 @@ export class IamStack extends EnvironmentStack {
     const secretsKey = new EncryptionKey(this, "app-secrets-key", { description: `Encrypts the application secrets of ${env.name} in Secrets Manager`, aliasName: `alias/${env.name}-app-secrets`, accountId: account.id });
     const secretsUnder = (prefix: string) => `arn:aws:secretsmanager:${account.region}:${account.id}:secret:${prefix}*`;
     const externalSecrets = workload("external-secrets", "external-secrets", "external-secrets", "External Secrets: reads this environment's secrets", {
-      statements: [{ Sid: "ReadThisEnvironmentsSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:ListSecretVersionIds"], Resource: secretsUnder(`${env.name}/`) }],
+      statements: [
+        // The values: only this environment's secrets, whichever call reads them (BatchGetSecretValue
+        // reads each secret with the caller's GetSecretValue permission on it).
+        { Sid: "ReadThisEnvironmentsSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:ListSecretVersionIds"], Resource: secretsUnder(`${env.name}/`) },
+        // The app's ExternalSecret finds its secrets by name (dataFrom.find), which ESO v2.9.0's
+        // AWS provider does with BatchGetSecretValue filtered on the prefix; a filtered batch also
+        // needs ListSecrets. Neither action has a resource type (Service Authorization Reference,
+        // AWS Secrets Manager), so they take "*": they list names and metadata, never a value,
+        // and a secret outside <env>/ is left out of the batch for want of GetSecretValue on it.
+        { Sid: "FindSecretsByName", Effect: "Allow", Action: ["secretsmanager:BatchGetSecretValue", "secretsmanager:ListSecrets"], Resource: "*" },
+      ],
     });
     secretsKey.grantDecrypt(externalSecrets);
 
@@ -48,7 +58,7 @@ export class IamStack extends EnvironmentStack {
     if (env.eks.karpenter) {
       const queue = new InterruptionQueue(this, "karpenter-interruption-queue", { clusterName: clusterName(env) });
       karpenterRoleArn = workload("karpenter", "karpenter", "karpenter", "Karpenter controller: launches and retires this cluster's nodes", {
-        statements: karpenterControllerStatements({ region: account.region, accountId: account.id, clusterName: clusterName(env), clusterArn: eks.cluster_arn, nodeRoleArn: eks.node_role_arn, queueArn: queue.queue.arn }),
+        statements: karpenterControllerStatements({ region: account.region, accountId: account.id, clusterName: clusterName(env), nodeRoleArn: eks.node_role_arn, queueArn: queue.queue.arn }),
       }).arn;
       karpenterQueue = queue.queue.name;
     }

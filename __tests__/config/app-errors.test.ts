@@ -4,6 +4,8 @@ import { TEST_NOW, validEnvironmentInput } from "../helpers";
 
 const APP = {
   image: { tag: "1.4.2", digest: `sha256:${"a".repeat(64)}` },
+  // The baseline's apps node group is Graviton only, and Karpenter is off.
+  architectures: ["arm64"],
   ingress: { host: "api.example.com", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555" },
 };
 
@@ -77,7 +79,22 @@ describe("app config: one message per kind of bad input", () => {
     ]);
   });
 
-  it("rejects platform settings out of range", () => {
-    expect(problems(APP, { platform: { karpenterCapacityTypes: [] } })).toEqual(["[test] platform.karpenterCapacityTypes: must list at least one capacity type: spot, on-demand"]);
+  it("rejects an architecture no node the app may run on offers, naming the ones offered", () => {
+    expect(problems({ ...APP, architectures: ["amd64", "arm64"] })).toEqual([
+      '[test] app.architectures: no node the app may run on is amd64 (the apps node group and Karpenter\'s NodePools offer arm64), so the image\'s amd64 build would never run, or its pods never schedule: list the architectures the image is built for that the cluster runs, such as [arm64], or add amd64 nodes (got "amd64")',
+    ]);
+    // Both is the default, and needs nodes of both.
+    const { architectures: _default, ...both } = APP;
+    expect(problems(both)).toHaveLength(1);
+    // Karpenter's default pools offer both; the system group's architecture does not count.
+    const karpenter = { eks: { ...(validEnvironmentInput().eks as object), karpenter: true } };
+    expect(problems(both, karpenter)).toEqual([]);
+    expect(problems({ ...APP, architectures: [] })).toEqual(["[test] app.architectures: must list at least one of amd64, arm64"]);
+  });
+
+  it("refuses app.replicas, which the HPA owns, saying what to set instead", () => {
+    expect(problems({ ...APP, replicas: 2 })).toEqual([
+      "[test] app.replicas: is no longer a setting: the HorizontalPodAutoscaler owns the Deployment's replica count, and a replicas value in the chart would reset it on every helm upgrade (helm/helm#7090); set app.hpa.min, the fewest replicas, instead",
+    ]);
   });
 });

@@ -12,7 +12,7 @@ export const VALUES: AppValues = {
   namespace: "app",
   image: { repository: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app", tag: "1.4.2", digest: `sha256:${"a".repeat(64)}` },
   port: 8000,
-  replicas: 2,
+  architectures: ["amd64", "arm64"],
   resources: { cpu: "250m", memory: "256Mi" },
   hpa: { min: 2, max: 6, cpuTargetPercent: 70 },
   serviceAccount: { name: "app", annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/test-app" } },
@@ -40,7 +40,8 @@ describe("the app chart", () => {
     expect(pod.nodeSelector).toEqual({ "platform/node-group": "apps" });
     expect(pod.topologySpreadConstraints[0]).toMatchObject({ topologyKey: "topology.kubernetes.io/zone" });
     for (const probe of ["readinessProbe", "livenessProbe", "startupProbe"]) expect(pod.containers[0][probe].httpGet).toEqual({ path: "/health", port: "http" });
-    expect(pod.containers[0].envFrom).toEqual([{ secretRef: { name: "app-secrets" } }]);
+    // Optional: a new environment may have no secret under the prefix yet, and ESO then makes no Secret.
+    expect(pod.containers[0].envFrom).toEqual([{ secretRef: { name: "app-secrets", optional: true } }]);
     expect(imageRef({ repository: "r", tag: "1.0.0" })).toBe("r:1.0.0");
   });
 

@@ -29,9 +29,12 @@ describe(`${env.name}-iam`, () => {
     }
   });
 
-  it("lets External Secrets read only this environment's secrets, and decrypt with their key", () => {
+  it("lets External Secrets read only this environment's secrets, find them by name, and decrypt with their key", () => {
     expect(inlineOf(json, "external-secrets")).toEqual([
-      expect.objectContaining({ Sid: "ReadThisEnvironmentsSecrets", Resource: [`arn:aws:secretsmanager:${env.account.region}:${env.account.id}:secret:${env.name}/*`] }),
+      expect.objectContaining({ Sid: "ReadThisEnvironmentsSecrets", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:ListSecretVersionIds"], Resource: [`arn:aws:secretsmanager:${env.account.region}:${env.account.id}:secret:${env.name}/*`] }),
+      // dataFrom.find by name: ESO v2.9.0 calls BatchGetSecretValue with a name filter, which also
+      // needs ListSecrets; neither takes a resource (providers/v1/aws/secretsmanager, fetchWithBatch).
+      expect.objectContaining({ Sid: "FindSecretsByName", Action: ["secretsmanager:BatchGetSecretValue", "secretsmanager:ListSecrets"], Resource: ["*"] }),
       expect.objectContaining({ Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: ["${aws_kms_key.app-secrets-key.arn}"] }),
     ]);
   });
@@ -55,7 +58,7 @@ describe(`${env.name}-iam`, () => {
   it("allows no * action, and writes on * only with a condition", () => {
     for (const s of resourcesOf(json, "aws_iam_role_policy").flatMap((p) => policyStatements(json, p.policy))) {
       expect(s.Action).not.toContain("*");
-      if ((s.Resource as string[]).includes("*")) expect([s.Sid, s.Condition !== undefined || (s.Action as string[]).every((a) => /:(Describe|Get|List)/.test(a))]).toEqual([s.Sid, true]);
+      if ((s.Resource as string[]).includes("*")) expect([s.Sid, s.Condition !== undefined || (s.Action as string[]).every((a) => /:(Describe|Get|List|BatchGet)/.test(a))]).toEqual([s.Sid, true]);
     }
   });
 

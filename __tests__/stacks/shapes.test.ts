@@ -14,7 +14,7 @@ const small = validEnvironment({
   network: { vpcCidr: "10.60.0.0/16", azCount: 2, natMode: "single" },
   database: { engine: "postgres", instanceClass: "db.t4g.medium", deletionProtection: false },
   platform: {},
-  app: { image: { tag: "1.0.0" }, ingress: { host: "small.example.com", certificateArn: "arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555" } },
+  app: { image: { tag: "1.0.0" }, architectures: ["arm64"], ingress: { host: "small.example.com", certificateArn: "arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555" } },
 });
 const large = validEnvironment({
   name: "large",
@@ -24,7 +24,7 @@ const large = validEnvironment({
   database: { engine: "aurora-postgresql", instanceClass: "db.r7g.large", readers: 1 },
   streaming: { brokers: 3, instanceType: "kafka.m7g.large" },
   eks: { ...validEnvironmentInput().eks, karpenter: true },
-  platform: { karpenterCapacityTypes: ["spot", "on-demand"] },
+  platform: { karpenter: { nodePools: { "apps-amd64": { architectures: ["amd64"], capacityTypes: ["spot", "on-demand"] }, "apps-arm64": { architectures: ["arm64"], capacityTypes: ["spot", "on-demand"] } } } },
   app: {
     image: { tag: "2.0.0", digest: `sha256:${"b".repeat(64)}` },
     ingress: { host: "large.example.com", certificateArn: "arn:aws:acm:eu-west-1:333333333333:certificate/11111111-2222-3333-4444-555555555555", wafAclArn: "arn:aws:wafv2:eu-west-1:333333333333:regional/webacl/edge/11111111-2222-3333-4444-555555555555" },

@@ -36,7 +36,8 @@ export interface ExternalSecretProps {
     /** One secret's JSON keys become the Secret's keys. */
     readonly dataFrom?: ReadonlyArray<{
       readonly extract?: { readonly key: string };
-      readonly find?: { readonly path: string; readonly name?: { readonly regexp: string } };
+      /** ESO 2.9.0's AWS provider needs `name` or `tags`; `path` narrows the listing (see appSecretsFind). */
+      readonly find?: { readonly path?: string } & ({ readonly name: { readonly regexp: string }; readonly tags?: Readonly<Record<string, string>> } | { readonly name?: { readonly regexp: string }; readonly tags: Readonly<Record<string, string>> });
       /** Renames the keys found: `<env>/app/DB_OPTIONS` → `DB_OPTIONS`. */
       readonly rewrite?: ReadonlyArray<{ readonly regexp: { readonly source: string; readonly target: string } }>;
     }>;

@@ -9,8 +9,16 @@ import { crdKind } from "./crd-kind";
 
 export interface NodeSelectorRequirement {
   readonly key: string;
-  readonly operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
+  readonly operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt" | "Gte" | "Lte";
   readonly values?: readonly string[];
+}
+
+/** A disruption budget: how many nodes may be disrupted at once, optionally for some reasons or at some times. */
+export interface DisruptionBudget {
+  readonly nodes: string;
+  readonly reasons?: ReadonlyArray<"Underutilized" | "Empty" | "Drifted">;
+  readonly schedule?: string;
+  readonly duration?: string;
 }
 
 export interface NodePoolProps {
@@ -24,8 +32,9 @@ export interface NodePoolProps {
         readonly expireAfter: string;
       };
     };
-    readonly limits: { readonly cpu: string };
-    readonly disruption: { readonly consolidationPolicy: "WhenEmptyOrUnderutilized" | "WhenEmpty"; readonly consolidateAfter: string };
+    readonly limits: { readonly cpu: string; readonly memory?: string };
+    readonly disruption: { readonly consolidationPolicy: "WhenEmptyOrUnderutilized" | "WhenEmpty"; readonly consolidateAfter: string; readonly budgets?: readonly DisruptionBudget[] };
+    readonly weight?: number;
   };
 }
 

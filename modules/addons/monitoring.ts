@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { type ChartRelease } from "../helm/chart-release";
-import { addonRelease, type AddonProps, type ChartSource } from "./addon";
+import { addonRelease, type AddonProps, type ChartSource, ON_SYSTEM_NODES } from "./addon";
 
 /** The pinned chart. Its CRDs (ServiceMonitor, PrometheusRule, …) come with the bundled `crds` subchart on first install; CRD changes come with a major version, applied first (docs/how-to.md, "Upgrade an add-on"). */
 export const MONITORING_CHART: ChartSource = { chart: "kube-prometheus-stack", repository: "https://prometheus-community.github.io/helm-charts", version: "88.5.3", namespace: "monitoring" };
@@ -14,6 +14,11 @@ export interface MonitoringProps extends AddonProps {
   readonly retentionDays: number;
   /** Prometheus's volume, GiB. */
   readonly storageGiB: number;
+  /**
+   * Prometheus replicas, each with its own volume.
+   * @default 1
+   */
+  readonly replicas?: number;
   /** The encrypted gp3 StorageClass the volumes are made from. */
   readonly storageClass: string;
   /**
@@ -35,10 +40,22 @@ export class Monitoring extends Construct {
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const volume = (gib: number) => ({ volumeClaimTemplate: { spec: { storageClassName: props.storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${gib}Gi` } } } } });
+    const replicas = props.replicas ?? 1;
     this.release = addonRelease(this, "release", MONITORING_CHART, {
       crds: { enabled: true },
+      // Every component on the system nodes, which Karpenter never consolidates: on the apps
+      // nodes a consolidation would evict Prometheus and lose its scrapes while it moves.
+      // node-exporter is a DaemonSet of every node and tolerates their taints by default.
+      prometheusOperator: { ...ON_SYSTEM_NODES, admissionWebhooks: { patch: ON_SYSTEM_NODES } },
+      "kube-state-metrics": ON_SYSTEM_NODES,
       prometheus: {
+        // A PDB only with a second replica to fail over to: with one, minAvailable 1 would block
+        // every drain of its node (a node group update fails with PodEvictionFailure), and
+        // maxUnavailable 1 would protect nothing.
+        podDisruptionBudget: replicas > 1 ? { enabled: true, minAvailable: replicas - 1 } : { enabled: false },
         prometheusSpec: {
+          replicas,
+          ...ON_SYSTEM_NODES,
           retention: `${props.retentionDays}d`,
           storageSpec: volume(props.storageGiB),
           // Select the ServiceMonitors and rules of every namespace, not only this release's.
@@ -48,8 +65,8 @@ export class Monitoring extends Construct {
           probeSelectorNilUsesHelmValues: false,
         },
       },
-      alertmanager: { enabled: true, alertmanagerSpec: { storage: volume(10) } },
-      grafana: { enabled: true, admin: { existingSecret: props.grafanaAdminSecret ?? GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" } },
+      alertmanager: { enabled: true, alertmanagerSpec: { ...ON_SYSTEM_NODES, storage: volume(10) } },
+      grafana: { enabled: true, ...ON_SYSTEM_NODES, admin: { existingSecret: props.grafanaAdminSecret ?? GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" } },
     }, { ...props, timeoutSeconds: 600 });
   }
 }

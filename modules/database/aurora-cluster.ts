@@ -4,7 +4,7 @@ import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-pa
 import { Construct } from "constructs";
 import { parameterFamily, SERVERLESS_CLASS } from "./engines";
 import { type RdsInstanceProps } from "./rds-instance";
-import { type EngineOutputs, parameterGroupProps } from "./settings";
+import { engineLifecycleSupport, type EngineOutputs, parameterGroupProps } from "./settings";
 
 /** Props of {@link AuroraCluster}: an RDS instance's, the identifier naming the cluster. */
 export type AuroraClusterProps = RdsInstanceProps;
@@ -41,6 +41,8 @@ export class AuroraCluster extends Construct implements EngineOutputs {
       engineMode: "provisioned",
       engineVersion: settings.version,
       allowMajorVersionUpgrade: true,
+      // Never enrolled in paid Extended Support by default (RDS's default enrols).
+      engineLifecycleSupport: engineLifecycleSupport(settings),
       databaseName: settings.databaseName,
       masterUsername: settings.masterUsername,
       manageMasterUserPassword: true,

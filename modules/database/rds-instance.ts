@@ -3,7 +3,7 @@ import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { parameterFamily } from "./engines";
-import { type EngineOutputs, type InstanceCommon, parameterGroupProps, type ResolvedDatabaseSettings } from "./settings";
+import { engineLifecycleSupport, type EngineOutputs, type InstanceCommon, parameterGroupProps, type ResolvedDatabaseSettings } from "./settings";
 
 /** Props of {@link RdsInstance}. */
 export interface RdsInstanceProps {
@@ -50,6 +50,8 @@ export class RdsInstance extends Construct implements EngineOutputs {
       engine: "postgres",
       engineVersion: settings.version,
       allowMajorVersionUpgrade: true,
+      // Never enrolled in paid Extended Support by default (RDS's default enrols).
+      engineLifecycleSupport: engineLifecycleSupport(settings),
       instanceClass: settings.instanceClass,
       multiAz: settings.multiAz,
       storageType: "gp3",

@@ -87,6 +87,22 @@ export interface DatabaseSettings {
    * @default 90
    */
   readonly logRetentionDays?: number;
+  /**
+   * Enrol in paid RDS Extended Support when the major version leaves standard support. Off, RDS
+   * upgrades the database to the next major version in a maintenance window after that date
+   * instead of billing per vCPU-hour; RDS's own default is on, which enrols silently.
+   * @default false
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support.html
+   */
+  readonly extendedSupport?: boolean;
+}
+
+/** RDS's values of `engine_lifecycle_support` (DB instances and Aurora clusters alike). */
+export const ENGINE_LIFECYCLE_SUPPORT = { on: "open-source-rds-extended-support", off: "open-source-rds-extended-support-disabled" } as const;
+
+/** The `engine_lifecycle_support` of settings. */
+export function engineLifecycleSupport(settings: Pick<DatabaseSettings, "extendedSupport">): string {
+  return settings.extendedSupport ? ENGINE_LIFECYCLE_SUPPORT.on : ENGINE_LIFECYCLE_SUPPORT.off;
 }
 
 /** Settings with every default applied. */
@@ -109,6 +125,7 @@ export function withDefaults(settings: DatabaseSettings): ResolvedDatabaseSettin
     performanceInsightsRetentionDays: 7,
     monitoringIntervalSeconds: 60,
     logRetentionDays: 90,
+    extendedSupport: false,
     ...settings,
   };
 }

@@ -87,7 +87,9 @@ export class ChartRelease extends Construct {
  * host names and ports: none holds a quote or a backslash.
  */
 export function valuesYaml(values: HelmValues): string {
-  const doc = new Document(values, { sortMapEntries: true });
+  // No anchors: an object used twice (ON_SYSTEM_NODES on several components) is written out
+  // each time, never as an alias, which sorted keys could place before its anchor.
+  const doc = new Document(values, { sortMapEntries: true, aliasDuplicateObjects: false });
   visit(doc, {
     Scalar(_key, node) {
       if (isScalar(node) && typeof node.value === "string" && node.value.includes("${")) node.type = "QUOTE_DOUBLE";

@@ -63,6 +63,10 @@ export class PermissionsBoundary extends Construct {
           Action: ["iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:GetInstanceProfile", "iam:TagInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile"],
           Resource: `arn:aws:iam::${props.accountId}:instance-profile/${props.namePrefix}*`,
         },
+        // Karpenter finds the instance profiles it made by listing them (IAM cannot scope a list),
+        // and reads whether a zone is shifted away (ARC zonal shift) for its cluster.
+        { Sid: "CeilingListInstanceProfiles", Effect: "Allow", Action: "iam:ListInstanceProfiles", Resource: "*" },
+        { Sid: "CeilingZonalShiftStatus", Effect: "Allow", Action: "arc-zonal-shift:GetManagedResource", Resource: "*" },
         // The load balancer controller creates the ELB service-linked role once per account, and reads IAM server certificates.
         { Sid: "CeilingElbServiceLinkedRole", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: { StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } } },
         { Sid: "CeilingReadServerCertificates", Effect: "Allow", Action: ["iam:ListServerCertificates", "iam:GetServerCertificate"], Resource: "*" },
