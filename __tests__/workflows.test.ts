@@ -43,6 +43,8 @@ describe("GitHub workflows", () => {
   it("ci checks every Helm value against the real charts at their pinned versions", () => {
     const charts = JSON.stringify(load("ci.yml").jobs.charts);
     for (const step of ["npm run synth", ".github/scripts/pull-charts.sh charts-upstream", "npm run -s chart-values -- --check charts-upstream"]) expect(charts).toContain(step);
+    // And every Kubernetes object against the pulled charts' CRDs and Kubernetes' own OpenAPI.
+    for (const step of ["node dist/scripts/kube-check.js --print-sources", "npm run -s kube-check -- --crds charts-upstream --openapi k8s-openapi --annotations lbc-annotations.md"]) expect(charts).toContain(step);
     const script = readFileSync(path.join(ROOT, ".github", "scripts", "pull-charts.sh"), "utf8");
     expect(script).toContain('helm pull "$repository/$chart" --version "$version"');
     expect(script).toContain('helm pull "$chart" --repo "$repository" --version "$version"');

@@ -51,6 +51,8 @@ export class EksStack extends EnvironmentStack {
         subnetIds: network.subnetIds.private,
         instanceTypes: spec.instanceTypes,
         amiType: spec.amiType,
+        // The cluster's version (a reference: upgraded after the control plane, in the same apply).
+        version: cluster.cluster.version,
         capacityType: spec.capacityType,
         size: spec.size,
         maxUnavailablePercentage: spec.maxUnavailablePercentage,

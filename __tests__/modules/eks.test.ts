@@ -9,7 +9,7 @@ import { WorkloadRole } from "../../modules/iam/workload-role";
 import { policyStatements, synthScope } from "../helpers";
 
 const boundary = "arn:aws:iam::123456789012:policy/b";
-const group: NodeGroupProps = { clusterName: "c", name: "apps", nodeRoleArn: "arn:aws:iam::123456789012:role/n", subnetIds: ["s-1"], instanceTypes: ["m7g.large"], amiType: "AL2023_ARM_64_STANDARD", size: { min: 1, desired: 2, max: 3 } };
+const group: NodeGroupProps = { clusterName: "c", name: "apps", nodeRoleArn: "arn:aws:iam::123456789012:role/n", subnetIds: ["s-1"], instanceTypes: ["m7g.large"], amiType: "AL2023_ARM_64_STANDARD", version: "1.36", size: { min: 1, desired: 2, max: 3 } };
 const cluster = { name: "c", oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/X", oidcIssuer: "oidc.eks.eu-west-1.amazonaws.com/id/X", accountId: "123456789012" };
 
 describe("NodeGroup", () => {

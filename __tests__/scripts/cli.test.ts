@@ -9,7 +9,7 @@ import { ROOT } from "../helpers";
 const cli = (script: string, args: string[]) => spawnSync("node", [path.join(ROOT, "dist", "scripts", `${script}.js`), ...args], { cwd: ROOT, encoding: "utf8" });
 const plan = path.join(ROOT, "__tests__", "fixtures", "plans", "basic.json");
 
-describe.each(["stacks", "plan-digest", "plan-guard", "plan-comment"])("%s", (script) => {
+describe.each(["stacks", "plan-digest", "plan-guard", "plan-comment", "kube-check"])("%s", (script) => {
   it("answers --help with its usage and exit 0", () => {
     const result = cli(script, ["--help"]);
     expect(result.status).toBe(0);
@@ -54,5 +54,23 @@ describe("a mistyped name is an error that lists what exists, never an empty ans
     const result = cli("plan-guard", [`dev-network=${plan}`, "--allow", "dev-netwrk:aws_vpc.network_vpc", "--manifest", manifest, "--config-dir", path.join(ROOT, "config")]);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe('error: --allow dev-netwrk:aws_vpc.network_vpc: no such stack (did you mean "dev-network"?)\n');
+  });
+});
+
+describe("kube-check", () => {
+  it("refuses to run without the schemas it checks against, exit 2, rather than passing", () => {
+    const result = cli("kube-check", ["--crds", path.join(ROOT, "no-such-crds"), "--openapi", path.join(ROOT, "no-such-openapi")]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`error: ${path.join(ROOT, "no-such-openapi")}: no such file or folder\n`);
+  });
+
+  it("prints where CI downloads Kubernetes' OpenAPI of each environment's version and the annotation reference", () => {
+    expect(cli("kube-check", ["--print-sources"]).stdout).toBe(
+      [
+        "openapi 1.36.2 https://raw.githubusercontent.com/kubernetes/kubernetes/v1.36.2/api/openapi-spec/swagger.json",
+        "annotations v3.5.0 https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v3.5.0/docs/guide/ingress/annotations.md",
+        "",
+      ].join("\n"),
+    );
   });
 });

@@ -53,6 +53,12 @@ describe.each(inputs.environments.map((env) => [env.name, env] as const))("%s-ek
     expect(text).toHaveResource(LaunchTemplate);
   });
 
+  it("keeps every node group at the cluster's version, so upgrading the cluster upgrades its nodes after it", () => {
+    // aws_eks_node_group's version defaults to the cluster's at creation only, with no drift
+    // detection unless set (AWS provider docs): unset, an upgrade would leave the nodes behind.
+    for (const group of Object.values(json.resource.aws_eks_node_group ?? {})) expect(group.version).toBe("${aws_eks_cluster.cluster.version}");
+  });
+
   it("makes node groups from config: system on-demand and tainted CriticalAddonsOnly, desired size left to the autoscaler, auto-repair on", () => {
     const groups = json.resource.aws_eks_node_group ?? {};
     expect(Object.keys(groups).sort()).toEqual(Object.keys(env.eks.nodeGroups).map((g) => `node-group-${g}`).sort());

@@ -52,6 +52,21 @@ describe.each(envNames)("%s-platform and %s-app", (env) => {
     expect(releaseDeps(platform, "monitoring_release")).toContain("helm_release.platform-objects_release");
   });
 
+  it("destroy Karpenter's NodePools and EC2NodeClass while its controller still runs, and wait for the nodes to go", () => {
+    // Terraform destroys in reverse dependency order: the objects' release depends on the
+    // controller's, so it is uninstalled first. Only the running controller terminates the
+    // instances (the NodeClaims' karpenter.sh/termination finalizer, kubernetes-sigs/karpenter
+    // pkg/controllers/nodeclaim/lifecycle); Helm's uninstall waits (wait, timeout) until every
+    // object is gone, and the EC2NodeClass's finalizer holds until no NodeClaim uses it
+    // (aws/karpenter-provider-aws pkg/controllers/nodeclass, finalize).
+    const objects = platform.resource.helm_release?.["platform-objects_release"] as Record<string, unknown>;
+    if (!manifestsOf(platform, "platform-objects_release").some((m) => m.kind === "NodePool")) return;
+    expect(releaseDeps(platform, "platform-objects_release")).toEqual(expect.arrayContaining(["helm_release.karpenter_release", "helm_release.karpenter_crds"]));
+    expect(objects).toMatchObject({ wait: true, timeout: 1200 });
+    const kinds = manifestsOf(platform, "platform-objects_release").map((m) => m.kind);
+    expect(kinds).toEqual(expect.arrayContaining(["NodePool", "EC2NodeClass"]));
+  });
+
   it("keep Grafana's password out of config, state and plan: made at apply, written write-only", () => {
     const version = resourcesOf(platform, "aws_secretsmanager_secret_version")[0]!;
     expect(version).not.toHaveProperty("secret_string");

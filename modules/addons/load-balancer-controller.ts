@@ -5,6 +5,9 @@ import { addonRelease, type AddonProps, type ChartSource, ON_SYSTEM_NODES, roleA
 /** The pinned chart. Its CRDs (IngressClassParams, TargetGroupBinding) are in the chart's `crds/`: Helm installs them on first install; an upgrade applies them first (docs/how-to.md, "Upgrade an add-on"). */
 export const LOAD_BALANCER_CONTROLLER_CHART: ChartSource = { chart: "aws-load-balancer-controller", repository: "https://aws.github.io/eks-charts", version: "3.5.0", namespace: "aws-load-balancer-controller" };
 
+/** The controller release the chart runs (its appVersion), whose Ingress annotation reference the objects are checked against. */
+export const LOAD_BALANCER_CONTROLLER_VERSION = "v3.5.0";
+
 /** Props of {@link LoadBalancerController}. */
 export interface LoadBalancerControllerProps extends AddonProps {
   readonly clusterName: string;

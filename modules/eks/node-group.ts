@@ -25,6 +25,11 @@ export interface NodeGroupProps {
   /** Amazon Linux 2023 on x86 or Graviton. */
   readonly amiType: AmiType;
   /**
+   * The nodes' Kubernetes version: the cluster's. Without it the group keeps the version it was
+   * created with, and Terraform sees no drift when the cluster is upgraded, so the nodes stay behind.
+   */
+  readonly version: string;
+  /**
    * ON_DEMAND or SPOT.
    * @default "ON_DEMAND"
    */
@@ -89,6 +94,7 @@ export class NodeGroup extends Construct {
       subnetIds: [...props.subnetIds],
       instanceTypes: [...props.instanceTypes],
       amiType: props.amiType,
+      version: props.version,
       capacityType: props.capacityType ?? "ON_DEMAND",
       scalingConfig: { minSize: min, desiredSize: desired, maxSize: max },
       updateConfig: { maxUnavailablePercentage: props.maxUnavailablePercentage ?? 33 },

@@ -3,6 +3,8 @@
  * managed add-on versions pinned for each. Versions are never looked up at plan time (no
  * `aws_eks_addon_version` data source): a change of version is a reviewed change of this table.
  * Check a new entry with `aws eks describe-addon-versions --kubernetes-version <v> --addon-name <a>`.
+ * `apiRelease` is the Kubernetes release whose OpenAPI the objects are validated against
+ * (`npm run kube-check`; the API of a minor version is the same in all its patches).
  *
  * Where the facts come from (2026-12): the support dates from the EKS release calendar
  * (awsdocs/amazon-eks-user-guide `latest/ug/versioning/kubernetes-versions.adoc`; 1.35 and 1.36
@@ -14,6 +16,7 @@
  */
 export const KUBERNETES_VERSIONS = {
   "1.34": {
+    apiRelease: "1.34.2",
     standardSupportEnds: "2026-12-02",
     extendedSupportEnds: "2027-12-02",
     addons: {
@@ -25,6 +28,7 @@ export const KUBERNETES_VERSIONS = {
     },
   },
   "1.35": {
+    apiRelease: "1.35.0",
     standardSupportEnds: "2027-03-27",
     extendedSupportEnds: "2028-03-27",
     addons: {
@@ -36,6 +40,7 @@ export const KUBERNETES_VERSIONS = {
     },
   },
   "1.36": {
+    apiRelease: "1.36.2",
     standardSupportEnds: "2027-08-02",
     extendedSupportEnds: "2028-08-02",
     addons: {

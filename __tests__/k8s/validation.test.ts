@@ -1,0 +1,172 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- objects are plain JSON here: the tests break them by path */
+import path from "node:path";
+import { Testing } from "cdktf";
+import { checkClusters, type ClusterToCheck } from "../../k8s/validation/check";
+import { clusterObjects, type KubeObject, type PlacedObject, type StackJson } from "../../k8s/validation/cluster-objects";
+import { crossCheck } from "../../k8s/validation/cross-checks";
+import { loadCrds, loadIngressAnnotations, referenceFolder } from "../../k8s/validation/schema-sources";
+import { KubeValidator } from "../../k8s/validation/validator";
+import { openapiFile } from "../../k8s/validation/schema-sources";
+import { buildPlatform } from "../../stacks";
+import { ROOT, shippedInputs, synthJson } from "../helpers";
+
+// Every Kubernetes object every shipped environment gets, validated as `kubeconform -strict`
+// would (unknown fields are errors) against the schemas of the pinned versions, then checked
+// against each other. The stacks are synthesized once, here.
+const inputs = shippedInputs();
+const stacks = buildPlatform(Testing.app(), inputs);
+const clusters: ClusterToCheck[] = inputs.environments.map((env) => {
+  const layers = stacks.environments[env.name]!;
+  const json = Object.fromEntries(["platform", "app"].filter((l) => layers[l]).map((l) => [`${env.name}-${l}`, synthJson(layers[l]!)]));
+  return { cluster: clusterObjects(env.name, json as Record<string, StackJson>), kubernetesVersion: env.eks.version };
+});
+
+const REFERENCE = referenceFolder(ROOT);
+const skipped = "skipped: ../shared/reference is not beside this clone; CI's charts job checks against the pulled charts' CRDs and Kubernetes' own OpenAPI (npm run kube-check)";
+const withReference = REFERENCE ? it : it.skip;
+const crds = REFERENCE ? loadCrds([path.join(REFERENCE, "crds")]) : new Map();
+const annotations = REFERENCE ? loadIngressAnnotations(path.join(REFERENCE, "docs", "aws-load-balancer-controller-3.5.0", "annotations.md")) : undefined;
+const validatorFor = (() => {
+  const cache = new Map<string, KubeValidator>();
+  return (version: string) => {
+    if (!cache.has(version)) cache.set(version, new KubeValidator(openapiFile(path.join(REFERENCE!, "openapi"), version)!, crds));
+    return cache.get(version)!;
+  };
+})();
+const kinds = [...new Map(clusters.flatMap((c) => c.cluster.objects.map((p) => [`${p.object.apiVersion} ${p.object.kind}`, p] as const))).values()];
+const clone = <T>(value: T): any => JSON.parse(JSON.stringify(value));
+
+describe("every Kubernetes object of every environment", () => {
+  it("exists: each environment's cluster gets the platform's objects and the app's", () => {
+    for (const { cluster } of clusters) {
+      const present = new Set(cluster.objects.map((p) => p.object.kind));
+      for (const kind of ["StorageClass", "ClusterSecretStore", "ExternalSecret", "NetworkPolicy", "ResourceQuota", "LimitRange", "Deployment", "Service", "Ingress", "HorizontalPodAutoscaler", "PodDisruptionBudget", "ServiceMonitor", "PrometheusRule"]) {
+        expect({ environment: cluster.environment, kind, present: present.has(kind) }).toEqual({ environment: cluster.environment, kind, present: true });
+      }
+    }
+  });
+
+  withReference(`is valid, strictly, against its cluster's Kubernetes OpenAPI and the pinned CRDs, CEL rules included${REFERENCE ? "" : ` (${skipped})`}`, () => {
+    const result = checkClusters(clusters, { openapiDir: path.join(REFERENCE!, "openapi"), crds, crossCheck: { ingressAnnotations: annotations } });
+    expect(result.problems).toEqual([]);
+    expect(result.objects).toBeGreaterThan(40);
+    expect(Object.keys(result.openapi)).toEqual(["1.36"]);
+  });
+
+  it("agrees with the objects it refers to: selectors, ports, stores, node classes, namespaces, quotas", () => {
+    for (const { cluster } of clusters) expect({ environment: cluster.environment, problems: crossCheck(cluster, { ingressAnnotations: annotations }) }).toEqual({ environment: cluster.environment, problems: [] });
+  });
+});
+
+describe("the strict validator is not vacuous", () => {
+  /** Adds a misspelt key to the deepest map on the first path into the object's spec (or the object). */
+  const misspell = (object: KubeObject): any => {
+    const broken = clone(object);
+    let node = broken.spec ?? broken;
+    for (;;) {
+      const next = Object.entries(node).find(([, v]) => v && typeof v === "object" && !(Array.isArray(v) && (v.length === 0 || typeof v[0] !== "object")));
+      if (!next) break;
+      const value = next[1] as any;
+      const child = Array.isArray(value) ? value[0] : value;
+      // Stop above free-form maps (labels, selectors' matchLabels, parameters): any key is valid there.
+      if (Object.values(child).every((v) => typeof v === "string") && !Array.isArray(value)) break;
+      node = child;
+    }
+    node.misspeltFeild = "x";
+    return broken;
+  };
+
+  withReference(`refuses, for each kind the project emits, a misspelt field deep in its spec and a wrong type${REFERENCE ? "" : ` (${skipped})`}`, () => {
+    const validator = validatorFor("1.36");
+    for (const placed of kinds) {
+      const { object } = placed;
+      expect({ kind: object.kind, valid: validator.validate(object) }).toEqual({ kind: object.kind, valid: [] });
+      expect({ kind: object.kind, misspelt: validator.validate(misspell(object)) }).toEqual({ kind: object.kind, misspelt: [expect.stringMatching(/\/misspeltFeild: unknown field$/)] });
+      expect({ kind: object.kind, wrongType: validator.validate({ ...clone(object), metadata: { ...object.metadata, name: 5 } }) }).toEqual({ kind: object.kind, wrongType: ["/metadata/name: must be string"] });
+    }
+    expect(kinds.map((p) => p.object.kind).sort()).toEqual([
+      "ClusterSecretStore", "Deployment", "EC2NodeClass", "ExternalSecret", "HorizontalPodAutoscaler", "Ingress", "LimitRange", "NetworkPolicy",
+      "NodePool", "PodDisruptionBudget", "PrometheusRule", "ResourceQuota", "Service", "ServiceAccount", "ServiceMonitor", "StorageClass",
+    ]);
+  });
+
+  withReference(`evaluates the CRDs' CEL rules where the schema alone passes${REFERENCE ? "" : ` (${skipped})`}`, () => {
+    const validator = validatorFor("1.36");
+    const pool = clone(kinds.find((p) => p.object.kind === "NodePool")!.object);
+    // Karpenter 1.14.1's NodePool CRD: Gt takes one integer; kubernetes.io/hostname is restricted.
+    pool.spec.template.spec.requirements.push({ key: "karpenter.k8s.aws/instance-cpu", operator: "Gt", values: ["4", "8"] });
+    expect(validator.validate(pool)).toEqual(["/spec/template/spec/requirements: requirements operator 'Gt', 'Lt', 'Gte', or 'Lte' must have a single positive integer value"]);
+    const hostname = clone(kinds.find((p) => p.object.kind === "NodePool")!.object);
+    hostname.spec.template.spec.requirements.push({ key: "kubernetes.io/hostname", operator: "Exists" });
+    expect(validator.validate(hostname)).toEqual([expect.stringContaining('label "kubernetes.io/hostname" is restricted')]);
+    const nodeClass = clone(kinds.find((p) => p.object.kind === "EC2NodeClass")!.object);
+    nodeClass.spec.amiSelectorTerms = [{ alias: "al2023" }];
+    expect(validator.validate(nodeClass)).toEqual([expect.stringContaining("'alias' is improperly formatted, must match the format 'family@version'")]);
+  });
+});
+
+describe("runtime behaviour the cross-object checks prove, each from the upstream source that defines it", () => {
+  const app = clusters.find((c) => c.cluster.environment === "prod")!.cluster;
+  const edit = (kind: string, change: (o: any) => void) => ({
+    ...app,
+    objects: app.objects.map((p): PlacedObject => (p.object.kind === kind ? { ...p, object: ((o) => (change(o), o))(clone(p.object)) } : p)),
+  });
+
+  it("an ExternalSecret whose find has only a path: External Secrets v2.9.0's AWS provider fails it (GetAllSecrets, \"unexpected find operator\")", () => {
+    const broken = edit("ExternalSecret", (o) => o.spec.dataFrom?.[0]?.find && delete o.spec.dataFrom[0].find.name);
+    expect(crossCheck(broken)).toEqual([expect.stringMatching(/ExternalSecret app\/app-secrets: dataFrom\.find has neither name nor tags: External Secrets' AWS provider fails it with "unexpected find operator"$/)]);
+  });
+
+  it("a Deployment that sets replicas beside its HPA: every helm upgrade resets the count (helm/helm#7090)", () => {
+    expect(crossCheck(edit("Deployment", (o) => (o.spec.replicas = 3)))).toEqual([expect.stringMatching(/Deployment app\/app: sets spec\.replicas while HPA app owns the count: every helm upgrade would reset it \(helm\/helm#7090\)$/)]);
+  });
+
+  it("a NodePool without its EC2NodeClass: Karpenter launches nothing for it", () => {
+    expect(crossCheck(edit("NodePool", (o) => (o.spec.template.spec.nodeClassRef.name = "gone")))).toEqual([
+      expect.stringMatching(/NodePool apps-amd64: uses EC2NodeClass gone, which does not exist/),
+      expect.stringMatching(/NodePool apps-arm64: uses EC2NodeClass gone, which does not exist/),
+    ]);
+  });
+
+  it("a required envFrom Secret that nothing makes: the pods never start (CreateContainerConfigError)", () => {
+    const broken = edit("Deployment", (o) => (o.spec.template.spec.containers[0].envFrom = [{ secretRef: { name: "missing" } }]));
+    expect(crossCheck(broken)).toEqual([expect.stringMatching(/Deployment app\/app: container app needs Secret missing, which nothing creates in app/)]);
+  });
+
+  it("selectors and ports that miss: a Service with no endpoints, a PDB protecting nothing, a ServiceMonitor scraping no port", () => {
+    expect(crossCheck(edit("Service", (o) => (o.spec.selector = { "app.kubernetes.io/name": "other" })))).toEqual([expect.stringMatching(/Service app\/app: selects no pods \(\{"app\.kubernetes\.io\/name":"other"\}\): it would have no endpoints$/)]);
+    expect(crossCheck(edit("PodDisruptionBudget", (o) => (o.spec.selector.matchLabels = { app: "x" })))).toEqual([expect.stringMatching(/PodDisruptionBudget app\/app: selects no pods: it protects nothing$/)]);
+    expect(crossCheck(edit("ServiceMonitor", (o) => (o.spec.endpoints[0].port = "metrics")))).toEqual([expect.stringMatching(/ServiceMonitor app\/app: scrapes port metrics, which no selected Service names$/)]);
+    expect(crossCheck(edit("Service", (o) => (o.spec.ports[0].targetPort = "web")))).toEqual([expect.stringMatching(/Service app\/app: port http targets "web", which no selected pod's container declares$/)]);
+  });
+
+  it("a NetworkPolicy admitting a namespace that does not exist, or a port no pod listens on", () => {
+    const policy = (name: string, change: (o: any) => void) => ({ ...app, objects: app.objects.map((p) => (p.object.kind === "NetworkPolicy" && p.object.metadata.name === name ? { ...p, object: ((o) => (change(o), o))(clone(p.object)) } : p)) });
+    expect(crossCheck(policy("allow-prometheus", (o) => (o.spec.ingress[0].from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"] = "monitorng")))).toEqual([expect.stringMatching(/NetworkPolicy app\/allow-prometheus: admits namespace monitorng, which does not exist/)]);
+    expect(crossCheck(policy("allow-load-balancer", (o) => (o.spec.ingress[0].ports[0].port = 8080)))).toEqual([expect.stringMatching(/NetworkPolicy app\/allow-load-balancer: admits port 8080, on which no pod it selects listens$/)]);
+  });
+
+  it("an ExternalSecret in a namespace its ClusterSecretStore does not admit, or of a store that does not exist", () => {
+    expect(crossCheck(edit("ClusterSecretStore", (o) => (o.spec.conditions = [{ namespaces: ["monitoring"] }])))).toEqual([expect.stringMatching(/ExternalSecret app\/app-secrets: ClusterSecretStore aws-secrets-manager admits only the namespaces monitoring, not app$/)]);
+    expect(crossCheck(edit("ExternalSecret", (o) => (o.spec.secretStoreRef.name = "vault")))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/ExternalSecret app\/app-secrets: uses ClusterSecretStore vault, which does not exist: the Secret would never be made$/)]),
+    );
+  });
+
+  it("pods that do not fit the namespace at the HPA's maximum plus the rollout surge, or above the LimitRange's maximum", () => {
+    const quota = crossCheck(edit("HorizontalPodAutoscaler", (o) => (o.spec.maxReplicas = 60)));
+    // 60 pods and a 25% surge of 15: 75 × 250m = 18.75 CPUs, over the quota's 16.
+    // And 75 × 512Mi = 37.5Gi of memory requests, over its 32Gi (the 64Gi of limits still fit).
+    expect(quota).toEqual([
+      expect.stringMatching(/Deployment app\/app: at 75 pods \(HPA maximum 60 and a rolling update's surge of 15\) it needs requests\.cpu 18\.75, above ResourceQuota app's 16: the last pods would be refused$/),
+      expect.stringMatching(/it needs requests\.memory 37\.50Gi, above ResourceQuota app's 32Gi/),
+    ]);
+    const big = crossCheck(edit("Deployment", (o) => (o.spec.template.spec.containers[0].resources = { requests: { cpu: "250m", memory: "9Gi" }, limits: { memory: "9Gi" } })));
+    expect(big).toEqual(expect.arrayContaining([expect.stringMatching(/container app asks 9Gi memory, above LimitRange app's maximum of 8Gi: the API server refuses its pods$/)]));
+  });
+
+  withReference(`an Ingress annotation the pinned AWS Load Balancer Controller does not read${REFERENCE ? "" : ` (${skipped})`}`, () => {
+    const broken = edit("Ingress", (o) => (o.metadata.annotations["alb.ingress.kubernetes.io/ssl-polcy"] = "x"));
+    expect(crossCheck(broken, { ingressAnnotations: annotations })).toEqual([expect.stringMatching(/Ingress app\/app: annotation alb\.ingress\.kubernetes\.io\/ssl-polcy is not one the pinned AWS Load Balancer Controller reads$/)]);
+  });
+});
