@@ -124,6 +124,17 @@ describe("database and streaming config: one message per kind of bad input", () 
     ]);
   });
 
+  it("refuses paid RDS Extended Support without a written reason, and prints the reason at synth when there is one", () => {
+    expect(problems({ database: { ...DATABASE, extendedSupport: true } })).toEqual([
+      "[test] database.extendedSupport: enrols the database in paid RDS Extended Support once its major version leaves standard support, billed per vCPU-hour; write why in database.reasons.extendedSupport, or leave it off and upgrade the major version in time (got true)",
+    ]);
+    const content = stringify(validEnvironmentInput({ database: { ...DATABASE, extendedSupport: true, reasons: { extendedSupport: "the vendor's report tool certifies PostgreSQL 14 only until March" } } } as never));
+    const { config } = loadEnvironmentFile("config/test.yaml", content, TEST_NOW);
+    expect(configWarnings([config!], TEST_NOW).map((w) => formatProblem({ ...w, file: "config/test.yaml", line: undefined }))).toEqual([
+      "config/test.yaml: [test] database.reasons.extendedSupport: database enrols in paid RDS Extended Support after its major version's standard support, accepted because: the vendor's report tool certifies PostgreSQL 14 only until March",
+    ]);
+  });
+
   it("rejects a broker count that is not a multiple of the broker zones", () => {
     expect(problems({ streaming: { ...STREAMING, brokers: 4 } })).toEqual([
       "[test] streaming.brokers: must be a multiple of the 3 broker zones (network.azCount, at most 3), so every zone has the same number of brokers; allowed: 3, 6, 9, … (got 4)",

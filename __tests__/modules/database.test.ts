@@ -154,6 +154,18 @@ describe("Database on Aurora", () => {
   });
 });
 
+describe("RDS Extended Support", () => {
+  // engine_lifecycle_support: RDS's own default enrols a database whose major version leaves
+  // standard support in paid Extended Support (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support.html).
+  it.each([
+    ["RDS", base, DbInstance],
+    ["Aurora", aurora, RdsCluster],
+  ] as const)("is off by default on %s, and on only when asked", (_engine, props, resource) => {
+    expect(synth(props)).toHaveResourceWithProperties(resource, { engine_lifecycle_support: "open-source-rds-extended-support-disabled" });
+    expect(synth({ ...props, extendedSupport: true })).toHaveResourceWithProperties(resource, { engine_lifecycle_support: "open-source-rds-extended-support" });
+  });
+});
+
 describe("Database.grantConnect", () => {
   const grant = (props: DatabaseProps, user = "app") =>
     JSON.parse(

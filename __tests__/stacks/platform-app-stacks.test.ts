@@ -67,6 +67,24 @@ describe.each(envNames)("%s-platform and %s-app", (env) => {
     expect(kinds).toEqual(expect.arrayContaining(["NodePool", "EC2NodeClass"]));
   });
 
+  it("run monitoring on the system nodes, which Karpenter never consolidates, with a Prometheus PDB only when a second replica can take over", () => {
+    const values = parse(String((platform.resource.helm_release?.monitoring_release?.values as string[])[0])) as Record<string, any>;
+    const system = { nodeSelector: { "platform/node-group": "system" }, tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }] };
+    for (const component of [values.prometheusOperator, values.prometheusOperator.admissionWebhooks.patch, values.prometheus.prometheusSpec, values.alertmanager.alertmanagerSpec, values.grafana, values["kube-state-metrics"]]) {
+      expect(component).toMatchObject(system);
+    }
+    const replicas = inputs.environments.find((e) => e.name === env)!.platform!.prometheus.replicas;
+    expect(values.prometheus.prometheusSpec.replicas).toBe(replicas);
+    expect(values.prometheus.podDisruptionBudget).toEqual(replicas > 1 ? { enabled: true, minAvailable: replicas - 1 } : { enabled: false });
+  });
+
+  it("run the app's pods only on nodes of the architectures its image is built for", () => {
+    const pod = manifestsOf(app, "app_release").find((m) => m.kind === "Deployment")!.spec.template.spec;
+    expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+      { matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: inputs.environments.find((e) => e.name === env)!.app!.architectures }] },
+    ]);
+  });
+
   it("keep Grafana's password out of config, state and plan: made at apply, written write-only", () => {
     const version = resourcesOf(platform, "aws_secretsmanager_secret_version")[0]!;
     expect(version).not.toHaveProperty("secret_string");
