@@ -51,7 +51,8 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv, root: strin
     app.synth();
     // Under `cdktf synth` (which always passes CDKTF_CONTEXT_JSON) the CLI manages the output folder itself.
     if (env.CDKTF_CONTEXT_JSON === undefined) {
-      const tidied = tidyStackFolders(app.outdir, expectedStackIds(allEnvironments));
+      const written = app.node.children.filter(TerraformStack.isStack).map((s) => s.node.id);
+      const tidied = tidyStackFolders(app.outdir, expectedStackIds(allEnvironments), written);
       // Said even with --quiet: a folder removed or kept is never a surprise.
       for (const line of stackFolderLines(tidied, displayPath(path.join(app.outdir, "stacks"), root))) console.warn(`synth: ${line}`);
     }

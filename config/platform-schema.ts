@@ -119,8 +119,9 @@ export const platformSchema = strict({
       .max(3)
       .default(1)
       .describe("Prometheus replicas, each with its own volume. With 2 or more, a PodDisruptionBudget keeps one up through node drains; with 1 there is none, since it would block every drain."),
+    memoryGiB: z.int().min(1).max(64).default(2).describe("Memory each Prometheus replica requests, GiB (its limit is twice that). It runs on the system nodes: size them for it."),
   })
-    .default({ retentionDays: 15, storageGiB: 50, replicas: 1 })
+    .default({ retentionDays: 15, storageGiB: 50, replicas: 1, memoryGiB: 2 })
     .describe("kube-prometheus-stack's Prometheus."),
   containerLogRetentionDays: z.literal(LOG_RETENTION_DAYS).default(30).describe("Retention of the containers' logs in CloudWatch, in days."),
   karpenter: karpenterSchema.optional(),

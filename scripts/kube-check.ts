@@ -5,7 +5,7 @@ import { loadEnvironments } from "../config/load";
 import { environmentOfStack } from "../config/naming";
 import { checkClusters, type ClusterToCheck } from "../k8s/validation/check";
 import { clusterObjects, type StackJson } from "../k8s/validation/cluster-objects";
-import { loadCrds, loadIngressAnnotations, referenceFolder } from "../k8s/validation/schema-sources";
+import { loadCrds, loadIngressAnnotations, referenceAnnotationsFile, referenceFolder } from "../k8s/validation/schema-sources";
 import { LOAD_BALANCER_CONTROLLER_VERSION } from "../modules/addons/load-balancer-controller";
 import { KUBERNETES_VERSIONS } from "../modules/eks/versions";
 import { loadSynthContext } from "../review/context";
@@ -51,7 +51,7 @@ runCli(USAGE, () => {
   const reference = values.reference ?? (values.openapi ? undefined : referenceFolder(process.cwd()));
   const crdDirs = reference ? [path.join(reference, "crds")] : (values.crds as string[]);
   const openapiDir = reference ? path.join(reference, "openapi") : values.openapi;
-  const annotations = reference ? path.join(reference, "docs", "aws-load-balancer-controller-3.5.0", "annotations.md") : values.annotations;
+  const annotations = reference ? referenceAnnotationsFile(reference, LOAD_BALANCER_CONTROLLER_VERSION) : values.annotations;
   if (!openapiDir || crdDirs.length === 0) throw new Error("give --reference DIR, or --crds DIR and --openapi DIR (no ../shared/reference is beside this clone)");
   for (const dir of [openapiDir, ...crdDirs, ...(annotations ? [annotations] : [])]) if (!existsSync(dir)) throw new Error(`${dir}: no such file or folder`);
 

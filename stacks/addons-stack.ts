@@ -116,6 +116,7 @@ export class AddonsStack extends EnvironmentStack {
       retentionDays: platform.prometheus.retentionDays,
       storageGiB: platform.prometheus.storageGiB,
       replicas: platform.prometheus.replicas,
+      memoryGiB: platform.prometheus.memoryGiB,
       storageClass: STORAGE_CLASS,
     });
 

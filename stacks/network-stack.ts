@@ -17,7 +17,12 @@ export class NetworkStack extends EnvironmentStack {
 
     // The network stack is the first of an environment, so it owns the boundary every later
     // stack's roles use (by its ARN, which is known at synth time).
-    const boundary = new PermissionsBoundary(this, "permissions-boundary", { name: permissionsBoundaryName(props.env), accountId: account.id, namePrefix: `${props.env.name}-` });
+    const boundary = new PermissionsBoundary(this, "permissions-boundary", {
+      name: permissionsBoundaryName(props.env),
+      accountId: account.id,
+      namePrefix: `${props.env.name}-`,
+      karpenter: props.env.eks.karpenter ? { region: account.region, clusterName: clusterName(props.env) } : undefined,
+    });
     const net = new Network(this, "network", {
       name: props.env.name,
       accountId: account.id,

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 
 /** What tidying `cdktf.out/stacks` did, for the synth to print: nothing is removed without a word. */
@@ -23,15 +23,18 @@ const SYNTHESIZED = new Set(["cdk.tf.json", "assets"]);
  * In each written folder a `cdk.tf` (HCL, left by `cdktf synth --hcl`) would declare everything
  * a second time beside `cdk.tf.json`, and `terraform validate` there would fail: it is deleted.
  */
-export function tidyStackFolders(outdir: string, live: readonly string[]): StackFolderReport {
+export function tidyStackFolders(outdir: string, live: readonly string[], written: readonly string[]): StackFolderReport {
   const stacksDir = path.join(outdir, "stacks");
   const removed: string[] = [];
   const kept: Array<{ stack: string; work: string[] }> = [];
   const staleHcl: string[] = [];
   for (const name of readdirSync(stacksDir).sort()) {
     const dir = path.join(stacksDir, name);
+    // Not a stack's folder (an editor's or the OS's file): not ours to judge.
+    if (!statSync(dir).isDirectory()) continue;
     if (live.includes(name)) {
-      if (existsSync(path.join(dir, "cdk.tf"))) {
+      // Only in the folders this run wrote: an unselected environment's folder is left as it is.
+      if (written.includes(name) && existsSync(path.join(dir, "cdk.tf"))) {
         rmSync(path.join(dir, "cdk.tf"));
         staleHcl.push(name);
       }

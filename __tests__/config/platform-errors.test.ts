@@ -10,10 +10,11 @@ function problems(platform: object, overrides: Record<string, unknown> = {}): st
 const pool = (extra: object = {}) => ({ karpenter: { nodePools: { apps: { architectures: ["arm64"], ...extra } } } });
 
 describe("platform config: one message per kind of bad input", () => {
-  it("accepts the defaults, and reference design 001's pools: x86 and Graviton families, medium sizes, Spot and On-Demand", () => {
+  it("accepts the defaults, and reference design 001's pools: x86 and Graviton families, small sizes, Spot and On-Demand", () => {
     expect(problems({})).toEqual([]);
     expect(problems({ karpenter: { amiAlias: "al2023@v20261012", nodePools: {
-      "nodepool-amd64": { architectures: ["amd64"], families: ["c5", "c6a", "c6i", "m6i"], sizes: ["medium"], capacityTypes: ["spot", "on-demand"] },
+      // These x86 families start at large: they have no medium.
+      "nodepool-amd64": { architectures: ["amd64"], families: ["c5", "c6a", "c6i", "m6i"], sizes: ["large"], capacityTypes: ["spot", "on-demand"] },
       "nodepool-arm64": { architectures: ["arm64"], families: ["c6g", "c7g", "m6g", "m7g"], sizes: ["medium"], capacityTypes: ["spot", "on-demand"] },
     } } })).toEqual([]);
   });

@@ -4,7 +4,8 @@ import { Testing } from "cdktf";
 import { checkClusters, type ClusterToCheck } from "../../k8s/validation/check";
 import { clusterObjects, type KubeObject, type PlacedObject, type StackJson } from "../../k8s/validation/cluster-objects";
 import { crossCheck } from "../../k8s/validation/cross-checks";
-import { loadCrds, loadIngressAnnotations, referenceFolder } from "../../k8s/validation/schema-sources";
+import { loadCrds, loadIngressAnnotations, referenceAnnotationsFile, referenceFolder } from "../../k8s/validation/schema-sources";
+import { LOAD_BALANCER_CONTROLLER_VERSION } from "../../modules/addons/load-balancer-controller";
 import { KubeValidator } from "../../k8s/validation/validator";
 import { openapiFile } from "../../k8s/validation/schema-sources";
 import { buildPlatform } from "../../stacks";
@@ -25,7 +26,7 @@ const REFERENCE = referenceFolder(ROOT);
 const skipped = "skipped: ../shared/reference is not beside this clone; CI's charts job checks against the pulled charts' CRDs and Kubernetes' own OpenAPI (npm run kube-check)";
 const withReference = REFERENCE ? it : it.skip;
 const crds = REFERENCE ? loadCrds([path.join(REFERENCE, "crds")]) : new Map();
-const annotations = REFERENCE ? loadIngressAnnotations(path.join(REFERENCE, "docs", "aws-load-balancer-controller-3.5.0", "annotations.md")) : undefined;
+const annotations = REFERENCE ? loadIngressAnnotations(referenceAnnotationsFile(REFERENCE, LOAD_BALANCER_CONTROLLER_VERSION)) : undefined;
 const validatorFor = (() => {
   const cache = new Map<string, KubeValidator>();
   return (version: string) => {
@@ -53,7 +54,7 @@ describe("every Kubernetes object of every environment", () => {
     expect(Object.keys(result.openapi)).toEqual(["1.36"]);
   });
 
-  it("agrees with the objects it refers to: selectors, ports, stores, node classes, namespaces, quotas", () => {
+  it(`agrees with the objects it refers to: selectors, ports, stores, node classes, namespaces, quotas${annotations ? ", Ingress annotations" : " (Ingress annotations not checked: ../shared/reference is not beside this clone)"}`, () => {
     for (const { cluster } of clusters) expect({ environment: cluster.environment, problems: crossCheck(cluster, { ingressAnnotations: annotations }) }).toEqual({ environment: cluster.environment, problems: [] });
   });
 });
@@ -158,9 +159,15 @@ describe("runtime behaviour the cross-object checks prove, each from the upstrea
     // 60 pods and a 25% surge of 15: 75 × 250m = 18.75 CPUs, over the quota's 16.
     // And 75 × 512Mi = 37.5Gi of memory requests, over its 32Gi (the 64Gi of limits still fit).
     expect(quota).toEqual([
-      expect.stringMatching(/Deployment app\/app: at 75 pods \(HPA maximum 60 and a rolling update's surge of 15\) it needs requests\.cpu 18\.75, above ResourceQuota app's 16: the last pods would be refused$/),
-      expect.stringMatching(/it needs requests\.memory 37\.50Gi, above ResourceQuota app's 32Gi/),
+      expect.stringMatching(/ResourceQuota app\/app: the workloads of app at their most need requests\.cpu 18\.75, above its 16 \(Deployment app: 75 pods \(HPA maximum 60 and a rolling update's surge of 15\)\): the last pods would be refused$/),
+      expect.stringMatching(/ResourceQuota app\/app: the workloads of app at their most need requests\.memory 37\.50Gi, above its 32Gi/),
     ]);
+    // Two workloads share the quota: each fits alone, together they do not.
+    const deployment = app.objects.find((p) => p.object.kind === "Deployment")!;
+    const hpa = app.objects.find((p) => p.object.kind === "HorizontalPodAutoscaler")!;
+    const twin = (p: PlacedObject, name: string): PlacedObject => ({ ...p, object: ((o) => ((o.metadata.name = name), o.spec.scaleTargetRef && (o.spec.scaleTargetRef.name = name), o))(clone(p.object)) });
+    const wide = { ...app, objects: [...app.objects, twin(deployment, "worker"), twin(hpa, "worker")].map((p) => (p.object.kind === "HorizontalPodAutoscaler" ? { ...p, object: ((o) => ((o.spec.maxReplicas = 30), o))(clone(p.object)) } : p)) };
+    expect(crossCheck(wide)).toEqual([expect.stringMatching(/need requests\.cpu 19, above its 16 \(Deployment app: 38 pods .*; Deployment worker: 38 pods/), expect.stringMatching(/requests\.memory/)]);
     const big = crossCheck(edit("Deployment", (o) => (o.spec.template.spec.containers[0].resources = { requests: { cpu: "250m", memory: "9Gi" }, limits: { memory: "9Gi" } })));
     expect(big).toEqual(expect.arrayContaining([expect.stringMatching(/container app asks 9Gi memory, above LimitRange app's maximum of 8Gi: the API server refuses its pods$/)]));
   });

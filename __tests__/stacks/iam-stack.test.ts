@@ -48,10 +48,10 @@ describe(`${env.name}-iam`, () => {
     for (const s of statements) expect(JSON.stringify(s.Resource)).not.toContain(":*:*:");
   });
 
-  it("makes Karpenter's interruption queue with encryption and the four EventBridge rules it documents", () => {
+  it("makes Karpenter's interruption queue with encryption and the five EventBridge rules of its v1.14.1 template", () => {
     expect(resourcesOf(json, "aws_sqs_queue")).toEqual([expect.objectContaining({ name: `${env.name}-platform`, sqs_managed_sse_enabled: true })]);
     expect(resourcesOf(json, "aws_cloudwatch_event_rule").map((r) => JSON.parse(String(r.event_pattern))["detail-type"][0]).sort()).toEqual(
-      ["AWS Health Event", "EC2 Instance Rebalance Recommendation", "EC2 Instance State-change Notification", "EC2 Spot Instance Interruption Warning"],
+      ["AWS Health Event", "EC2 Capacity Reservation Instance Interruption Warning", "EC2 Instance Rebalance Recommendation", "EC2 Instance State-change Notification", "EC2 Spot Instance Interruption Warning"],
     );
   });
 

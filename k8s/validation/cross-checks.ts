@@ -124,7 +124,10 @@ export function crossCheck(cluster: ClusterObjects, options: CrossCheckOptions =
         break;
       }
       case "ServiceMonitor": {
-        const services = objects.filter((s) => s.object.kind === "Service" && s.namespace === p.namespace && selects(obj(spec.selector), (s.object.metadata.labels ?? {}) as Record<string, string>));
+        // namespaceSelector: any, or matchNames; without it, the monitor's own namespace (prometheus-operator's ServiceMonitorSpec).
+        const scope = obj(spec.namespaceSelector);
+        const inScope = (ns: string | undefined) => scope.any === true || (Array.isArray(scope.matchNames) ? (scope.matchNames as string[]).includes(ns as string) : ns === p.namespace);
+        const services = objects.filter((s) => s.object.kind === "Service" && inScope(s.namespace) && selects(obj(spec.selector), (s.object.metadata.labels ?? {}) as Record<string, string>));
         if (!services.length) say(p, "selects no Service: Prometheus would scrape nothing");
         for (const endpoint of list(spec.endpoints)) {
           if (endpoint.port !== undefined && services.length && !services.some((s) => list(obj(s.object.spec).ports).some((sp) => sp.name === endpoint.port))) {
@@ -195,8 +198,14 @@ function externalSecretProblems(p: PlacedObject, objects: readonly PlacedObject[
     const store = objects.find((s) => s.object.kind === (ref.kind ?? "SecretStore") && s.object.metadata.name === ref.name && (ref.kind === "ClusterSecretStore" || s.namespace === p.namespace));
     if (!store) problems.push(`${where(p)}: uses ${String(ref.kind ?? "SecretStore")} ${String(ref.name)}, which does not exist: the Secret would never be made`);
     else {
+      // A condition admits by name (namespaces), by regexp (namespaceRegexes) or by labels
+      // (namespaceSelector, which needs the namespaces' labels: taken as admitting).
       const conditions = list(obj(store.object.spec).conditions);
-      const admitted = conditions.length === 0 || conditions.some((c) => ((c.namespaces as string[] | undefined) ?? []).includes(p.namespace as string));
+      const admits = (c: Json) =>
+        c.namespaceSelector !== undefined ||
+        ((c.namespaces as string[] | undefined) ?? []).includes(p.namespace as string) ||
+        ((c.namespaceRegexes as string[] | undefined) ?? []).some((re) => new RegExp(re).test(p.namespace as string));
+      const admitted = conditions.length === 0 || conditions.some(admits);
       if (!admitted) problems.push(`${where(p)}: ${String(ref.kind)} ${String(ref.name)} admits only the namespaces ${conditions.flatMap((c) => (c.namespaces as string[]) ?? []).join(", ")}, not ${p.namespace}`);
     }
   }
@@ -226,37 +235,75 @@ function ingressProblems(p: PlacedObject, objects: readonly PlacedObject[], opti
   return problems;
 }
 
+/** What each container asks for once its namespace's LimitRange defaults apply (as the API server's admission does). */
+function effectiveResources(container: Json, limitRanges: readonly PlacedObject[]): { requests: Record<string, unknown>; limits: Record<string, unknown> } {
+  const own = obj(container.resources);
+  const requests: Record<string, unknown> = { ...obj(own.requests) };
+  const limits: Record<string, unknown> = { ...obj(own.limits) };
+  for (const range of limitRanges) {
+    for (const limit of list(obj(range.object.spec).limits).filter((l) => l.type === "Container")) {
+      for (const [resource, value] of Object.entries(obj(limit.default))) limits[resource] ??= value;
+      for (const [resource, value] of Object.entries(obj(limit.defaultRequest))) requests[resource] ??= limits[resource] ?? value;
+    }
+  }
+  // A request left unset defaults to the limit.
+  for (const [resource, value] of Object.entries(limits)) requests[resource] ??= value;
+  return { requests, limits };
+}
+
+/** The quota keys of compute resources: `cpu` and `memory` alone mean requests. */
+const QUOTA_KEYS: Readonly<Record<string, { readonly of: "requests" | "limits" | "pods"; readonly resource: string }>> = {
+  cpu: { of: "requests", resource: "cpu" },
+  memory: { of: "requests", resource: "memory" },
+  "requests.cpu": { of: "requests", resource: "cpu" },
+  "requests.memory": { of: "requests", resource: "memory" },
+  "limits.cpu": { of: "limits", resource: "cpu" },
+  "limits.memory": { of: "limits", resource: "memory" },
+  pods: { of: "pods", resource: "pods" },
+};
+
 /**
- * Each workload's pods at their most, against its namespace's LimitRange (per container) and
- * ResourceQuota (in all): the HPA's maximum, plus what a rolling update surges on top.
+ * Every workload's pods at their most, against its namespace's LimitRange (per container) and
+ * ResourceQuota (all the namespace's workloads together): the HPA's maximum, plus what a rolling
+ * update surges on top (maxSurge, a percentage rounded up, as the Deployment controller does).
  */
 function quotaProblems(objects: readonly PlacedObject[], workloads: readonly Workload[]): string[] {
   const problems: string[] = [];
-  for (const w of workloads) {
-    const namespace = w.placed.namespace;
-    const spec = obj(w.placed.object.spec);
-    const hpa = objects.find((p) => p.object.kind === "HorizontalPodAutoscaler" && p.namespace === namespace && obj(obj(p.object.spec).scaleTargetRef).name === w.placed.object.metadata.name);
-    const most = Number(hpa ? obj(hpa.object.spec).maxReplicas : (spec.replicas ?? 1));
-    const surgeSetting = obj(obj(spec.strategy).rollingUpdate).maxSurge ?? "25%";
-    const surge = typeof surgeSetting === "number" ? surgeSetting : Math.ceil((most * Number(String(surgeSetting).replace("%", ""))) / 100);
-    const pods = most + surge;
-    const containers = containersOf(w.pod);
-    for (const limits of objects.filter((p) => p.object.kind === "LimitRange" && p.namespace === namespace)) {
-      for (const limit of list(obj(limits.object.spec).limits).filter((l) => l.type === "Container")) {
-        for (const [resource, max] of Object.entries(obj(limit.max))) {
-          for (const c of containers) {
-            const asked = obj(obj(c.resources).limits)[resource] ?? obj(obj(c.resources).requests)[resource];
-            if (asked !== undefined && quantityValue(asked) > quantityValue(max)) problems.push(`${where(w.placed)}: container ${String(c.name)} asks ${String(asked)} ${resource}, above LimitRange ${limits.object.metadata.name}'s maximum of ${String(max)}: the API server refuses its pods`);
+  const namespaces = [...new Set(workloads.map((w) => w.placed.namespace))];
+  for (const namespace of namespaces) {
+    const inNamespace = (kind: string) => objects.filter((p) => p.object.kind === kind && p.namespace === namespace);
+    const limitRanges = inNamespace("LimitRange");
+    const totals = new Map<string, number>();
+    const shares: string[] = [];
+    for (const w of workloads.filter((x) => x.placed.namespace === namespace)) {
+      const spec = obj(w.placed.object.spec);
+      const hpa = inNamespace("HorizontalPodAutoscaler").find((p) => obj(obj(p.object.spec).scaleTargetRef).name === w.placed.object.metadata.name);
+      const most = Number(hpa ? obj(hpa.object.spec).maxReplicas : (spec.replicas ?? 1));
+      const surgeSetting = obj(obj(spec.strategy).rollingUpdate).maxSurge ?? "25%";
+      const surge = typeof surgeSetting === "number" ? surgeSetting : Math.ceil((most * Number(String(surgeSetting).replace("%", ""))) / 100);
+      const pods = most + surge;
+      shares.push(`${w.placed.object.kind} ${w.placed.object.metadata.name}: ${pods} pods (HPA maximum ${most} and a rolling update's surge of ${surge})`);
+      const containers = containersOf(w.pod).map((c) => ({ name: String(c.name), ...effectiveResources(c, limitRanges) }));
+      for (const range of limitRanges) {
+        for (const limit of list(obj(range.object.spec).limits).filter((l) => l.type === "Container")) {
+          for (const [resource, max] of Object.entries(obj(limit.max))) {
+            for (const c of containers) {
+              const asked = c.limits[resource] ?? c.requests[resource];
+              if (asked !== undefined && quantityValue(asked) > quantityValue(max)) problems.push(`${where(w.placed)}: container ${c.name} asks ${String(asked)} ${resource}, above LimitRange ${range.object.metadata.name}'s maximum of ${String(max)}: the API server refuses its pods`);
+            }
           }
         }
       }
+      for (const [key, { of, resource }] of Object.entries(QUOTA_KEYS)) {
+        const perPod = of === "pods" ? 1 : containers.reduce((sum, c) => sum + quantityValue(c[of][resource] ?? 0), 0);
+        totals.set(key, (totals.get(key) ?? 0) + perPod * pods);
+      }
     }
-    for (const quota of objects.filter((p) => p.object.kind === "ResourceQuota" && p.namespace === namespace)) {
+    for (const quota of inNamespace("ResourceQuota")) {
       for (const [key, hard] of Object.entries(obj(obj(quota.object.spec).hard))) {
-        const [kind, resource] = key.includes(".") ? (key.split(".", 2) as [string, string]) : ["", key];
-        const per = kind === "" ? (resource === "pods" ? 1 : 0) : containers.reduce((sum, c) => sum + quantityValue(obj(obj(c.resources)[kind])[resource] ?? 0), 0);
-        if (per * pods > quantityValue(hard)) {
-          problems.push(`${where(w.placed)}: at ${pods} pods (HPA maximum ${most} and a rolling update's surge of ${surge}) it needs ${key} ${formatAmount(per * pods, resource)}, above ResourceQuota ${quota.object.metadata.name}'s ${String(hard)}: the last pods would be refused`);
+        const needed = totals.get(key);
+        if (needed !== undefined && needed > quantityValue(hard)) {
+          problems.push(`${where(quota)}: the workloads of ${namespace} at their most need ${key} ${formatAmount(needed, QUOTA_KEYS[key]!.resource)}, above its ${String(hard)} (${shares.join("; ")}): the last pods would be refused`);
         }
       }
     }

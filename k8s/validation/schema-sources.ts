@@ -70,6 +70,11 @@ export function openapiFile(dir: string, minor: string): string | undefined {
   return releases[0] && path.join(dir, releases[0], "swagger.json");
 }
 
+/** The annotation reference of a load balancer controller release (`v3.5.0`) in a reference folder's layout. */
+export function referenceAnnotationsFile(reference: string, controllerVersion: string): string {
+  return path.join(reference, "docs", `aws-load-balancer-controller-${controllerVersion.replace(/^v/, "")}`, "annotations.md");
+}
+
 /** The shared reference folder beside the clone (`../shared/reference`), if it is there. */
 export function referenceFolder(root: string): string | undefined {
   const dir = path.resolve(root, "..", "shared", "reference");

@@ -138,3 +138,26 @@ export function withoutNulls(value: unknown): unknown {
   if (!isObject(value)) return value;
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
 }
+
+/**
+ * A custom resource with its CRD's defaults applied, as the API server applies them before it
+ * validates (structural schema defaulting): a property missing from an object gets its
+ * `default`, then is defaulted in turn. So the schema and the CEL rules judge what the cluster
+ * will store.
+ * @see https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#defaulting
+ */
+export function withDefaults(schema: unknown, value: unknown): unknown {
+  if (!isObject(schema)) return value;
+  if (Array.isArray(value)) return isObject(schema.items) ? value.map((item) => withDefaults(schema.items, item)) : value;
+  if (!isObject(value)) return value;
+  const properties = isObject(schema.properties) ? schema.properties : {};
+  const out: Json = { ...value };
+  for (const [key, child] of Object.entries(properties)) {
+    if (out[key] === undefined && isObject(child) && child.default !== undefined) out[key] = JSON.parse(JSON.stringify(child.default));
+    if (out[key] !== undefined) out[key] = withDefaults(child, out[key]);
+  }
+  if (isObject(schema.additionalProperties)) {
+    for (const key of Object.keys(out)) if (!(key in properties)) out[key] = withDefaults(schema.additionalProperties, out[key]);
+  }
+  return out;
+}

@@ -5,7 +5,7 @@ import addFormats from "ajv-formats";
 import { celChecker, type CelViolation } from "./cel";
 import { isReference } from "./cluster-objects";
 import { type CrdVersion } from "./schema-sources";
-import { CORE_SCHEMA_ID, coreSchemaDocument, definitionsByKind, KUBERNETES_KEYWORDS, strictCrdSchema, withoutNulls } from "./strict-schema";
+import { CORE_SCHEMA_ID, coreSchemaDocument, definitionsByKind, KUBERNETES_KEYWORDS, strictCrdSchema, withDefaults, withoutNulls } from "./strict-schema";
 
 /**
  * `pattern`s in Kubernetes schemas are Go (RE2) regular expressions: JavaScript's RegExp compiles
@@ -31,7 +31,7 @@ export type SchemaProblem = string;
 export class KubeValidator {
   private readonly ajv: Ajv;
   private readonly core: Map<string, string>;
-  private readonly compiled = new Map<string, { validate: ValidateFunction; cel?: (o: unknown) => CelViolation[] }>();
+  private readonly compiled = new Map<string, { validate: ValidateFunction; cel?: (o: unknown) => CelViolation[]; crd?: CrdVersion }>();
 
   constructor(
     openapiFile: string,
@@ -60,7 +60,8 @@ export class KubeValidator {
     const key = `${String(object.apiVersion)} ${String(object.kind)}`;
     const entry = this.compiled.get(key) ?? this.compile(key);
     if (!entry) return [`/: no schema for ${key}: neither a core kind of this Kubernetes version nor a kind of the CRDs given`];
-    const data = withoutNulls(object);
+    // Custom resources as the API server stores them: their CRD's defaults applied.
+    const data = entry.crd ? withDefaults(entry.crd.schema, withoutNulls(object)) : withoutNulls(object);
     if (!entry.validate(data)) {
       // A Terraform reference (another stack's output) is a string known only at apply: its type is
       // judged, its content (pattern, format, length, enum) cannot be.
@@ -77,7 +78,7 @@ export class KubeValidator {
     if (!definition && !crd) return undefined;
     const entry = definition
       ? { validate: this.ajv.compile({ $ref: `${CORE_SCHEMA_ID}#/definitions/${definition}` }) }
-      : { validate: this.ajv.compile(strictCrdSchema(crd!.schema, crd!)), cel: celChecker(crd!.schema) };
+      : { validate: this.ajv.compile(strictCrdSchema(crd!.schema, crd!)), cel: celChecker(crd!.schema), crd };
     this.compiled.set(key, entry);
     return entry;
   }

@@ -8,6 +8,9 @@ export const MONITORING_CHART: ChartSource = { chart: "kube-prometheus-stack", r
 /** The Secret (in the monitoring namespace) holding Grafana's admin user and password, synced from Secrets Manager. */
 export const GRAFANA_ADMIN_SECRET = "grafana-admin";
 
+/** Requests, and a memory limit (CPU is not limited, to avoid throttling). */
+const resources = (cpu: string, memory: string, memoryLimit: string) => ({ requests: { cpu, memory }, limits: { memory: memoryLimit } });
+
 /** Props of {@link Monitoring}. */
 export interface MonitoringProps extends AddonProps {
   /** Days Prometheus keeps metrics. */
@@ -19,6 +22,11 @@ export interface MonitoringProps extends AddonProps {
    * @default 1
    */
   readonly replicas?: number;
+  /**
+   * Memory each Prometheus replica requests, GiB; its limit is twice that (compaction peaks).
+   * @default 2
+   */
+  readonly memoryGiB?: number;
   /** The encrypted gp3 StorageClass the volumes are made from. */
   readonly storageClass: string;
   /**
@@ -41,13 +49,16 @@ export class Monitoring extends Construct {
     super(scope, id);
     const volume = (gib: number) => ({ volumeClaimTemplate: { spec: { storageClassName: props.storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${gib}Gi` } } } } });
     const replicas = props.replicas ?? 1;
+    const memory = props.memoryGiB ?? 2;
     this.release = addonRelease(this, "release", MONITORING_CHART, {
       crds: { enabled: true },
       // Every component on the system nodes, which Karpenter never consolidates: on the apps
       // nodes a consolidation would evict Prometheus and lose its scrapes while it moves.
       // node-exporter is a DaemonSet of every node and tolerates their taints by default.
-      prometheusOperator: { ...ON_SYSTEM_NODES, admissionWebhooks: { patch: ON_SYSTEM_NODES } },
-      "kube-state-metrics": ON_SYSTEM_NODES,
+      // With requests, so the scheduler counts them against the system nodes (sized for them:
+      // README, "The platform"), and they are not the first evicted under memory pressure.
+      prometheusOperator: { ...ON_SYSTEM_NODES, resources: resources("100m", "128Mi", "256Mi"), admissionWebhooks: { patch: { ...ON_SYSTEM_NODES, resources: resources("10m", "32Mi", "64Mi") } } },
+      "kube-state-metrics": { ...ON_SYSTEM_NODES, resources: resources("50m", "128Mi", "256Mi") },
       prometheus: {
         // A PDB only with a second replica to fail over to: with one, minAvailable 1 would block
         // every drain of its node (a node group update fails with PodEvictionFailure), and
@@ -56,6 +67,7 @@ export class Monitoring extends Construct {
         prometheusSpec: {
           replicas,
           ...ON_SYSTEM_NODES,
+          resources: resources("500m", `${memory}Gi`, `${memory * 2}Gi`),
           retention: `${props.retentionDays}d`,
           storageSpec: volume(props.storageGiB),
           // Select the ServiceMonitors and rules of every namespace, not only this release's.
@@ -65,8 +77,8 @@ export class Monitoring extends Construct {
           probeSelectorNilUsesHelmValues: false,
         },
       },
-      alertmanager: { enabled: true, alertmanagerSpec: { ...ON_SYSTEM_NODES, storage: volume(10) } },
-      grafana: { enabled: true, ...ON_SYSTEM_NODES, admin: { existingSecret: props.grafanaAdminSecret ?? GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" } },
+      alertmanager: { enabled: true, alertmanagerSpec: { ...ON_SYSTEM_NODES, resources: resources("50m", "128Mi", "256Mi"), storage: volume(10) } },
+      grafana: { enabled: true, ...ON_SYSTEM_NODES, resources: resources("100m", "256Mi", "512Mi"), admin: { existingSecret: props.grafanaAdminSecret ?? GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" } },
     }, { ...props, timeoutSeconds: 600 });
   }
 }

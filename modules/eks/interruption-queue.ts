@@ -5,12 +5,13 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Construct } from "constructs";
 import { PolicyDocument } from "../iam/policy-document";
 
-/** The events Karpenter acts on, as its documentation lists them. */
-const EVENTS: Readonly<Record<string, { source: string[]; "detail-type": string[] }>> = {
+/** The events Karpenter acts on: the rules of its v1.14.1 CloudFormation template (a test compares them). */
+export const INTERRUPTION_EVENTS: Readonly<Record<string, { source: string[]; "detail-type": string[] }>> = {
   health: { source: ["aws.health"], "detail-type": ["AWS Health Event"] },
   "spot-interruption": { source: ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"] },
   rebalance: { source: ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"] },
   "state-change": { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] },
+  "capacity-reservation-interruption": { source: ["aws.ec2"], "detail-type": ["EC2 Capacity Reservation Instance Interruption Warning"] },
 };
 
 /** Props of {@link InterruptionQueue}. */
@@ -21,7 +22,8 @@ export interface InterruptionQueueProps {
 
 /**
  * Karpenter's interruption queue: an SQS queue with server-side encryption that receives Spot
- * interruption warnings, rebalance recommendations, instance state changes and AWS Health events
+ * interruption warnings, rebalance recommendations, instance state changes, capacity-reservation
+ * interruption warnings and AWS Health events
  * from EventBridge, so Karpenter drains a node before AWS takes it away.
  * @see https://karpenter.sh/docs/concepts/disruption/#interruption
  */
@@ -39,7 +41,7 @@ export class InterruptionQueue extends Construct {
       ],
     });
     new SqsQueuePolicy(this, "policy", { queueUrl: this.queue.url, policy: policy.json });
-    for (const [name, pattern] of Object.entries(EVENTS)) {
+    for (const [name, pattern] of Object.entries(INTERRUPTION_EVENTS)) {
       const rule = new CloudwatchEventRule(this, name, { name: `${props.clusterName}-${name}`, description: `Karpenter interruption handling: ${pattern["detail-type"][0]}`, eventPattern: JSON.stringify(pattern) });
       new CloudwatchEventTarget(rule, "to-queue", { rule: rule.name, targetId: "karpenter-interruption-queue", arn: this.queue.arn });
     }

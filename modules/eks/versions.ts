@@ -109,9 +109,9 @@ export type AddonName = keyof (typeof KUBERNETES_VERSIONS)[KubernetesVersion]["a
 export const AMI_TYPES = { AL2023_x86_64_STANDARD: "x86_64", AL2023_ARM_64_STANDARD: "arm64" } as const;
 export type AmiType = keyof typeof AMI_TYPES;
 
-/** Whether an EC2 instance type runs on Graviton (ARM): a `g` right after the generation (m7g, c7gn, r8gd, t4g, im4gn). */
+/** Whether an EC2 instance type runs on Graviton (ARM): a `g` right after the generation (m7g, c7gn, r8gd, t4g, im4gn), or the first Graviton, a1. */
 export function isGraviton(instanceType: string): boolean {
-  return /^[a-z]+\d+g[a-z-]*\./.test(instanceType);
+  return /^[a-z]+\d+g[a-z-]*\./.test(instanceType) || instanceType.startsWith("a1.");
 }
 
 /** Why node counts cannot be, or undefined: they must satisfy min ≤ desired ≤ max. */

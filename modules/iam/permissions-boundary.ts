@@ -26,6 +26,12 @@ export interface PermissionsBoundaryProps {
    */
   readonly namePrefix: string;
   /**
+   * The cluster Karpenter runs in, whose instance profiles it makes under the IAM path
+   * `/karpenter/<region>/<cluster>/<node class uid>/`.
+   * @default - no Karpenter path: instance profiles named with the prefix only
+   */
+  readonly karpenter?: { readonly region: string; readonly clusterName: string };
+  /**
    * Service namespaces roles may use at most.
    * @default BOUNDARY_SERVICES
    */
@@ -61,7 +67,13 @@ export class PermissionsBoundary extends Construct {
           Sid: "CeilingOwnInstanceProfiles",
           Effect: "Allow",
           Action: ["iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:GetInstanceProfile", "iam:TagInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile"],
-          Resource: `arn:aws:iam::${props.accountId}:instance-profile/${props.namePrefix}*`,
+          // An instance profile's ARN holds its path: Karpenter v1 makes its profiles (named
+          // <cluster>_<hash>) under /karpenter/<region>/<cluster>/<node class uid>/
+          // (aws/karpenter-provider-aws pkg/providers/instanceprofile, Create and ListNodeClassProfiles).
+          Resource: [
+            `arn:aws:iam::${props.accountId}:instance-profile/${props.namePrefix}*`,
+            ...(props.karpenter ? [`arn:aws:iam::${props.accountId}:instance-profile/karpenter/${props.karpenter.region}/${props.karpenter.clusterName}/*`] : []),
+          ],
         },
         // Karpenter finds the instance profiles it made by listing them (IAM cannot scope a list),
         // and reads whether a zone is shifted away (ARC zonal shift) for its cluster.
