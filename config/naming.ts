@@ -1,3 +1,4 @@
+import { CI_ROLE_PATH } from "../modules/iam/reserved-paths";
 import { type EnvironmentConfig } from "./schema";
 
 /**
@@ -61,7 +62,7 @@ export function ciRoleName(env: Pick<EnvironmentConfig, "name">, role: CiRole): 
 
 /** ARN of one of CI's roles of an environment, known before it exists. */
 export function ciRoleArn(env: Pick<EnvironmentConfig, "name" | "account">, role: CiRole): string {
-  return `arn:aws:iam::${env.account.id}:role/${ciRoleName(env, role)}`;
+  return `arn:aws:iam::${env.account.id}:role${CI_ROLE_PATH}${ciRoleName(env, role)}`;
 }
 
 /** Stack id of the per-account stack (GitHub OIDC provider, CI roles, image registry). */

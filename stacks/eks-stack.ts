@@ -4,6 +4,7 @@ import { type AccessGrant, ClusterAccess } from "../modules/eks/access";
 import { Addons } from "../modules/eks/addons";
 import { Cluster } from "../modules/eks/cluster";
 import { NodeGroup } from "../modules/eks/node-group";
+import { MANAGED_POLICIES } from "../modules/iam/managed-policies";
 import { serviceTrust } from "../modules/iam/policy-document";
 import { Role } from "../modules/iam/role";
 import { EKS_CONTRACT } from "./contracts/eks";
@@ -11,7 +12,7 @@ import { networkFromRemoteState } from "./contracts/network";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 
 /** Node-role policies: join the cluster, pull images, be reached through SSM. Not the CNI policy: vpc-cni has its own role. */
-const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonSSMManagedInstanceCore"].map((p) => `arn:aws:iam::aws:policy/${p}`);
+const NODE_POLICIES = [MANAGED_POLICIES.eksWorkerNode, MANAGED_POLICIES.ecrPullOnly, MANAGED_POLICIES.ssmManagedInstanceCore];
 
 /** `<env>-eks`: the cluster, its node groups, managed add-ons and who may use it. */
 export class EksStack extends EnvironmentStack {

@@ -33,7 +33,7 @@ describe("PermissionsBoundary", () => {
 
   it("is referenced, not named, by roles in its own stack (creation order)", () => {
     expect(resourcesOf(json, "aws_iam_role")[0]?.permissions_boundary).toBe("${aws_iam_policy.boundary.arn}");
-    expect(PermissionsBoundary.arnFor("123456789012", "x")).toBe("arn:aws:iam::123456789012:policy/x");
+    expect(PermissionsBoundary.arnFor("123456789012", "x")).toBe("arn:aws:iam::123456789012:policy/boundaries/x");
   });
 });
 

@@ -115,7 +115,7 @@ describe("account stacks", () => {
 
   it("let the apply role create roles only with the environment's boundary, and only under its names", () => {
     const create = inlineOf(stackJson, `github_${env.name}-apply`).find((s) => s.Sid === "CreateOwnRolesOnlyWithTheBoundary");
-    expect(create).toMatchObject({ Resource: [`arn:aws:iam::${accountId}:role/${env.name}-*`], Condition: { StringEquals: { "iam:PermissionsBoundary": [`arn:aws:iam::${accountId}:policy/${env.name}-platform-boundary`] } } });
+    expect(create).toMatchObject({ Resource: [`arn:aws:iam::${accountId}:role/${env.name}-*`], Condition: { StringEquals: { "iam:PermissionsBoundary": [`arn:aws:iam::${accountId}:policy/boundaries/${env.name}-platform-boundary`] } } });
   });
 
   it("hold the application's image registry: immutable tags, scan on push, KMS, the last 10 images", () => {

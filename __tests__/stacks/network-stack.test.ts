@@ -99,6 +99,6 @@ describe("reading the network's contract from another stack", () => {
     expect(resolved.vpcId).toBe("${data.terraform_remote_state.network.outputs.vpc_id}");
     expect(resolved.subnetIds.private).toBe("${data.terraform_remote_state.network.outputs.private_subnet_ids}");
     expect(resolved.vpcCidr).toBe(env.network.vpcCidr);
-    expect(resolved.permissionsBoundaryArn).toBe(`arn:aws:iam::${env.account.id}:policy/${env.name}-platform-boundary`);
+    expect(resolved.permissionsBoundaryArn).toBe(`arn:aws:iam::${env.account.id}:policy/boundaries/${env.name}-platform-boundary`);
   });
 });

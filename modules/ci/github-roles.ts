@@ -1,8 +1,10 @@
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { Construct } from "constructs";
+import { ATTACHABLE_POLICY_ARNS } from "../iam/managed-policies";
 import { BOUNDARY_SERVICES } from "../iam/permissions-boundary";
 import { PolicyDocument, type PolicyStatement } from "../iam/policy-document";
+import { BOUNDARY_PATH, CI_ROLE_PATH } from "../iam/reserved-paths";
 import { Role } from "../iam/role";
 
 /** GitHub Actions' OIDC issuer. */
@@ -43,6 +45,13 @@ export interface GithubCiRolesProps {
  * - apply: trusted for `repo:<org>/<repo>:environment:<env>` only; the boundary's services, and IAM only on
  *   `<env>-*` names, with the environment's permissions boundary required on every role it makes.
  * Every trust pins `aud`, and no subject has a wildcard. All of them carry the CI boundary.
+ *
+ * Merged code runs as the apply role, so the apply role must never be able to make itself (or
+ * anything) more than the boundaries allow: CI's roles live under the reserved path `/ci/` and the
+ * boundaries under `/boundaries/`, out of reach of the `<env>-*` names, and explicit denies, in the
+ * apply role's policy and again in the CI boundary, refuse any change to them, removing or
+ * replacing a role's boundary, and attaching any policy but the platform's own (docs/architecture.md,
+ * "What protects what"; the escalation test evaluates the synthesized policies).
  */
 export class GithubCiRoles extends Construct {
   /** The OIDC provider. */
@@ -67,6 +76,7 @@ export class GithubCiRoles extends Construct {
       const role = (kind: string, subject: string, description: string, statements: PolicyStatement[], managed: string[] = []) =>
         (roles[`${env.name}-${kind}`] = new Role(this, `${env.name}-${kind}`, {
           name: `${env.name}-github-${kind}`,
+          path: CI_ROLE_PATH,
           description,
           trust: [trust(subject)],
           permissionsBoundaryArn: boundary.arn,
@@ -78,7 +88,11 @@ export class GithubCiRoles extends Construct {
       const readState = [...stateStatements(env.name, props.state, "read"), { Sid: "RandomPasswordsForPlans", Effect: "Allow" as const, Action: "secretsmanager:GetRandomPassword", Resource: "*" }];
       role("plan", "pull_request", `Plans ${env.name} for pull requests: read-only`, readState, ["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
       role("drift", "ref:refs/heads/main", `Looks for drift in ${env.name} on schedule: read-only`, readState, ["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
-      role("apply", `environment:${env.name}`, `Applies reviewed plans to ${env.name}`, [...stateStatements(env.name, props.state, "write"), ...applyStatements(props.accountId, env)]);
+      role("apply", `environment:${env.name}`, `Applies reviewed plans to ${env.name}`, [
+        ...stateStatements(env.name, props.state, "write"),
+        ...applyStatements(props.accountId, env),
+        ...escalationDenies(props.accountId, [env.boundaryArn]),
+      ]);
     }
     this.roles = roles;
   }
@@ -90,12 +104,36 @@ export class GithubCiRoles extends Construct {
       statements: [
         { Sid: "CeilingPlatformServices", Effect: "Allow", Action: BOUNDARY_SERVICES.map((s) => `${s}:*`), Resource: "*" },
         { Sid: "CeilingReadAnything", Effect: "Allow", Action: ["*:Describe*", "*:Get*", "*:List*"], Resource: "*" },
-        { Sid: "CeilingIamOfTheEnvironments", Effect: "Allow", Action: "iam:*", Resource: [...names("role"), ...names("policy"), ...names("instance-profile"), `arn:aws:iam::${props.accountId}:oidc-provider/*`] },
+        // The clusters' OIDC providers (IRSA), never GitHub's, which CI's own trust rests on.
+        { Sid: "CeilingIamOfTheEnvironments", Effect: "Allow", Action: "iam:*", Resource: [...names("role"), ...names("policy"), ...names("instance-profile"), `arn:aws:iam::${props.accountId}:oidc-provider/oidc.eks.*`] },
         { Sid: "DenyLongLivedCredentials", Effect: "Deny", Action: ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile"], Resource: "*" },
+        ...escalationDenies(props.accountId, props.environments.map((e) => e.boundaryArn)),
       ],
     });
-    return new IamPolicy(this, "boundary", { name: "github-ci-boundary", description: "Permissions boundary of CI's roles: the most any of them can ever do", policy: document.json });
+    return new IamPolicy(this, "boundary", { name: CI_BOUNDARY_NAME, path: BOUNDARY_PATH, description: "Permissions boundary of CI's roles: the most any of them can ever do", policy: document.json });
   }
+}
+
+/** Name of CI's permissions boundary (under {@link BOUNDARY_PATH}). */
+export const CI_BOUNDARY_NAME = "github-ci-boundary";
+
+/**
+ * What no CI role may ever do, as explicit denies (they win over any allow, present or future):
+ * change CI's roles or any boundary, or GitHub's OIDC provider (anything but reading them); take
+ * a role's boundary off; make or re-bound a role with any boundary but the environment's; attach
+ * any policy but the platform's own AWS-managed ones ({@link ATTACHABLE_POLICY_ARNS}).
+ */
+export function escalationDenies(accountId: string, boundaryArns: readonly string[]): PolicyStatement[] {
+  const reads = ["iam:Get*", "iam:List*"];
+  return [
+    { Sid: "DenyChangingCiRoles", Effect: "Deny", NotAction: reads, Resource: `arn:aws:iam::${accountId}:role${CI_ROLE_PATH}*` },
+    { Sid: "DenyChangingBoundaries", Effect: "Deny", NotAction: reads, Resource: `arn:aws:iam::${accountId}:policy${BOUNDARY_PATH}*` },
+    { Sid: "DenyChangingGithubTrust", Effect: "Deny", NotAction: reads, Resource: `arn:aws:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}` },
+    { Sid: "DenyRemovingBoundaries", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" },
+    // The key is missing from a request without a boundary, which a negated operator counts as a match: denied too.
+    { Sid: "DenyRolesWithAnotherBoundary", Effect: "Deny", Action: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"], Resource: "*", Condition: { StringNotEquals: { "iam:PermissionsBoundary": boundaryArns } } },
+    { Sid: "DenyAttachingOtherPolicies", Effect: "Deny", Action: "iam:AttachRolePolicy", Resource: "*", Condition: { ArnNotEquals: { "iam:PolicyARN": ATTACHABLE_POLICY_ARNS } } },
+  ];
 }
 
 /** The state of one environment: read and lock, or read and write. */

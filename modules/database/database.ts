@@ -4,6 +4,7 @@ import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsman
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
+import { MANAGED_POLICIES } from "../iam/managed-policies";
 import { type IGrantable, sidPart } from "../iam/grant";
 import { serviceTrust } from "../iam/policy-document";
 import { Role } from "../iam/role";
@@ -116,7 +117,7 @@ export class Database extends Construct {
       description: `Enhanced monitoring of ${identifier}`,
       trust: [serviceTrust("monitoring.rds.amazonaws.com", accountId)],
       permissionsBoundaryArn: props.permissionsBoundaryArn,
-      managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"],
+      managedPolicyArns: [MANAGED_POLICIES.rdsEnhancedMonitoring],
     });
     const engineProps = {
       identifier,

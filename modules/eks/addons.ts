@@ -1,6 +1,7 @@
 import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
 import { type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { MANAGED_POLICIES } from "../iam/managed-policies";
 import { type WorkloadCluster, WorkloadRole } from "../iam/workload-role";
 import { type AddonName, KUBERNETES_VERSIONS, type KubernetesVersion } from "./versions";
 
@@ -34,7 +35,7 @@ export class Addons extends Construct {
   constructor(scope: Construct, id: string, props: AddonsProps) {
     super(scope, id);
     const versions = KUBERNETES_VERSIONS[props.version].addons;
-    const irsa = (name: string, serviceAccount: string, policy: string) =>
+    const irsa = (name: string, serviceAccount: string, policyArn: string) =>
       new WorkloadRole(this, `${name}-role`, {
         name: `${props.rolePrefix}${name}`,
         description: `The ${name} add-on (kube-system/${serviceAccount})`,
@@ -42,7 +43,7 @@ export class Addons extends Construct {
         serviceAccount,
         cluster: props.cluster,
         permissionsBoundaryArn: props.permissionsBoundaryArn,
-        managedPolicyArns: [`arn:aws:iam::aws:policy/${policy}`],
+        managedPolicyArns: [policyArn],
       });
     const addon = (name: AddonName, extra: { serviceAccountRoleArn?: string; configurationValues?: string; dependsOn?: ITerraformDependable[] } = {}) =>
       new EksAddon(this, name, {
@@ -53,8 +54,8 @@ export class Addons extends Construct {
         resolveConflictsOnUpdate: "OVERWRITE",
         ...extra,
       });
-    const cni = irsa("vpc-cni", "aws-node", "AmazonEKS_CNI_Policy");
-    const ebs = irsa("ebs-csi", "ebs-csi-controller-sa", "service-role/AmazonEBSCSIDriverPolicy");
+    const cni = irsa("vpc-cni", "aws-node", MANAGED_POLICIES.eksCni);
+    const ebs = irsa("ebs-csi", "ebs-csi-controller-sa", MANAGED_POLICIES.ebsCsiDriver);
     this.addons = {
       "vpc-cni": addon("vpc-cni", { serviceAccountRoleArn: cni.arn, configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) }),
       "kube-proxy": addon("kube-proxy"),

@@ -3,6 +3,7 @@ import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { MANAGED_POLICIES } from "../iam/managed-policies";
 import { serviceTrust } from "../iam/policy-document";
 import { Role } from "../iam/role";
 import { EncryptionKey } from "../kms/encryption-key";
@@ -96,7 +97,7 @@ export class Cluster extends Construct {
       description: `The EKS control plane of ${props.name}`,
       trust: [{ ...serviceTrust("eks.amazonaws.com", props.accountId), Action: ["sts:AssumeRole", "sts:TagSession"] }],
       permissionsBoundaryArn: props.permissionsBoundaryArn,
-      managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"],
+      managedPolicyArns: [MANAGED_POLICIES.eksCluster],
     });
     this.cluster = new EksCluster(this, "Default", {
       name: props.name,

@@ -1,5 +1,6 @@
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { Construct } from "constructs";
+import { BOUNDARY_PATH } from "./reserved-paths";
 import { PolicyDocument } from "./policy-document";
 
 /**
@@ -51,9 +52,9 @@ export class PermissionsBoundary extends Construct {
    */
   readonly arn: string;
 
-  /** The ARN of a boundary by name, for stacks created after the one that owns it. */
+  /** The ARN of a boundary by name, for stacks created after the one that owns it: boundaries live under the reserved path {@link BOUNDARY_PATH}. */
   static arnFor(accountId: string, name: string): string {
-    return `arn:aws:iam::${accountId}:policy/${name}`;
+    return `arn:aws:iam::${accountId}:policy${BOUNDARY_PATH}${name}`;
   }
 
   constructor(scope: Construct, id: string, props: PermissionsBoundaryProps) {
@@ -94,6 +95,8 @@ export class PermissionsBoundary extends Construct {
     });
     const policy = new IamPolicy(this, "Default", {
       name: props.name,
+      // The reserved path: the apply role's `policy/<env>-*` does not reach it, and denies refuse any change there.
+      path: BOUNDARY_PATH,
       description: "Permissions boundary of the platform's roles: the most any of them can ever do",
       policy: document.json,
     });

@@ -14,7 +14,10 @@ export interface PolicyStatement {
   readonly Sid?: string;
   readonly Effect: "Allow" | "Deny";
   readonly Principal?: "*" | Readonly<Record<string, string | readonly string[]>>;
-  readonly Action: string | readonly string[];
+  /** What the statement covers; exactly one of Action and NotAction. */
+  readonly Action?: string | readonly string[];
+  /** Every action but these: for Deny statements only (an Allow with NotAction grants the future too; the policy pack refuses it). */
+  readonly NotAction?: string | readonly string[];
   readonly Resource?: string | readonly string[];
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | boolean | readonly string[]>>>>;
 }
@@ -76,10 +79,12 @@ export function toTerraform(s: PolicyStatement): DataAwsIamPolicyDocumentStateme
   const condition = Object.entries(s.Condition ?? {}).flatMap(([test, byVariable]) =>
     Object.entries(byVariable).map(([variable, values]) => ({ test, variable, values: typeof values === "boolean" ? [String(values)] : list(values) })),
   );
+  if ((s.Action === undefined) === (s.NotAction === undefined)) throw new Error(`statement ${s.Sid ?? "(no Sid)"}: give exactly one of Action and NotAction`);
   return {
     sid: s.Sid,
     effect: s.Effect,
-    actions: list(s.Action),
+    actions: s.Action === undefined ? undefined : list(s.Action),
+    notActions: s.NotAction === undefined ? undefined : list(s.NotAction),
     resources: s.Resource === undefined ? undefined : list(s.Resource),
     principals,
     condition: condition.length ? condition : undefined,

@@ -25,6 +25,11 @@ export interface RoleProps {
    * @default - none
    */
   readonly managedPolicyArns?: readonly string[];
+  /**
+   * The role's IAM path (part of its ARN). Changing it replaces the role.
+   * @default "/"
+   */
+  readonly path?: string;
 }
 
 /**
@@ -51,6 +56,7 @@ export class Role extends Construct implements IGrantable {
       description: props.description,
       assumeRolePolicy: trust.json,
       permissionsBoundary: props.permissionsBoundaryArn,
+      path: props.path,
     });
     // One attachment per policy, keyed by the policy's name: adding one never renumbers another.
     for (const policyArn of props.managedPolicyArns ?? []) {
