@@ -1,4 +1,5 @@
 import { instanceClassProblem, SERVERLESS_CLASS, serverlessCapacityProblem } from "../modules/database/engines";
+import { AUDIT_CLASSES } from "../modules/database/settings";
 import { brokerTypeProblem, defaultReplication, MAX_BROKER_ZONES } from "../modules/streaming/kafka-versions";
 import { type FieldProblem } from "./checks";
 import { type EnvironmentConfig } from "./schema";
@@ -47,6 +48,10 @@ export function checkDatabase(env: EnvironmentConfig): FieldProblem[] {
     });
   }
   if (env.production) {
+    const missing = (["ddl", "role"] as const).filter((c) => !db.auditLog.includes(c));
+    if (missing.length) {
+      problems.push({ field: "database.auditLog", value: db.auditLog, message: `a production database must audit schema and permission changes; add ${missing.join(" and ")} (allowed: ${AUDIT_CLASSES.join(", ")})` });
+    }
     const singleZone = aurora ? db.readers === 0 : !db.multiAz;
     if (singleZone && !db.reasons.multiAz) {
       problems.push(

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DATABASE_ENGINES, DEFAULT_POSTGRES_VERSION, POSTGRES_VERSIONS } from "../modules/database/engines";
+import { AUDIT_CLASSES } from "../modules/database/settings";
 import { LOG_RETENTION_DAYS } from "../modules/logs/retention";
 import { DEFAULT_KAFKA_VERSION, KAFKA_VERSIONS } from "../modules/streaming/kafka-versions";
 import { nonEmpty, strict } from "./strict";
@@ -45,6 +46,10 @@ export const databaseSchema = strict({
     deletionProtection: z.boolean().default(true).describe("Refuse deleting the database through the API. Production without it needs reasons.deletionProtection."),
     masterPasswordRotationDays: z.int().min(1).max(365).default(30).describe("Secrets Manager rotates the master password every this many days."),
     logMinDurationMs: z.int().min(-1).max(3_600_000).default(1000).describe("log_min_duration_statement: statements slower than this (ms) are logged; -1 turns it off."),
+    auditLog: z
+      .array(z.enum(AUDIT_CLASSES))
+      .default(["ddl", "role"])
+      .describe("The statement classes pgaudit logs (pgaudit.log), into the exported PostgreSQL log: ddl and role by default; add write in production. Never log_statement = all, which logs every value. Production needs at least ddl and role."),
     caCertIdentifier: z.enum(["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"]).default("rds-ca-rsa2048-g1").describe("The CA that signs the server certificate clients verify (sslmode=verify-full)."),
     performanceInsightsRetentionDays: z
       .int()

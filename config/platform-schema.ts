@@ -124,6 +124,15 @@ export const platformSchema = strict({
     .default({ retentionDays: 15, storageGiB: 50, replicas: 1, memoryGiB: 2 })
     .describe("kube-prometheus-stack's Prometheus."),
   containerLogRetentionDays: z.literal(LOG_RETENTION_DAYS).default(30).describe("Retention of the containers' logs in CloudWatch, in days."),
+  grafana: strict({
+    adminPasswordVersion: z
+      .int()
+      .min(1)
+      .default(1)
+      .describe("Bump it to rotate Grafana's admin password: the apply writes a new random one to Secrets Manager, External Secrets syncs it at once and Grafana restarts with it (docs/how-to.md, \"Rotate Grafana's admin password\")."),
+  })
+    .default({ adminPasswordVersion: 1 })
+    .describe("Grafana (kube-prometheus-stack)."),
   karpenter: karpenterSchema.optional(),
 }).describe("The platform's add-ons (`<env>-platform`): ingress, External Secrets, monitoring, logs, metrics-server, Karpenter. Leave out for a cluster without them (and without an app).");
 

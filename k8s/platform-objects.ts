@@ -67,8 +67,8 @@ export interface PlatformObjectsProps extends ChartProps {
   readonly externalSecretsServiceAccount?: { readonly name: string; readonly namespace: string };
   /** Namespaces whose ExternalSecrets may use the store. */
   readonly secretNamespaces: readonly string[];
-  /** Grafana's admin Secret: its name and namespace, and its key in Secrets Manager. */
-  readonly grafanaAdmin: { readonly secretName: string; readonly namespace: string; readonly secretsManagerKey: string };
+  /** Grafana's admin Secret: its name and namespace, its key in Secrets Manager, and the version of its value (bumped to rotate). */
+  readonly grafanaAdmin: { readonly secretName: string; readonly namespace: string; readonly secretsManagerKey: string; readonly version: number };
   /** The application's namespace and what may reach it. */
   readonly app: { readonly namespace: string; readonly port: number; readonly loadBalancerCidrs: readonly string[]; readonly monitoringNamespace: string };
   /**
@@ -80,6 +80,8 @@ export interface PlatformObjectsProps extends ChartProps {
 
 /** Names other stacks use (the app stack reads them from `<env>-platform`'s contract). */
 export const SECRET_STORE = "aws-secrets-manager";
+/** The annotation that carries a rotated secret's version onto the objects that must follow it. */
+export const SECRET_VERSION_ANNOTATION = "platform/secret-version";
 export const STORAGE_CLASS = "gp3-encrypted";
 
 /**
@@ -108,7 +110,9 @@ export class PlatformObjects extends Chart {
       },
     });
     new ExternalSecret(this, "grafana-admin", {
-      metadata: { name: props.grafanaAdmin.secretName, namespace: props.grafanaAdmin.namespace },
+      // A changed annotation makes External Secrets reconcile now, not at the next refresh: a
+      // rotated password reaches the Secret in seconds.
+      metadata: { name: props.grafanaAdmin.secretName, namespace: props.grafanaAdmin.namespace, annotations: { [SECRET_VERSION_ANNOTATION]: String(props.grafanaAdmin.version) } },
       spec: {
         refreshInterval: "1h",
         secretStoreRef: { kind: "ClusterSecretStore", name: SECRET_STORE },

@@ -12,7 +12,7 @@ export function ruleCatalogue(rules: readonly Rule[]): string {
     "",
     "| id | severity | title | Checkov | applies to |",
     "| --- | --- | --- | --- | --- |",
-    ...rules.map((r) => `| ${r.id} | ${r.severity} | ${cell(r.title)} | ${r.checkov ?? "—"} | ${r.types.map((t) => (t === "*" ? "every block" : `\`${t}\``)).join(", ")} |`),
+    ...rules.map((r) => `| ${r.id} | ${r.severity} | ${cell(r.title)} | ${r.checkov ? `${r.checkov}${r.checkovNote ? `: ${cell(r.checkovNote)}` : ""}` : "—"} | ${r.types.map((t) => (t === "*" ? "every block" : `\`${t}\``)).join(", ")} |`),
     "",
     "## Rationale and fix",
     "",

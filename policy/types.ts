@@ -45,6 +45,8 @@ export interface Rule {
   readonly fix: string;
   /** The Checkov check it corresponds to, where one exists. */
   readonly checkov?: string;
+  /** How that Checkov check differs from the rule, where it does (it checks less, or passes vacuously on this output). */
+  readonly checkovNote?: string;
   /** Block types the rule inspects (`aws_kms_key`, `provider.helm`). */
   readonly types: readonly string[];
   /** Returns why a block breaks the rule, or undefined when it complies. */

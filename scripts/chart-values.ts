@@ -55,9 +55,9 @@ export function upstreamReleases(releases: readonly SynthesizedRelease[]): Synth
  * Keys every subchart of the pinned charts has for scheduling its pods, for when the subchart's
  * own values.yaml is not at hand (../shared/reference keeps the parent's only; CI's pulled charts
  * have them all, under charts/<name>/): grafana 12.11.1 and kube-state-metrics 8.4.0 (in
- * kube-prometheus-stack 88.5.3) both have `nodeSelector: {}`, `tolerations: []` and `resources: {}`.
+ * kube-prometheus-stack 88.5.3) both have `nodeSelector: {}`, `tolerations: []`, `resources: {}` and `podAnnotations: {}`.
  */
-const SUBCHART_SCHEDULING_KEYS = { nodeSelector: {}, tolerations: [], resources: {} } as const;
+const SUBCHART_SCHEDULING_KEYS = { nodeSelector: {}, tolerations: [], resources: {}, podAnnotations: {} } as const;
 
 /** A chart's defaults with its subcharts' own values below their names, as Helm passes them on. */
 function withSubcharts(folder: string, defaults: Record<string, unknown>): Record<string, unknown> {

@@ -73,7 +73,8 @@ export class AddonsStack extends EnvironmentStack {
     const grafanaValue = new SecretsmanagerSecretVersion(this, "grafana-admin-value", {
       secretId: grafanaSecret.id,
       secretStringWo: '${jsonencode({"admin-user" = "admin", "admin-password" = ephemeral.aws_secretsmanager_random_password.grafana-admin.random_password})}',
-      secretStringWoVersion: 1,
+      // Write-only values are written again only when their version changes: bumping it rotates.
+      secretStringWoVersion: platform.grafana.adminPasswordVersion,
     });
 
     const on = (...names: string[]) => ({ dependsOn: names.map((n) => namespaces[n]!) });
@@ -90,7 +91,7 @@ export class AddonsStack extends EnvironmentStack {
       region: account.region,
       externalSecretsServiceAccount: identityMode === "irsa" ? externalSecrets.serviceAccount : undefined,
       secretNamespaces: [MONITORING_CHART.namespace, app],
-      grafanaAdmin: { secretName: GRAFANA_ADMIN_SECRET, namespace: MONITORING_CHART.namespace, secretsManagerKey: grafanaKey },
+      grafanaAdmin: { secretName: GRAFANA_ADMIN_SECRET, namespace: MONITORING_CHART.namespace, secretsManagerKey: grafanaKey, version: platform.grafana.adminPasswordVersion },
       app: { namespace: app, port: env.app?.port ?? DEFAULT_APP_PORT, loadBalancerCidrs: Object.values(networkFacts(env).subnetCidrs.public), monitoringNamespace: MONITORING_CHART.namespace },
       karpenter: karpenter && { clusterName: cluster, nodeRoleName: eks.node_role_name, nodeSecurityGroupId: eks.node_security_group_id, amiAlias: karpenterConfig.amiAlias, pools: karpenterConfig.nodePools },
     });
@@ -117,6 +118,7 @@ export class AddonsStack extends EnvironmentStack {
       storageGiB: platform.prometheus.storageGiB,
       replicas: platform.prometheus.replicas,
       memoryGiB: platform.prometheus.memoryGiB,
+      grafanaAdminVersion: platform.grafana.adminPasswordVersion,
       storageClass: STORAGE_CLASS,
     });
 

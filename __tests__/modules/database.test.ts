@@ -88,7 +88,7 @@ describe("Database on RDS", () => {
     expect(trust).toEqual([expect.objectContaining({ Principal: { Service: ["monitoring.rds.amazonaws.com"] } })]);
   });
 
-  it("forces TLS and logs connections and slow statements, in a group named for its family and replaced create-before-destroy", () => {
+  it("forces TLS, logs connections and slow statements, and audits DDL and role changes with pgaudit, in a group named for its family and replaced create-before-destroy", () => {
     expect(text).toHaveResourceWithProperties(DbParameterGroup, {
       name: "test-postgres-postgres17",
       family: "postgres17",
@@ -98,8 +98,15 @@ describe("Database on RDS", () => {
         { name: "log_connections", value: "1", apply_method: "immediate" },
         { name: "log_disconnections", value: "1", apply_method: "immediate" },
         { name: "log_min_duration_statement", value: "1000", apply_method: "immediate" },
+        // Static: applied at creation, or at the next reboot of an existing database.
+        { name: "shared_preload_libraries", value: "pg_stat_statements,pgaudit", apply_method: "pending-reboot" },
+        { name: "pgaudit.log", value: "ddl,role", apply_method: "immediate" },
+        { name: "pgaudit.log_parameter", value: "0", apply_method: "immediate" },
       ],
     });
+    // Never log_statement = all: it would write every statement's values, secrets included.
+    expect(JSON.stringify(resourcesOf(json, "aws_db_parameter_group"))).not.toContain("log_statement\"");
+    expect(synth({ ...base, auditLog: ["ddl", "role", "write"] })).toHaveResourceWithProperties(DbParameterGroup, { parameter: expect.arrayContaining([{ name: "pgaudit.log", value: "ddl,role,write", apply_method: "immediate" }]) });
   });
 
   it("admits PostgreSQL from the clients' security group only: no CIDR, no egress", () => {

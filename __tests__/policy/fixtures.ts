@@ -52,7 +52,17 @@ const db = (attrs: Record<string, unknown> = {}) => ({
       ...attrs,
     },
   },
-  aws_db_parameter_group: { p: { name: "pg", family: "postgres16", parameter: [{ name: "rds.force_ssl", value: "1" }] } },
+  aws_db_parameter_group: {
+    p: {
+      name: "pg",
+      family: "postgres16",
+      parameter: [
+        { name: "rds.force_ssl", value: "1" },
+        { name: "shared_preload_libraries", value: "pg_stat_statements,pgaudit" },
+        { name: "pgaudit.log", value: "ddl,role" },
+      ],
+    },
+  },
 });
 
 const msk = (attrs: Record<string, unknown> = {}) => ({
@@ -159,6 +169,10 @@ export const FIXTURES: Record<string, RuleFixture> = {
   "PI-RDS-009": { bad: res(db({ enabled_cloudwatch_logs_exports: [] })), good: res(db()) },
   "PI-RDS-010": { bad: res(db({ parameter_group_name: "default.postgres16" })), good: res(db()) },
   "PI-RDS-011": { bad: res(db({ backup_retention_period: 1 })), good: res(db()) },
+  "PI-RDS-012": {
+    bad: res({ ...db(), aws_db_parameter_group: { p: { name: "pg", family: "postgres16", parameter: [{ name: "rds.force_ssl", value: "1" }, { name: "log_statement", value: "all" }] } } }),
+    good: res(db()),
+  },
   "PI-MSK-001": { bad: res(msk({ encryption_info: { encryption_at_rest_kms_key_arn: "arn:k", encryption_in_transit: { client_broker: "TLS_PLAINTEXT" } } })), good: res(msk()) },
   "PI-MSK-002": { bad: res(msk({ encryption_info: { encryption_in_transit: { client_broker: "TLS" } } })), good: res(msk()) },
   "PI-MSK-003": { bad: res(msk({ logging_info: undefined })), good: res(msk()) },
@@ -170,6 +184,14 @@ export const FIXTURES: Record<string, RuleFixture> = {
   "PI-ECR-001": { bad: res(ecr({ image_tag_mutability: "MUTABLE" })), good: res(ecr()) },
   "PI-ECR-002": { bad: res(ecr({ image_scanning_configuration: { scan_on_push: false } })), good: res(ecr()) },
   "PI-ECR-003": { bad: res(ecr({ encryption_configuration: { encryption_type: "AES256" } })), good: res(ecr()) },
+  "PI-IAM-006": {
+    bad: res(policy([{ Sid: "Escalate", Effect: "Allow", Action: ["iam:Update*", "ec2:DescribeInstances"], Resource: "*" }])),
+    good: res(policy([{ Effect: "Allow", Action: "iam:UpdateAssumeRolePolicy", Resource: "arn:aws:iam::1:role/dev-*" }])),
+  },
+  "PI-IAM-007": {
+    bad: res(policy([{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }])),
+    good: res(policy([{ Effect: "Allow", Action: ["secretsmanager:BatchGetSecretValue", "kms:Decrypt"], Resource: "*", Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } } }])),
+  },
   "PI-IAM-001": {
     bad: res(policy([{ Sid: "All", Effect: "Allow", Action: "*", Resource: "arn:x" }])),
     good: res(policy([{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:x" }])),

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { type ChartRelease } from "../helm/chart-release";
+import { SECRET_VERSION_ANNOTATION } from "../../k8s/platform-objects";
 import { addonRelease, type AddonProps, type ChartSource, ON_SYSTEM_NODES } from "./addon";
 
 /** The pinned chart. Its CRDs (ServiceMonitor, PrometheusRule, …) come with the bundled `crds` subchart on first install; CRD changes come with a major version, applied first (docs/how-to.md, "Upgrade an add-on"). */
@@ -34,6 +35,12 @@ export interface MonitoringProps extends AddonProps {
    * @default GRAFANA_ADMIN_SECRET
    */
   readonly grafanaAdminSecret?: string;
+  /**
+   * The version of Grafana's admin password: a change restarts Grafana, which reads the password
+   * only at start (its database is an emptyDir, recreated then from the synced Secret).
+   * @default 1
+   */
+  readonly grafanaAdminVersion?: number;
 }
 
 /**
@@ -78,7 +85,7 @@ export class Monitoring extends Construct {
         },
       },
       alertmanager: { enabled: true, alertmanagerSpec: { ...ON_SYSTEM_NODES, resources: resources("50m", "128Mi", "256Mi"), storage: volume(10) } },
-      grafana: { enabled: true, ...ON_SYSTEM_NODES, resources: resources("100m", "256Mi", "512Mi"), admin: { existingSecret: props.grafanaAdminSecret ?? GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" } },
+      grafana: { enabled: true, ...ON_SYSTEM_NODES, resources: resources("100m", "256Mi", "512Mi"), podAnnotations: { [SECRET_VERSION_ANNOTATION]: String(props.grafanaAdminVersion ?? 1) }, admin: { existingSecret: props.grafanaAdminSecret ?? GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" } },
     }, { ...props, timeoutSeconds: 600 });
   }
 }

@@ -30,7 +30,7 @@ export class AuroraCluster extends Construct implements EngineOutputs {
   constructor(scope: Construct, id: string, props: AuroraClusterProps) {
     super(scope, id);
     const { settings, identifier } = props;
-    const parameters = new RdsClusterParameterGroup(this, "parameters", parameterGroupProps(identifier, parameterFamily("aurora-postgresql", settings.version), settings.logMinDurationMs));
+    const parameters = new RdsClusterParameterGroup(this, "parameters", parameterGroupProps(identifier, parameterFamily("aurora-postgresql", settings.version), settings));
     const serverless = settings.instanceClass === SERVERLESS_CLASS;
     if (serverless !== (settings.serverless !== undefined)) {
       throw new Error(`${this.node.path}: serverless capacity goes with instance class db.serverless, and only with it (got instanceClass "${settings.instanceClass}", serverless ${JSON.stringify(settings.serverless)})`);

@@ -44,7 +44,7 @@ export class RdsInstance extends Construct implements EngineOutputs {
   constructor(scope: Construct, id: string, props: RdsInstanceProps) {
     super(scope, id);
     const { settings, identifier } = props;
-    const parameters = new DbParameterGroup(this, "parameters", parameterGroupProps(identifier, parameterFamily("postgres", settings.version), settings.logMinDurationMs));
+    const parameters = new DbParameterGroup(this, "parameters", parameterGroupProps(identifier, parameterFamily("postgres", settings.version), settings));
     this.instance = new DbInstance(this, "Default", {
       identifier,
       engine: "postgres",

@@ -68,6 +68,11 @@ export interface DatabaseSettings {
    */
   readonly logMinDurationMs?: number;
   /**
+   * The statement classes pgaudit logs (`pgaudit.log`), exported with the PostgreSQL log.
+   * @default ["ddl", "role"]
+   */
+  readonly auditLog?: readonly AuditClass[];
+  /**
    * The CA of the server certificate.
    * @default "rds-ca-rsa2048-g1"
    */
@@ -121,6 +126,7 @@ export function withDefaults(settings: DatabaseSettings): ResolvedDatabaseSettin
     deletionProtection: true,
     masterPasswordRotationDays: 30,
     logMinDurationMs: 1000,
+    auditLog: ["ddl", "role"],
     caCertIdentifier: "rds-ca-rsa2048-g1",
     performanceInsightsRetentionDays: 7,
     monitoringIntervalSeconds: 60,
@@ -130,17 +136,37 @@ export function withDefaults(settings: DatabaseSettings): ResolvedDatabaseSettin
   };
 }
 
+/** The classes of statement pgaudit can log (`pgaudit.log`); `all` is not among them on purpose. */
+export const AUDIT_CLASSES = ["ddl", "role", "write", "read", "function", "misc", "misc_set"] as const;
+export type AuditClass = (typeof AUDIT_CLASSES)[number];
+
+/** What the parameter group logs. */
+export interface LoggingSettings {
+  /** `log_min_duration_statement`, ms. */
+  readonly logMinDurationMs: number;
+  /** `pgaudit.log`: the classes audited. */
+  readonly auditLog: readonly AuditClass[];
+}
+
 /**
  * The PostgreSQL parameters every database gets: TLS only, every connection logged, slow
- * statements logged. All are dynamic, so a change applies without a reboot.
- * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html
+ * statements logged, and pgaudit's session audit log of the configured classes (DDL and role
+ * changes by default; writes too in production). Never `log_statement = all`, which logs every
+ * statement with its values; pgaudit logs the statement, and `pgaudit.log_parameter` stays off so
+ * bound values are not. `shared_preload_libraries` is static: RDS applies it at creation, or at
+ * the next reboot of an existing database (docs/how-to.md, "Audit the database"); the rest
+ * applies at once. pg_stat_statements stays loaded beside pgaudit, as RDS's default has it.
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.PostgreSQL.CommonDBATasks.pgaudit.html
  */
-export function postgresParameters(logMinDurationMs: number) {
+export function postgresParameters(logging: LoggingSettings) {
   return [
     { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
     { name: "log_connections", value: "1", applyMethod: "immediate" },
     { name: "log_disconnections", value: "1", applyMethod: "immediate" },
-    { name: "log_min_duration_statement", value: String(logMinDurationMs), applyMethod: "immediate" },
+    { name: "log_min_duration_statement", value: String(logging.logMinDurationMs), applyMethod: "immediate" },
+    { name: "shared_preload_libraries", value: "pg_stat_statements,pgaudit", applyMethod: "pending-reboot" },
+    { name: "pgaudit.log", value: logging.auditLog.length ? logging.auditLog.join(",") : "none", applyMethod: "immediate" },
+    { name: "pgaudit.log_parameter", value: "0", applyMethod: "immediate" },
   ];
 }
 
@@ -148,12 +174,12 @@ export function postgresParameters(logMinDurationMs: number) {
  * The parameter group of a database, RDS or Aurora: the family is in the name, so a major
  * upgrade creates the new group before the old one goes (create-before-destroy).
  */
-export function parameterGroupProps(identifier: string, family: string, logMinDurationMs: number) {
+export function parameterGroupProps(identifier: string, family: string, logging: LoggingSettings) {
   return {
     name: `${identifier}-${family}`,
     family,
-    description: `TLS only, connection and slow-statement logging (${identifier})`,
-    parameter: postgresParameters(logMinDurationMs),
+    description: `TLS only, connection, slow-statement and pgaudit logging (${identifier})`,
+    parameter: postgresParameters(logging),
     lifecycle: { createBeforeDestroy: true },
   };
 }

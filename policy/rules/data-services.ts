@@ -19,6 +19,7 @@ export const dataServiceRules: Rule[] = [
     rationale: "Unencrypted storage exposes data in snapshots and on retired disks.",
     fix: "Set storage_encrypted = true and kms_key_id = <key>.",
     checkov: "CKV_AWS_16",
+    checkovNote: "checks that storage is encrypted, not that the key is customer-managed",
     types: RDS,
     check: (r) => (isTrue(r.attrs.storage_encrypted) && r.attrs.kms_key_id ? undefined : "storage_encrypted with a kms_key_id is not set"),
   },
@@ -107,6 +108,7 @@ export const dataServiceRules: Rule[] = [
     title: "RDS PostgreSQL forces TLS (rds.force_ssl = 1)",
     rationale: "Without it, clients may connect in clear text inside the VPC.",
     fix: 'Use a parameter group with parameter { name = "rds.force_ssl", value = "1" }.',
+    checkov: "CKV2_AWS_69",
     types: RDS,
     check: (r, stack) => {
       if (!String(r.attrs.engine ?? "").includes("postgres")) return undefined;
@@ -123,6 +125,27 @@ export const dataServiceRules: Rule[] = [
     checkov: "CKV_AWS_133",
     types: RDS,
     check: (r) => (Number(r.attrs.backup_retention_period ?? 0) >= 7 ? undefined : `backup_retention_period is ${r.attrs.backup_retention_period ?? "unset"}`),
+  },
+  {
+    id: "PI-RDS-012",
+    severity: "error",
+    title: "RDS PostgreSQL audits with pgaudit, and never logs every statement's values",
+    rationale: "Slow-query logs say nothing of who changed a schema or a grant; pgaudit records DDL and role changes. log_statement = all would write every value, secrets included, into the logs.",
+    fix: 'Load it (shared_preload_libraries includes "pgaudit"), set pgaudit.log (e.g. "ddl,role", plus "write" in production), and leave log_statement unset.',
+    checkov: "CKV2_AWS_30",
+    checkovNote: "CKV2_AWS_30 (RDS) and CKV2_AWS_27 (Aurora) ask for query logging through log_statement; this rule asks for pgaudit instead, so those two stay on the accepted list",
+    types: RDS,
+    check: (r, stack) => {
+      if (!String(r.attrs.engine ?? "").includes("postgres")) return undefined;
+      const parameters = parameterGroups(r, stack).flatMap((g) => blocks(g.attrs.parameter));
+      const value = (name: string) => parameters.find((p) => p.name === name)?.value;
+      const problems = [
+        ...(String(value("shared_preload_libraries") ?? "").split(",").map((l) => l.trim()).includes("pgaudit") ? [] : ["shared_preload_libraries does not load pgaudit"]),
+        ...(value("pgaudit.log") === undefined || value("pgaudit.log") === "none" ? ["pgaudit.log audits nothing"] : []),
+        ...(value("log_statement") === "all" ? ["log_statement is all: every statement is logged with its values"] : []),
+      ];
+      return problems.length ? problems.join("; ") : undefined;
+    },
   },
   {
     id: "PI-MSK-001",
@@ -146,6 +169,7 @@ export const dataServiceRules: Rule[] = [
     rationale: "The AWS-managed default key cannot be restricted or audited by key policy.",
     fix: "Set encryption_info.encryption_at_rest_kms_key_arn.",
     checkov: "CKV_AWS_81",
+    checkovNote: "checks encryption in transit, not the customer-managed key at rest",
     types: ["aws_msk_cluster"],
     check: (r) => (block(r.attrs, "encryption_info")?.encryption_at_rest_kms_key_arn ? undefined : "no encryption_at_rest_kms_key_arn"),
   },

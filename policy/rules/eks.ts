@@ -63,6 +63,7 @@ export const eksRules: Rule[] = [
     title: "Launch templates keep the metadata hop limit at 1",
     rationale: "With a hop limit above 1, pods can reach the node's metadata service and take its role; pods get credentials through IRSA instead.",
     fix: "Set metadata_options { http_put_response_hop_limit = 1 }.",
+    checkov: "CKV_AWS_341",
     types: ["aws_launch_template"],
     check: (r) => {
       const limit = block(r.attrs, "metadata_options")?.http_put_response_hop_limit;

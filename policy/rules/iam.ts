@@ -28,6 +28,30 @@ function isBoundary(policy: ResourceView, stack: StackView): boolean {
 
 const allows = (s: Statement) => s.Effect === "Allow";
 
+/**
+ * Actions that let a principal grant itself (or a role it can use) more: the privilege-escalation
+ * paths Checkov's CKV_AWS_286 and Rhino Security Labs' list name. On "*" they reach every role and
+ * policy of the account, CI's and the boundaries included.
+ */
+export const ESCALATION_ACTIONS = [
+  "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:AttachRolePolicy", "iam:AttachUserPolicy", "iam:AttachGroupPolicy", "iam:PutRolePolicy",
+  "iam:PutUserPolicy", "iam:PutGroupPolicy", "iam:UpdateAssumeRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary",
+  "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile", "iam:AddUserToGroup", "iam:PassRole",
+] as const;
+
+/**
+ * Actions that read data out (CKV_AWS_288): on "*" without a condition they reach every object,
+ * secret, parameter and key of the account. (BatchGetSecretValue is not among them: it reads only
+ * the secrets the caller may GetSecretValue.)
+ */
+export const EXFILTRATION_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion", "secretsmanager:GetSecretValue", "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "kms:Decrypt"] as const;
+
+/** The actions of a statement that match any of these (a statement's `iam:*` or `s3:Get*` covers them). */
+function coveredActions(s: Statement, of: readonly string[]): string[] {
+  const patterns = strings(s.Action).map((a) => new RegExp(`^${a.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i"));
+  return of.filter((action) => patterns.some((p) => p.test(action)));
+}
+
 /** IAM policies, attachments and roles. */
 export const iamRules: Rule[] = [
   {
@@ -37,6 +61,7 @@ export const iamRules: Rule[] = [
     rationale: '"*" grants every present and future action of every service: administrator access by another name.',
     fix: "List the actions the principal needs.",
     checkov: "CKV_AWS_63",
+    checkovNote: "passes vacuously on the synthesized JSON every policy is a reference to an aws_iam_policy_document Checkov does not resolve; it reads real statements only in the plans (terraform_plan) CI scans too",
     types: ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role"],
     check: (r, stack) => {
       const bad = identityPolicies(r, stack).filter((s) => allows(s) && (strings(s.Action).includes("*") || s.NotAction !== undefined));
@@ -50,6 +75,7 @@ export const iamRules: Rule[] = [
     rationale: "A write action on every resource reaches far beyond what the workload owns.",
     fix: "Scope Resource to the ARNs the workload owns, add a condition (e.g. on a tag), or add the action to the allow-list with its reason.",
     checkov: "CKV_AWS_290",
+    checkovNote: "UNKNOWN on the synthesized JSON every policy is a reference to an aws_iam_policy_document Checkov does not resolve; it reads real statements only in the plans (terraform_plan) CI scans too",
     types: ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role"],
     check: (r, stack) => {
       if (r.type === "aws_iam_policy" && isBoundary(r, stack)) return undefined;
@@ -97,6 +123,40 @@ export const iamRules: Rule[] = [
           return out;
         });
       return problems.length ? problems.join("; ") : undefined;
+    },
+  },
+  {
+    id: "PI-IAM-006",
+    severity: "error",
+    title: 'IAM policies allow no privilege-escalation action on "*"',
+    rationale: "Policy versions, attachments, inline policies, trust and boundary changes on every role let a principal make itself administrator; scoped to its own names (and with the boundary enforced) they cannot.",
+    fix: "Scope Resource to the role and policy ARNs the principal manages, and require the environment's permissions boundary (iam:PermissionsBoundary).",
+    checkov: "CKV_AWS_286",
+    checkovNote: "reads real statements only in the plans (terraform_plan) CI scans too",
+    types: ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role"],
+    check: (r, stack) => {
+      if (r.type === "aws_iam_policy" && isBoundary(r, stack)) return undefined;
+      const bad = identityPolicies(r, stack)
+        .filter((s) => allows(s) && strings(s.Resource).includes("*") && !s.Condition)
+        .flatMap((s) => coveredActions(s, ESCALATION_ACTIONS));
+      return bad.length ? `privilege-escalation actions on "*" without a condition: ${[...new Set(bad)].join(", ")}` : undefined;
+    },
+  },
+  {
+    id: "PI-IAM-007",
+    severity: "error",
+    title: 'IAM policies allow no data-reading action on "*" without a condition',
+    rationale: "GetObject, GetSecretValue, GetParameter and Decrypt on every resource read every bucket, secret, parameter and key of the account.",
+    fix: "Scope Resource to the objects, secrets, parameters or keys the principal owns, or add a condition (kms:ViaService, a tag).",
+    checkov: "CKV_AWS_288",
+    checkovNote: "reads real statements only in the plans (terraform_plan) CI scans too",
+    types: ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role"],
+    check: (r, stack) => {
+      if (r.type === "aws_iam_policy" && isBoundary(r, stack)) return undefined;
+      const bad = identityPolicies(r, stack)
+        .filter((s) => allows(s) && strings(s.Resource).includes("*") && !s.Condition)
+        .flatMap((s) => coveredActions(s, EXFILTRATION_ACTIONS));
+      return bad.length ? `data-reading actions on "*" without a condition: ${[...new Set(bad)].join(", ")}` : undefined;
     },
   },
   {
