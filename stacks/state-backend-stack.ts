@@ -4,6 +4,7 @@ import { type BackendSettings, type ProjectSettings } from "../config";
 import { EncryptionKey } from "../modules/kms/encryption-key";
 import { LockTable } from "../modules/state/lock-table";
 import { grantPrincipals, type StateAccessGrant } from "../modules/state/state-access";
+import { StateAccessTrail } from "../modules/state/state-access-trail";
 import { StateBucket } from "../modules/state/state-bucket";
 import { configureS3Backend } from "./environment-stack";
 import { awsProvider } from "./aws-provider";
@@ -28,7 +29,8 @@ export interface StateBackendStackProps {
 
 /**
  * `state-backend`: the KMS key, S3 bucket and DynamoDB lock table that hold every other stack's
- * state, in the account and region backend.config names. All three carry `prevent_destroy`.
+ * state, in the account and region backend.config names, and the trail that records who read or
+ * wrote which state object. The stateful ones carry `prevent_destroy`.
  *
  * Its own state is local for the first apply (the bucket does not exist yet) and moves into the
  * bucket once `stateBackendStorage` is switched to `s3` in cdktf.json (README, "Bootstrap").
@@ -69,6 +71,9 @@ export class StateBackendStack extends PlatformStack {
     });
     const bucket = new StateBucket(this, "bucket", { bucketName: backend.bucket, kmsKeyArn: key.arn, grants: access });
     new TerraformOutput(this, "bucket_arn", { value: bucket.arn, description: "ARN of the state bucket" });
+    // State holds secrets (the state of every stack): who read or wrote which object is recorded.
+    const trail = new StateAccessTrail(this, "access-trail", { stateBucketName: backend.bucket, accountId: backend.accountId, region: backend.region });
+    new TerraformOutput(this, "access_log_bucket", { value: trail.bucket.bucket, description: "Bucket of the state access records (CloudTrail data events)" });
     new TerraformOutput(this, "kms_key_arn", { value: key.arn, description: "ARN of the state KMS key" });
     if (backend.dynamodbTable) {
       const table = new LockTable(this, "lock-table", { tableName: backend.dynamodbTable, kmsKeyArn: key.arn, bucketName: backend.bucket, grants: access });

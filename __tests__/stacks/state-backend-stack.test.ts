@@ -4,7 +4,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { Testing } from "cdktf";
 import { StateBackendStack } from "../../stacks/state-backend-stack";
-import { policyStatements, shippedInputs, synthJson } from "../helpers";
+import { policyStatements, resourcesOf, shippedInputs, synthJson } from "../helpers";
 
 const { backend, project } = shippedInputs();
 const stackWith = (overrides: Partial<typeof project> = {}, backendOverrides: Partial<typeof backend> = {}) =>
@@ -38,7 +38,7 @@ describe("state-backend", () => {
     const roles = ["arn:aws:iam::111111111111:role/plan", "arn:aws:iam::222222222222:role/plan"];
     const withAccess = new StateBackendStack(Testing.app(), { backend, project, access: [{ prefix: "dev/", readers: [roles[0]!] }, { prefix: "stage/", writers: [roles[1]!] }] });
     const json = synthJson(withAccess);
-    const key = Object.values(json.resource.aws_kms_key ?? {})[0] as { policy: string };
+    const key = json.resource.aws_kms_key?.key as { policy: string };
     expect(policyStatements(json, key.policy)[1]).toEqual({
       Sid: "StateRolesThroughS3AndDynamoDB",
       Effect: "Allow",
@@ -47,6 +47,25 @@ describe("state-backend", () => {
       Resource: ["*"],
       Condition: { StringEquals: { "kms:ViaService": ["s3.eu-west-1.amazonaws.com", "dynamodb.eu-west-1.amazonaws.com"] } },
     });
+  });
+
+  it("records who reads or writes state: a trail of the state bucket's object events, into an encrypted, validated, delete-denied bucket", () => {
+    const json = synthJson(new StateBackendStack(Testing.app(), { backend, project }));
+    const trail = resourcesOf(json, "aws_cloudtrail")[0]!;
+    expect(trail).toMatchObject({ name: "terraform-state-access", enable_log_file_validation: true, kms_key_id: "${aws_kms_key.access-trail_key.arn}", is_multi_region_trail: false });
+    expect(trail.advanced_event_selector).toEqual([
+      {
+        name: "Reads and writes of Terraform state",
+        field_selector: [
+          { field: "eventCategory", equals: ["Data"] },
+          { field: "resources.type", equals: ["AWS::S3::Object"] },
+          { field: "resources.ARN", starts_with: [`arn:aws:s3:::${backend.bucket}/`] },
+        ],
+      },
+    ]);
+    expect(resourcesOf(json, "aws_s3_bucket").map((b) => b.bucket).sort()).toEqual([backend.bucket, `${backend.bucket}-access-log`].sort());
+    const logPolicy = policyStatements(json, (json.resource.aws_s3_bucket_policy?.["access-trail_policy"] as { policy: string }).policy);
+    expect(logPolicy.map((s) => s.Sid)).toEqual(["DenyInsecureTransport", "DenyDeletingRecords", "CloudTrailChecksTheBucket", "CloudTrailWritesThisTrailsFiles"]);
   });
 
   it("has no lock table when only S3-native locking is used", () => {
