@@ -47,6 +47,7 @@ export function checkDatabase(env: EnvironmentConfig): FieldProblem[] {
       message: "enrols the database in paid RDS Extended Support once its major version leaves standard support, billed per vCPU-hour; write why in database.reasons.extendedSupport, or leave it off and upgrade the major version in time",
     });
   }
+  problems.push(...backupProblems(env));
   if (env.production) {
     const missing = (["ddl", "role"] as const).filter((c) => !db.auditLog.includes(c));
     if (missing.length) {
@@ -63,6 +64,45 @@ export function checkDatabase(env: EnvironmentConfig): FieldProblem[] {
     if (!db.deletionProtection && !db.reasons.deletionProtection) {
       problems.push({ field: "database.deletionProtection", value: false, message: "a production database must have deletion protection; allowed: true, or a written database.reasons.deletionProtection" });
     }
+  }
+  return problems;
+}
+
+/** Whether an environment's database is backed up with AWS Backup: as config says, or in production. */
+export function backupEnabled(env: Pick<EnvironmentConfig, "production" | "database">): boolean {
+  return env.database?.backup.enabled ?? env.production;
+}
+
+function backupProblems(env: EnvironmentConfig): FieldProblem[] {
+  const db = env.database!;
+  const { backup } = db;
+  const problems: FieldProblem[] = [];
+  if (env.production && backup.enabled === false && !db.reasons.backup) {
+    problems.push({ field: "database.backup.enabled", value: false, message: "a production database is backed up with AWS Backup, into a locked vault and another region; allowed: true, or a written database.reasons.backup" });
+  }
+  if (!backupEnabled(env)) return problems;
+  if (env.production && !backup.vaultLock) {
+    problems.push({
+      field: "database.backup.vaultLock",
+      message: "is required in production: Vault Lock in compliance mode keeps recovery points from being deleted early, by anyone; set minRetentionDays and maxRetentionDays (irreversible after changeableForDays, 3 by default)",
+    });
+  }
+  const lock = backup.vaultLock;
+  if (lock) {
+    if (lock.maxRetentionDays < lock.minRetentionDays) problems.push({ field: "database.backup.vaultLock.maxRetentionDays", value: lock.maxRetentionDays, message: `is below minRetentionDays (${lock.minRetentionDays}); allowed: ${lock.minRetentionDays} or more` });
+    const kept = [
+      ["database.backup.dailyRetentionDays", backup.dailyRetentionDays],
+      ...(backup.continuous ? [["database.backupRetentionDays", db.backupRetentionDays]] : []),
+      ...(backup.copyTo ? [["database.backup.copyTo.retentionDays", backup.copyTo.retentionDays]] : []),
+    ] as Array<[string, number]>;
+    for (const [field, days] of kept) {
+      if (days < lock.minRetentionDays || days > lock.maxRetentionDays) {
+        problems.push({ field, value: days, message: `is outside the vault lock's retention (${lock.minRetentionDays}–${lock.maxRetentionDays} days), which AWS Backup refuses; allowed: ${lock.minRetentionDays}–${lock.maxRetentionDays}` });
+      }
+    }
+  }
+  if (backup.copyTo?.region === env.account.region) {
+    problems.push({ field: "database.backup.copyTo.region", value: backup.copyTo.region, message: `is the environment's own region: a copy there does not survive losing it; allowed: any other region` });
   }
   return problems;
 }
@@ -112,6 +152,9 @@ export function dataWarnings(env: EnvironmentConfig): FieldProblem[] {
   const db = env.database;
   if (!db) return [];
   const warnings: FieldProblem[] = [];
+  if (env.production && db.backup.enabled === false && db.reasons.backup) {
+    warnings.push({ field: "database.reasons.backup", message: `production database runs without AWS Backup, accepted because: ${db.reasons.backup}` });
+  }
   if (db.extendedSupport && db.reasons.extendedSupport) {
     warnings.push({ field: "database.reasons.extendedSupport", message: `database enrols in paid RDS Extended Support after its major version's standard support, accepted because: ${db.reasons.extendedSupport}` });
   }

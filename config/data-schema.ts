@@ -3,6 +3,7 @@ import { DATABASE_ENGINES, DEFAULT_POSTGRES_VERSION, POSTGRES_VERSIONS } from ".
 import { AUDIT_CLASSES } from "../modules/database/settings";
 import { LOG_RETENTION_DAYS } from "../modules/logs/retention";
 import { DEFAULT_KAFKA_VERSION, KAFKA_VERSIONS } from "../modules/streaming/kafka-versions";
+import { REGIONS } from "./regions";
 import { nonEmpty, strict } from "./strict";
 
 /**
@@ -64,10 +65,48 @@ export const databaseSchema = strict({
       .describe(
         "Enrol in paid RDS Extended Support when the PostgreSQL major version leaves standard support (engine_lifecycle_support). Off (the default), RDS upgrades the major version after that date instead; on needs reasons.extendedSupport, printed at every synth.",
       ),
+    backup: strict({
+        enabled: z.boolean().optional().describe("Back the database up with AWS Backup. Default: on in production, off elsewhere; off in production needs reasons.backup."),
+        schedule: z
+          .string()
+          .regex(/^cron\(.+\)$/, "must be an AWS Backup cron expression such as cron(0 3 * * ? *) (UTC)")
+          .default("cron(0 3 * * ? *)")
+          .describe("When the daily backup starts, UTC (AWS Backup's cron syntax)."),
+        dailyRetentionDays: z.int().min(1).max(36500).default(35).describe("Days each daily recovery point is kept."),
+        continuous: z
+          .boolean()
+          .default(true)
+          .describe("Continuous backup for point-in-time recovery, managed by AWS Backup: its retention is the database's backupRetentionDays (RDS's own automated backups, which AWS Backup then manages)."),
+        vaultLock: strict({
+          minRetentionDays: z.int().min(1).describe("No recovery point can be kept shorter."),
+          maxRetentionDays: z.int().min(1).describe("No recovery point can be kept longer."),
+          changeableForDays: z
+            .int()
+            .min(3)
+            .default(3)
+            .describe("The cooling-off period: after it the lock is in compliance mode and can never be removed or changed, by anyone, the root user included."),
+        })
+          .optional()
+          .describe("AWS Backup Vault Lock in compliance mode: recovery points cannot be deleted early, by anyone. Required in production. Irreversible after changeableForDays."),
+        copyTo: strict({
+          region: z.enum(REGIONS).describe("Another region: each daily recovery point is copied into a vault (and key) of this environment's account there."),
+          retentionDays: z.int().min(1).max(36500).default(35).describe("Days the copies are kept."),
+          accountVaultArn: z
+            .string()
+            .regex(/^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$/, "must be a backup vault ARN such as arn:aws:backup:eu-central-1:444444444444:backup-vault:dr")
+            .optional()
+            .describe("A vault of another account (a recovery or security account) that also receives each copy; its access policy must allow backup:CopyIntoBackupVault from this account, and the organization must allow cross-account backup."),
+        })
+          .optional()
+          .describe("Copies that survive the loss of the region, and optionally of the account."),
+      })
+      .default({ schedule: "cron(0 3 * * ? *)", dailyRetentionDays: 35, continuous: true })
+      .describe("AWS Backup of the database, beside RDS's own automated backups: a KMS-encrypted vault, daily and continuous backups, Vault Lock, copies to another region and account."),
     reasons: strict({
         multiAz: nonEmpty.optional().describe("Why this production database may run in one zone (RDS without multiAz, Aurora without a reader). Printed at every synth."),
         deletionProtection: nonEmpty.optional().describe("Why this production database may run without deletion protection. Printed at every synth."),
         extendedSupport: nonEmpty.optional().describe("Why this database may enrol in paid RDS Extended Support (extendedSupport: true). Printed at every synth."),
+        backup: nonEmpty.optional().describe("Why this production database may run without AWS Backup (backup.enabled: false). Printed at every synth."),
       })
       .default({})
       .describe("Written reasons for running production with weaker protection; without them such config is refused."),

@@ -16,6 +16,11 @@ export interface AwsProviderProps {
    * @default - none named
    */
   readonly localRoleArn?: string;
+  /**
+   * A second provider of the stack, for resources in another region (`alias` in Terraform).
+   * @default - the stack's default provider
+   */
+  readonly alias?: string;
 }
 
 /**
@@ -30,7 +35,8 @@ export interface AwsProviderProps {
  * `allowed_account_ids` refuses credentials for any other account whoever runs it.
  */
 export function awsProvider(stack: TerraformStack, props: AwsProviderProps): AwsProvider {
-  const role = new TerraformVariable(stack, DEPLOY_ROLE_VARIABLE, {
+  // One variable per stack, whichever providers share it.
+  const role = (stack.node.tryFindChild(DEPLOY_ROLE_VARIABLE) as TerraformVariable | undefined) ?? new TerraformVariable(stack, DEPLOY_ROLE_VARIABLE, {
     type: "string",
     nullable: true,
     description:
@@ -40,7 +46,8 @@ export function awsProvider(stack: TerraformStack, props: AwsProviderProps): Aws
   // A null default keeps the variable optional, and a null role_arn makes the provider assume nothing.
   role.addOverride("default", null);
   const defaultTags: AwsProviderDefaultTags[] = [{ tags: { ...props.tags } }];
-  return new AwsProvider(stack, "aws", {
+  return new AwsProvider(stack, props.alias ? `aws-${props.alias}` : "aws", {
+    alias: props.alias,
     region: props.region,
     allowedAccountIds: [props.accountId],
     assumeRole: [{ roleArn: role.stringValue, sessionName: `cdktf-${stack.node.id}` }],

@@ -1,6 +1,8 @@
 import { type Construct } from "constructs";
-import { type DatabaseConfig } from "../config";
+import { backupEnabled, type DatabaseConfig } from "../config";
+import { DatabaseBackup } from "../modules/database/backup";
 import { Database } from "../modules/database/database";
+import { awsProvider } from "./aws-provider";
 import { DATABASE_CONTRACT } from "./contracts/database";
 import { eksFromRemoteState } from "./contracts/eks";
 import { networkFromRemoteState } from "./contracts/network";
@@ -23,7 +25,7 @@ export class DatabaseStack extends EnvironmentStack {
     const config = env.database as DatabaseConfig;
     const network = networkFromRemoteState(this, props.backend, env);
     const eks = eksFromRemoteState(this, props.backend, env);
-    const { reasons: _reasons, appUser, ...settings } = config;
+    const { reasons: _reasons, appUser, backup, ...settings } = config;
 
     this.database = new Database(this, "postgres", {
       ...settings,
@@ -36,6 +38,25 @@ export class DatabaseStack extends EnvironmentStack {
       region: env.account.region,
       permissionsBoundaryArn: network.permissionsBoundaryArn,
     });
+    if (backupEnabled(env)) {
+      const copyTo = backup.copyTo && {
+        ...backup.copyTo,
+        // A provider of the copy's region, for its vault and key: the same account and identity.
+        provider: awsProvider(this, { alias: "backup-copy", region: backup.copyTo.region, accountId: env.account.id, localRoleArn: env.account.deployRoleArn, tags: this.defaultTags }),
+      };
+      new DatabaseBackup(this, "backup", {
+        identifier: `${env.name}-postgres`,
+        resourceArn: this.database.arn,
+        accountId: env.account.id,
+        region: env.account.region,
+        permissionsBoundaryArn: network.permissionsBoundaryArn,
+        schedule: backup.schedule,
+        dailyRetentionDays: backup.dailyRetentionDays,
+        continuousRetentionDays: backup.continuous ? config.backupRetentionDays : undefined,
+        vaultLock: backup.vaultLock,
+        copyTo,
+      });
+    }
     const app = appRoleGrantee(this, props);
     this.database.grantConnect(app, appUser);
 

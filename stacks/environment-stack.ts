@@ -24,6 +24,8 @@ export abstract class EnvironmentStack extends PlatformStack {
   readonly env: EnvironmentConfig;
   /** The layer this stack holds. */
   readonly layer: Layer;
+  /** The tags every resource of the environment carries (the provider's default tags). */
+  readonly defaultTags: Readonly<Record<string, string>>;
 
   protected constructor(scope: Construct, layer: Layer, props: EnvironmentStackProps) {
     super(scope, stackId(props.env, layer));
@@ -31,12 +33,8 @@ export abstract class EnvironmentStack extends PlatformStack {
     this.layer = layer;
     configureS3Backend(this, props.backend, stateKey(props.env, layer));
     const { account } = props.env;
-    awsProvider(this, {
-      region: account.region,
-      accountId: account.id,
-      localRoleArn: account.deployRoleArn,
-      tags: { ...props.env.tags, environment: props.env.name, "managed-by": "cdktf", repository: props.project.repository },
-    });
+    this.defaultTags = { ...props.env.tags, environment: props.env.name, "managed-by": "cdktf", repository: props.project.repository };
+    awsProvider(this, { region: account.region, accountId: account.id, localRoleArn: account.deployRoleArn, tags: this.defaultTags });
   }
 }
 

@@ -2,8 +2,10 @@ import { stringify } from "yaml";
 import { configWarnings, formatProblem, loadEnvironmentFile } from "../../config";
 import { TEST_NOW, validEnvironmentInput } from "../helpers";
 
-const DATABASE = { engine: "postgres", instanceClass: "db.m7g.large", multiAz: true };
-const AURORA = { engine: "aurora-postgresql", instanceClass: "db.r7g.large", readers: 1 };
+// A vault lock, which AWS Backup of a production database needs.
+const LOCKED = { backup: { vaultLock: { minRetentionDays: 7, maxRetentionDays: 400 } } };
+const DATABASE = { engine: "postgres", instanceClass: "db.m7g.large", multiAz: true, ...LOCKED };
+const AURORA = { engine: "aurora-postgresql", instanceClass: "db.r7g.large", readers: 1, ...LOCKED };
 const STREAMING = { brokers: 3, instanceType: "kafka.m7g.large" };
 
 /** Problems of an environment file with these data sections (and overrides), without the `file:line:` prefix. */
@@ -133,6 +135,27 @@ describe("database and streaming config: one message per kind of bad input", () 
     expect(configWarnings([config!], TEST_NOW).map((w) => formatProblem({ ...w, file: "config/test.yaml", line: undefined }))).toEqual([
       "config/test.yaml: [test] database.reasons.extendedSupport: database enrols in paid RDS Extended Support after its major version's standard support, accepted because: the vendor's report tool certifies PostgreSQL 14 only until March",
     ]);
+  });
+
+  it("backs production up with AWS Backup into a locked vault, and refuses a lock the retentions do not fit", () => {
+    const { backup: _lock, ...unlocked } = DATABASE;
+    expect(problems({ database: unlocked }, { production: true })).toEqual([
+      "[test] database.backup.vaultLock: is required in production: Vault Lock in compliance mode keeps recovery points from being deleted early, by anyone; set minRetentionDays and maxRetentionDays (irreversible after changeableForDays, 3 by default)",
+    ]);
+    // Outside production AWS Backup is off unless asked for, so no lock is needed.
+    expect(problems({ database: unlocked })).toEqual([]);
+    expect(problems({ database: { ...DATABASE, backup: { enabled: false } } }, { production: true })).toEqual([
+      "[test] database.backup.enabled: a production database is backed up with AWS Backup, into a locked vault and another region; allowed: true, or a written database.reasons.backup (got false)",
+    ]);
+    expect(problems({ database: { ...DATABASE, backup: { enabled: false }, reasons: { backup: "a throwaway copy of public data" } } }, { production: true })).toEqual([]);
+    expect(problems({ database: { ...DATABASE, backupRetentionDays: 30, backup: { dailyRetentionDays: 500, vaultLock: { minRetentionDays: 35, maxRetentionDays: 400 }, copyTo: { region: "eu-west-1" } } } }, { production: true })).toEqual([
+      "[test] database.backup.dailyRetentionDays: is outside the vault lock's retention (35–400 days), which AWS Backup refuses; allowed: 35–400 (got 500)",
+      "[test] database.backupRetentionDays: is outside the vault lock's retention (35–400 days), which AWS Backup refuses; allowed: 35–400 (got 30)",
+      "[test] database.backup.copyTo.region: is the environment's own region: a copy there does not survive losing it; allowed: any other region (got \"eu-west-1\")",
+    ]);
+    expect(problems({ database: { ...DATABASE, backup: { enabled: true, vaultLock: { minRetentionDays: 40, maxRetentionDays: 30 } } } })).toContain(
+      "[test] database.backup.vaultLock.maxRetentionDays: is below minRetentionDays (40); allowed: 40 or more (got 30)",
+    );
   });
 
   it("rejects a broker count that is not a multiple of the broker zones", () => {

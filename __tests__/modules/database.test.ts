@@ -5,6 +5,8 @@ import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { DatabaseBackup } from "../../modules/database/backup";
 import { Database, type DatabaseProps } from "../../modules/database/database";
 import { Role } from "../../modules/iam/role";
 import { RoleReference } from "../../modules/iam/role-reference";
@@ -224,5 +226,67 @@ describe("Database props", () => {
   it("refuses Serverless capacity without db.serverless, and Aurora in one zone", () => {
     expect(() => synth({ ...aurora, serverless: { minCapacity: 1, maxCapacity: 2 } })).toThrow("test/postgres/cluster: serverless capacity goes with instance class db.serverless, and only with it");
     expect(() => synth({ ...aurora, availabilityZones: ["eu-west-1a"] })).toThrow('test/postgres/cluster: availabilityZones must list at least 2 zones (got ["eu-west-1a"])');
+  });
+});
+
+describe("DatabaseBackup", () => {
+  const json = JSON.parse(
+    synthScope((scope) => {
+      const copy = new AwsProvider(scope, "copy", { region: "eu-central-1", alias: "copy" });
+      new DatabaseBackup(scope, "backup", {
+        identifier: "prod-postgres",
+        resourceArn: "arn:aws:rds:eu-west-1:123456789012:cluster:prod-postgres",
+        accountId: "123456789012",
+        region: "eu-west-1",
+        permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/boundaries/b",
+        schedule: "cron(0 3 * * ? *)",
+        dailyRetentionDays: 35,
+        continuousRetentionDays: 35,
+        vaultLock: { minRetentionDays: 7, maxRetentionDays: 400, changeableForDays: 3 },
+        copyTo: { region: "eu-central-1", provider: copy, retentionDays: 35, accountVaultArn: "arn:aws:backup:eu-central-1:444444444444:backup-vault:dr" },
+      });
+    }),
+  ) as SynthesizedStack;
+
+  it("keeps recovery points in a vault of their own key per region, locked in compliance mode, deletes denied", () => {
+    const vaults = resourcesOf(json, "aws_backup_vault");
+    expect(vaults).toHaveLength(2);
+    expect(vaults).toEqual(expect.arrayContaining([
+      expect.objectContaining({ name: "prod-postgres-backups", kms_key_arn: "${aws_kms_key.backup_vault-key.arn}", force_destroy: false }),
+      expect.objectContaining({ name: "prod-postgres-backups", kms_key_arn: "${aws_kms_key.backup_copy-vault-key.arn}", provider: "aws.copy" }),
+    ]));
+    expect(resourcesOf(json, "aws_backup_vault_lock_configuration")).toHaveLength(2);
+    expect(resourcesOf(json, "aws_backup_vault_lock_configuration")).toEqual(expect.arrayContaining([
+      expect.objectContaining({ min_retention_days: 7, max_retention_days: 400, changeable_for_days: 3 }),
+      expect.objectContaining({ min_retention_days: 7, max_retention_days: 400, changeable_for_days: 3, provider: "aws.copy" }),
+    ]));
+    const deny = policyStatements(json, resourcesOf(json, "aws_backup_vault_policy")[0]!.policy)[0];
+    expect(deny).toMatchObject({ Effect: "Deny", Action: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"] });
+  });
+
+  it("backs up daily and continuously, copies the daily points to the other region and account, and selects the database by ARN", () => {
+    const plan = resourcesOf(json, "aws_backup_plan")[0]!;
+    expect(plan.rule).toEqual([
+      expect.objectContaining({
+        rule_name: "daily",
+        lifecycle: { delete_after: 35 },
+        copy_action: [
+          { destination_vault_arn: "${aws_backup_vault.backup_copy-vault.arn}", lifecycle: { delete_after: 35 } },
+          { destination_vault_arn: "arn:aws:backup:eu-central-1:444444444444:backup-vault:dr", lifecycle: { delete_after: 35 } },
+        ],
+      }),
+      expect.objectContaining({ rule_name: "continuous", enable_continuous_backup: true, lifecycle: { delete_after: 35 } }),
+    ]);
+    expect(resourcesOf(json, "aws_backup_selection")[0]).toMatchObject({ resources: ["arn:aws:rds:eu-west-1:123456789012:cluster:prod-postgres"], iam_role_arn: "${aws_iam_role.backup_role.arn}" });
+    expect(resourcesOf(json, "aws_iam_role_policy_attachment").map((a) => a.policy_arn).sort()).toEqual([
+      "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+      "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+    ]);
+  });
+
+  it("refuses continuous backups kept over 35 days, which AWS Backup cannot", () => {
+    expect(() =>
+      synthScope((scope) => new DatabaseBackup(scope, "backup", { identifier: "x", resourceArn: "arn", accountId: "123456789012", region: "eu-west-1", permissionsBoundaryArn: "b", schedule: "cron(0 3 * * ? *)", dailyRetentionDays: 35, continuousRetentionDays: 40 })),
+    ).toThrow("continuous backups are kept 1–35 days (got 40)");
   });
 });

@@ -25,6 +25,7 @@ export class AuroraCluster extends Construct implements EngineOutputs {
   readonly endpoint: string;
   readonly readerEndpoint: string;
   readonly resourceId: string;
+  readonly arn: string;
   readonly masterSecretArn: string;
 
   constructor(scope: Construct, id: string, props: AuroraClusterProps) {
@@ -87,6 +88,7 @@ export class AuroraCluster extends Construct implements EngineOutputs {
     this.endpoint = this.cluster.endpoint;
     this.readerEndpoint = this.cluster.readerEndpoint;
     this.resourceId = this.cluster.clusterResourceId;
+    this.arn = this.cluster.arn;
     this.masterSecretArn = this.cluster.masterUserSecret.get(0).secretArn;
   }
 }

@@ -67,6 +67,8 @@ export class Database extends Construct {
   readonly readerEndpoint: string;
   /** The resource id IAM authentication names (the cluster's on Aurora). */
   readonly resourceId: string;
+  /** ARN of the instance or cluster. */
+  readonly arn: string;
   /** ARN of the master user's secret (RDS-managed); for administrators, never for applications. */
   readonly masterSecretArn: string;
   /** The port. */
@@ -144,6 +146,7 @@ export class Database extends Construct {
     this.readerEndpoint = outputs.readerEndpoint;
     this.resourceId = outputs.resourceId;
     this.masterSecretArn = outputs.masterSecretArn;
+    this.arn = outputs.arn;
 
     // RDS rotates the managed secret itself (no Lambda); this sets how often. A schedule
     // expression, as the console writes one, so a change made there shows as drift.

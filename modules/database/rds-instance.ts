@@ -39,6 +39,7 @@ export class RdsInstance extends Construct implements EngineOutputs {
   readonly endpoint: string;
   readonly readerEndpoint: string;
   readonly resourceId: string;
+  readonly arn: string;
   readonly masterSecretArn: string;
 
   constructor(scope: Construct, id: string, props: RdsInstanceProps) {
@@ -84,6 +85,7 @@ export class RdsInstance extends Construct implements EngineOutputs {
     this.endpoint = this.instance.address;
     this.readerEndpoint = this.instance.address;
     this.resourceId = this.instance.resourceId;
+    this.arn = this.instance.arn;
     this.masterSecretArn = this.instance.masterUserSecret.get(0).secretArn;
   }
 }

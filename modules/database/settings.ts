@@ -206,4 +206,6 @@ export interface EngineOutputs {
   readonly resourceId: string;
   /** ARN of the RDS-managed master secret. */
   readonly masterSecretArn: string;
+  /** ARN of the instance or cluster (what AWS Backup selects). */
+  readonly arn: string;
 }

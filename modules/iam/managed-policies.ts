@@ -18,6 +18,10 @@ export const MANAGED_POLICIES = {
   ebsCsiDriver: "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
   /** RDS enhanced monitoring's role. */
   rdsEnhancedMonitoring: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+  /** AWS Backup's role: take and copy recovery points. */
+  backupServiceRole: "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+  /** AWS Backup's role: restore them. */
+  backupRestores: "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
 } as const;
 
 /** Every policy CI's apply role may attach. */

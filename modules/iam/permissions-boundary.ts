@@ -7,12 +7,13 @@ import { PolicyDocument } from "./policy-document";
  * Services the platform's roles work with; a role can never act outside them. Beyond the data
  * and compute services: `sqs` and `pricing` (Karpenter's interruption queue and price lookups),
  * `waf-regional` and `cognito-idp` (the load balancer controller attaches WAF ACLs and reads
- * Cognito clients of its listeners).
+ * Cognito clients of its listeners), `backup` and `backup-storage` (AWS Backup's vaults; creating
+ * one needs backup-storage:MountCapsule).
  */
 export const BOUNDARY_SERVICES = [
   "autoscaling", "cloudwatch", "ec2", "ecr", "eks", "elasticloadbalancing", "kafka", "kafka-cluster",
   "kms", "logs", "rds", "rds-db", "s3", "secretsmanager", "ssm", "sts", "acm", "route53", "wafv2", "waf-regional", "shield", "tag",
-  "sqs", "pricing", "cognito-idp",
+  "sqs", "pricing", "cognito-idp", "backup", "backup-storage",
 ] as const;
 
 /** Props of {@link PermissionsBoundary}. */

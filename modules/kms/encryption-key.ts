@@ -1,6 +1,6 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { TerraformStack } from "cdktf";
+import { TerraformStack, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { type IGrantable } from "../iam/grant";
 import { PolicyDocument, type PolicyStatement } from "../iam/policy-document";
@@ -33,6 +33,11 @@ export interface EncryptionKeyProps {
    * @default true
    */
   readonly preventDestroy?: boolean;
+  /**
+   * The provider to make the key with: another region's, for a key beside a copy there.
+   * @default - the stack's default AWS provider
+   */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -74,8 +79,9 @@ export class EncryptionKey extends Construct {
       deletionWindowInDays: window,
       policy: policy.json,
       lifecycle: props.preventDestroy ?? true ? { preventDestroy: true } : undefined,
+      provider: props.provider,
     });
-    this.alias = new KmsAlias(this, "alias", { name: props.aliasName, targetKeyId: this.key.keyId });
+    this.alias = new KmsAlias(this, "alias", { name: props.aliasName, targetKeyId: this.key.keyId, provider: props.provider });
     this.arn = this.key.arn;
   }
 
