@@ -45,9 +45,9 @@ beforeAll(() => {
   // (and its brokers go to four, a multiple of the zones).
   const prod = path.join(project, "config", "prod.yaml");
   writeFileSync(prod, readFileSync(prod, "utf8").replace("azCount: 3", "azCount: 2").replace("brokers: 3", "brokers: 4"));
-  // These tests drive dev through three layers (network, eks, iam): its data, platform and app sections go.
+  // These tests drive dev through three layers (network, eks, iam): its data, platform, app and dns sections go.
   const dev = path.join(project, "config", "dev.yaml");
-  writeFileSync(dev, readFileSync(dev, "utf8").replace(/^(database|platform|app):\n(?:[ #].*\n)+/gm, ""));
+  writeFileSync(dev, readFileSync(dev, "utf8").replace(/^(database|platform|app|dns):\n(?:[ #].*\n)+/gm, ""));
   symlinkSync(path.join(ROOT, "node_modules"), path.join(project, "node_modules"));
   symlinkSync(path.join(ROOT, "dist"), path.join(project, "dist"));
   mkdirSync(path.join(project, "bin"));

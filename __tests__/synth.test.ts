@@ -9,7 +9,7 @@ import { loadBackendSettings, loadEnvironments, loadProjectSettings } from "../c
 import { run } from "../main";
 import { ALL_RULES, type PolicyReport, type Rule } from "../policy";
 import { dependencyOrder } from "../review";
-import { buildPlatform, consumesOf, expectedStackIds, LAYER_REGISTRY, layersOf, PlatformStack, STATE_BACKEND_STACK_ID } from "../stacks";
+import { buildPlatform, consumesOf, dependenciesOf, expectedStackIds, LAYER_REGISTRY, layersOf, PlatformStack, STATE_BACKEND_STACK_ID } from "../stacks";
 import { ROOT, secretsIn, tempProject, TEST_NOW, validEnvironmentInput } from "./helpers";
 
 /** Every file under a folder, as path → content. */
@@ -65,10 +65,10 @@ describe("synthesizing the shipped project", () => {
     expect(lines.at(-1)).toMatch(/^Policy pack: \d+ of \d+ rules applied, 0 errors, \d+ warnings, \d+ suppressed \(.*policy-report\.md\)$/);
   });
 
-  it("declares each stack's dependencies (the layers it consumes, or the state backend) in the manifest", () => {
+  it("declares each stack's dependencies (the layers it consumes or follows, or the state backend) in the manifest", () => {
     for (const env of shipped) {
       for (const entry of layersOf(env)) {
-        const consumed = consumesOf(entry, env);
+        const consumed = dependenciesOf(entry, env);
         const deps = consumed.length ? consumed.map((layer) => `${env.name}-${layer}`) : [STATE_BACKEND_STACK_ID];
         expect(manifest.stacks[`${env.name}-${entry.layer}`]?.dependencies).toEqual(deps);
       }

@@ -50,13 +50,23 @@ export const appSchema = strict({
     certificateArn: z
       .string()
       .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "must be an ACM certificate ARN such as arn:aws:acm:eu-west-1:123456789012:certificate/<uuid>")
-      .describe("ACM certificate for the host (in the environment's region)."),
+      .optional()
+      .describe("An ACM certificate for the host, in the environment's region, made elsewhere. Default: the certificate `<env>-edge` makes and validates in dns.zone (which then must be set)."),
     wafAclArn: z
       .string()
       .regex(/^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[\w-]{1,128}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "must be a regional WAFv2 web ACL ARN such as arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/<name>/<uuid>")
       .optional()
-      .describe("A regional WAFv2 web ACL to attach to the ALB."),
+      .describe("A regional WAFv2 web ACL made elsewhere, attached to the ALB instead of the one `<env>-edge` makes (the waf section)."),
   }).describe("The internet-facing ALB: HTTPS only, TLS 1.3 policy."),
+  migrations: strict({
+    command: z
+      .array(z.string().min(1, "must not be empty"), { error: (issue) => (issue.code === "invalid_type" ? 'must be a list of the command and its arguments, such as ["alembic", "upgrade", "head"]: a string would be run by no shell' : undefined) })
+      .min(1, 'must name a command, such as ["alembic", "upgrade", "head"]')
+      .describe("The migration command and its arguments, run without a shell, such as [alembic, upgrade, head] or [npx, prisma, migrate, deploy]."),
+    deadlineSeconds: z.int().min(60).max(3600).default(600).describe("The Job's activeDeadlineSeconds: a migration still running then is stopped, and the release fails."),
+  })
+    .optional()
+    .describe("Schema migrations: a Helm pre-install/pre-upgrade hook Job with the app's image, service account and IAM database login. If it fails, the release fails and the running version stays (docs/how-to.md, \"Migrate the schema\")."),
   chart: strict({
     repository: z.string().regex(/^oci:\/\/[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/, "must be an OCI repository such as oci://123456789012.dkr.ecr.eu-west-1.amazonaws.com/charts").describe("OCI repository of the chart."),
     name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a chart name such as app").describe("Chart name."),

@@ -2,6 +2,9 @@ import { ALL_RULES } from "../policy/rules";
 import { isPrivateCidr, overlaps, PRIVATE_RANGES } from "./cidr";
 import { checkApp } from "./app-checks";
 import { checkDatabase, checkStreaming } from "./data-checks";
+import { checkDatabaseUsers } from "./database-users";
+import { checkEdge } from "./edge-checks";
+import { checkTopics } from "./topics";
 import { checkEks } from "./eks-checks";
 import { checkPlatform } from "./platform-checks";
 import { didYouMean } from "./near";
@@ -81,7 +84,7 @@ export function checkEnvironment(env: EnvironmentConfig, now?: Date): FieldProbl
     });
   }
   if (network.azCount <= zones.length) problems.push(...checkSubnetsFit(env));
-  problems.push(...checkEks(env, now), ...checkDatabase(env), ...checkStreaming(env), ...checkPlatform(env), ...checkApp(env));
+  problems.push(...checkEks(env, now), ...checkDatabase(env), ...checkDatabaseUsers(env), ...checkStreaming(env), ...checkTopics(env), ...checkEdge(env), ...checkPlatform(env), ...checkApp(env));
   return problems;
 }
 

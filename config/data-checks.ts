@@ -34,9 +34,6 @@ export function checkDatabase(env: EnvironmentConfig): FieldProblem[] {
       message: `is below allocatedStorageGiB (${db.allocatedStorageGiB}); storage autoscaling can only grow the volume: allowed: ${db.allocatedStorageGiB} or more`,
     });
   }
-  if (db.appUser === db.masterUsername) {
-    problems.push({ field: "database.appUser", value: db.appUser, message: "is the master user; the application gets a user of its own, so its grants can be narrow" });
-  }
   if (windowsOverlap(db.backupWindow, db.maintenanceWindow)) {
     problems.push({ field: "database.backupWindow", value: db.backupWindow, message: `overlaps the maintenance window ${db.maintenanceWindow}, which RDS refuses; move one of them` });
   }

@@ -40,7 +40,12 @@ export const databaseSchema = strict({
     maxAllocatedStorageGiB: z.int().min(20).max(65536).default(100).describe("RDS only: storage autoscaling grows the volume up to this, GiB; at least allocatedStorageGiB."),
     databaseName: sqlName("database name").default("app").describe("The database created with the instance, which the application uses."),
     masterUsername: sqlName("role name").default("platform_admin").describe("The master user. Its password lives only in Secrets Manager (RDS-managed); applications never use it."),
-    appUser: sqlName("role name").default("app").describe("The database user the application connects as, with IAM authentication (rds-db:connect); create it once with GRANT rds_iam."),
+    users: z
+      .record(z.string(), sqlName("role name"))
+      .optional()
+      .describe(
+        "The database users, by service: each logs in only with IAM authentication (rds-db:connect) as its service's role, owns a schema of its own name in databaseName, and may connect to nothing else. Created and revoked at apply by the database stack's bootstrap function. Default: one per service, named after it (app: app). Removing one revokes its login; its schema and data stay.",
+      ),
     backupRetentionDays: z.int().min(7, "must be 7–35 days: shorter leaves nothing good to restore from when corruption is noticed late").max(35, "must be 7–35 days: RDS keeps automated backups for at most 35 days").default(7).describe("Days of automated backups (point-in-time restore), 7–35."),
     backupWindow: dailyWindow.default("02:00-03:00").describe("Daily backup window, UTC; must not overlap the maintenance window."),
     maintenanceWindow: weeklyWindow.default("sun:03:30-sun:04:30").describe("Weekly maintenance window, UTC (minor upgrades, patches)."),
@@ -113,6 +118,24 @@ export const databaseSchema = strict({
   })
   .describe("PostgreSQL for the application (`<env>-database`). Leave out for an environment without a database.");
 
+const groupPrefix = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "must be a consumer-group prefix: 1–100 letters, digits, . _ -");
+
+/** One Kafka topic. Its name is the key in `streaming.topics`. */
+const topicSchema = strict({
+  partitions: z.int().min(1).max(1000).optional().describe("Partitions: the most consumers of one group that can read in parallel. Can grow, never shrink (Kafka). Default: defaultPartitions."),
+  replicationFactor: z.int().min(1).optional().describe("Copies of each partition, on different brokers; at most the broker count. Changing it replaces the topic, which plan-guard refuses. Default: the cluster's replicationFactor."),
+  minInsyncReplicas: z.int().min(1).optional().describe("min.insync.replicas: copies that must have an acks=all write before it is acknowledged; below replicationFactor, so one broker can be down. Default: the cluster's."),
+  retentionHours: z.int().min(-1).refine((h) => h !== 0, "must be -1 (keep forever) or at least 1").default(168).describe("retention.ms, in hours: how long records are kept (-1: forever). Default: 168 (7 days), Kafka's."),
+  retentionBytes: z.int().min(-1).default(-1).describe("retention.bytes: the most each partition keeps before the oldest records go (-1: no size limit, Kafka's default)."),
+  cleanupPolicy: z.enum(["delete", "compact", "delete,compact"]).default("delete").describe("cleanup.policy: delete old records, compact to the newest per key, or both."),
+  configs: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+    .default({})
+    .describe("Further topic-level configs (Kafka's names for the cluster's version, such as max.message.bytes); the fields above are set there, not here."),
+  producers: z.array(z.string()).default([]).describe("The services that produce to it: each may write (WriteData) to this topic, and no other it does not produce to."),
+  consumers: z.array(z.string()).default([]).describe("The services that consume it: each may read (ReadData) it in its own consumer groups (groupPrefixes)."),
+}).describe("A Kafka topic.");
+
 export const streamingSchema = strict({
     kafkaVersion: z.enum(KAFKA_VERSIONS).default(DEFAULT_KAFKA_VERSION).describe("Apache Kafka version, KRaft only (modules/streaming/kafka-versions.ts lists them)."),
     brokers: z.int().min(2).max(90).default(3).describe("Broker count: a multiple of the broker zones (azCount, at most 3); at least 3 in production."),
@@ -121,14 +144,20 @@ export const streamingSchema = strict({
     maxVolumeSizeGiB: z.int().min(1).max(16384).default(1000).describe("Storage autoscaling grows each broker's volume up to this, GiB; at least volumeSizeGiB."),
     replicationFactor: z.int().min(1).optional().describe("default.replication.factor of new topics. Default: min(3, brokers)."),
     minInsyncReplicas: z.int().min(1).optional().describe("min.insync.replicas: replicas that must acknowledge an acks=all write; below replicationFactor. Default: replicationFactor − 1 (at least 1)."),
-    defaultPartitions: z.int().min(1).max(1000).default(6).describe("num.partitions of topics created without a partition count."),
+    defaultPartitions: z.int().min(1).max(1000).default(6).describe("Partitions of a topic that sets none (and the brokers' num.partitions)."),
     clientCertificateAuthorityArns: z
       .array(z.string().regex(/^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority\/[0-9a-f-]+$/, "must be an ACM Private CA ARN"))
       .default([])
       .describe("Also accept TLS client certificates from these ACM Private CAs (port 9094). IAM (SASL/IAM, port 9098) is always on; unauthenticated access never."),
     logRetentionDays: z.literal(LOG_RETENTION_DAYS).default(90).describe("Retention of the broker logs, in days."),
-    appTopicPrefix: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "must be a topic-name prefix: letters, digits, . _ -").default("app.").describe("The application may produce to and consume from topics starting with this."),
-    appGroupPrefix: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "must be a group-id prefix: letters, digits, . _ -").default("app.").describe("The application may join consumer groups starting with this."),
+    topics: z
+      .record(z.string(), topicSchema)
+      .default({})
+      .describe("The topics, by name (Kafka's rules: at most 249 of letters, digits, . _ -). Terraform creates each (aws_msk_topic), so every change is in the plan; the brokers never create one on the fly. Deleting one is refused by plan-guard, like any data."),
+    groupPrefixes: z
+      .record(z.string(), groupPrefix)
+      .default({})
+      .describe("The consumer-group prefix of each service that consumes: it may join groups starting with this, and no others. Default: the service's name and a dot (app.)."),
   })
   .describe("Kafka (MSK) for the application (`<env>-streaming`). Leave out for an environment without Kafka.");
 

@@ -16,3 +16,8 @@ export * from "./app-schema";
 export * from "./app-checks";
 export * from "./platform-schema";
 export * from "./platform-checks";
+export * from "./services";
+export * from "./edge-schema";
+export * from "./edge-checks";
+export * from "./topics";
+export * from "./database-users";

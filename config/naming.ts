@@ -7,7 +7,7 @@ import { type EnvironmentConfig } from "./schema";
  */
 
 /** Layers of an environment, one Terraform state each, in deployment order. */
-export const LAYERS = ["network", "eks", "iam", "database", "streaming", "platform", "app"] as const;
+export const LAYERS = ["network", "dns", "eks", "iam", "database", "streaming", "platform", "app"] as const;
 export type Layer = (typeof LAYERS)[number];
 
 /** Stack id of a layer: `<env>-<layer>`. */
@@ -34,7 +34,7 @@ export function appNamespace(env: Pick<EnvironmentConfig, "app">): string {
 }
 
 /** Namespaces of the platform's Helm releases (and of the platform's own objects). */
-export const PLATFORM_NAMESPACES = ["kube-system", "aws-load-balancer-controller", "external-secrets", "monitoring", "logging", "karpenter"] as const;
+export const PLATFORM_NAMESPACES = ["kube-system", "aws-load-balancer-controller", "external-secrets", "external-dns", "monitoring", "logging", "karpenter"] as const;
 
 /**
  * Namespaces of the platform's Helm releases and the application: CI's plan role may read their

@@ -4,6 +4,8 @@ import { LOG_RETENTION_DAYS } from "../modules/logs/retention";
 import { cidrProblem, prefixOf, SUBNET_PREFIX, VPC_PREFIX } from "./cidr";
 import { REGIONS } from "./regions";
 import { appSchema } from "./app-schema";
+import { dnsSchema, wafSchema } from "./edge-schema";
+import { APP_SERVICE, type ServiceConfig } from "./services";
 import { platformSchema } from "./platform-schema";
 import { databaseSchema, streamingSchema } from "./data-schema";
 import { MAX_ZONES } from "./subnet-plan";
@@ -149,12 +151,17 @@ export const environmentSchema = strict({
   streaming: streamingSchema.optional(),
   platform: platformSchema.optional(),
   app: appSchema.optional(),
+  dns: dnsSchema.optional(),
+  waf: wafSchema.default({ enabled: true, rateLimit: 2000, rateWindowSeconds: 300, countInsteadOfBlock: {}, logRetentionDays: 90 }),
   protect: z
     .array(z.string().regex(/^[a-z][a-z0-9]*-[a-z]+(\/[\w.-]+)*$/, "must be a construct path such as prod-network/network/nat"))
     .default([])
     .describe("Construct-path prefixes plan-guard protects on top of stateful types (e.g. NAT gateways whose Elastic IPs partners allow-list): a plan that destroys or replaces them fails until allowed. Each must match a construct."),
   policy: policySchema.default({ severity: {} }),
-});
+})
+  // The services, by name: what topics, database users, hosts and roles are keyed by. An `app`
+  // section is the one service `app` (config/services.ts).
+  .transform((env) => ({ ...env, services: (env.app ? { [APP_SERVICE]: env.app } : {}) as Readonly<Record<string, ServiceConfig>> }));
 
 /**
  * Keys the schema once had, with what to do instead: said in place of "unknown key", so an
@@ -163,6 +170,9 @@ export const environmentSchema = strict({
 export const REMOVED_KEYS: Readonly<Record<string, string>> = {
   "app.replicas":
     "is no longer a setting: the HorizontalPodAutoscaler owns the Deployment's replica count, and a replicas value in the chart would reset it on every helm upgrade (helm/helm#7090); set app.hpa.min, the fewest replicas, instead",
+  "database.appUser": "moved: database.users maps each service to its database user; write database.users: { app: <user> } (docs/how-to.md, \"Connect to the database\")",
+  "streaming.appTopicPrefix": "is no longer a setting: each topic is declared in streaming.topics with the services that produce and consume it, and grants name exactly those topics (docs/how-to.md, \"Kafka topics\")",
+  "streaming.appGroupPrefix": "moved: streaming.groupPrefixes maps each consuming service to its consumer-group prefix; write streaming.groupPrefixes: { app: <prefix> }",
   "platform.karpenterCapacityTypes": "moved: each Karpenter NodePool says which capacity types it launches; set platform.karpenter.nodePools.<name>.capacityTypes (docs/how-to.md, \"Karpenter's nodes\")",
 };
 

@@ -5,6 +5,8 @@ import { type AppValues, imageRef } from "./app-values";
 import { ExternalSecret } from "./crds/external-secrets";
 import { PrometheusRule, ServiceMonitor } from "./crds/monitoring";
 import { appAlerts } from "./app-alerts";
+import { AppMigrations } from "./app-migrations";
+import { RESTRICTED_CONTAINER_CONTEXT, RESTRICTED_POD_CONTEXT } from "./pod-security";
 
 const quantity = (value: string) => k8s.Quantity.fromString(value);
 
@@ -51,7 +53,7 @@ export class AppChart extends Chart {
           spec: {
             serviceAccountName: values.serviceAccount.name,
             automountServiceAccountToken: false,
-            securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
+            securityContext: RESTRICTED_POD_CONTEXT,
             nodeSelector: { "platform/node-group": "apps" },
             // Only nodes of an architecture the image is built for: a single-arch image on the
             // other architecture would crash-loop ("exec format error").
@@ -74,13 +76,7 @@ export class AppChart extends Chart {
                 readinessProbe: probe(3),
                 livenessProbe: probe(6),
                 startupProbe: probe(30),
-                securityContext: {
-                  runAsNonRoot: true,
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  capabilities: { drop: ["ALL"] },
-                  seccompProfile: { type: "RuntimeDefault" },
-                },
+                securityContext: RESTRICTED_CONTAINER_CONTEXT,
                 // The root filesystem is read-only: /tmp is the one writable place.
                 volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
               },
@@ -113,6 +109,7 @@ export class AppChart extends Chart {
     new k8s.KubePodDisruptionBudget(this, "pdb", { metadata: { name }, spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } } });
     new ServiceMonitor(this, "service-monitor", { metadata: { name }, spec: { selector: { matchLabels: selector }, endpoints: [{ port: "http", path: "/metrics", interval: "30s" }] } });
     new PrometheusRule(this, "alerts", { metadata: { name }, spec: { groups: [{ name, rules: appAlerts(values) }] } });
+    if (values.migrations) new AppMigrations(this, "migrations", { values, migrations: values.migrations, secretName });
   }
 }
 

@@ -37,6 +37,12 @@ export interface AppValues {
     /** Regional WAFv2 web ACL, if any. */
     readonly wafAclArn?: string;
   };
+  /**
+   * Schema migrations, run before each install and upgrade as a Helm hook Job with the app's
+   * image and IAM role (through a hook service account of its own, `<name>-migrations`).
+   * @default - none
+   */
+  readonly migrations?: { readonly command: readonly string[]; readonly deadlineSeconds: number };
   /** Settings, as environment variables: database, Kafka (when on), region. Never secrets. */
   readonly env: Readonly<Record<string, string>>;
   /** Where the app's secrets come from: a ClusterSecretStore and the Secrets Manager prefix synced into one Secret. */

@@ -5,6 +5,18 @@
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
  */
 
+/** The pod-level security context of the project's workloads: non-root, its own uid and gid, RuntimeDefault seccomp. */
+export const RESTRICTED_POD_CONTEXT = { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } };
+
+/** The container-level security context the restricted profile asks for, and a read-only root filesystem. */
+export const RESTRICTED_CONTAINER_CONTEXT = {
+  runAsNonRoot: true,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" },
+};
+
 type Obj = Record<string, unknown>;
 const obj = (value: unknown): Obj => (value && typeof value === "object" ? (value as Obj) : {});
 const list = (value: unknown): Obj[] => (Array.isArray(value) ? (value as Obj[]) : []);

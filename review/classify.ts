@@ -55,6 +55,8 @@ export const STATEFUL_TYPES: Readonly<Record<string, string>> = {
   aws_rds_cluster_instance: "Aurora instance",
   aws_msk_cluster: "MSK cluster",
   aws_msk_serverless_cluster: "MSK cluster",
+  aws_msk_topic: "Kafka topic (its records)",
+  aws_route53_zone: "Route 53 hosted zone (its name servers, which the parent delegates to)",
   aws_eks_cluster: "EKS cluster",
   aws_eks_node_group: "EKS node group",
   aws_s3_bucket: "S3 bucket",

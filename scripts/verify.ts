@@ -82,10 +82,14 @@ async function main(values: Options, positionals: readonly string[]): Promise<nu
     const original = JSON.parse(readFileSync(path.join(root, "cdktf.out", "stacks", stack, "cdk.tf.json"), "utf8")) as StackJson;
     const prepared = prepareStack(original, source);
     prepared.relaxed.forEach((r) => notes.add(`provider ${r} (only that version is in the mirror)`));
-    prepared.removedAttributes.forEach((a) => notes.add(`removed for the older provider: ${a.replace(/^([\w-]+)\.[^.]+\./, "$1.")} (scripts/verify/compat.ts)`));
+    prepared.removedAttributes.forEach((a) => notes.add(`${a.includes(" → ") ? "replaced" : "removed"} for the older provider: ${a.replace(/^([\w-]+)\.[^.]+\./, "$1.")} (scripts/verify/compat.ts)`));
     prepared.replacedEphemerals.forEach((e) => notes.add(`${e} calls AWS when opened (at plan too); offline a placeholder stands in for its value (scripts/verify/prepare.ts)`));
     if (prepared.apiDataSources.length) return done("skipped", `calls AWS at plan time: ${prepared.apiDataSources.join(", ")}`);
-    const skippedProviders = Object.entries(prepared.unavailable).map(([name, n]) => `provider ${name} not available offline (${n} blocks left out)`);
+    const removedTypes = [...new Set(prepared.removedResources.map((a) => a.split(".")[0] as string))];
+    const skippedProviders = [
+      ...Object.entries(prepared.unavailable).map(([name, n]) => `provider ${name} not available offline (${n} blocks left out)`),
+      ...(prepared.removedResources.length ? [`${prepared.removedResources.length} blocks of ${removedTypes.join(", ")} left out: newer than the offline provider (scripts/verify/compat.ts)`] : []),
+    ];
     if (prepared.blocks === 0 && skippedProviders.length) return done("skipped", skippedProviders.join("; "));
     const work = path.join(outdir, "work", stack);
     for (const [name, key] of Object.entries(prepared.remoteStates)) {

@@ -4,7 +4,8 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { App as K8sApp } from "cdk8s";
 import { type Construct } from "constructs";
-import { appNamespace, clusterName, DEFAULT_APP_PORT, karpenterSettings, type PlatformConfig } from "../config";
+import { appNamespace, clusterName, externalDnsHosts, DEFAULT_APP_PORT, karpenterSettings, type PlatformConfig } from "../config";
+import { ExternalDns, EXTERNAL_DNS_CHART } from "../modules/addons/external-dns";
 import { ExternalSecrets, EXTERNAL_SECRETS_CHART } from "../modules/addons/external-secrets";
 import { Karpenter, KARPENTER_CHART } from "../modules/addons/karpenter";
 import { LoadBalancerController, LOAD_BALANCER_CONTROLLER_CHART } from "../modules/addons/load-balancer-controller";
@@ -17,11 +18,15 @@ import { EncryptionKey } from "../modules/kms/encryption-key";
 import { logGroupKeyStatement } from "../modules/logs/retention";
 import { PlatformObjects, SECRET_STORE, STORAGE_CLASS } from "../k8s/platform-objects";
 import { DEPLOY_ROLE_VARIABLE } from "./aws-provider";
+import { zoneIdOf } from "./contracts/dns";
 import { eksFromRemoteState } from "./contracts/eks";
 import { iamFromRemoteState } from "./contracts/iam";
 import { networkFacts, networkFromRemoteState } from "./contracts/network";
 import { PLATFORM_CONTRACT } from "./contracts/platform";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+
+/** The IngressClass the load balancer controller's chart creates (its `ingressClass` default). */
+export const INGRESS_CLASS = "alb";
 
 /** Seconds Helm waits, on destroy, for Karpenter to drain and terminate its nodes (each drain honours PodDisruptionBudgets). */
 export const NODE_DRAIN_TIMEOUT_SECONDS = 1200;
@@ -29,7 +34,7 @@ export const NODE_DRAIN_TIMEOUT_SECONDS = 1200;
 /**
  * `<env>-platform`: the add-ons every application relies on, as Helm releases at pinned
  * versions (load balancer controller, External Secrets, metrics-server, Fluent Bit, Karpenter,
- * kube-prometheus-stack), their namespaces, the containers' log group, and the platform's own
+ * kube-prometheus-stack, external-dns with a dns section), their namespaces, the containers' log group, and the platform's own
  * typed objects, installed after the releases that bring their CRDs.
  */
 export class AddonsStack extends EnvironmentStack {
@@ -50,7 +55,7 @@ export class AddonsStack extends EnvironmentStack {
 
     const namespace = (name: string, labels: Record<string, string> = {}) => new NamespaceV1(this, `namespace-${name}`, { metadata: { name, labels } });
     const namespaces = Object.fromEntries(
-      [LOAD_BALANCER_CONTROLLER_CHART, EXTERNAL_SECRETS_CHART, MONITORING_CHART, LOG_SHIPPING_CHART, ...(env.eks.karpenter ? [KARPENTER_CHART] : [])].map((c) => c.namespace).map((n) => [n, namespace(n)]),
+      [LOAD_BALANCER_CONTROLLER_CHART, EXTERNAL_SECRETS_CHART, MONITORING_CHART, LOG_SHIPPING_CHART, ...(env.eks.karpenter ? [KARPENTER_CHART] : []), ...(externalDnsHosts(env).length ? [EXTERNAL_DNS_CHART] : [])].map((c) => c.namespace).map((n) => [n, namespace(n)]),
     );
     const app = appNamespace(env);
     // The application's namespace refuses any pod that breaks the restricted Pod Security Standard.
@@ -82,6 +87,18 @@ export class AddonsStack extends EnvironmentStack {
     const externalSecrets = new ExternalSecrets(this, "external-secrets", { ...on(EXTERNAL_SECRETS_CHART.namespace), roleArn: iam.external_secrets_role_arn, identityMode });
     new MetricsServer(this, "metrics-server", { dependsOn: [] });
     new LogShipping(this, "log-shipping", { ...on(LOG_SHIPPING_CHART.namespace), region: account.region, logGroupName: logGroup.name, roleArn: iam.log_shipping_role_arn, identityMode });
+    if (env.dns && externalDnsHosts(env).length) {
+      new ExternalDns(this, "external-dns", {
+        ...on(EXTERNAL_DNS_CHART.namespace),
+        roleArn: iam.external_dns_role_arn,
+        identityMode,
+        zoneId: zoneIdOf(this, props.backend, env),
+        zoneName: env.dns.zone,
+        ownerId: cluster,
+        region: account.region,
+        ingressClass: INGRESS_CLASS,
+      });
+    }
     const karpenter = env.eks.karpenter
       ? new Karpenter(this, "karpenter", { ...on(KARPENTER_CHART.namespace), clusterName: eks.cluster_name, clusterEndpoint: eks.cluster_endpoint, interruptionQueue: iam.karpenter_queue_name, roleArn: iam.karpenter_role_arn, identityMode })
       : undefined;
@@ -122,6 +139,6 @@ export class AddonsStack extends EnvironmentStack {
       storageClass: STORAGE_CLASS,
     });
 
-    PLATFORM_CONTRACT.publish(this, { ingress_class: "alb", secret_store: SECRET_STORE, storage_class: STORAGE_CLASS, app_namespace: app, container_log_group: logGroup.name });
+    PLATFORM_CONTRACT.publish(this, { ingress_class: INGRESS_CLASS, secret_store: SECRET_STORE, storage_class: STORAGE_CLASS, app_namespace: app, container_log_group: logGroup.name });
   }
 }

@@ -1,23 +1,27 @@
 import { type Construct } from "constructs";
-import { backupEnabled, type DatabaseConfig } from "../config";
+import { backupEnabled, type DatabaseConfig, databaseUsers } from "../config";
 import { DatabaseBackup } from "../modules/database/backup";
+import { DatabaseBootstrap } from "../modules/database/bootstrap";
 import { Database } from "../modules/database/database";
 import { awsProvider } from "./aws-provider";
 import { DATABASE_CONTRACT } from "./contracts/database";
 import { eksFromRemoteState } from "./contracts/eks";
 import { networkFromRemoteState } from "./contracts/network";
-import { appRoleGrantee } from "./app-grantee";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+import { serviceGrantee } from "./service-grantee";
 
 /**
- * `<env>-database`: the application's PostgreSQL, and its grant to connect. The grant lives here,
- * beside the database (an inline policy of this stack on the app role, which `<env>-iam` owns):
- * so `<env>-iam` never reads this stack, the order stays acyclic, and an environment without a
- * database has no grant at all.
+ * `<env>-database`: the application's PostgreSQL, its users (made at apply by the bootstrap
+ * function, one per service), and each service's grant to connect as its own user. The grants
+ * live here, beside the database (an inline policy of this stack on each service's role, which
+ * `<env>-iam` owns): so `<env>-iam` never reads this stack, the order stays acyclic, and an
+ * environment without a database has no grant at all.
  */
 export class DatabaseStack extends EnvironmentStack {
   /** The database. */
   readonly database: Database;
+  /** The function that makes its users. */
+  readonly bootstrap: DatabaseBootstrap;
 
   constructor(scope: Construct, props: EnvironmentStackProps) {
     super(scope, "database", props);
@@ -25,7 +29,7 @@ export class DatabaseStack extends EnvironmentStack {
     const config = env.database as DatabaseConfig;
     const network = networkFromRemoteState(this, props.backend, env);
     const eks = eksFromRemoteState(this, props.backend, env);
-    const { reasons: _reasons, appUser, backup, ...settings } = config;
+    const { reasons: _reasons, users: _users, backup, ...settings } = config;
 
     this.database = new Database(this, "postgres", {
       ...settings,
@@ -57,8 +61,26 @@ export class DatabaseStack extends EnvironmentStack {
         copyTo,
       });
     }
-    const app = appRoleGrantee(this, props);
-    this.database.grantConnect(app, appUser);
+    const users = databaseUsers(env);
+    this.bootstrap = new DatabaseBootstrap(this, "bootstrap", {
+      identifier: `${env.name}-postgres`,
+      vpcId: network.vpcId,
+      subnetIds: network.subnetIds.data,
+      databaseSecurityGroupId: this.database.securityGroup.id,
+      endpointSecurityGroupId: network.endpointSecurityGroupId,
+      host: this.database.endpoint,
+      port: this.database.port,
+      database: config.databaseName,
+      users,
+      masterSecretArn: this.database.masterSecretArn,
+      masterSecretKeyArn: this.database.key.arn,
+      databaseReady: this.database.ready,
+      accountId: env.account.id,
+      region: env.account.region,
+      permissionsBoundaryArn: network.permissionsBoundaryArn,
+      logRetentionDays: config.logRetentionDays,
+    });
+    for (const user of users) this.database.grantConnect(serviceGrantee(this, user.service), user.name);
 
     DATABASE_CONTRACT.publish(this, {
       engine: config.engine,
@@ -66,7 +88,6 @@ export class DatabaseStack extends EnvironmentStack {
       reader_endpoint: this.database.readerEndpoint,
       port: String(this.database.port),
       database_name: config.databaseName,
-      app_user: appUser,
       resource_id: this.database.resourceId,
       master_secret_arn: this.database.masterSecretArn,
       security_group_id: this.database.securityGroup.id,

@@ -1,19 +1,21 @@
 import { type Construct } from "constructs";
-import { appNamespace, clusterName } from "../config";
+import { APP_SERVICE, clusterName, externalDnsHosts, serviceAccountOf, serviceEntries, serviceSecretsPrefix } from "../config";
 import { InterruptionQueue } from "../modules/eks/interruption-queue";
+import { externalDnsStatements } from "../modules/iam/policies/external-dns";
 import { karpenterControllerStatements } from "../modules/iam/policies/karpenter";
 import { loadBalancerControllerStatements } from "../modules/iam/policies/load-balancer-controller";
 import { type WorkloadRoleProps, WorkloadRole } from "../modules/iam/workload-role";
 import { EncryptionKey } from "../modules/kms/encryption-key";
+import { zoneIdOf } from "./contracts/dns";
 import { eksFromRemoteState } from "./contracts/eks";
 import { IAM_CONTRACT } from "./contracts/iam";
 import { networkFromRemoteState } from "./contracts/network";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 
-/** `<env>-iam`: the roles of the platform's controllers and of the application, each for one service account. */
+/** `<env>-iam`: the roles of the platform's controllers and of each service, each for one service account. */
 export class IamStack extends EnvironmentStack {
-  /** The application's role: the data layer's grant methods add its database and Kafka access. */
-  readonly appRole: WorkloadRole;
+  /** Each service's role, by service: the data layers' grant methods add its database and Kafka access. */
+  readonly serviceRoles: Readonly<Record<string, WorkloadRole>>;
 
   constructor(scope: Construct, props: EnvironmentStackProps) {
     super(scope, "iam", props);
@@ -63,9 +65,28 @@ export class IamStack extends EnvironmentStack {
       karpenterQueue = queue.queue.name;
     }
 
-    this.appRole = workload("app", appNamespace(env), "app", "The application: its own secrets; the data layer grants its database and Kafka access");
-    this.appRole.addToPrincipalPolicy({ Sid: "ReadItsOwnSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secretsUnder(`${env.name}/app/`) });
-    secretsKey.grantDecrypt(this.appRole);
+    let externalDnsRoleArn = "";
+    const hosts = externalDnsHosts(env);
+    if (hosts.length) {
+      externalDnsRoleArn = workload("external-dns", "external-dns", "external-dns", "external-dns: writes the services' records in the environment's zone", {
+        statements: externalDnsStatements({ zoneId: zoneIdOf(this, props.backend, env), hosts }),
+      }).arn;
+    }
+
+    // One role per service, named <env>-<service>, for its service account only (and its
+    // migrations Job's, which acts as the same service).
+    const roles: Record<string, WorkloadRole> = {};
+    for (const [name, service] of serviceEntries(env)) {
+      // Its id is the service's name, so the role is named serviceRoleName(env, name), as grantees expect.
+      const role = workload(name, service.namespace, serviceAccountOf(name), `Service ${name}: its own secrets; the data layers grant its database and Kafka access`, {
+        additionalServiceAccounts: service.migrations ? [`${serviceAccountOf(name)}-migrations`] : [],
+      });
+      role.addToPrincipalPolicy({ Sid: "ReadItsOwnSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secretsUnder(serviceSecretsPrefix(env, name)) });
+      secretsKey.grantDecrypt(role);
+      roles[name] = role;
+    }
+    this.serviceRoles = roles;
+    const appRole = roles[APP_SERVICE];
 
     IAM_CONTRACT.publish(this, {
       load_balancer_controller_role_arn: lbc.arn,
@@ -73,8 +94,9 @@ export class IamStack extends EnvironmentStack {
       log_shipping_role_arn: logShipping.arn,
       karpenter_role_arn: karpenterRoleArn,
       karpenter_queue_name: karpenterQueue,
-      app_role_arn: this.appRole.arn,
-      app_role_name: this.appRole.role.role.name,
+      external_dns_role_arn: externalDnsRoleArn,
+      app_role_arn: appRole?.arn ?? "",
+      app_role_name: appRole?.role.role.name ?? "",
       app_secrets_kms_key_arn: secretsKey.arn,
     });
   }

@@ -1,7 +1,7 @@
 import { type Construct } from "constructs";
 import { type BackendSettings, ciRoleArn, type EnvironmentConfig, type ProjectSettings } from "../config";
 import { type EnvironmentStack } from "./environment-stack";
-import { consumesOf, layersOf } from "./registry";
+import { dependenciesOf, layersOf } from "./registry";
 import { AccountStack } from "./account-stack";
 import { StateBackendStack } from "./state-backend-stack";
 
@@ -53,7 +53,7 @@ export function buildPlatform(scope: Construct, inputs: PlatformInputs): Platfor
     const stacks: Record<string, EnvironmentStack> = {};
     for (const entry of layersOf(env)) {
       const stack = entry.create(scope, { env, backend: inputs.backend, project: inputs.project });
-      const upstream = consumesOf(entry, env).flatMap((layer) => stacks[layer] ?? []);
+      const upstream = dependenciesOf(entry, env).flatMap((layer) => stacks[layer] ?? []);
       for (const dependency of upstream.length ? upstream : [stateBackend]) stack.addDependency(dependency);
       stacks[entry.layer] = stack;
     }

@@ -4,6 +4,7 @@ import { type EnvironmentStack, type EnvironmentStackProps } from "./environment
 import { AddonsStack } from "./addons-stack";
 import { AppStack } from "./app-stack";
 import { DatabaseStack } from "./database-stack";
+import { DnsStack } from "./dns-stack";
 import { EksStack } from "./eks-stack";
 import { IamStack } from "./iam-stack";
 import { NetworkStack } from "./network-stack";
@@ -21,6 +22,12 @@ export interface LayerEntry {
    */
   readonly consumes: readonly Layer[];
   /**
+   * Layers applied before this one (and destroyed after it) whose outputs it does not read: the
+   * roles its grants attach to, which config names (`<env>-<service>`).
+   * @default - none beyond {@link consumes}
+   */
+  readonly after?: readonly Layer[];
+  /**
    * Whether an environment has this layer (say, Kafka switched off in dev). A layer that is off
    * has no stack, and its consumers read nothing from it.
    * @default - every environment has it
@@ -36,14 +43,16 @@ export interface LayerEntry {
  */
 export const LAYER_REGISTRY: readonly LayerEntry[] = [
   { layer: "network", consumes: [], create: (scope, props) => new NetworkStack(scope, props) },
+  // The zone first: its delegation from the parent must be in place before ACM validates in it.
+  { layer: "dns", consumes: [], enabled: (env) => env.dns !== undefined && env.dns.zoneId === undefined, create: (scope, props) => new DnsStack(scope, props) },
   { layer: "eks", consumes: ["network"], create: (scope, props) => new EksStack(scope, props) },
-  { layer: "iam", consumes: ["network", "eks"], create: (scope, props) => new IamStack(scope, props) },
-  // The data layers read the app role from iam to grant it access: their grants live with them.
-  { layer: "database", consumes: ["network", "eks", "iam"], enabled: (env) => env.database !== undefined, create: (scope, props) => new DatabaseStack(scope, props) },
-  { layer: "streaming", consumes: ["network", "eks", "iam"], enabled: (env) => env.streaming !== undefined, create: (scope, props) => new StreamingStack(scope, props) },
-  { layer: "platform", consumes: ["network", "eks", "iam"], enabled: (env) => env.platform !== undefined, create: (scope, props) => new AddonsStack(scope, props) },
+  { layer: "iam", consumes: ["network", "eks", "dns"], create: (scope, props) => new IamStack(scope, props) },
+  // The data layers grant the services' roles (iam's) access: their grants live with them.
+  { layer: "database", consumes: ["network", "eks"], after: ["iam"], enabled: (env) => env.database !== undefined, create: (scope, props) => new DatabaseStack(scope, props) },
+  { layer: "streaming", consumes: ["network", "eks"], after: ["iam"], enabled: (env) => env.streaming !== undefined, create: (scope, props) => new StreamingStack(scope, props) },
+  { layer: "platform", consumes: ["network", "eks", "iam", "dns"], enabled: (env) => env.platform !== undefined, create: (scope, props) => new AddonsStack(scope, props) },
   // After platform (and destroyed before it): the controller must outlive the app's Ingress and its ALB.
-  { layer: "app", consumes: ["eks", "iam", "platform", "database", "streaming"], enabled: (env) => env.app !== undefined, create: (scope, props) => new AppStack(scope, props) },
+  { layer: "app", consumes: ["eks", "iam", "dns", "platform", "database", "streaming"], enabled: (env) => env.app !== undefined, create: (scope, props) => new AppStack(scope, props) },
 ];
 
 /** The layers an environment has. */
@@ -55,6 +64,12 @@ export function layersOf(env: EnvironmentConfig): LayerEntry[] {
 export function consumesOf(entry: LayerEntry, env: EnvironmentConfig): Layer[] {
   const present = layersOf(env).map((e) => e.layer);
   return entry.consumes.filter((layer) => present.includes(layer));
+}
+
+/** The layers a layer is applied after in an environment: those it consumes, and those it must follow, that the environment has. */
+export function dependenciesOf(entry: LayerEntry, env: EnvironmentConfig): Layer[] {
+  const present = layersOf(env).map((e) => e.layer);
+  return [...entry.consumes, ...(entry.after ?? [])].filter((layer) => present.includes(layer));
 }
 
 /** Ids of every stack the given environments produce: account stacks, state backend, then each environment's layers. */

@@ -1,28 +1,39 @@
-import { type Construct } from "constructs";
-import { brokerZones, type StreamingConfig } from "../config";
+import { Construct } from "constructs";
+import { brokerZones, groupPrefixes, resolvedTopics, type StreamingConfig } from "../config";
 import { KafkaCluster } from "../modules/streaming/kafka-cluster";
+import { KafkaTopic } from "../modules/streaming/kafka-topic";
 import { eksFromRemoteState } from "./contracts/eks";
 import { networkFromRemoteState } from "./contracts/network";
 import { STREAMING_CONTRACT } from "./contracts/streaming";
-import { appRoleGrantee } from "./app-grantee";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+import { serviceGrantee } from "./service-grantee";
 
 /**
- * `<env>-streaming`: the application's Kafka (MSK), and its grants to produce and consume on its
- * topic and group prefixes. As in `<env>-database`, the grants live beside the cluster, as an
- * inline policy of this stack on the app role.
+ * The AWS provider this stack requires: the first with `aws_msk_topic` (6.38.0, "New Resource:
+ * aws_msk_topic", hashicorp/terraform-provider-aws#46490), newer than the 6.25 the prebuilt
+ * bindings are built from. Only this stack needs it; `.gen/README.md` says when to move it.
+ */
+export const TOPICS_PROVIDER_VERSION = "6.38.0";
+
+/**
+ * `<env>-streaming`: the application's Kafka (MSK), its topics, and each service's grants to
+ * produce to and consume exactly the topics config says. As in `<env>-database`, the grants live
+ * beside the cluster, as an inline policy of this stack on each service's role.
  */
 export class StreamingStack extends EnvironmentStack {
   /** The cluster. */
   readonly kafka: KafkaCluster;
+  /** The topics, by name. */
+  readonly topics: Readonly<Record<string, KafkaTopic>>;
 
   constructor(scope: Construct, props: EnvironmentStackProps) {
     super(scope, "streaming", props);
     const { env } = props;
     const config = env.streaming as StreamingConfig;
+    this.addOverride("terraform.required_providers.aws.version", TOPICS_PROVIDER_VERSION);
     const network = networkFromRemoteState(this, props.backend, env);
     const eks = eksFromRemoteState(this, props.backend, env);
-    const { appTopicPrefix, appGroupPrefix, ...settings } = config;
+    const { topics: _topics, groupPrefixes: _groups, ...settings } = config;
 
     this.kafka = new KafkaCluster(this, "kafka", {
       ...settings,
@@ -34,9 +45,19 @@ export class StreamingStack extends EnvironmentStack {
       accountId: env.account.id,
       region: env.account.region,
     });
-    const app = appRoleGrantee(this, props);
-    this.kafka.grantProduce(app, appTopicPrefix);
-    this.kafka.grantConsume(app, appTopicPrefix, appGroupPrefix);
+    const topics = resolvedTopics(env);
+    const topicScope = new Construct(this, "topics");
+    this.topics = Object.fromEntries(
+      topics.map((t) => [t.name, new KafkaTopic(topicScope, t.name, { clusterArn: this.kafka.cluster.arn, name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, configs: t.configs })]),
+    );
+
+    const groups = groupPrefixes(env);
+    const services = [...new Set(topics.flatMap((t) => [...t.producers, ...t.consumers]))].sort();
+    for (const service of services) {
+      const grantee = serviceGrantee(this, service);
+      this.kafka.grantProduce(grantee, topics.filter((t) => t.producers.includes(service)).map((t) => t.name));
+      this.kafka.grantConsume(grantee, topics.filter((t) => t.consumers.includes(service)).map((t) => t.name), groups[service] as string);
+    }
 
     STREAMING_CONTRACT.publish(this, {
       cluster_arn: this.kafka.cluster.arn,
@@ -44,8 +65,6 @@ export class StreamingStack extends EnvironmentStack {
       bootstrap_brokers: this.kafka.bootstrapBrokersIam,
       bootstrap_brokers_tls: this.kafka.bootstrapBrokersTls,
       auth_mode: "iam",
-      app_topic_prefix: appTopicPrefix,
-      app_group_prefix: appGroupPrefix,
       security_group_id: this.kafka.securityGroup.id,
     });
   }

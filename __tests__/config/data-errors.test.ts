@@ -88,9 +88,11 @@ describe("database and streaming config: one message per kind of bad input", () 
     ]);
   });
 
-  it("rejects an application user that is the master user", () => {
-    expect(problems({ database: { ...DATABASE, appUser: "platform_admin" } })).toEqual([
-      '[test] database.appUser: is the master user; the application gets a user of its own, so its grants can be narrow (got "platform_admin")',
+  it("tells a file with the old appUser, appTopicPrefix and appGroupPrefix where they went", () => {
+    expect(problems({ database: { ...DATABASE, appUser: "app" }, streaming: { ...STREAMING, appTopicPrefix: "app.", appGroupPrefix: "app." } })).toEqual([
+      '[test] database.appUser: moved: database.users maps each service to its database user; write database.users: { app: <user> } (docs/how-to.md, "Connect to the database")',
+      '[test] streaming.appTopicPrefix: is no longer a setting: each topic is declared in streaming.topics with the services that produce and consume it, and grants name exactly those topics (docs/how-to.md, "Kafka topics")',
+      "[test] streaming.appGroupPrefix: moved: streaming.groupPrefixes maps each consuming service to its consumer-group prefix; write streaming.groupPrefixes: { app: <prefix> }",
     ]);
   });
 

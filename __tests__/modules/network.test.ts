@@ -101,12 +101,12 @@ describe("Network", () => {
     expect(s3?.route_table_ids).toHaveLength(4);
   });
 
-  it("adds private interface endpoints for ECR, STS and CloudWatch Logs", () => {
+  it("adds private interface endpoints for ECR, STS, CloudWatch Logs and Secrets Manager", () => {
     const services = resourcesOf(json, "aws_vpc_endpoint")
       .filter((e) => e.vpc_endpoint_type === "Interface")
       .map((e) => e.service_name)
       .sort();
-    expect(services).toEqual(["ecr.api", "ecr.dkr", "logs", "sts"].map((s) => `com.amazonaws.eu-west-1.${s}`));
+    expect(services).toEqual(["ecr.api", "ecr.dkr", "logs", "secretsmanager", "sts"].map((s) => `com.amazonaws.eu-west-1.${s}`));
     expect(text).toHaveResourceWithProperties(VpcEndpoint, { private_dns_enabled: true, vpc_endpoint_type: "Interface" });
   });
 

@@ -102,7 +102,7 @@ describe("KafkaCluster", () => {
 
 describe("KafkaCluster grants", () => {
   const cluster = "${aws_msk_cluster.kafka.arn}";
-  const scoped = (kind: string, prefix: string) => `arn:aws:kafka:eu-west-1:123456789012:${kind}/test-kafka/\${aws_msk_cluster.kafka.cluster_uuid}/${prefix}*`;
+  const arn = (kind: string, name: string) => `arn:aws:kafka:eu-west-1:123456789012:${kind}/test-kafka/\${aws_msk_cluster.kafka.cluster_uuid}/${name}`;
   const statementsOf = (grant: (kafka: KafkaCluster, role: RoleReference) => void) => {
     const json = JSON.parse(synth(base, grant)) as SynthesizedStack;
     const [policy] = resourcesOf(json, "aws_iam_role_policy");
@@ -110,25 +110,31 @@ describe("KafkaCluster grants", () => {
     return policyStatements(json, policy!.policy);
   };
 
-  it("grantProduce: connect to this cluster, write its topics of one prefix", () => {
-    expect(statementsOf((kafka, role) => kafka.grantProduce(role, "orders."))).toEqual([
+  it("grantProduce: connect to this cluster, write exactly its topics", () => {
+    expect(statementsOf((kafka, role) => kafka.grantProduce(role, ["orders", "orders.dlq"]))).toEqual([
       { Sid: "KafkaConnectToTestKafka", Effect: "Allow", Action: ["kafka-cluster:Connect", "kafka-cluster:DescribeCluster"], Resource: [cluster] },
       { Sid: "KafkaIdempotentWritesToTestKafka", Effect: "Allow", Action: ["kafka-cluster:WriteDataIdempotently"], Resource: [cluster] },
-      { Sid: "KafkaProduceToOrders", Effect: "Allow", Action: ["kafka-cluster:WriteData", "kafka-cluster:DescribeTopic"], Resource: [scoped("topic", "orders.")] },
+      { Sid: "KafkaProduceToItsTopics", Effect: "Allow", Action: ["kafka-cluster:WriteData", "kafka-cluster:DescribeTopic"], Resource: [arn("topic", "orders"), arn("topic", "orders.dlq")] },
     ]);
   });
 
-  it("grantConsume: connect once, read its topics, join its groups", () => {
+  it("grantConsume: connect once, read exactly its topics, join only its own groups", () => {
     expect(statementsOf((kafka, role) => {
-      kafka.grantProduce(role, "orders.");
-      kafka.grantConsume(role, "orders.", "orders-service.");
+      kafka.grantProduce(role, ["orders"]);
+      kafka.grantConsume(role, ["users"], "orders-service.");
     }).slice(3)).toEqual([
-      { Sid: "KafkaConsumeFromOrders", Effect: "Allow", Action: ["kafka-cluster:ReadData", "kafka-cluster:DescribeTopic"], Resource: [scoped("topic", "orders.")] },
-      { Sid: "KafkaGroupsOrdersService", Effect: "Allow", Action: ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"], Resource: [scoped("group", "orders-service.")] },
+      { Sid: "KafkaConsumeItsTopics", Effect: "Allow", Action: ["kafka-cluster:ReadData", "kafka-cluster:DescribeTopic"], Resource: [arn("topic", "users")] },
+      { Sid: "KafkaGroupsOrdersService", Effect: "Allow", Action: ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"], Resource: [arn("group", "orders-service.*")] },
     ]);
   });
 
-  it("refuses a prefix that is no topic or group name", () => {
-    expect(() => synth(base, (kafka, role) => kafka.grantProduce(role, "*"))).toThrow('test/kafka: a topic prefix must be letters, digits, . _ - (got "*")');
+  it("grants nothing for no topics", () => {
+    const json = JSON.parse(synth(base, (kafka, role) => { kafka.grantProduce(role, []); kafka.grantConsume(role, [], "x."); })) as SynthesizedStack;
+    expect(resourcesOf(json, "aws_iam_role_policy")).toEqual([]);
+  });
+
+  it("refuses a topic or group prefix that is no Kafka name", () => {
+    expect(() => synth(base, (kafka, role) => kafka.grantProduce(role, ["*"]))).toThrow('test/kafka: a topic name must be letters, digits, . _ - (got "*")');
+    expect(() => synth(base, (kafka, role) => kafka.grantConsume(role, ["orders"], "a*"))).toThrow('test/kafka: a group prefix must be letters, digits, . _ - (got "a*")');
   });
 });

@@ -88,6 +88,12 @@ const ecr = (attrs: Record<string, unknown> = {}) => ({
 
 const helm = (attrs: Record<string, unknown> = {}) => ({ helm_release: { h: { name: "x", chart: "x", version: "1.14.1", ...attrs } } });
 
+const albIngress = (annotations: Record<string, string>) => ({
+  apiVersion: "networking.k8s.io/v1",
+  kind: "Ingress",
+  metadata: { name: "app", namespace: "app", annotations: { "alb.ingress.kubernetes.io/scheme": "internet-facing", ...annotations } },
+});
+
 export const FIXTURES: Record<string, RuleFixture> = {
   "PI-S3-001": { bad: res(bucket), good: withBucket("aws_s3_bucket_versioning", { versioning_configuration: { status: "Enabled" } }) },
   "PI-S3-002": {
@@ -226,5 +232,13 @@ export const FIXTURES: Record<string, RuleFixture> = {
   "PI-K8S-001": {
     bad: { provider: { kubernetes: [{ host: "https://k", token: "eyJhbGciOi" }] } },
     good: { provider: { helm: [{ kubernetes: { host: "https://k", exec: { api_version: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token"] } } }] } },
+  },
+  "PI-WAF-001": {
+    bad: res(helm({ values: [JSON.stringify({ manifests: [albIngress({})] })] })),
+    good: res(helm({ values: [JSON.stringify({ manifests: [albIngress({ "alb.ingress.kubernetes.io/wafv2-acl-arn": "${aws_wafv2_web_acl.a.arn}" }), { ...albIngress({}), metadata: { name: "internal", annotations: { "alb.ingress.kubernetes.io/scheme": "internal" } } }] })] })),
+  },
+  "PI-WAF-002": {
+    bad: res({ aws_wafv2_web_acl: { a: { name: "acl", scope: "REGIONAL" } } }),
+    good: res({ aws_wafv2_web_acl: { a: { name: "acl", scope: "REGIONAL" } }, aws_wafv2_web_acl_logging_configuration: { l: { resource_arn: "${aws_wafv2_web_acl.a.arn}", log_destination_configs: ["arn:aws:logs:eu-west-1:1:log-group:aws-waf-logs-acl"] } } }),
   },
 };

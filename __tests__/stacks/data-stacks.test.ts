@@ -1,27 +1,31 @@
 import { Testing } from "cdktf";
-import { DATABASE_CONTRACT, DatabaseStack, STREAMING_CONTRACT, StreamingStack } from "../../stacks";
+import { DATABASE_CONTRACT, DatabaseStack, STREAMING_CONTRACT, StreamingStack, TOPICS_PROVIDER_VERSION } from "../../stacks";
 import { policyStatements, resourcesOf, secretsIn, shippedInputs, type SynthesizedStack, validEnvironment } from "../helpers";
 
 const { backend, project } = shippedInputs();
+const topic = (settings: object = {}) => ({ producers: ["app"], consumers: ["app"], ...settings });
 const env = validEnvironment({
   name: "data",
-  database: { engine: "postgres", instanceClass: "db.m7g.large", multiAz: true, appUser: "orders" },
-  streaming: { brokers: 3, instanceType: "kafka.m7g.large", appTopicPrefix: "orders.", appGroupPrefix: "orders-svc." },
+  platform: {},
+  dns: { zone: "data.example.com" },
+  app: { image: { tag: "1.0.0" }, architectures: ["arm64"], ingress: { host: "api.data.example.com" } },
+  database: { engine: "postgres", instanceClass: "db.m7g.large", multiAz: true, users: { app: "orders" } },
+  streaming: { brokers: 3, instanceType: "kafka.m7g.large", topics: { orders: topic({ partitions: 12 }), "orders.dlq": topic({ consumers: [], retentionHours: 720 }), users: topic({ producers: [], cleanupPolicy: "compact" }) }, groupPrefixes: { app: "orders-svc." } },
 } as never);
 const synth = (stack: DatabaseStack | StreamingStack) => JSON.parse(Testing.synth(stack)) as SynthesizedStack;
 const database = synth(new DatabaseStack(Testing.app(), { env, backend, project }));
 const streaming = synth(new StreamingStack(Testing.app(), { env, backend, project }));
 
 describe.each([
-  ["data-database", database, ["network", "eks", "iam"]],
-  ["data-streaming", streaming, ["network", "eks", "iam"]],
-])("%s", (_name, json, reads) => {
-  it("reads the network, the cluster and the app role from their named outputs", () => {
-    expect(Object.keys(json.data?.terraform_remote_state ?? {}).sort()).toEqual([...reads].sort());
+  ["data-database", database],
+  ["data-streaming", streaming],
+])("%s", (_name, json) => {
+  it("reads the network and the cluster from their named outputs (the roles it grants to are named by config)", () => {
+    expect(Object.keys(json.data?.terraform_remote_state ?? {}).sort()).toEqual(["eks", "network"]);
   });
 
   it("admits clients from the cluster's node security group only", () => {
-    for (const rule of resourcesOf(json, "aws_vpc_security_group_ingress_rule")) {
+    for (const rule of resourcesOf(json, "aws_vpc_security_group_ingress_rule").filter((r) => !String(r.description).includes("bootstrap"))) {
       expect(rule.referenced_security_group_id).toBe("${data.terraform_remote_state.eks.outputs.node_security_group_id}");
       expect(Object.keys(rule).filter((k) => k.includes("cidr"))).toEqual([]);
     }
@@ -39,9 +43,9 @@ describe("data-database", () => {
     expect(resourcesOf(database, "aws_db_subnet_group")[0]?.subnet_ids).toBe("${data.terraform_remote_state.network.outputs.data_subnet_ids}");
   });
 
-  it("grants the app role, by the name iam publishes, connect as its own user, in an inline policy of this stack", () => {
+  it("grants each service's role, named <env>-<service>, connect as its own user only, in an inline policy of this stack", () => {
     const [policy] = resourcesOf(database, "aws_iam_role_policy");
-    expect(policy).toMatchObject({ name: "data-app-database", role: "${data.terraform_remote_state.iam.outputs.app_role_name}" });
+    expect(policy).toMatchObject({ name: "data-app-database", role: "data-app" });
     expect(policyStatements(database, policy!.policy)).toEqual([
       expect.objectContaining({ Action: ["rds-db:connect"], Resource: ["arn:aws:rds-db:eu-west-1:123456789012:dbuser:${aws_db_instance.postgres_instance.resource_id}/orders"] }),
     ]);
@@ -49,25 +53,44 @@ describe("data-database", () => {
 
   it("publishes its contract, named and never sensitive", () => {
     expect(Object.keys(database.output ?? {}).sort()).toEqual(Object.keys(DATABASE_CONTRACT.outputs).sort());
-    expect(database.output?.app_user).toMatchObject({ value: "orders", sensitive: false });
-    expect(database.output?.endpoint).toMatchObject({ value: "${aws_db_instance.postgres_instance.address}" });
+    expect(database.output?.endpoint).toMatchObject({ value: "${aws_db_instance.postgres_instance.address}", sensitive: false });
     expect(database.output?.master_secret_arn).toMatchObject({ value: "${aws_db_instance.postgres_instance.master_user_secret[0].secret_arn}" });
   });
 });
 
 describe("data-streaming", () => {
+  it("requires the first AWS provider with aws_msk_topic, in this stack only", () => {
+    expect((streaming as unknown as { terraform: { required_providers: { aws: { version: string } } } }).terraform.required_providers.aws.version).toBe(TOPICS_PROVIDER_VERSION);
+    expect((database as unknown as { terraform: { required_providers: { aws: { version: string } } } }).terraform.required_providers.aws.version).toBe("6.25.0");
+  });
+
   it("spreads brokers over the data subnets of up to three zones", () => {
     expect(resourcesOf(streaming, "aws_msk_cluster")[0]).toMatchObject({ broker_node_group_info: { client_subnets: "${slice(data.terraform_remote_state.network.outputs.data_subnet_ids, 0, 3)}" } });
   });
 
-  it("grants the app role produce and consume on its prefixes only", () => {
+  it("makes each topic as a resource of its own, at an address named after it, with its settings as Kafka names them", () => {
+    expect(Object.keys(streaming.resource.aws_msk_topic ?? {})).toEqual(["topics_orders", "topics_orders_dlq", "topics_users"]);
+    expect(streaming.resource.aws_msk_topic?.topics_orders).toMatchObject({
+      cluster_arn: "${aws_msk_cluster.kafka.arn}",
+      name: "orders",
+      partition_count: 12,
+      replication_factor: 3,
+      configs: JSON.stringify({ "cleanup.policy": "delete", "min.insync.replicas": "2", "retention.bytes": "-1", "retention.ms": "604800000" }),
+    });
+    expect(JSON.parse(String(streaming.resource.aws_msk_topic?.topics_users?.configs))).toMatchObject({ "cleanup.policy": "compact" });
+    expect(JSON.parse(String(streaming.resource.aws_msk_topic?.["topics_orders_dlq"]?.configs))).toMatchObject({ "retention.ms": String(720 * 3_600_000) });
+  });
+
+  it("grants the app's role produce on the topics it produces and consume on those it consumes, by exact ARN, and its own groups", () => {
     const [policy] = resourcesOf(streaming, "aws_iam_role_policy");
-    expect(policy).toMatchObject({ name: "data-app-streaming", role: "${data.terraform_remote_state.iam.outputs.app_role_name}" });
-    const resources = policyStatements(streaming, policy!.policy).flatMap((s) => s.Resource as string[]);
-    expect([...new Set(resources)]).toEqual([
-      "${aws_msk_cluster.kafka.arn}",
-      "arn:aws:kafka:eu-west-1:123456789012:topic/data-kafka/${aws_msk_cluster.kafka.cluster_uuid}/orders.*",
-      "arn:aws:kafka:eu-west-1:123456789012:group/data-kafka/${aws_msk_cluster.kafka.cluster_uuid}/orders-svc.*",
+    expect(policy).toMatchObject({ name: "data-app-streaming", role: "data-app" });
+    const topicArn = (name: string) => `arn:aws:kafka:eu-west-1:123456789012:topic/data-kafka/\${aws_msk_cluster.kafka.cluster_uuid}/${name}`;
+    expect(policyStatements(streaming, policy!.policy)).toEqual([
+      { Sid: "KafkaConnectToDataKafka", Effect: "Allow", Action: ["kafka-cluster:Connect", "kafka-cluster:DescribeCluster"], Resource: ["${aws_msk_cluster.kafka.arn}"] },
+      { Sid: "KafkaIdempotentWritesToDataKafka", Effect: "Allow", Action: ["kafka-cluster:WriteDataIdempotently"], Resource: ["${aws_msk_cluster.kafka.arn}"] },
+      { Sid: "KafkaProduceToItsTopics", Effect: "Allow", Action: ["kafka-cluster:WriteData", "kafka-cluster:DescribeTopic"], Resource: [topicArn("orders"), topicArn("orders.dlq")] },
+      { Sid: "KafkaConsumeItsTopics", Effect: "Allow", Action: ["kafka-cluster:ReadData", "kafka-cluster:DescribeTopic"], Resource: [topicArn("orders"), topicArn("users")] },
+      { Sid: "KafkaGroupsOrdersSvc", Effect: "Allow", Action: ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"], Resource: ["arn:aws:kafka:eu-west-1:123456789012:group/data-kafka/${aws_msk_cluster.kafka.cluster_uuid}/orders-svc.*"] },
     ]);
   });
 

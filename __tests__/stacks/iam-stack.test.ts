@@ -14,13 +14,13 @@ const inlineOf = (j: SynthesizedStack, roleAddress: string) =>
   resourcesOf(j, "aws_iam_role_policy").filter((p) => p.role === `\${aws_iam_role.${roleAddress}.id}`).flatMap((p) => policyStatements(j, p.policy));
 
 describe(`${env.name}-iam`, () => {
-  it("reads the network and the cluster from their named outputs", () => {
-    expect(Object.keys(json.data?.terraform_remote_state ?? {}).sort()).toEqual(["eks", "network"]);
+  it("reads the network, the cluster and the zone it made from their named outputs", () => {
+    expect(Object.keys(json.data?.terraform_remote_state ?? {}).sort()).toEqual(["dns", "eks", "network"]);
   });
 
   it("gives each workload one service account of this cluster, through IRSA with the audience pinned", () => {
     const roles = rolesOf(json);
-    expect(roles.map((r) => r.name).sort()).toEqual([`${env.name}-app`, `${env.name}-external-secrets`, `${env.name}-karpenter`, `${env.name}-load-balancer-controller`, `${env.name}-log-shipping`].sort());
+    expect(roles.map((r) => r.name).sort()).toEqual([`${env.name}-app`, `${env.name}-external-dns`, `${env.name}-external-secrets`, `${env.name}-karpenter`, `${env.name}-load-balancer-controller`, `${env.name}-log-shipping`].sort());
     for (const role of roles) {
       expect(role.trust).toHaveLength(1);
       const equals = role.trust[0]?.Condition?.StringEquals as Record<string, string[]>;
@@ -37,6 +37,41 @@ describe(`${env.name}-iam`, () => {
       expect.objectContaining({ Sid: "FindSecretsByName", Action: ["secretsmanager:BatchGetSecretValue", "secretsmanager:ListSecrets"], Resource: ["*"] }),
       expect.objectContaining({ Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: ["${aws_kms_key.app-secrets-key.arn}"] }),
     ]);
+  });
+
+  it("lets external-dns change only the services' records of the environment's zone, and read that zone", () => {
+    const zone = "arn:aws:route53:::hostedzone/${data.terraform_remote_state.dns.outputs.zone_id}";
+    const host = env.app!.ingress.host;
+    expect(inlineOf(json, "external-dns")).toEqual([
+      {
+        Sid: "ChangeOnlyTheServicesRecords",
+        Effect: "Allow",
+        Action: ["route53:ChangeResourceRecordSets"],
+        Resource: [zone],
+        Condition: {
+          "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": [`*-${host}`, host] },
+          "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": ["A", "AAAA", "CNAME", "TXT"], "route53:ChangeResourceRecordSetsActions": ["CREATE", "UPSERT", "DELETE"] },
+        },
+      },
+      { Sid: "ReadTheZonesRecords", Effect: "Allow", Action: ["route53:ListResourceRecordSets"], Resource: [zone] },
+      { Sid: "FindTheZone", Effect: "Allow", Action: ["route53:ListHostedZones"], Resource: ["*"] },
+    ]);
+  });
+
+  it("names an existing zone by its id, and makes no external-dns role without a dns section", () => {
+    const synth = (e: typeof env) => JSON.parse(Testing.synth(new IamStack(Testing.app(), { env: e, backend: inputs.backend, project: inputs.project }))) as SynthesizedStack;
+    const existing = synth({ ...env, dns: { zone: "dev.example.com", zoneId: "Z0123456789ABCDEFGHIJ" } });
+    expect(Object.keys(existing.data?.terraform_remote_state ?? {}).sort()).toEqual(["eks", "network"]);
+    expect(inlineOf(existing, "external-dns")[0]?.Resource).toEqual(["arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ"]);
+    expect(rolesOf(synth({ ...env, dns: undefined })).map((r) => r.name)).not.toContain(`${env.name}-external-dns`);
+  });
+
+  it("lets the app's migrations Job act as the app: its hook service account is trusted too, and only with migrations", () => {
+    const app = { ...env.app!, migrations: { command: ["alembic", "upgrade", "head"], deadlineSeconds: 600 } };
+    const withMigrations = JSON.parse(Testing.synth(new IamStack(Testing.app(), { env: { ...env, app, services: { app } }, backend: inputs.backend, project: inputs.project }))) as SynthesizedStack;
+    const trust = (j: SynthesizedStack) => rolesOf(j).find((r) => r.name === `${env.name}-app`)!.trust[0]!.Condition!.StringEquals as Record<string, string[]>;
+    expect(trust(withMigrations)["${data.terraform_remote_state.eks.outputs.oidc_issuer}:sub"]).toEqual([`system:serviceaccount:${app.namespace}:app`, `system:serviceaccount:${app.namespace}:app-migrations`]);
+    expect(trust(json)["${data.terraform_remote_state.eks.outputs.oidc_issuer}:sub"]).toEqual([`system:serviceaccount:${app.namespace}:app`]);
   });
 
   it("scopes the load balancer controller to this region, account and VPC", () => {

@@ -22,12 +22,14 @@ const large = validEnvironment({
   account: account("333333333333"),
   network: { vpcCidr: "10.70.0.0/16", azCount: 3, natMode: "per-az" },
   database: { engine: "aurora-postgresql", instanceClass: "db.r7g.large", readers: 1 },
-  streaming: { brokers: 3, instanceType: "kafka.m7g.large" },
+  streaming: { brokers: 3, instanceType: "kafka.m7g.large", topics: { orders: { partitions: 12, producers: ["app"], consumers: ["app"] }, users: { cleanupPolicy: "compact", retentionHours: -1, producers: ["app"] } } },
   eks: { ...validEnvironmentInput().eks, karpenter: true },
+  dns: { zone: "large.example.com" },
   platform: { karpenter: { nodePools: { "apps-amd64": { architectures: ["amd64"], capacityTypes: ["spot", "on-demand"] }, "apps-arm64": { architectures: ["arm64"], capacityTypes: ["spot", "on-demand"] } } } },
   app: {
     image: { tag: "2.0.0", digest: `sha256:${"b".repeat(64)}` },
-    ingress: { host: "large.example.com", certificateArn: "arn:aws:acm:eu-west-1:333333333333:certificate/11111111-2222-3333-4444-555555555555", wafAclArn: "arn:aws:wafv2:eu-west-1:333333333333:regional/webacl/edge/11111111-2222-3333-4444-555555555555" },
+    ingress: { host: "api.large.example.com", wafAclArn: "arn:aws:wafv2:eu-west-1:333333333333:regional/webacl/edge/11111111-2222-3333-4444-555555555555" },
+    migrations: { command: ["npx", "prisma", "migrate", "deploy"] },
   },
 });
 // Aurora Serverless v2 is the third database shape: only its database stack is kept.
@@ -73,11 +75,15 @@ describe("snapshot per shape", () => {
     expect(JSON.parse(Testing.synth(serverlessStacks.environments.serverless!.database!))).toMatchSnapshot();
   });
 
-  it("streaming: three brokers over three zones, IAM authentication", () => {
+  it("dns: the zone it makes", () => {
+    expect(JSON.parse(Testing.synth(stacks.environments.large!.dns!))).toMatchSnapshot();
+  });
+
+  it("streaming: three brokers over three zones, IAM authentication, its topics", () => {
     expect(JSON.parse(Testing.synth(stacks.environments.large!.streaming!))).toMatchSnapshot();
   });
 
-  it("platform: add-ons with Karpenter, typed objects after their CRDs", () => {
+  it("platform: add-ons with Karpenter and external-dns, typed objects after their CRDs", () => {
     expect(JSON.parse(Testing.synth(stacks.environments.large!.platform!))).toMatchSnapshot();
   });
 
@@ -85,11 +91,11 @@ describe("snapshot per shape", () => {
     expect(JSON.parse(Testing.synth(stacks.environments.small!.platform!))).toMatchSnapshot();
   });
 
-  it("app: the shipped chart, with database and Kafka settings and a WAF", () => {
+  it("app: the shipped chart, with database and Kafka settings, migrations, a certificate of its zone and a WAF made elsewhere", () => {
     expect(JSON.parse(Testing.synth(stacks.environments.large!.app!))).toMatchSnapshot();
   });
 
-  it("app: without Kafka", () => {
+  it("app: without Kafka, its own certificate, the default web ACL", () => {
     expect(JSON.parse(Testing.synth(stacks.environments.small!.app!))).toMatchSnapshot();
   });
 

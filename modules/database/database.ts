@@ -3,6 +3,7 @@ import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { MANAGED_POLICIES } from "../iam/managed-policies";
 import { type IGrantable, sidPart } from "../iam/grant";
@@ -73,6 +74,8 @@ export class Database extends Construct {
   readonly masterSecretArn: string;
   /** The port. */
   readonly port = POSTGRES_PORT;
+  /** What accepts connections once it exists: the instance, or Aurora's instances (a cluster alone serves none). */
+  readonly ready: readonly ITerraformDependable[];
   private readonly props: DatabaseProps;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
@@ -147,6 +150,7 @@ export class Database extends Construct {
     this.resourceId = outputs.resourceId;
     this.masterSecretArn = outputs.masterSecretArn;
     this.arn = outputs.arn;
+    this.ready = this.engine instanceof AuroraCluster ? Object.values(this.engine.instances) : [this.engine.instance];
 
     // RDS rotates the managed secret itself (no Lambda); this sets how often. A schedule
     // expression, as the console writes one, so a change made there shows as drift.

@@ -8,12 +8,13 @@ import { PolicyDocument } from "./policy-document";
  * and compute services: `sqs` and `pricing` (Karpenter's interruption queue and price lookups),
  * `waf-regional` and `cognito-idp` (the load balancer controller attaches WAF ACLs and reads
  * Cognito clients of its listeners), `backup` and `backup-storage` (AWS Backup's vaults; creating
- * one needs backup-storage:MountCapsule).
+ * one needs backup-storage:MountCapsule), `lambda` (the database's bootstrap function, which
+ * Terraform creates and invokes).
  */
 export const BOUNDARY_SERVICES = [
   "autoscaling", "cloudwatch", "ec2", "ecr", "eks", "elasticloadbalancing", "kafka", "kafka-cluster",
   "kms", "logs", "rds", "rds-db", "s3", "secretsmanager", "ssm", "sts", "acm", "route53", "wafv2", "waf-regional", "shield", "tag",
-  "sqs", "pricing", "cognito-idp", "backup", "backup-storage",
+  "sqs", "pricing", "cognito-idp", "backup", "backup-storage", "lambda",
 ] as const;
 
 /** Props of {@link PermissionsBoundary}. */

@@ -45,6 +45,7 @@ export class Role extends Construct implements IGrantable {
   /** Name of the role. */
   readonly name: string;
   private policy?: PolicyDocument;
+  private attached?: IamRolePolicy;
 
   constructor(scope: Construct, id: string, props: RoleProps) {
     super(scope, id);
@@ -71,10 +72,15 @@ export class Role extends Construct implements IGrantable {
     return this.node.path;
   }
 
+  /** The role's inline policy, once a statement made it: what must exist before the role is used. */
+  get inlinePolicy(): IamRolePolicy | undefined {
+    return this.attached;
+  }
+
   addToPrincipalPolicy(statement: PolicyStatement): void {
     if (!this.policy) {
       this.policy = new PolicyDocument(this, "policy-document");
-      new IamRolePolicy(this, "policy", { name: this.name, role: this.role.id, policy: this.policy.json });
+      this.attached = new IamRolePolicy(this, "policy", { name: this.name, role: this.role.id, policy: this.policy.json });
     }
     this.policy.addStatements(statement);
   }

@@ -22,6 +22,12 @@ export interface WorkloadRoleProps extends Omit<RoleProps, "trust"> {
   readonly namespace: string;
   /** The service account the role is for. */
   readonly serviceAccount: string;
+  /**
+   * Further service accounts of the same namespace that act as the same workload (a migration
+   * Job's hook account): each may assume the role too.
+   * @default - none
+   */
+  readonly additionalServiceAccounts?: readonly string[];
   /** The cluster. */
   readonly cluster: WorkloadCluster;
   /**
@@ -51,9 +57,12 @@ export class WorkloadRole extends Construct implements IGrantable {
 
   constructor(scope: Construct, id: string, props: WorkloadRoleProps) {
     super(scope, id);
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.namespace) || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(props.serviceAccount)) {
-      throw new Error(`${this.node.path}: namespace and serviceAccount must be Kubernetes names (got "${props.namespace}" and "${props.serviceAccount}")`);
+    const accounts = [props.serviceAccount, ...(props.additionalServiceAccounts ?? [])];
+    const badAccount = accounts.find((sa) => !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(sa));
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.namespace) || badAccount !== undefined) {
+      throw new Error(`${this.node.path}: namespace and serviceAccount must be Kubernetes names (got "${props.namespace}" and "${badAccount ?? props.serviceAccount}")`);
     }
+    const subjects = accounts.map((sa) => `system:serviceaccount:${props.namespace}:${sa}`);
     const mode = props.mode ?? "irsa";
     const { cluster } = props;
     const trust: PolicyStatement =
@@ -64,7 +73,7 @@ export class WorkloadRole extends Construct implements IGrantable {
             Principal: { Federated: cluster.oidcProviderArn },
             Action: "sts:AssumeRoleWithWebIdentity",
             Condition: {
-              StringEquals: { [`${cluster.oidcIssuer}:sub`]: `system:serviceaccount:${props.namespace}:${props.serviceAccount}`, [`${cluster.oidcIssuer}:aud`]: "sts.amazonaws.com" },
+              StringEquals: { [`${cluster.oidcIssuer}:sub`]: subjects.length === 1 ? (subjects[0] as string) : subjects, [`${cluster.oidcIssuer}:aud`]: "sts.amazonaws.com" },
             },
           }
         : {
@@ -74,11 +83,12 @@ export class WorkloadRole extends Construct implements IGrantable {
             Action: ["sts:AssumeRole", "sts:TagSession"],
             Condition: { StringEquals: { "aws:SourceAccount": cluster.accountId } },
           };
-    const { namespace: _namespace, serviceAccount: _serviceAccount, cluster: _cluster, mode: _mode, ...roleProps } = props;
+    const { namespace: _namespace, serviceAccount: _serviceAccount, additionalServiceAccounts: _more, cluster: _cluster, mode: _mode, ...roleProps } = props;
     this.role = new Role(this, "Default", { ...roleProps, trust: [trust] });
     this.arn = this.role.arn;
     if (mode === "pod-identity") {
       new EksPodIdentityAssociation(this, "association", { clusterName: cluster.name, namespace: props.namespace, serviceAccount: props.serviceAccount, roleArn: this.arn });
+      for (const sa of props.additionalServiceAccounts ?? []) new EksPodIdentityAssociation(this, `association-${sa}`, { clusterName: cluster.name, namespace: props.namespace, serviceAccount: sa, roleArn: this.arn });
       this.serviceAccountAnnotations = {};
     } else {
       this.serviceAccountAnnotations = { "eks.amazonaws.com/role-arn": this.arn };

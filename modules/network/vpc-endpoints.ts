@@ -3,8 +3,12 @@ import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 
-/** The interface endpoints nodes need to pull images, get IRSA credentials and ship logs privately. */
-export const DEFAULT_INTERFACE_ENDPOINTS = ["ecr.api", "ecr.dkr", "sts", "logs"] as const;
+/**
+ * The interface endpoints nodes need to pull images, get IRSA credentials and ship logs
+ * privately, and Secrets Manager's: External Secrets reads it from the nodes, and the database's
+ * bootstrap function from the data subnets, which have no route out at all.
+ */
+export const DEFAULT_INTERFACE_ENDPOINTS = ["ecr.api", "ecr.dkr", "sts", "logs", "secretsmanager"] as const;
 
 /** Props of {@link VpcEndpoints}. */
 export interface VpcEndpointsProps {

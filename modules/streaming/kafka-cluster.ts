@@ -177,27 +177,30 @@ export class KafkaCluster extends Construct {
   }
 
   /**
-   * Lets a role write to the topics starting with `topicPrefix`: `Connect`, `DescribeCluster`
-   * and `WriteDataIdempotently` on this cluster (Kafka clients since 3.0 are idempotent by
-   * default, and fail without it), `WriteData` and `DescribeTopic` on
-   * `topic/<cluster>/<uuid>/<prefix>*`.
+   * Lets a role write to exactly these topics: `Connect`, `DescribeCluster` and
+   * `WriteDataIdempotently` on this cluster (Kafka clients since 3.0 are idempotent by default,
+   * and fail without it), `WriteData` and `DescribeTopic` on each topic's ARN
+   * (`topic/<cluster>/<uuid>/<name>`), no wildcard.
    * @see https://docs.aws.amazon.com/msk/latest/developerguide/iam-access-control.html
    */
-  grantProduce(grantee: IGrantable, topicPrefix: string): void {
+  grantProduce(grantee: IGrantable, topics: readonly string[]): void {
+    if (topics.length === 0) return;
     this.grantConnect(grantee);
     grantee.addToPrincipalPolicy({ Sid: `KafkaIdempotentWritesTo${sidPart(this.props.name)}`, Effect: "Allow", Action: "kafka-cluster:WriteDataIdempotently", Resource: this.cluster.arn });
-    grantee.addToPrincipalPolicy({ Sid: `KafkaProduceTo${sidPart(topicPrefix)}`, Effect: "Allow", Action: ["kafka-cluster:WriteData", "kafka-cluster:DescribeTopic"], Resource: this.arnOf("topic", topicPrefix) });
+    grantee.addToPrincipalPolicy({ Sid: "KafkaProduceToItsTopics", Effect: "Allow", Action: ["kafka-cluster:WriteData", "kafka-cluster:DescribeTopic"], Resource: topics.map((t) => this.arnOf("topic", t)) });
   }
 
   /**
-   * Lets a role read the topics starting with `topicPrefix` in consumer groups starting with
-   * `groupPrefix`: `Connect` and `DescribeCluster` on this cluster, `ReadData` and
-   * `DescribeTopic` on the topics, `AlterGroup` and `DescribeGroup` on `group/<cluster>/<uuid>/<prefix>*`.
+   * Lets a role read exactly these topics, in consumer groups starting with `groupPrefix`:
+   * `Connect` and `DescribeCluster` on this cluster, `ReadData` and `DescribeTopic` on each
+   * topic, `AlterGroup` and `DescribeGroup` on `group/<cluster>/<uuid>/<prefix>*` (a group id is
+   * the client's choice, so its own prefix is the narrowest grant).
    */
-  grantConsume(grantee: IGrantable, topicPrefix: string, groupPrefix: string): void {
+  grantConsume(grantee: IGrantable, topics: readonly string[], groupPrefix: string): void {
+    if (topics.length === 0) return;
     this.grantConnect(grantee);
-    grantee.addToPrincipalPolicy({ Sid: `KafkaConsumeFrom${sidPart(topicPrefix)}`, Effect: "Allow", Action: ["kafka-cluster:ReadData", "kafka-cluster:DescribeTopic"], Resource: this.arnOf("topic", topicPrefix) });
-    grantee.addToPrincipalPolicy({ Sid: `KafkaGroups${sidPart(groupPrefix)}`, Effect: "Allow", Action: ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"], Resource: this.arnOf("group", groupPrefix) });
+    grantee.addToPrincipalPolicy({ Sid: "KafkaConsumeItsTopics", Effect: "Allow", Action: ["kafka-cluster:ReadData", "kafka-cluster:DescribeTopic"], Resource: topics.map((t) => this.arnOf("topic", t)) });
+    grantee.addToPrincipalPolicy({ Sid: `KafkaGroups${sidPart(groupPrefix)}`, Effect: "Allow", Action: ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"], Resource: this.arnOf("group", groupPrefix, "*") });
   }
 
   /** Connecting to the cluster, which every grant needs once per grantee. */
@@ -207,11 +210,11 @@ export class KafkaCluster extends Construct {
     grantee.addToPrincipalPolicy({ Sid: `KafkaConnectTo${sidPart(this.props.name)}`, Effect: "Allow", Action: ["kafka-cluster:Connect", "kafka-cluster:DescribeCluster"], Resource: this.cluster.arn });
   }
 
-  /** ARN of the topics or groups with a prefix, in this cluster only. */
-  private arnOf(kind: "topic" | "group", prefix: string): string {
-    if (!/^[A-Za-z0-9._-]{1,100}$/.test(prefix)) throw new Error(`${this.node.path}: a ${kind} prefix must be letters, digits, . _ - (got "${prefix}")`);
-    const { region, accountId, name } = this.props;
-    return `arn:aws:kafka:${region}:${accountId}:${kind}/${name}/${this.cluster.clusterUuid}/${prefix}*`;
+  /** ARN of a topic, or of the groups with a prefix (`suffix` "*"), in this cluster only. */
+  private arnOf(kind: "topic" | "group", name: string, suffix = ""): string {
+    if (!/^[A-Za-z0-9._-]{1,249}$/.test(name)) throw new Error(`${this.node.path}: a ${kind} ${suffix ? "prefix" : "name"} must be letters, digits, . _ - (got "${name}")`);
+    const { region, accountId, name: cluster } = this.props;
+    return `arn:aws:kafka:${region}:${accountId}:${kind}/${cluster}/${this.cluster.clusterUuid}/${name}${suffix}`;
   }
 
   private validate(): void {

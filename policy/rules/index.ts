@@ -1,5 +1,6 @@
 import { type Rule } from "../types";
 import { dataServiceRules } from "./data-services";
+import { edgeRules } from "./edge";
 import { eksRules } from "./eks";
 import { iamRules } from "./iam";
 import { kubernetesRules } from "./kubernetes";
@@ -8,7 +9,7 @@ import { networkRules } from "./network";
 import { storageRules } from "./storage";
 
 /** Every rule of the pack, in catalogue order. */
-export const ALL_RULES: readonly Rule[] = [...storageRules, ...networkRules, ...eksRules, ...dataServiceRules, ...logsSecretsEcrRules, ...iamRules, ...kubernetesRules];
+export const ALL_RULES: readonly Rule[] = [...storageRules, ...networkRules, ...eksRules, ...dataServiceRules, ...logsSecretsEcrRules, ...iamRules, ...kubernetesRules, ...edgeRules];
 
 export { LOAD_BALANCER_SG_TAG } from "./network";
 export { WILDCARD_RESOURCE_ALLOW_LIST } from "./iam";

@@ -1,5 +1,5 @@
 import { compareVersions, type ProviderSource } from "./toolchain";
-import { removeNewerAttributes } from "./compat";
+import { removeNewerAttributes, removeNewerResources, replaceNewerValues } from "./compat";
 
 /** A synthesized stack's JSON, loosely typed. */
 export type StackJson = Record<string, unknown> & {
@@ -40,8 +40,10 @@ export interface Preparation {
   readonly unavailable: Readonly<Record<string, number>>;
   /** Provider version constraints relaxed to what is available: `aws 6.25.0 → 5.100.0`. */
   readonly relaxed: readonly string[];
-  /** 6.x-only attributes removed for an older provider. */
+  /** 6.x-only attributes removed, and 6.x-only values replaced, for an older provider. */
   readonly removedAttributes: readonly string[];
+  /** 6.x-only resources (and what refers to them) removed for an older provider. */
+  readonly removedResources: readonly string[];
   /** Data sources that would call AWS at plan time. */
   readonly apiDataSources: readonly string[];
   /** Ephemeral resources that call AWS, replaced by placeholders ({@link API_EPHEMERAL_RESOURCES}). */
@@ -65,6 +67,7 @@ export function prepareStack(original: StackJson, source: ProviderSource): Prepa
   const relaxed: string[] = [];
   const unavailable: Record<string, number> = {};
   let removedAttributes: string[] = [];
+  let removedResources: string[] = [];
   for (const [name, spec] of Object.entries(required)) {
     if (!source.mirror) continue;
     const available = source.versions[name] ?? [];
@@ -75,7 +78,10 @@ export function prepareStack(original: StackJson, source: ProviderSource): Prepa
     const newest = available[available.length - 1] as string;
     if (spec.version && !available.includes(spec.version)) {
       relaxed.push(`${name} ${spec.version} → ${newest}`);
-      if (name === "aws" && compareVersions(newest, "6.0.0") < 0) removedAttributes = removeNewerAttributes(json);
+      if (name === "aws" && compareVersions(newest, "6.0.0") < 0) {
+        removedResources = removeNewerResources(json);
+        removedAttributes = [...removeNewerAttributes(json), ...replaceNewerValues(json)];
+      }
       spec.version = newest;
     }
   }
@@ -95,7 +101,7 @@ export function prepareStack(original: StackJson, source: ProviderSource): Prepa
   // The S3 backend would need credentials at init: the copy keeps its state in a local file.
   if (json.terraform) json.terraform.backend = { local: { path: "terraform.tfstate" } };
   const blocks = [json.resource, json.data].reduce((n, section) => n + Object.values(section ?? {}).reduce((m, byName) => m + Object.keys(byName).length, 0), 0);
-  return { json, override, unavailable, relaxed, removedAttributes, apiDataSources, replacedEphemerals, remoteStates, blocks };
+  return { json, override, unavailable, relaxed, removedAttributes, removedResources, apiDataSources, replacedEphemerals, remoteStates, blocks };
 }
 
 /** Removes the ephemeral resources that call AWS and puts a placeholder string where their value is read; returns their addresses. */

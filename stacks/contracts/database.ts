@@ -9,7 +9,6 @@ export const DATABASE_CONTRACT = new StackContract("database", {
   reader_endpoint: { kind: "string", description: "Host name of the readers (Aurora); the writer's on RDS", mock: "mock-ro.0123456789ab.{region}.rds.amazonaws.com" },
   port: { kind: "string", description: "PostgreSQL port", mock: "5432" },
   database_name: { kind: "string", description: "The application's database", mock: "app" },
-  app_user: { kind: "string", description: "The database user the application connects as, with an IAM token", mock: "app" },
   resource_id: { kind: "string", description: "Resource id of the instance (db-…) or Aurora cluster (cluster-…): what rds-db:connect grants name", mock: "db-ABCDEFGHIJKLMNOPQRSTUVWXYZ" },
   master_secret_arn: { kind: "string", description: "ARN of the master user's RDS-managed secret: for administrators, never granted to applications", mock: "arn:aws:secretsmanager:{region}:{account}:secret:rds!db-mock-AbCdEf" },
   security_group_id: { kind: "string", description: "The database's security group", mock: "sg-0123456789abcdef3" },

@@ -11,7 +11,8 @@ export const IAM_CONTRACT = new StackContract("iam", {
   log_shipping_role_arn: role("log shipping (Fluent Bit)"),
   karpenter_role_arn: { ...role("Karpenter controller"), description: "ARN of the Karpenter controller role (empty when Karpenter is off)" },
   karpenter_queue_name: { kind: "string", description: "Karpenter's interruption queue (empty when Karpenter is off)", mock: "mock-queue" },
-  app_role_arn: role("application"),
+  external_dns_role_arn: { ...role("external-dns"), description: "ARN of the external-dns role (empty without a dns section)" },
+  app_role_arn: { ...role("application"), description: "ARN of the role of the service app (empty without an app)" },
   app_role_name: { kind: "string", description: "Name of the application's role: the data stacks add their grants to it as inline policies of their own", mock: "mock-app" },
   app_secrets_kms_key_arn: { kind: "string", description: "ARN of the key that encrypts the application's secrets in Secrets Manager", mock: "arn:aws:kms:{region}:{account}:key/00000000-0000-0000-0000-000000000001" },
 });

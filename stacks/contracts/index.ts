@@ -1,5 +1,6 @@
 export * from "./contract";
 export * from "./database";
+export * from "./dns";
 export * from "./eks";
 export * from "./iam";
 export * from "./network";

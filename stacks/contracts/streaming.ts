@@ -9,8 +9,6 @@ export const STREAMING_CONTRACT = new StackContract("streaming", {
   bootstrap_brokers: { kind: "string", description: "Bootstrap brokers for IAM authentication (SASL/IAM over TLS, port 9098)", mock: "b-1.mock.abc123.c2.kafka.{region}.amazonaws.com:9098" },
   bootstrap_brokers_tls: { kind: "string", description: "Bootstrap brokers for TLS client certificates (port 9094); empty when only IAM is on", mock: "" },
   auth_mode: { kind: "string", description: "How the application authenticates: iam (SASL/IAM)", mock: "iam" },
-  app_topic_prefix: { kind: "string", description: "Topics the application may produce to and consume from start with this", mock: "app." },
-  app_group_prefix: { kind: "string", description: "Consumer groups the application may join start with this", mock: "app." },
   security_group_id: { kind: "string", description: "The brokers' security group", mock: "sg-0123456789abcdef4" },
 });
 

@@ -1,0 +1,17 @@
+import { serviceRoleName } from "../config";
+import { RoleReference } from "../modules/iam/role-reference";
+import { type EnvironmentStack } from "./environment-stack";
+
+/**
+ * A service's role (which `<env>-iam` owns and the registry applies first) as a grantee of this
+ * stack's resources: the grants go into one inline policy, `<env>-<service>-<layer>`, held in
+ * this stack's state (docs/architecture.md, "Where grants live"). The role's name is config's
+ * (a literal, `<env>-<service>`), so a stack needs no remote state to grant to any service.
+ */
+export function serviceGrantee(stack: EnvironmentStack, service: string): RoleReference {
+  const id = `${service}-role`;
+  return (
+    (stack.node.tryFindChild(id) as RoleReference | undefined) ??
+    new RoleReference(stack, id, { roleName: serviceRoleName(stack.env, service), policyName: `${stack.env.name}-${service}-${stack.layer}` })
+  );
+}
