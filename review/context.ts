@@ -19,7 +19,8 @@ interface Manifest {
 export const NO_CONTEXT: SynthContext = { order: [], dependencies: {}, constructPath: () => undefined };
 
 /**
- * Reads `cdktf.out/manifest.json` and each stack's `cdk.tf.json`. A missing manifest is an error:
+ * Reads `cdktf.out/manifest.json`, and each stack's `cdk.tf.json` when its construct paths are
+ * first asked for. A missing manifest is an error:
  * without it no stack is known, and every plan would pass unchecked.
  */
 export function loadSynthContext(manifestFile: string): SynthContext {
@@ -28,26 +29,35 @@ export function loadSynthContext(manifestFile: string): SynthContext {
   }
   const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as Manifest;
   const outdir = path.dirname(manifestFile);
-  const paths = new Map<string, string>();
-  for (const [stack, entry] of Object.entries(manifest.stacks)) {
-    const file = path.join(outdir, entry.synthesizedStackPath);
-    if (!existsSync(file)) continue;
-    const tf = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-    for (const [prefix, section] of [["", tf.resource], ["data.", tf.data]] as const) {
-      for (const [type, byName] of Object.entries((section ?? {}) as Record<string, Record<string, { "//"?: { metadata?: { path?: string } } }>>)) {
-        for (const [name, body] of Object.entries(byName)) {
-          const p = body["//"]?.metadata?.path;
-          if (p) paths.set(`${stack}\u0000${prefix}${type}.${name}`, p);
+  // Each stack's construct paths, read from its cdk.tf.json the first time they are asked for:
+  // most callers (the stack order, upstream and downstream) never need them.
+  const pathsOf = new Map<string, ReadonlyMap<string, string>>();
+  const pathsOfStack = (stack: string): ReadonlyMap<string, string> => {
+    const known = pathsOf.get(stack);
+    if (known) return known;
+    const paths = new Map<string, string>();
+    const entry = manifest.stacks[stack];
+    const file = entry && path.join(outdir, entry.synthesizedStackPath);
+    if (file && existsSync(file)) {
+      const tf = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+      for (const [prefix, section] of [["", tf.resource], ["data.", tf.data]] as const) {
+        for (const [type, byName] of Object.entries((section ?? {}) as Record<string, Record<string, { "//"?: { metadata?: { path?: string } } }>>)) {
+          for (const [name, body] of Object.entries(byName)) {
+            const p = body["//"]?.metadata?.path;
+            if (p) paths.set(`${prefix}${type}.${name}`, p);
+          }
         }
       }
     }
-  }
+    pathsOf.set(stack, paths);
+    return paths;
+  };
   const dependencies = Object.fromEntries(Object.entries(manifest.stacks).map(([name, s]) => [name, s.dependencies ?? []]));
   return {
     order: dependencyOrder(dependencies),
     dependencies,
     // Instances of count/for_each (`x.y[0]`, `x.y["a"]`) share their resource's construct.
-    constructPath: (stack, address) => paths.get(`${stack}\u0000${address.replace(/\[[^\]]*\]$/, "")}`),
+    constructPath: (stack, address) => pathsOfStack(stack).get(address.replace(/\[[^\]]*\]$/, "")),
   };
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { loadEnvironments } from "../config/load";
+import type * as ConfigLoad from "../config/load";
 import { asPlan, stackFromFileName, type StackPlan, type SynthContext } from "../review";
 
 /** `stack=path`: a stack id (no `=`, no path separator) before the first `=`. */
@@ -25,8 +25,20 @@ export function readPlans(args: readonly string[]): StackPlan[] {
 /** The construct paths every environment's config protects (`protect`), for the guard and the comment. */
 export function protectedPathsIn(configDir: string): string[] {
   // No date: the guard must guard whatever the Kubernetes version's support standing (the synth judges that).
-  return loadEnvironments({ configDir: path.resolve(configDir) }).flatMap((env) => env.protect);
+  return configLoader().loadEnvironments({ configDir: path.resolve(configDir) }).flatMap((env) => env.protect);
 }
+
+/**
+ * The config loader, loaded when first used: it brings zod and every check (about 0.1 s a
+ * process), which the CLIs that only read plans and the manifest (plan-digest, stacks) never need,
+ * and CI's scripts run those once per stack.
+ */
+export function configLoader(): ConfigLoader {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, on purpose
+  return require("../config/load") as ConfigLoader;
+}
+
+type ConfigLoader = typeof ConfigLoad;
 
 /**
  * Refuses plans of stacks the manifest does not list (a file named `prod.json`, a plan from

@@ -1,10 +1,9 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { loadEnvironments } from "../config/load";
 import { environmentOfStack } from "../config/naming";
 import { didYouMean } from "../config/near";
 import { downstreamOf, loadSynthContext, upstreamOf } from "../review";
-import { runCli } from "./review-cli";
+import { configLoader, runCli } from "./review-cli";
 
 const USAGE = `Usage: npm run -s stacks -- [--env NAME | --environments | --upstream-of STACK | --downstream-of STACK] [--lines] [--manifest cdktf.out/manifest.json] [--config-dir config]
 
@@ -43,7 +42,7 @@ runCli(USAGE, () => {
   }
   let list: string[];
   if (values.environments) {
-    const envs = loadEnvironments({ configDir: path.resolve(values["config-dir"] as string) }).filter((e) => inManifest.includes(e.name));
+    const envs = configLoader().loadEnvironments({ configDir: path.resolve(values["config-dir"] as string) }).filter((e) => inManifest.includes(e.name));
     const shared = values["with-shared"] && inManifest.includes("shared") ? ["shared"] : [];
     // "bootstrap" (the account stacks) is applied by an operator, never by CI: not in the list.
     list = [...shared, ...envs.filter((e) => !e.production).map((e) => e.name), ...envs.filter((e) => e.production).map((e) => e.name)];

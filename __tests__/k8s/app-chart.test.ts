@@ -100,3 +100,40 @@ describe("the restricted Pod Security check", () => {
     expect(restrictedViolations([d])).toEqual([`Deployment/app: ${problem}`]);
   });
 });
+
+describe("the app's migrations", () => {
+  const values: AppValues = { ...VALUES, migrations: { command: ["alembic", "upgrade", "head"], deadlineSeconds: 900 } };
+  const all = manifests(values);
+  const job = all.find((m) => m.kind === "Job")!;
+  const account = all.find((m) => m.kind === "ServiceAccount" && m.metadata.name === "app-migrations")!;
+
+  it("are none without config", () => {
+    expect(manifests().filter((m) => m.kind === "Job" || m.metadata.name === "app-migrations")).toEqual([]);
+  });
+
+  it("run as a pre-install and pre-upgrade hook, deleted once they succeed, kept for their logs when they fail until the next attempt", () => {
+    expect(job.metadata.annotations).toEqual({ "helm.sh/hook": "pre-install,pre-upgrade", "helm.sh/hook-weight": "0", "helm.sh/hook-delete-policy": "before-hook-creation,hook-succeeded" });
+    // Its service account is a hook too, made first: a pre-install hook runs before the release's own objects exist.
+    expect(account.metadata.annotations).toEqual({ ...VALUES.serviceAccount.annotations, "helm.sh/hook": "pre-install,pre-upgrade", "helm.sh/hook-weight": "-10", "helm.sh/hook-delete-policy": "before-hook-creation,hook-succeeded" });
+  });
+
+  it("run the app's image with the app's role and settings, the command as a list, once, within the deadline", () => {
+    expect(job.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 900 });
+    const pod = job.spec.template.spec;
+    expect(pod).toMatchObject({ serviceAccountName: "app-migrations", restartPolicy: "Never", automountServiceAccountToken: false, nodeSelector: { "platform/node-group": "apps" } });
+    const [container] = pod.containers;
+    expect(container.image).toBe(imageRef(VALUES.image));
+    expect(container.command).toEqual(["alembic", "upgrade", "head"]);
+    expect(container.env).toEqual(Object.entries(VALUES.env).map(([name, value]) => ({ name, value })));
+    expect(container.envFrom).toEqual([{ secretRef: { name: "app-secrets", optional: true } }]);
+  });
+
+  it("have limits, and pass the restricted Pod Security Standard", () => {
+    expect(job.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "250m", memory: "256Mi" } });
+    expect(restrictedViolations(all)).toEqual([]);
+  });
+
+  it("are not selected by the app's Service, PDB or ServiceMonitor", () => {
+    expect(job.spec.template.metadata.labels).toEqual({ "app.kubernetes.io/name": "app-migrations", "app.kubernetes.io/part-of": "app" });
+  });
+});

@@ -8,7 +8,7 @@ import { loadCrds, loadIngressAnnotations, referenceAnnotationsFile, referenceFo
 import { LOAD_BALANCER_CONTROLLER_VERSION } from "../../modules/addons/load-balancer-controller";
 import { KubeValidator } from "../../k8s/validation/validator";
 import { openapiFile } from "../../k8s/validation/schema-sources";
-import { buildPlatform } from "../../stacks";
+import { AddonsStack, AppStack, buildPlatform } from "../../stacks";
 import { ROOT, shippedInputs, synthJson } from "../helpers";
 
 // Every Kubernetes object every shipped environment gets, validated as `kubeconform -strict`
@@ -20,6 +20,16 @@ const clusters: ClusterToCheck[] = inputs.environments.map((env) => {
   const layers = stacks.environments[env.name]!;
   const json = Object.fromEntries(["platform", "app"].filter((l) => layers[l]).map((l) => [`${env.name}-${l}`, synthJson(layers[l]!)]));
   return { cluster: clusterObjects(env.name, json as Record<string, StackJson>), kubernetesVersion: env.eks.version };
+});
+// And stage as a team with schema migrations runs it: their hook Job and service account too
+// (only the two layers that hold Kubernetes objects are made).
+const stage = inputs.environments.find((e) => e.name === "stage")!;
+const app = { ...stage.app!, migrations: { command: ["alembic", "upgrade", "head"], deadlineSeconds: 600 } };
+const migrating = { ...stage, name: "migrating", app, services: { app } };
+const migratingProps = { env: migrating, backend: inputs.backend, project: inputs.project };
+clusters.push({
+  cluster: clusterObjects("migrating", { "migrating-platform": synthJson(new AddonsStack(Testing.app(), migratingProps)), "migrating-app": synthJson(new AppStack(Testing.app(), migratingProps)) } as Record<string, StackJson>),
+  kubernetesVersion: stage.eks.version,
 });
 
 const REFERENCE = referenceFolder(ROOT);
@@ -86,7 +96,7 @@ describe("the strict validator is not vacuous", () => {
       expect({ kind: object.kind, wrongType: validator.validate({ ...clone(object), metadata: { ...object.metadata, name: 5 } }) }).toEqual({ kind: object.kind, wrongType: ["/metadata/name: must be string"] });
     }
     expect(kinds.map((p) => p.object.kind).sort()).toEqual([
-      "ClusterSecretStore", "Deployment", "EC2NodeClass", "ExternalSecret", "HorizontalPodAutoscaler", "Ingress", "LimitRange", "NetworkPolicy",
+      "ClusterSecretStore", "Deployment", "EC2NodeClass", "ExternalSecret", "HorizontalPodAutoscaler", "Ingress", "Job", "LimitRange", "NetworkPolicy",
       "NodePool", "PodDisruptionBudget", "PrometheusRule", "ResourceQuota", "Service", "ServiceAccount", "ServiceMonitor", "StorageClass",
     ]);
   });

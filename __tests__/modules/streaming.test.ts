@@ -3,7 +3,9 @@ import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-tar
 import { MskCluster } from "@cdktf/provider-aws/lib/msk-cluster";
 import { MskConfiguration } from "@cdktf/provider-aws/lib/msk-configuration";
 import { RoleReference } from "../../modules/iam/role-reference";
+import { MskTopic } from "../../.gen/providers/aws/msk-topic";
 import { KafkaCluster, type KafkaClusterProps, serverProperties } from "../../modules/streaming/kafka-cluster";
+import { KafkaTopic } from "../../modules/streaming/kafka-topic";
 import { policyStatements, resourcesOf, synthScope, type SynthesizedStack } from "../helpers";
 
 const base: KafkaClusterProps = {
@@ -136,5 +138,20 @@ describe("KafkaCluster grants", () => {
   it("refuses a topic or group prefix that is no Kafka name", () => {
     expect(() => synth(base, (kafka, role) => kafka.grantProduce(role, ["*"]))).toThrow('test/kafka: a topic name must be letters, digits, . _ - (got "*")');
     expect(() => synth(base, (kafka, role) => kafka.grantConsume(role, ["orders"], "a*"))).toThrow('test/kafka: a group prefix must be letters, digits, . _ - (got "a*")');
+  });
+});
+
+describe("KafkaTopic", () => {
+  const json = JSON.parse(synthScope((scope) => new KafkaTopic(scope, "orders", { clusterArn: "arn:aws:kafka:eu-west-1:123456789012:cluster/test-kafka/uuid", name: "orders", partitions: 6, replicationFactor: 3, configs: { "retention.ms": "1", "cleanup.policy": "delete" } }))) as SynthesizedStack;
+
+  it("is an aws_msk_topic through the .gen binding, its configs a JSON object with sorted keys", () => {
+    expect(MskTopic.tfResourceType).toBe("aws_msk_topic");
+    expect(json.resource.aws_msk_topic?.orders).toMatchObject({
+      cluster_arn: "arn:aws:kafka:eu-west-1:123456789012:cluster/test-kafka/uuid",
+      name: "orders",
+      partition_count: 6,
+      replication_factor: 3,
+      configs: '{"cleanup.policy":"delete","retention.ms":"1"}',
+    });
   });
 });

@@ -127,6 +127,46 @@ describe.each(envNames)("%s-platform and %s-app", (env) => {
   });
 });
 
+describe.each(envNames)("%s: the public edge", (env) => {
+  const config = inputs.environments.find((e) => e.name === env)!;
+  const platform = json(env, "platform");
+  const app = json(env, "app");
+  const zoneId = config.dns!.zoneId ?? "${data.terraform_remote_state.dns.outputs.zone_id}";
+
+  it("runs external-dns on the environment's zone only, for ALB Ingresses, owned by the cluster, as its own role", () => {
+    const release = platform.resource.helm_release?.["external-dns_release"];
+    expect(release).toMatchObject({ chart: "external-dns", version: "1.21.1", namespace: "external-dns" });
+    expect(parse(String((release!.values as string[])[0]))).toMatchObject({
+      provider: { name: "aws" },
+      sources: ["ingress"],
+      policy: "sync",
+      registry: "txt",
+      txtOwnerId: clusterName(config),
+      domainFilters: [config.dns!.zone],
+      extraArgs: [`--zone-id-filter=${zoneId}`, "--aws-zone-type=public", "--ingress-class=alb"],
+      serviceAccount: { name: "external-dns", annotations: { "eks.amazonaws.com/role-arn": "${data.terraform_remote_state.iam.outputs.external_dns_role_arn}" } },
+      nodeSelector: { "platform/node-group": "system" },
+    });
+  });
+
+  it("gives the app's ALB the certificate validated in the zone and the environment's web ACL", () => {
+    const ingress = manifestsOf(app, "app_release").find((m) => m.kind === "Ingress")!;
+    expect(ingress.metadata.annotations).toMatchObject({
+      "alb.ingress.kubernetes.io/certificate-arn": "${aws_acm_certificate_validation.certificate-app_validation.certificate_arn}",
+      "alb.ingress.kubernetes.io/wafv2-acl-arn": "${aws_wafv2_web_acl.web-acl.arn}",
+    });
+    expect(resourcesOf(app, "aws_route53_record")).toEqual([expect.objectContaining({ zone_id: zoneId })]);
+    expect(resourcesOf(app, "aws_wafv2_web_acl")).toEqual([expect.objectContaining({ name: `${env}-alb` })]);
+  });
+
+  it("tells the app exactly which topics it may produce to and consume, and its consumer-group prefix", () => {
+    const container = manifestsOf(app, "app_release").find((m) => m.kind === "Deployment")!.spec.template.spec.containers[0];
+    const vars = Object.fromEntries((container.env as Array<{ name: string; value: string }>).map((e) => [e.name, e.value]));
+    if (!config.streaming) return expect(Object.keys(vars).filter((k) => k.startsWith("KAFKA_"))).toEqual([]);
+    expect({ produces: vars.KAFKA_PRODUCES, consumes: vars.KAFKA_CONSUMES, group: vars.KAFKA_GROUP_PREFIX }).toEqual({ produces: "events,notifications,orders,users", consumes: "events,notifications,orders,users", group: "app." });
+  });
+});
+
 describe("no object is installed before its CRD", () => {
   /** Which chart brings each CRD API group. */
   const CRD_SOURCES: Record<string, string> = { "external-secrets.io": "external-secrets", "karpenter.sh": "karpenter-crd", "karpenter.k8s.aws": "karpenter-crd", "monitoring.coreos.com": "kube-prometheus-stack" };

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { AWS_6_ONLY, removeNewerAttributes } from "../../scripts/verify/compat";
+import { AWS_6_ONLY, AWS_6_ONLY_RESOURCES, AWS_6_ONLY_VALUES, removeNewerAttributes, removeNewerResources, replaceNewerValues } from "../../scripts/verify/compat";
 import { contractMockState, mockState, mockValue } from "../../scripts/verify/mocks";
 import { OFFLINE_AWS_PROVIDER, prepareStack, type StackJson, useLocalState } from "../../scripts/verify/prepare";
 import { compareVersions } from "../../scripts/verify/toolchain";
@@ -67,6 +67,26 @@ describe("attributes only the 6.x provider has", () => {
     const tf = { resource: { aws_eks_cluster: { main: { name: "c", deletion_protection: true } }, aws_s3_bucket: { b: { bucket: "x", region: "eu-west-1" } } } };
     expect(removeNewerAttributes(tf)).toEqual(["aws_eks_cluster.main.deletion_protection", "aws_s3_bucket.b.region"]);
     expect(tf.resource.aws_eks_cluster.main).toEqual({ name: "c" });
+  });
+
+  it("and resource types only it has are left out of the copy, with whatever refers to them, and reported", () => {
+    expect(AWS_6_ONLY_RESOURCES).toContainEqual(expect.objectContaining({ type: "aws_msk_topic", since: "6.38.0" }));
+    const tf = {
+      resource: {
+        aws_msk_topic: { topics_orders: { name: "orders" } },
+        aws_iam_role_policy: { uses: { policy: "${aws_msk_topic.topics_orders.arn}" }, other: { policy: "{}" } },
+      },
+      output: { topic: { value: "${aws_msk_topic.topics_orders.name}" }, kept: { value: "x" } },
+    };
+    expect(removeNewerResources(tf)).toEqual(["aws_msk_topic.topics_orders", "aws_iam_role_policy.uses", "output.topic"]);
+    expect(tf).toEqual({ resource: { aws_iam_role_policy: { other: { policy: "{}" } } }, output: { kept: { value: "x" } } });
+  });
+
+  it("and values only it accepts are replaced by the nearest an older one does, and reported", () => {
+    expect(AWS_6_ONLY_VALUES).toContainEqual(expect.objectContaining({ type: "aws_lambda_function", value: "nodejs24.x", olderValue: "nodejs22.x" }));
+    const tf = { resource: { aws_lambda_function: { f: { runtime: "nodejs24.x" }, g: { runtime: "python3.12" } } } };
+    expect(replaceNewerValues(tf)).toEqual(["aws_lambda_function.f.runtime nodejs24.x → nodejs22.x"]);
+    expect(tf.resource.aws_lambda_function).toEqual({ f: { runtime: "nodejs22.x" }, g: { runtime: "python3.12" } });
   });
 
   it("compares versions numerically", () => {
