@@ -7,7 +7,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { AssetType, type ITerraformDependable, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import type { BootstrapEvent } from "../../functions/db-bootstrap/handler";
-import type { BootstrapUser } from "../../functions/db-bootstrap/reconcile";
+import type { BootstrapUser } from "../../functions/db-bootstrap/input";
 import { serviceTrust } from "../iam/policy-document";
 import { Role } from "../iam/role";
 import { EncryptionKey } from "../kms/encryption-key";
