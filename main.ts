@@ -1,6 +1,6 @@
 import path from "node:path";
 import { App, TerraformDataSource, TerraformResource, TerraformStack } from "cdktf";
-import { ConfigError, configWarnings, displayPath, formatProblem, loadBackendSettings, loadEnvironments, loadProjectSettings, parseSynthOptions, pickEnvironments, USAGE, UsageError } from "./config";
+import { ConfigError, configWarnings, displayPath, formatWarnings, loadBackendSettings, loadEnvironments, loadProjectSettings, parseSynthOptions, pickEnvironments, USAGE, UsageError } from "./config";
 import { realDate } from "./config/clock";
 import { activeFindings, ALL_RULES, buildReport, errorBlocks, type PolicyReport, writePolicyReport } from "./policy";
 import { buildPlatform, checkProtectPaths, expectedStackIds, PlatformStack, platformPolicyPack } from "./stacks";
@@ -33,7 +33,8 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv, root: strin
     const stacks = buildPlatform(app, inputs);
     const protectProblems = checkProtectPaths(stacks, inputs.environments);
     if (protectProblems.length) throw new ConfigError(protectProblems);
-    for (const warning of configWarnings(inputs.environments, now)) console.warn(`config warning: ${formatProblem(warning)}`);
+    // A warning several environments share is said once, naming them all.
+    for (const line of formatWarnings(configWarnings(inputs.environments, now))) console.warn(`config warning: ${line}`);
 
     // Resolve every stack once: the policy pack reads it, and the synth writes the same.
     for (const stack of app.node.findAll().filter(TerraformStack.isStack)) {
@@ -52,7 +53,7 @@ export function run(argv: readonly string[], env: NodeJS.ProcessEnv, root: strin
     // Under `cdktf synth` (which always passes CDKTF_CONTEXT_JSON) the CLI manages the output folder itself.
     if (env.CDKTF_CONTEXT_JSON === undefined) {
       const written = app.node.children.filter(TerraformStack.isStack).map((s) => s.node.id);
-      const tidied = tidyStackFolders(app.outdir, expectedStackIds(allEnvironments), written);
+      const tidied = tidyStackFolders(app.outdir, expectedStackIds(allEnvironments, inputs.backend.accountId), written);
       // Said even with --quiet: a folder removed or kept is never a surprise.
       for (const line of stackFolderLines(tidied, displayPath(path.join(app.outdir, "stacks"), root))) console.warn(`synth: ${line}`);
     }

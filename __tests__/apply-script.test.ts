@@ -40,14 +40,14 @@ const deletingBucket = { ...basic, resource_changes: [{ address: "aws_s3_bucket.
 let project: string;
 
 beforeAll(() => {
-  project = tempProject({}, { copyShippedConfig: true });
+  project = tempProject({}, { copyFixtureConfig: true });
   // prod goes down to two zones in this project's code: its third NAT gateway is gone from the synth
   // (and its brokers go to four, a multiple of the zones).
   const prod = path.join(project, "config", "prod.yaml");
   writeFileSync(prod, readFileSync(prod, "utf8").replace("azCount: 3", "azCount: 2").replace("brokers: 3", "brokers: 4"));
-  // These tests drive dev through three layers (network, eks, iam): its data, platform, app and dns sections go.
+  // These tests drive dev through three layers (network, eks, iam): its data, platform, app, dns and access sections go.
   const dev = path.join(project, "config", "dev.yaml");
-  writeFileSync(dev, readFileSync(dev, "utf8").replace(/^(database|platform|app|dns):\n(?:[ #].*\n)+/gm, ""));
+  writeFileSync(dev, readFileSync(dev, "utf8").replace(/^(database|platform|app|dns|access):\n(?:[ #].*\n)+/gm, ""));
   symlinkSync(path.join(ROOT, "node_modules"), path.join(project, "node_modules"));
   symlinkSync(path.join(ROOT, "dist"), path.join(project, "dist"));
   mkdirSync(path.join(project, "bin"));
@@ -192,6 +192,20 @@ describe("apply-env.sh", () => {
     expect(result.calls).toEqual([]);
   }, 90_000);
 
+  it("applies one scope only, and re-plans what reads a stack an earlier job of the run changed (CHANGED_STACKS)", () => {
+    const dir = reviewed({ "dev-network": { plan: basic }, "dev-eks": { plan: basic }, "dev-iam": { plan: basic } });
+    const outputs = path.join(mkdtempSync(path.join(tmpdir(), "gh-out-")), "out");
+    writeFileSync(outputs, "");
+    const aws = script("apply-env.sh", ["dev", dir, "aws"], { FAKE_DIR: scenario({}), NEW_PLANS_DIR: mkdtempSync(path.join(tmpdir(), "np-")), CHANGED_STACKS: "dev-network", GITHUB_OUTPUT: outputs });
+    expect(aws.code).toBe(0);
+    // dev-network's outputs changed in the earlier job: its readers are re-planned and compared, never applied from the saved plan.
+    expect(aws.calls).toContain("dev-eks apply -input=false -no-color fresh.tfplan");
+    expect(readFileSync(outputs, "utf8")).toBe("changed=dev-network\n");
+    // dev has no stack that reaches the cluster: the cluster job has nothing to do.
+    const cluster = script("apply-env.sh", ["dev", dir, "cluster"], { FAKE_DIR: scenario({}), NEW_PLANS_DIR: mkdtempSync(path.join(tmpdir(), "np-")) });
+    expect([cluster.code, cluster.calls]).toEqual([0, []]);
+  }, 90_000);
+
   it("refuses a stack the plan run did not report", () => {
     const { code, output } = applyEnv({ "dev-network": { plan: basic }, "dev-iam": { plan: basic } });
     expect(code).toBe(1);
@@ -240,6 +254,19 @@ describe("plan-env.sh", () => {
     expect(result.code).toBe(0);
     expect(result.verbs).toEqual(["state-backend init", "state-backend plan", "state-backend show"]);
     expect(statusOf(planDir, "state-backend")).toEqual({ status: "planned", changes: true });
+  }, 90_000);
+
+  it("plans one scope only, with a digest of its own, and says where the cluster stacks go", () => {
+    const planDir = mkdtempSync(path.join(tmpdir(), "plans-scope-"));
+    const aws = script("plan-env.sh", ["dev", "plan", "aws"], { FAKE_DIR: scenario({}), PLAN_DIR: planDir });
+    expect(aws.code).toBe(0);
+    expect(readFileSync(path.join(planDir, "digest-aws.txt"), "utf8")).toMatch(/^sha256:[0-9a-f]{64}\n$/);
+    const cluster = script("plan-env.sh", ["dev", "plan", "cluster"], { FAKE_DIR: scenario({}), PLAN_DIR: planDir });
+    expect([cluster.code, cluster.verbs]).toEqual([0, []]);
+    // No stack of dev reaches the cluster: no runner label, so no cluster job.
+    const runner = script("runner-status.sh", ["dev"], { PLAN_DIR: planDir });
+    expect(runner.code).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(planDir, "dev.runner"), "utf8"))).toEqual({ env: "dev", label: "" });
   }, 90_000);
 
   it("refuses to run without the artifact key", () => {

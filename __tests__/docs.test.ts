@@ -27,7 +27,7 @@ describe("docs match the code", () => {
 
 describe("README's example of bad input", () => {
   it("is what the app prints for it", () => {
-    const project = tempProject({}, { copyShippedConfig: true });
+    const project = tempProject({}, { copyFixtureConfig: true });
     const edit = (file: string, from: string, to: string) => writeFileSync(path.join(project, "config", file), readFileSync(path.join(project, "config", file), "utf8").replace(from, to));
     edit("prod.yaml", "natMode: per-az", "natMode: single");
     edit("stage.yaml", "vpcCidr: 10.20.0.0/16", "vpcCidr: 10.10.0.0/16");

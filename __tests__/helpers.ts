@@ -11,27 +11,44 @@ import { type PlatformInputs, PlatformStack } from "../stacks";
 import { type Construct } from "constructs";
 
 /**
- * The day every test judges config on: fixed, so the suite passes on any date. On it the shipped
+ * The day every test judges config on: fixed, so the suite passes on any date. On it the fixture's
  * configuration is fully supported (its Kubernetes version is far from leaving standard support);
  * tests of the support window pass dates of their own.
  */
 export const TEST_NOW = new Date("2026-12-01T00:00:00Z");
 
-/** The project's root folder (shipped config, backend.config, cdktf.json). */
+/** The project's root folder: its code, docs and workflows, and the user's own config. */
 export const ROOT = path.resolve(__dirname, "..");
 
-/** The inputs the shipped project synthesizes from. */
-export function shippedInputs(): PlatformInputs {
+/**
+ * The project the tests of the code synthesize: its own `config/*.yaml`, `backend.config` and
+ * `cdktf.json`, with fake account ids, never the user's files. A company that adopts the project
+ * edits its own config/, backend.config and cdktf.json, and no test changes; the user's config
+ * is checked, whatever it holds, by user-config.test.ts.
+ */
+export const FIXTURE = path.join(__dirname, "fixtures", "project");
+
+/** The inputs the fixture project synthesizes from. */
+export function fixtureInputs(): PlatformInputs {
   return {
-    project: loadProjectSettings(path.join(ROOT, "cdktf.json")),
-    backend: loadBackendSettings(path.join(ROOT, "backend.config")),
-    environments: loadEnvironments({ configDir: path.join(ROOT, "config"), now: TEST_NOW }),
+    project: loadProjectSettings(path.join(FIXTURE, "cdktf.json")),
+    backend: loadBackendSettings(path.join(FIXTURE, "backend.config")),
+    environments: loadEnvironments({ configDir: path.join(FIXTURE, "config"), now: TEST_NOW }),
   };
 }
 
-/** Names of the shipped environments, from the config folder's file names (sorted). */
-export function shippedEnvironmentNames(): string[] {
-  return readdirSync(path.join(ROOT, "config"))
+/**
+ * The fixture's inputs during a move to S3-native locking, both lockings on (README, "Moving to
+ * S3-native locking"): what the tests of the DynamoDB lock table synthesize.
+ */
+export function fixtureInputsWithLockTable(): PlatformInputs {
+  const inputs = fixtureInputs();
+  return { ...inputs, backend: { ...inputs.backend, dynamodbTable: "fixture-org-tfstate-lock" } };
+}
+
+/** Names of the fixture's environments, from its config folder's file names (sorted). */
+export function fixtureEnvironmentNames(): string[] {
+  return readdirSync(path.join(FIXTURE, "config"))
     .filter((f) => /\.ya?ml$/.test(f))
     .map((f) => f.replace(/\.ya?ml$/, ""))
     .sort();
@@ -54,8 +71,14 @@ export function validEnvironmentInput(overrides: Partial<EnvironmentInput> = {})
         apps: { instanceTypes: ["m7g.xlarge"], size: { min: 1, desired: 2, max: 6 } },
       },
     },
+    // CI's in-VPC runner, for an environment with stacks that reach the cluster (the endpoint is
+    // private); left out otherwise, so that the lines of the fields above stay put.
+    ...(overrides.ci !== undefined || overrides.platform !== undefined || overrides.app !== undefined ? { ci: overrides.ci ?? { runner: "codebuild", connectionArn: TEST_CONNECTION_ARN } } : {}),
   };
 }
+
+/** A CodeConnections connection in the account and region of {@link validEnvironmentInput}. */
+export const TEST_CONNECTION_ARN = "arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-0000-4000-8000-000000000001";
 
 /** A validated environment, with defaults applied. */
 export function validEnvironment(overrides: Partial<EnvironmentInput> = {}): EnvironmentConfig {
@@ -81,13 +104,13 @@ export function resourcesOf(stack: SynthesizedStack, type: string): Array<Record
   return Object.values(stack.resource[type] ?? {});
 }
 
-/** A throwaway project folder: cdktf.json, backend.config and the given environment files. */
-export function tempProject(environments: Record<string, unknown> = {}, options: { copyShippedConfig?: boolean } = {}): string {
+/** A throwaway project folder: the fixture's cdktf.json and backend.config, and the given environment files (after the fixture's, with `copyFixtureConfig`). */
+export function tempProject(environments: Record<string, unknown> = {}, options: { copyFixtureConfig?: boolean } = {}): string {
   const dir = mkdtempSync(path.join(tmpdir(), "platform-infra-"));
-  cpSync(path.join(ROOT, "cdktf.json"), path.join(dir, "cdktf.json"));
-  cpSync(path.join(ROOT, "backend.config"), path.join(dir, "backend.config"));
+  cpSync(path.join(FIXTURE, "cdktf.json"), path.join(dir, "cdktf.json"));
+  cpSync(path.join(FIXTURE, "backend.config"), path.join(dir, "backend.config"));
   mkdirSync(path.join(dir, "config"));
-  if (options.copyShippedConfig) cpSync(path.join(ROOT, "config"), path.join(dir, "config"), { recursive: true, filter: (src) => !src.endsWith(".ts") });
+  if (options.copyFixtureConfig) cpSync(path.join(FIXTURE, "config"), path.join(dir, "config"), { recursive: true });
   for (const [file, content] of Object.entries(environments)) {
     writeFileSync(path.join(dir, "config", file), typeof content === "string" ? content : stringify(content));
   }

@@ -10,7 +10,7 @@ import { run } from "../main";
 import { ALL_RULES, type PolicyReport, type Rule } from "../policy";
 import { dependencyOrder } from "../review";
 import { buildPlatform, consumesOf, dependenciesOf, expectedStackIds, LAYER_REGISTRY, layersOf, PlatformStack, STATE_BACKEND_STACK_ID } from "../stacks";
-import { ROOT, secretsIn, tempProject, TEST_NOW, validEnvironmentInput } from "./helpers";
+import { FIXTURE, ROOT, secretsIn, tempProject, TEST_NOW, validEnvironmentInput } from "./helpers";
 
 /** Every file under a folder, as path → content. */
 function readTree(dir: string, prefix = ""): Record<string, string> {
@@ -41,17 +41,17 @@ function synth(args: string[], root: string, outdir: string): { code: number; st
 }
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), "cdktf-out-"));
-const shipped = loadEnvironments({ configDir: path.join(ROOT, "config"), now: TEST_NOW });
-const expectedStacks = expectedStackIds(shipped);
+const fixture = loadEnvironments({ configDir: path.join(FIXTURE, "config"), now: TEST_NOW });
+const expectedStacks = expectedStackIds(fixture, loadBackendSettings(path.join(FIXTURE, "backend.config")).accountId);
 
-// The shipped project is synthesized once here and shared by the tests that read its output.
+// The fixture project is synthesized once here and shared by the tests that read its output.
 const first = tmp();
-const firstRun = synth([], ROOT, first);
+const firstRun = synth([], FIXTURE, first);
 const output = readTree(first);
 const stackJson = (stack: string) => JSON.parse(output[path.join("stacks", stack, "cdk.tf.json")] ?? "null") as Record<string, Record<string, Record<string, Record<string, unknown>>>>;
 const manifest = JSON.parse(output["manifest.json"] ?? "{}") as { stacks: Record<string, { dependencies: string[] }> };
 
-describe("synthesizing the shipped project", () => {
+describe("synthesizing the fixture project", () => {
   it("succeeds and writes every stack of every environment, as the layer registry says", () => {
     expect(firstRun.code).toBe(0);
     expect(firstRun.stderr).toBe("");
@@ -66,7 +66,7 @@ describe("synthesizing the shipped project", () => {
   });
 
   it("declares each stack's dependencies (the layers it consumes or follows, or the state backend) in the manifest", () => {
-    for (const env of shipped) {
+    for (const env of fixture) {
       for (const entry of layersOf(env)) {
         const consumed = dependenciesOf(entry, env);
         const deps = consumed.length ? consumed.map((layer) => `${env.name}-${layer}`) : [STATE_BACKEND_STACK_ID];
@@ -74,16 +74,16 @@ describe("synthesizing the shipped project", () => {
       }
     }
     const order = dependencyOrder(Object.fromEntries(Object.entries(manifest.stacks).map(([name, s]) => [name, s.dependencies])));
-    // The account stacks (CI's roles, which the state's policies name) first, then state-backend, then the environments.
+    // The account stacks (CI's roles, which the state's policies name; the state account's too) first, then state-backend, then the environments.
     const backendAt = order.indexOf(STATE_BACKEND_STACK_ID);
     expect(order.slice(0, backendAt).every((s) => /^account-\d{12}$/.test(s))).toBe(true);
-    expect(order.slice(0, backendAt)).toHaveLength(new Set(shipped.map((e) => e.account.id)).size);
+    expect(order.slice(0, backendAt)).toHaveLength(new Set([...fixture.map((e) => e.account.id), loadBackendSettings(path.join(FIXTURE, "backend.config")).accountId]).size);
     expect(manifest.stacks[STATE_BACKEND_STACK_ID]?.dependencies.sort()).toEqual(order.slice(0, backendAt).sort());
   });
 
   it("orders each environment network → eks → iam → data → platform → app, from the manifest; destroy runs it backwards", () => {
     const order = dependencyOrder(Object.fromEntries(Object.entries(manifest.stacks).map(([name, s]) => [name, s.dependencies])));
-    for (const env of shipped) {
+    for (const env of fixture) {
       const mine = order.filter((s) => s.startsWith(`${env.name}-`));
       const at = (layer: string) => mine.indexOf(`${env.name}-${layer}`);
       expect(at("network")).toBe(0);
@@ -97,7 +97,7 @@ describe("synthesizing the shipped project", () => {
   });
 
   it("writes, frozen after one resolution, exactly what an unfrozen stack resolves to", () => {
-    const inputs = { environments: shipped, backend: loadBackendSettings(path.join(ROOT, "backend.config")), project: loadProjectSettings(path.join(ROOT, "cdktf.json")) };
+    const inputs = { environments: fixture, backend: loadBackendSettings(path.join(FIXTURE, "backend.config")), project: loadProjectSettings(path.join(FIXTURE, "cdktf.json")) };
     const frozen = buildPlatform(Testing.app(), inputs);
     const fresh = buildPlatform(Testing.app(), inputs);
     const stacksOf = (p: typeof frozen) => [p.stateBackend, ...p.accounts, ...Object.values(p.environments).flatMap((l) => Object.values(l))];
@@ -125,7 +125,7 @@ describe("synthesizing the shipped project", () => {
   });
 
   it("reads exactly the layers the registry says each layer consumes", () => {
-    for (const env of shipped) {
+    for (const env of fixture) {
       for (const entry of layersOf(env)) {
         expect(Object.keys(stackJson(`${env.name}-${entry.layer}`).data?.terraform_remote_state ?? {}).sort()).toEqual(consumesOf(entry, env).sort());
       }
@@ -155,7 +155,7 @@ describe("synthesizing the shipped project", () => {
 
   it("is deterministic: a second synth is byte-identical", () => {
     const second = tmp();
-    expect(synth(["--quiet"], ROOT, second).code).toBe(0);
+    expect(synth(["--quiet"], FIXTURE, second).code).toBe(0);
     expect(readTree(second)).toEqual(output);
   });
 
@@ -186,7 +186,7 @@ describe("readable addresses", () => {
 });
 
 describe("selecting environments", () => {
-  const [one, two] = shipped.map((env) => env.name) as [string, string];
+  const [one, two] = fixture.map((env) => env.name) as [string, string];
 
   it("synthesizes only the environments asked for (plus the state backend), keeping other environments' folders", () => {
     const outdir = tmp();
@@ -194,7 +194,7 @@ describe("selecting environments", () => {
     writeFileSync(path.join(outdir, "stacks", `${two}-network`, "plan.tfplan"), "saved plan");
     mkdirSync(path.join(outdir, "stacks", "gone-network"), { recursive: true });
     writeFileSync(path.join(outdir, "stacks", "gone-network", "cdk.tf.json"), "{}");
-    const result = synth(["--env", one, "--quiet"], ROOT, outdir);
+    const result = synth(["--env", one, "--quiet"], FIXTURE, outdir);
     expect(result).toMatchObject({ code: 0, stdout: "", stderr: "" });
     // The one removal, said even with --quiet; the unselected environment's folder is not touched, so not mentioned.
     expect(result.warnings.filter((w) => w.startsWith("synth:"))).toEqual([expect.stringMatching(/^synth: removed .*stacks\/gone-network: the stack is in no environment of the config any more/)]);
@@ -230,7 +230,7 @@ describe("selecting environments", () => {
     const outdir = tmp();
     mkdirSync(path.join(outdir, "stacks", `${one}-network`), { recursive: true });
     writeFileSync(path.join(outdir, "stacks", `${one}-network`, "cdk.tf"), 'resource "aws_vpc" "network_vpc" {}');
-    const result = synth(["--env", one, "--quiet"], ROOT, outdir);
+    const result = synth(["--env", one, "--quiet"], FIXTURE, outdir);
     expect(result.code).toBe(0);
     expect(existsSync(path.join(outdir, "stacks", `${one}-network`, "cdk.tf"))).toBe(false);
     expect(result.warnings.filter((w) => w.startsWith("synth:"))).toEqual([expect.stringMatching(new RegExp(`^synth: removed .*stacks/${one}-network/cdk\\.tf: HCL left by \`cdktf synth --hcl\` would declare every block a second time`))]);
@@ -238,7 +238,7 @@ describe("selecting environments", () => {
 
   it("gives the state backend the same output whichever environments are selected", () => {
     const outdir = tmp();
-    expect(synth(["--env", one, "--quiet"], ROOT, outdir).code).toBe(0);
+    expect(synth(["--env", one, "--quiet"], FIXTURE, outdir).code).toBe(0);
     const file = path.join("stacks", STATE_BACKEND_STACK_ID, "cdk.tf.json");
     expect(readFileSync(path.join(outdir, file), "utf8")).toBe(output[file]);
   });
@@ -247,11 +247,11 @@ describe("selecting environments", () => {
     const project = tempProject({ "qa.yaml": validEnvironmentInput({ name: "qa" }) });
     const outdir = tmp();
     expect(synth(["--config-dir", path.join(project, "config"), "--quiet"], project, outdir).code).toBe(0);
-    expect(readdirSync(path.join(outdir, "stacks")).sort()).toEqual(expectedStackIds(loadEnvironments({ configDir: path.join(project, "config"), now: TEST_NOW })).sort());
+    expect(readdirSync(path.join(outdir, "stacks")).sort()).toEqual(expectedStackIds(loadEnvironments({ configDir: path.join(project, "config"), now: TEST_NOW }), loadBackendSettings(path.join(project, "backend.config")).accountId).sort());
   });
 
   it("prints the usage, not a configuration error, for an option it does not know, and exits 2", () => {
-    const result = synth(["--environment", "prod"], ROOT, tmp());
+    const result = synth(["--environment", "prod"], FIXTURE, tmp());
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: Unknown option '--environment'\n\nUsage: npm run synth/);
   });
@@ -302,13 +302,13 @@ describe("policy errors", () => {
     types: ["aws_vpc"],
     check: () => "always",
   };
-  const [one] = shipped.map((env) => env.name) as [string];
+  const [one] = fixture.map((env) => env.name) as [string];
   const outdir = tmp();
   const sentinel = path.join(outdir, "stacks", `${one}-network`, "cdk.tf.json");
   mkdirSync(path.dirname(sentinel), { recursive: true });
   writeFileSync(sentinel, "previous output");
   (ALL_RULES as Rule[]).push(failing);
-  const result = synth(["--env", one], ROOT, outdir);
+  const result = synth(["--env", one], FIXTURE, outdir);
   (ALL_RULES as Rule[]).pop();
 
   it("exit non-zero and print each finding as a block: rule, stack, address, construct, problem, fix", () => {
@@ -331,5 +331,19 @@ describe("policy errors", () => {
     expect(existsSync(path.join(outdir, "stacks", STATE_BACKEND_STACK_ID))).toBe(false);
     const report = JSON.parse(readFileSync(path.join(outdir, "policy-report.json"), "utf8")) as PolicyReport;
     expect(report).toMatchObject({ status: "failed", counts: { errors: 1 } });
+  });
+});
+
+describe("README's sample synth output", () => {
+  it("is what a synth of the project prints (the fixture's, with the shipped example account ids)", () => {
+    const block = /```text\n(Synthesized [\s\S]*?)\n```/.exec(readFileSync(path.join(ROOT, "README.md"), "utf8"))?.[1];
+    // The fixture is the shipped project with account ids of its own; time and folder vary by run.
+    const shipped = (text: string) =>
+      text
+        .replace(/\b(101010101010|202020202020|303030303030)\b/g, (id: string) => id[0]!.repeat(12))
+        .replace(/\b909090909090\b/g, "000000000000")
+        .replace(/ into \S+ in \d+\.\d s:/, " into cdktf.out/stacks in N s:")
+        .replace(/\(\S*policy-report\.md\)/, "(cdktf.out/policy-report.md)");
+    expect(block && shipped(block)).toBe(shipped(firstRun.stdout));
   });
 });

@@ -5,7 +5,7 @@ import path from "node:path";
 import { parse } from "yaml";
 import { run } from "../main";
 import { lintWorkflows } from "../scripts/lint-workflows";
-import { ROOT, TEST_NOW } from "./helpers";
+import { FIXTURE, ROOT, TEST_NOW } from "./helpers";
 
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
 /** A workflow as the tests read it: loosely typed, since each test looks at different parts. */
@@ -126,7 +126,7 @@ describe("GitHub workflows", () => {
 
 describe("who a job runs as (the trust chain)", () => {
   const outdir = mkdtempSync(path.join(tmpdir(), "trust-"));
-  expect(run(["--quiet"], { CDKTF_OUTDIR: outdir }, ROOT, TEST_NOW)).toBe(0);
+  expect(run(["--quiet"], { CDKTF_OUTDIR: outdir }, FIXTURE, TEST_NOW)).toBe(0);
   const stacks = readdirSync(path.join(outdir, "stacks"));
 
   it("no synthesized stack names a role for the provider to assume: only the deploy_role_arn variable, unset by default", () => {

@@ -1,12 +1,17 @@
 import { ALL_RULES } from "../policy/rules";
 import { isPrivateCidr, overlaps, PRIVATE_RANGES } from "./cidr";
+import { checkAccess } from "./access-checks";
 import { checkApp } from "./app-checks";
+import { checkArns } from "./arn-checks";
 import { checkDatabase, checkStreaming } from "./data-checks";
 import { checkDatabaseUsers } from "./database-users";
 import { checkEdge } from "./edge-checks";
 import { checkTopics } from "./topics";
 import { checkEks } from "./eks-checks";
 import { checkPlatform } from "./platform-checks";
+import { checkQuantities } from "./quantity-checks";
+import { reuseProblems } from "./reuse-checks";
+import { checkStateAccess } from "./state-access-checks";
 import { didYouMean } from "./near";
 import { type ConfigProblem } from "./problems";
 import { availabilityZones } from "./regions";
@@ -40,14 +45,6 @@ export function checkEnvironment(env: EnvironmentConfig, now?: Date): FieldProbl
       field: "network.natMode",
       value: network.natMode,
       message: 'a production environment needs a NAT gateway per zone, so one zone failing cannot cut egress for all; allowed: "per-az"',
-    });
-  }
-  const roleAccount = account.deployRoleArn?.split(":")[4];
-  if (roleAccount !== undefined && roleAccount !== account.id) {
-    problems.push({
-      field: "account.deployRoleArn",
-      value: account.deployRoleArn,
-      message: `the role is in account ${roleAccount}, but this environment deploys to ${account.id}; use a role in ${account.id}`,
     });
   }
   for (const key of RESERVED_TAG_KEYS) {
@@ -84,7 +81,7 @@ export function checkEnvironment(env: EnvironmentConfig, now?: Date): FieldProbl
     });
   }
   if (network.azCount <= zones.length) problems.push(...checkSubnetsFit(env));
-  problems.push(...checkEks(env, now), ...checkDatabase(env), ...checkDatabaseUsers(env), ...checkStreaming(env), ...checkTopics(env), ...checkEdge(env), ...checkPlatform(env), ...checkApp(env));
+  problems.push(...checkEks(env, now), ...checkDatabase(env), ...checkDatabaseUsers(env), ...checkStreaming(env), ...checkTopics(env), ...checkEdge(env), ...checkAccess(env), ...checkPlatform(env), ...checkApp(env), ...checkArns(env), ...checkQuantities(env), ...checkStateAccess(env));
   return problems;
 }
 
@@ -114,7 +111,10 @@ export interface SourcedEnvironment {
   readonly lineOf?: (field: string) => number | undefined;
 }
 
-/** Checks across environments: unique names, and VPC CIDRs that can be peered (no overlap). */
+/**
+ * Checks across environments: unique names, VPC CIDRs that can be peered (no overlap), and hosts
+ * and zones no two environments can share (reuse-checks.ts).
+ */
 export function checkAcrossEnvironments(envs: readonly SourcedEnvironment[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   envs.forEach((env, i) => {
@@ -141,5 +141,6 @@ export function checkAcrossEnvironments(envs: readonly SourcedEnvironment[]): Co
       }
     }
   });
+  problems.push(...reuseProblems(envs));
   return problems;
 }

@@ -7,7 +7,7 @@ export interface SynthOptions {
   readonly configDir: string;
   /** Environments to synthesize; all when empty. */
   readonly environments: readonly string[];
-  /** Print nothing on success. */
+  /** Leave out the summary: print only errors, warnings and stack folders removed or kept. */
   readonly quiet: boolean;
 }
 
@@ -19,7 +19,9 @@ export const USAGE = `Usage: npm run synth -- [--env NAME[,NAME...]] [--config-d
   --env NAME         synthesize only these environments (repeatable or comma-separated);
                      default: every environment file in the config folder
   --config-dir DIR   folder of <env>.yaml files; default: config
-  --quiet            print nothing on success (errors and policy warnings still print)
+  --quiet            leave out the summary (stacks, sizes, the policy result, time); what needs
+                     attention still prints: errors, config and policy warnings (a warning
+                     several environments share, once), and stack folders removed or kept
 
 Environment variables (used when the cdktf CLI runs the app):
   ${ENV_VARS.environments}=prod,stage   same as --env

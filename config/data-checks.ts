@@ -1,7 +1,10 @@
-import { instanceClassProblem, SERVERLESS_CLASS, serverlessCapacityProblem } from "../modules/database/engines";
+import { type DatabaseEngine, instanceClassProblem, SERVERLESS_CLASS, serverlessCapacityProblem } from "../modules/database/engines";
+import { MSK_EXPRESS_BROKERS, MSK_STANDARD_BROKERS } from "../modules/instance-types/msk";
+import { DB_CLASS_FAMILIES, dbInstanceClasses } from "../modules/instance-types/rds";
 import { AUDIT_CLASSES } from "../modules/database/settings";
 import { brokerTypeProblem, defaultReplication, MAX_BROKER_ZONES } from "../modules/streaming/kafka-versions";
 import { type FieldProblem } from "./checks";
+import { didYouMean } from "./near";
 import { type EnvironmentConfig } from "./schema";
 
 /** Checks of the database section that need more than one field. */
@@ -11,7 +14,7 @@ export function checkDatabase(env: EnvironmentConfig): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const aurora = db.engine === "aurora-postgresql";
   const classProblem = instanceClassProblem(db.engine, db.instanceClass);
-  if (classProblem) problems.push({ field: "database.instanceClass", value: db.instanceClass, message: classProblem });
+  if (classProblem) problems.push({ field: "database.instanceClass", value: db.instanceClass, message: classProblem + classHint(db.engine, db.instanceClass) });
   if (db.instanceClass === SERVERLESS_CLASS && aurora) {
     if (!db.serverless) problems.push({ field: "database.serverless", message: "is required with instanceClass db.serverless: set minCapacity and maxCapacity (ACUs)" });
     else {
@@ -65,6 +68,17 @@ export function checkDatabase(env: EnvironmentConfig): FieldProblem[] {
   return problems;
 }
 
+/**
+ * "Did you mean" for a DB instance class that is a typo: a size its family lacks, or a family no
+ * engine has. A real family of the other engine (db.m7g on Aurora) gets none: the message lists
+ * the engine's families, and the nearest class of another family would mislead.
+ */
+function classHint(engine: DatabaseEngine, instanceClass: string): string {
+  const family = instanceClass.split(".")[1] ?? "";
+  const known = DB_CLASS_FAMILIES[family];
+  return !known || known[engine] ? didYouMean(instanceClass, dbInstanceClasses(engine)) : "";
+}
+
 /** Whether an environment's database is backed up with AWS Backup: as config says, or in production. */
 export function backupEnabled(env: Pick<EnvironmentConfig, "production" | "database">): boolean {
   return env.database?.backup.enabled ?? env.production;
@@ -111,7 +125,8 @@ export function checkStreaming(env: EnvironmentConfig): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const zones = brokerZones(env);
   const typeProblem = brokerTypeProblem(kafka.instanceType);
-  if (typeProblem) problems.push({ field: "streaming.instanceType", value: kafka.instanceType, message: typeProblem });
+  const express = MSK_EXPRESS_BROKERS.includes(kafka.instanceType);
+  if (typeProblem) problems.push({ field: "streaming.instanceType", value: kafka.instanceType, message: typeProblem + (express ? "" : didYouMean(kafka.instanceType, MSK_STANDARD_BROKERS)) });
   if (kafka.brokers % zones !== 0) {
     problems.push({
       field: "streaming.brokers",

@@ -17,34 +17,24 @@ export function externalDnsHosts(env: EnvironmentConfig): string[] {
   return env.dns ? [...new Set(serviceEntries(env).map(([, service]) => service.ingress.host))].sort() : [];
 }
 
-/** The region of an ARN (`arn:aws:acm:<region>:…`). */
-const regionOf = (arn: string) => arn.split(":")[3];
-
 /**
- * Checks of `dns`, `waf` and each service's ingress against them: hosts in the zone,
- * certificates and ACLs in the environment's region (an ALB takes neither from another), a
- * certificate for every host, and count overrides that name real rules.
+ * Checks of `dns`, `waf` and each service's ingress against them: hosts in the zone, a
+ * certificate for every host, and count overrides that name real rules. The account and region
+ * of certificates and ACLs are checked with every other ARN (arn-checks.ts).
  */
 export function checkEdge(env: EnvironmentConfig): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const { region } = env.account;
   if (env.dns && serviceEntries(env).length === 0) {
     problems.push({ field: "dns", value: env.dns.zone, message: "names a zone for no service: the environment has no app, so nothing would get a record or a certificate there; add the app section, or leave dns out" });
   }
   for (const [service, config] of serviceEntries(env)) {
     const at = service === "app" ? "app.ingress" : `services.${service}.ingress`;
-    const { host, certificateArn, wafAclArn } = config.ingress;
+    const { host, certificateArn } = config.ingress;
     if (env.dns && !inZone(host, env.dns.zone)) {
       problems.push({ field: `${at}.host`, value: host, message: `is outside the environment's zone ${env.dns.zone}, so external-dns may not write its record nor ACM validate it there; allowed: ${env.dns.zone} or a name ending in .${env.dns.zone}` });
     }
     if (!certificateArn && !env.dns) {
       problems.push({ field: `${at}.certificateArn`, message: "is required without a dns section: the project makes and validates a certificate only in a zone it knows; set dns.zone (and dns.zoneId for an existing zone), or give the ARN of a certificate for the host" });
-    }
-    if (certificateArn && regionOf(certificateArn) !== region) {
-      problems.push({ field: `${at}.certificateArn`, value: certificateArn, message: `is in ${regionOf(certificateArn)}, but an ALB takes certificates of its own region only; allowed: a certificate in ${region}` });
-    }
-    if (wafAclArn && regionOf(wafAclArn) !== region) {
-      problems.push({ field: `${at}.wafAclArn`, value: wafAclArn, message: `is in ${regionOf(wafAclArn)}, but an ALB takes a regional web ACL of its own region only; allowed: an ACL in ${region}` });
     }
   }
   for (const [group, rules] of Object.entries(env.waf.countInsteadOfBlock) as Array<[WafManagedGroup, readonly string[]]>) {

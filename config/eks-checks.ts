@@ -1,5 +1,6 @@
 import { AMI_TYPES, type KubernetesVersion, mismatchedInstanceTypes, nextKubernetesVersion, nodeCountProblem, type SupportStanding, supportStanding } from "../modules/eks/versions";
 import { type FieldProblem } from "./checks";
+import { nodeGroupTypeProblems } from "./instance-checks";
 import { type EnvironmentConfig } from "./schema";
 
 /** Node groups every cluster has: system add-ons, and applications. */
@@ -29,8 +30,11 @@ export function checkEks(env: EnvironmentConfig, now?: Date): FieldProblem[] {
     const sizeProblem = nodeCountProblem(group.size);
     if (sizeProblem) problems.push({ field: `${field}.size`, value: group.size, message: sizeProblem });
     if (group.instanceTypes.length === 0) problems.push({ field: `${field}.instanceTypes`, message: "must list at least one instance type" });
+    const unknown = nodeGroupTypeProblems(`${field}.instanceTypes`, group.instanceTypes);
+    problems.push(...unknown);
+    // A type the table does not know has no architecture to compare: it gets its own message above.
     const arch = AMI_TYPES[group.amiType];
-    const wrong = mismatchedInstanceTypes(group.instanceTypes, group.amiType);
+    const wrong = mismatchedInstanceTypes(group.instanceTypes.filter((t) => !unknown.some((u) => u.value === t)), group.amiType);
     if (wrong.length) {
       problems.push({
         field: `${field}.instanceTypes`,

@@ -21,3 +21,7 @@ export * from "./edge-schema";
 export * from "./edge-checks";
 export * from "./topics";
 export * from "./database-users";
+export * from "./warnings";
+export * from "./access-schema";
+export * from "./access-checks";
+export * from "./github-settings";

@@ -5,6 +5,7 @@ import { type z } from "zod";
 import { checkAcrossEnvironments, checkEnvironment, type SourcedEnvironment } from "./checks";
 import { dataWarnings } from "./data-checks";
 import { eksWarnings } from "./eks-checks";
+import { reuseWarnings } from "./reuse-checks";
 import { ConfigError, type ConfigProblem, displayPath } from "./problems";
 import { nearMatches, didYouMean } from "./near";
 import { ALLOWED_KEYS_PREFIX, environmentSchema, type EnvironmentConfig, REMOVED_KEYS } from "./schema";
@@ -46,17 +47,29 @@ export function loadEnvironments(options: LoadOptions): EnvironmentConfig[] {
   }
   problems.push(...checkAcrossEnvironments(loaded));
   if (problems.length > 0) throw new ConfigError(problems);
-  for (const env of loaded) sources.set(env.config, { file: env.file, lineOf: env.lineOf });
+  const shared = reuseWarnings(loaded);
+  for (const env of loaded) {
+    sources.set(env.config, { file: env.file, lineOf: env.lineOf });
+    acrossWarnings.set(env.config, shared.filter((w) => w.file === env.file));
+  }
   return loaded.map((env) => env.config);
 }
 
 const sources = new WeakMap<EnvironmentConfig, Pick<SourcedEnvironment, "file" | "lineOf">>();
+/** Warnings found across the files (what an environment shares with another), kept per environment for {@link configWarnings}. */
+const acrossWarnings = new WeakMap<EnvironmentConfig, readonly ConfigProblem[]>();
 
-/** Warnings about valid config on a day (a Kubernetes version leaving standard support, a production database with an accepted weaker setting), located like problems, for the synth to print. */
+/**
+ * Warnings about valid config on a day (a Kubernetes version leaving standard support, a
+ * production database with an accepted weaker setting, a host or role shared with another
+ * environment), located like problems, for the synth to print ({@link formatWarnings} says a
+ * warning several environments share once).
+ */
 export function configWarnings(environments: readonly EnvironmentConfig[], now: Date): ConfigProblem[] {
   return environments.flatMap((env) => {
     const source = sourceOf(env);
-    return [...eksWarnings(env, now), ...dataWarnings(env)].map((w) => ({ ...w, file: source?.file ?? `${env.name}.yaml`, line: source?.lineOf?.(w.field), environment: env.name }));
+    const own = [...eksWarnings(env, now), ...dataWarnings(env)].map((w) => ({ ...w, file: source?.file ?? `${env.name}.yaml`, line: source?.lineOf?.(w.field), environment: env.name }));
+    return [...own, ...(acrossWarnings.get(env) ?? [])];
   });
 }
 
@@ -195,10 +208,21 @@ function issueProblems(
   }
   const field = issue.path.join(".");
   const line = locate(issue.path);
+  const key = field.split(".").pop();
   if (issue.code === "invalid_type" && issue.expected === "string" && typeof issue.input === "number") {
     const written = source(issue.path) ?? String(issue.input);
     const lost = /^0\d/.test(written) ? ` YAML reads the unquoted ${written} as the number ${issue.input}, dropping its leading zero;` : "";
-    return [{ file, environment, field, line, value: issue.input, message: `is a number, but must be a string:${lost} quote it: ${field.split(".").pop()}: "${written}"` }];
+    // A bare CPU count is cores; quoting it as it is asks for that many (250 is 250 vCPUs).
+    const cores = key === "cpu" ? ` ("${written}" is ${written} vCPUs; "${written}m" is ${written} thousandths of one)` : "";
+    return [{ file, environment, field, line, value: issue.input, message: `is a number, but must be a string:${lost} quote it: ${key}: "${written}"${cores}` }];
+  }
+  // A version written unquoted (version: 1.30) is a YAML number, and one that loses digits (1.3):
+  // the list of allowed strings would read as if it held the value.
+  if (issue.code === "invalid_value" && typeof issue.input === "number" && issue.values.every((v) => typeof v === "string")) {
+    const written = source(issue.path) ?? String(issue.input);
+    const read = written === String(issue.input) ? `${written} as a number` : `${written} as the number ${issue.input}`;
+    const allowed = (issue.values as string[]).includes(written) ? "" : `; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    return [{ file, environment, field, line, value: issue.input, message: `YAML read ${read}; quote it: ${key}: "${written}"${allowed}` }];
   }
   const value = issue.input === undefined || typeof issue.input === "object" ? undefined : issue.input;
   return [{ file, environment, field, message: issue.message, value, line }];

@@ -7,8 +7,15 @@ import { type EnvironmentConfig } from "./schema";
  */
 
 /** Layers of an environment, one Terraform state each, in deployment order. */
-export const LAYERS = ["network", "dns", "eks", "iam", "database", "streaming", "platform", "app"] as const;
+export const LAYERS = ["network", "dns", "eks", "iam", "access", "database", "streaming", "platform", "app"] as const;
 export type Layer = (typeof LAYERS)[number];
+
+/**
+ * The layers whose providers talk to the cluster API (kubernetes, helm). CI plans and applies
+ * them on the environment's in-VPC runner (`ci.runner`); every other layer uses the AWS API only
+ * and runs on hosted runners.
+ */
+export const CLUSTER_LAYERS: readonly Layer[] = ["platform", "app"];
 
 /** Stack id of a layer: `<env>-<layer>`. */
 export function stackId(env: Pick<EnvironmentConfig, "name">, layer: Layer): string {
@@ -23,6 +30,19 @@ export function stateKey(env: Pick<EnvironmentConfig, "name">, layer: Layer): st
 /** The EKS cluster's name; subnets carry it in their Karpenter discovery tag. */
 export function clusterName(env: Pick<EnvironmentConfig, "name">): string {
   return `${env.name}-platform`;
+}
+
+/**
+ * The CodeBuild project of an environment's GitHub Actions runner. Part of the interface: jobs
+ * select the runner by it (`runs-on: codebuild-<project>-<run id>-<attempt>`).
+ */
+export function runnerProjectName(env: Pick<EnvironmentConfig, "name">): string {
+  return `${env.name}-github-runner`;
+}
+
+/** Name of the access host's Auto Scaling group, its instance's Name tag and its role. */
+export function accessHostName(env: Pick<EnvironmentConfig, "name">): string {
+  return `${env.name}-access-host`;
 }
 
 /** Namespace of the application, unless config names another (`app.namespace`). */
@@ -70,6 +90,37 @@ export function accountStackId(accountId: string): string {
   return `account-${accountId}`;
 }
 
+/** State key of an account stack once its state is in the bucket (`bootstrap/account-<id>.tfstate`). */
+export function accountStateKey(accountId: string): string {
+  return `bootstrap/${accountStackId(accountId)}.tfstate`;
+}
+
+/**
+ * The GitHub Environment that applies state-backend, and what `npm run stacks` calls its stacks
+ * ("bootstrap": the account stacks). Neither may be an environment's name
+ * (config/state-access-checks.ts): its plans, apply job and GitHub Environment would be taken for theirs.
+ */
+export const SHARED_ENVIRONMENT = "shared";
+
+/** What `npm run stacks` calls the account stacks, which an operator applies (never CI). */
+export const BOOTSTRAP_STACKS = "bootstrap";
+
+/** What each of CI's roles of the state-backend stack does: plan for pull requests, apply in {@link SHARED_ENVIRONMENT}. */
+export type StateCiRole = "plan" | "apply";
+
+/**
+ * Name of one of CI's roles of the state-backend stack (`state-backend-github-plan`). An
+ * environment's name has no hyphen, so no `<env>-github-<kind>` can ever be one of these.
+ */
+export function stateCiRoleName(role: StateCiRole): string {
+  return `state-backend-github-${role}`;
+}
+
+/** ARN of one of CI's roles of the state-backend stack, in the state account; the state account's account stack creates them. */
+export function stateCiRoleArn(stateAccountId: string, role: StateCiRole): string {
+  return `arn:aws:iam::${stateAccountId}:role${CI_ROLE_PATH}${stateCiRoleName(role)}`;
+}
+
 /** Name of the IAM permissions boundary policy every role of the environment carries. */
 export function permissionsBoundaryName(env: Pick<EnvironmentConfig, "name">): string {
   return `${env.name}-platform-boundary`;
@@ -91,9 +142,9 @@ export function stackOfStateKey(key: string): string {
  * state-backend.
  */
 export function environmentOfStack(stack: string): string {
-  if (/^account-\d{12}$/.test(stack)) return "bootstrap";
+  if (/^account-\d{12}$/.test(stack)) return BOOTSTRAP_STACKS;
   const match = new RegExp(`^([a-z][a-z0-9]*)-(${LAYERS.join("|")})$`).exec(stack);
-  return match?.[1] ?? "shared";
+  return match?.[1] ?? SHARED_ENVIRONMENT;
 }
 
 /** The id of a module's main resource, left out of its address (aws-cdk's convention). */

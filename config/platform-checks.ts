@@ -1,6 +1,8 @@
 import { requirementProblem } from "../k8s/crds/karpenter-labels";
-import { AMI_TYPES, isGraviton } from "../modules/eks/versions";
+import { AMI_TYPES } from "../modules/eks/versions";
+import { familyArchitecture as ec2FamilyArchitecture } from "../modules/instance-types/ec2";
 import { type FieldProblem } from "./checks";
+import { nodePoolNameProblems } from "./instance-checks";
 import { type Architecture, ARCHITECTURES, karpenterSettings } from "./platform-schema";
 import { type EnvironmentConfig } from "./schema";
 
@@ -17,9 +19,10 @@ const FIELD_KEYS: Readonly<Record<string, string>> = {
   "karpenter.k8s.aws/instance-size": "sizes",
 };
 
-/** The CPU architecture of an instance family (c6g → arm64, m6i → amd64). */
-function familyArchitecture(family: string): Architecture {
-  return isGraviton(`${family}.large`) ? "arm64" : "amd64";
+/** The CPU architecture of an instance family (c6g → arm64, m6i → amd64), as Kubernetes names it; undefined for a family the table does not know. */
+function familyArchitecture(family: string): Architecture | undefined {
+  const arch = ec2FamilyArchitecture(family);
+  return arch && (arch === "arm64" ? "arm64" : "amd64");
 }
 
 /** Checks of the platform section that need more than one field, or the eks section too. */
@@ -43,14 +46,16 @@ export function checkPlatform(env: EnvironmentConfig): FieldProblem[] {
   if (pools.length === 0) problems.push({ field: "platform.karpenter.nodePools", message: "lists no NodePool: Karpenter would launch nothing; leave the key out for the default pools, or name at least one" });
   for (const [name, pool] of pools) {
     const field = `platform.karpenter.nodePools.${name}`;
+    problems.push(...nodePoolNameProblems(field, pool));
     for (const family of pool.families ?? []) {
-      if (!pool.architectures.includes(familyArchitecture(family))) {
-        problems.push({ field: `${field}.families`, value: family, message: `is an ${familyArchitecture(family)} family, but the pool launches ${pool.architectures.join(", ")} only; move it to a pool of that architecture, or add it to architectures` });
+      const arch = familyArchitecture(family);
+      if (arch && !pool.architectures.includes(arch)) {
+        problems.push({ field: `${field}.families`, value: family, message: `is an ${arch} family, but the pool launches ${pool.architectures.join(", ")} only; move it to a pool of that architecture, or add it to architectures` });
       }
     }
     if (pool.families?.length) {
       for (const arch of pool.architectures) {
-        if (!pool.families.some((f) => familyArchitecture(f) === arch)) problems.push({ field: `${field}.architectures`, value: arch, message: `has no family of that architecture in families (${pool.families.join(", ")}), so the pool could never launch it` });
+        if (pool.families.every((f) => familyArchitecture(f) !== undefined && familyArchitecture(f) !== arch)) problems.push({ field: `${field}.architectures`, value: arch, message: `has no family of that architecture in families (${pool.families.join(", ")}), so the pool could never launch it` });
       }
     }
     pool.requirements.forEach((requirement, i) => {

@@ -54,7 +54,7 @@ const nodePoolSchema = strict({
     .describe("Instance categories (karpenter.k8s.aws/instance-category). Default without families: c, m, r."),
   minGeneration: z.int().min(1).max(20).optional().describe("Oldest instance generation (karpenter.k8s.aws/instance-generation). Default without families: 6."),
   sizes: z
-    .array(z.string().regex(/^[a-z0-9]+$/, "must be an instance size such as medium, large or 2xlarge"))
+    .array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)?$/, "must be an instance size such as medium, large, 2xlarge or metal-24xl"))
     .optional()
     .describe("Instance sizes (karpenter.k8s.aws/instance-size), such as medium, large. Default: any."),
   requirements: z

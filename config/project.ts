@@ -19,12 +19,21 @@ export interface ProjectSettings {
    * OIDC tokens only.
    */
   readonly githubRepository: string;
+  /**
+   * A DynamoDB lock table state-backend made and backend.config no longer names: the stack
+   * forgets it (a `removed` block), and the table stays in AWS, unmanaged. Without it, the table
+   * leaving the code would be planned for destruction: `prevent_destroy` guards a resource only
+   * while its block is in the code (README, "Moving to S3-native locking").
+   * @default - none
+   */
+  readonly retiredLockTable?: string;
 }
 
 const projectSchema = z.object({
   repository: z.string().min(1, "must name the repository, e.g. github.com/example-org/platform-infra"),
   stateBackendStorage: z.enum(["local", "s3"]),
   githubRepository: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/, 'must be a GitHub repository in org/repo form, e.g. "example-org/platform-infra"'),
+  retiredLockTable: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, "must be the name of the DynamoDB table backend.config named before").optional(),
 });
 
 /** Reads the project settings from `cdktf.json`. */

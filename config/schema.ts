@@ -3,6 +3,7 @@ import { AMI_TYPES, type AmiType, DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSION
 import { LOG_RETENTION_DAYS } from "../modules/logs/retention";
 import { cidrProblem, prefixOf, SUBNET_PREFIX, VPC_PREFIX } from "./cidr";
 import { REGIONS } from "./regions";
+import { ACCESS_DEFAULTS, accessSchema, apiAccessSchema, ciSchema } from "./access-schema";
 import { appSchema } from "./app-schema";
 import { dnsSchema, wafSchema } from "./edge-schema";
 import { APP_SERVICE, type ServiceConfig } from "./services";
@@ -49,11 +50,11 @@ export const accountSchema = strict({
   stateReaderArns: z
     .array(roleArn)
     .default([])
-    .describe("Roles that read this environment's Terraform state and take its lock, but cannot change it (CI's plan and drift roles): `<env>/` keys only. They must exist before the state-backend stack is applied."),
+    .describe("Roles besides CI's own that read this environment's Terraform state and take its lock, but cannot change it (an auditor): `<env>/` keys only. CI's plan and drift roles are granted by the code: never list them, nor a role twice. They must exist before the state-backend stack is applied."),
   stateWriterArns: z
     .array(roleArn)
     .default([])
-    .describe("Roles that read and write this environment's Terraform state (CI's apply role, operators): `<env>/` keys only. They must exist before the state-backend stack is applied."),
+    .describe("Roles besides CI's own that read and write this environment's Terraform state (operators): `<env>/` keys only. CI's apply role is granted by the code: never list it, nor a role that is in stateReaderArns. They must exist before the state-backend stack is applied."),
 }).describe("The AWS account and region of the environment.");
 
 export const networkSchema = strict({
@@ -110,6 +111,10 @@ export const eksSchema = strict({
     }))
     .default([])
     .describe("Turns the public API endpoint on for these CIDRs only (never 0.0.0.0/0). Empty: private endpoint only."),
+  apiAccess: z
+    .array(apiAccessSchema)
+    .default([])
+    .describe("Further sources admitted on 443 to the private API endpoint: a VPN's private range, or a security group of the VPC. CI's runner and the access host are admitted without being listed. Public ranges are refused: they can never reach a private endpoint."),
   admins: z.array(principalArn).default([]).describe("IAM principals with cluster-admin access (access entries)."),
   viewers: z.array(principalArn).default([]).describe("IAM principals with read-only access to the cluster (no Secrets)."),
   workloadIdentity: z.enum(["irsa", "pod-identity"]).default("irsa").describe("How workload roles are assumed: IRSA (OIDC web identity) or EKS Pod Identity."),
@@ -153,6 +158,8 @@ export const environmentSchema = strict({
   app: appSchema.optional(),
   dns: dnsSchema.optional(),
   waf: wafSchema.default({ enabled: true, rateLimit: 2000, rateWindowSeconds: 300, countInsteadOfBlock: {}, logRetentionDays: 90 }),
+  ci: ciSchema.default(ACCESS_DEFAULTS.ci),
+  access: accessSchema.default(ACCESS_DEFAULTS.access),
   protect: z
     .array(z.string().regex(/^[a-z][a-z0-9]*-[a-z]+(\/[\w.-]+)*$/, "must be a construct path such as prod-network/network/nat"))
     .default([])

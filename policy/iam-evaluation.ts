@@ -14,8 +14,12 @@ import { type Statement } from "./rules/helpers";
  *   the request makes a positive operator false and a negated one true (IAM's rule);
  * - the decision: an explicit Deny in any policy wins; otherwise the identity's policies must
  *   allow, and so must the boundary where there is one.
- * Not modelled: resource policies, SCPs, session policies, policy variables (`${aws:username}`),
- * numeric and date operators (an unknown operator throws).
+ * - a resource policy of another account's resource ({@link evaluateCrossAccount}): its statements
+ *   apply to the principals they name (the role's ARN, its account's root, or "*"), and both it and
+ *   the identity's policies must allow.
+ * Not modelled: resource policies of the principal's own account (where either side may allow
+ * alone), NotPrincipal, SCPs, session policies, policy variables (`${aws:username}`), numeric and
+ * date operators (an unknown operator, or a NotPrincipal, throws).
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
  */
 
@@ -90,12 +94,42 @@ export function statementApplies(s: Statement, request: IamRequest): boolean {
  * explicit Deny anywhere wins; else both must allow.
  */
 export function evaluate(request: IamRequest, identity: NamedPolicies, boundary?: NamedPolicies): IamDecision {
-  const matching = (policies: NamedPolicies, effect: "Allow" | "Deny") =>
-    Object.entries(policies).flatMap(([name, statements]) => statements.filter((s) => (s.Effect ?? "Allow") === effect && statementApplies(s, request)).map((s) => `${name}: ${s.Sid ?? "(no Sid)"}`));
+  const matching = (policies: NamedPolicies, effect: "Allow" | "Deny") => matchingStatements(policies, effect, request);
   const denies = [...matching(identity, "Deny"), ...(boundary ? matching(boundary, "Deny") : [])];
   if (denies.length) return { decision: "ExplicitDeny", by: denies };
   const allowedByIdentity = matching(identity, "Allow");
   const allowedByBoundary = boundary ? matching(boundary, "Allow") : ["(no boundary)"];
   if (allowedByIdentity.length && allowedByBoundary.length) return { decision: "Allow", by: [...allowedByIdentity, ...(boundary ? allowedByBoundary : [])] };
   return { decision: "ImplicitDeny", by: allowedByIdentity.length ? ["the boundary allows none of it"] : ["no policy allows it"] };
+}
+
+/** `<policy>: <Sid>` of the statements of an effect that apply to a request. */
+function matchingStatements(policies: NamedPolicies, effect: "Allow" | "Deny", request: IamRequest, principal?: string): string[] {
+  return Object.entries(policies).flatMap(([name, statements]) =>
+    statements.filter((s) => (s.Effect ?? "Allow") === effect && (principal === undefined || namesPrincipal(s, principal)) && statementApplies(s, request)).map((s) => `${name}: ${s.Sid ?? "(no Sid)"}`),
+  );
+}
+
+/** Whether a resource-policy statement's Principal covers a role: "*", the role's ARN, or its account's root. */
+function namesPrincipal(s: Statement, principal: string): boolean {
+  if ((s as Statement & { NotPrincipal?: unknown }).NotPrincipal !== undefined) throw new Error("NotPrincipal is not modelled by policy/iam-evaluation.ts");
+  if (s.Principal === "*") return true;
+  const aws = list((s.Principal as { AWS?: unknown } | undefined)?.AWS);
+  const account = principal.split(":")[4];
+  return aws.some((p) => p === "*" || p === principal || p === `arn:aws:iam::${account}:root`);
+}
+
+/**
+ * IAM's decision for a role of one account (`principal`) on a resource of another, which has a
+ * resource policy: an explicit Deny in any of the three wins; otherwise the identity's policies
+ * (and its boundary, where there is one) must allow, and so must the resource policy, for this principal.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+ */
+export function evaluateCrossAccount(request: IamRequest, principal: string, identity: NamedPolicies, boundary: NamedPolicies | undefined, resourcePolicy: NamedPolicies): IamDecision {
+  const denies = matchingStatements(resourcePolicy, "Deny", request, principal);
+  const own = evaluate(request, identity, boundary);
+  if (own.decision === "ExplicitDeny" || denies.length) return { decision: "ExplicitDeny", by: [...(own.decision === "ExplicitDeny" ? own.by : []), ...denies] };
+  const granted = matchingStatements(resourcePolicy, "Allow", request, principal);
+  if (own.decision === "Allow" && granted.length) return { decision: "Allow", by: [...own.by, ...granted] };
+  return { decision: "ImplicitDeny", by: own.decision === "Allow" ? ["the resource policy grants none of it to this principal"] : own.by };
 }

@@ -1,32 +1,45 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { App, TerraformResource } from "cdktf";
-import { loadBackendSettings, loadEnvironments, loadProjectSettings } from "../config";
+import { environmentOfStack, loadBackendSettings, loadEnvironments, loadProjectSettings } from "../config";
 import { STATEFUL_TYPES } from "../review/classify";
-import { buildPlatform, networkFacts, type PlatformInputs } from "../stacks";
+import { buildPlatform, networkFacts, type PlatformInputs, STATE_BACKEND_STACK_ID } from "../stacks";
 
 /**
- * The pins: what must never change by accident, committed in `pins/` and compared by
- * `__tests__/pins.test.ts`.
+ * The pins: what must never change by accident in the environments of `config/`, committed in
+ * `pins/` and compared (scripts/pins-check.ts) by `__tests__/user-config.test.ts`.
  *
  * - `stateful-addresses.json`: the Terraform address of every stateful resource (buckets,
  *   tables, keys, roles; later clusters, databases, brokers) of every stack. A refactor that
  *   would recreate one fails the test until the list changes in the same, reviewed commit.
  * - `subnet-cidrs.json`: every subnet's CIDR in every environment. A changed CIDR replaces the
  *   subnet and everything in it.
+ * - `locations.json`: the account and region each environment's pins were recorded for (`shared`
+ *   is the state backend's). Pins recorded for another account or region describe nothing that
+ *   exists where the environment deploys now (a project just adopted, an environment moved), so
+ *   they are not compared (scripts/pins-check.ts).
  *
- * `npm run pins` rewrites both from the current code and config; run it only for a deliberate
- * change, and read its diff (docs/architecture.md, "Moving a resource").
+ * `npm run pins` rewrites them from the current code and config; run it for a deliberate change
+ * (and read its diff: docs/architecture.md, "Moving a resource"), and before an environment's
+ * first apply.
  */
 export interface Pins {
   /** Stack id → sorted addresses of its stateful resources. */
   readonly statefulAddresses: Record<string, string[]>;
   /** Environment → tier → zone → CIDR. */
   readonly subnetCidrs: Record<string, Record<string, Record<string, string>>>;
+  /** Environment (`shared`: the state backend) → where its pins were recorded. */
+  readonly locations: Record<string, PinLocation>;
+}
+
+/** Where an environment deploys: its account and region. */
+export interface PinLocation {
+  readonly account: string;
+  readonly region: string;
 }
 
 export const PINS_DIR = "pins";
-const FILES = { statefulAddresses: "stateful-addresses.json", subnetCidrs: "subnet-cidrs.json" } as const;
+const FILES = { statefulAddresses: "stateful-addresses.json", subnetCidrs: "subnet-cidrs.json", locations: "locations.json" } as const;
 
 /** The pins of a set of environments, from the construct tree (nothing is written). */
 export function computePins(inputs: PlatformInputs): Pins {
@@ -42,17 +55,23 @@ export function computePins(inputs: PlatformInputs): Pins {
       .sort();
   }
   const subnetCidrs = Object.fromEntries(inputs.environments.map((env) => [env.name, networkFacts(env).subnetCidrs]));
-  return { statefulAddresses, subnetCidrs };
+  const locations: Record<string, PinLocation> = { [environmentOfStack(STATE_BACKEND_STACK_ID)]: { account: inputs.backend.accountId, region: inputs.backend.region } };
+  for (const env of inputs.environments) locations[env.name] = { account: env.account.id, region: env.account.region };
+  return { statefulAddresses, subnetCidrs, locations };
 }
 
-/** The committed pins. */
+/** The committed pins; a file not there yet pins nothing (a project never deployed). */
 export function readPins(root: string): Pins {
-  const read = (file: string) => JSON.parse(readFileSync(path.join(root, PINS_DIR, file), "utf8")) as never;
-  return { statefulAddresses: read(FILES.statefulAddresses), subnetCidrs: read(FILES.subnetCidrs) };
+  const read = (file: string) => {
+    const full = path.join(root, PINS_DIR, file);
+    return (existsSync(full) ? JSON.parse(readFileSync(full, "utf8")) : {}) as never;
+  };
+  return { statefulAddresses: read(FILES.statefulAddresses), subnetCidrs: read(FILES.subnetCidrs), locations: read(FILES.locations) };
 }
 
 /** Rewrites the committed pins. */
 export function writePins(root: string, pins: Pins): void {
+  mkdirSync(path.join(root, PINS_DIR), { recursive: true });
   for (const key of Object.keys(FILES) as Array<keyof Pins>) writeFileSync(path.join(root, PINS_DIR, FILES[key]), `${JSON.stringify(pins[key], null, 2)}\n`);
 }
 
@@ -66,5 +85,5 @@ export function projectInputs(root: string): PlatformInputs {
 if (require.main === module) {
   const root = process.cwd();
   writePins(root, computePins(projectInputs(root)));
-  console.log(`wrote ${PINS_DIR}/${FILES.statefulAddresses} and ${PINS_DIR}/${FILES.subnetCidrs}: read their diff before committing`);
+  console.log(`wrote ${Object.values(FILES).map((file) => `${PINS_DIR}/${file}`).join(", ")}: read their diff before committing`);
 }

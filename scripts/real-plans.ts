@@ -13,13 +13,15 @@ import { terraform } from "./verify/terraform";
 import { findProviderSource, findTerraform, writeCliConfig } from "./verify/toolchain";
 
 // `npm run real-plans`: regenerates the real Terraform plans the review tools are tested on
-// (__tests__/fixtures/real-plans/). For each scenario: synthesize the shipped project, plan a
-// stack offline, build a state from that plan (placeholders for what only apply would know),
-// re-plan until Terraform says "No changes", then change the config and plan again. The result
-// is the plan a reviewer would see for that change on deployed infrastructure.
+// (__tests__/fixtures/real-plans/). For each scenario: synthesize the tests' fixture project
+// (__tests__/fixtures/project, never the user's config, so a company's edits change no test
+// fixture), plan a stack offline, build a state from that plan (placeholders for what only apply
+// would know), re-plan until Terraform says "No changes", then change the config and plan again.
+// The result is the plan a reviewer would see for that change on deployed infrastructure.
 
 const ROOT = process.cwd();
 const FIXTURES = path.join(ROOT, "__tests__", "fixtures", "real-plans");
+const PROJECT = path.join(ROOT, "__tests__", "fixtures", "project");
 
 /** A change to plan against deployed infrastructure. */
 interface Scenario {
@@ -58,7 +60,7 @@ export const SCENARIOS: readonly Scenario[] = [
 /** A copy of the project's inputs in a temporary folder, synthesized there. */
 function synthCopy(change?: (project: string) => void): string {
   const project = mkdtempSync(path.join(tmpdir(), "real-plans-"));
-  for (const item of ["cdktf.json", "backend.config", "config"]) cpSync(path.join(ROOT, item), path.join(project, item), { recursive: true });
+  for (const item of ["cdktf.json", "backend.config", "config"]) cpSync(path.join(PROJECT, item), path.join(project, item), { recursive: true });
   change?.(project);
   if (synth(["--quiet"], { ...process.env, CDKTF_OUTDIR: path.join(project, "cdktf.out") }, project, realDate()) !== 0) throw new Error(`synth failed in ${project}`);
   return project;
@@ -146,7 +148,7 @@ async function scenario(tf: TerraformRun, s: Scenario, source: ReturnType<typeof
   for (const dir of [base, changed, work]) rmSync(dir, { recursive: true, force: true });
 }
 
-/** The all-create plan of every shipped stack, as the verify harness makes it. */
+/** The all-create plan of every stack of the fixture project, as the verify harness makes it. */
 async function allCreate(tf: TerraformRun, source: ReturnType<typeof findProviderSource>): Promise<void> {
   const base = synthCopy();
   const out = path.join(FIXTURES, "all-create");

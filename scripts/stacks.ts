@@ -1,8 +1,9 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { environmentOfStack } from "../config/naming";
+import { CLUSTER_LAYERS, environmentOfStack, type Layer, layerOfStack, runnerProjectName } from "../config/naming";
 import { didYouMean } from "../config/near";
 import { downstreamOf, loadSynthContext, upstreamOf } from "../review";
+import type * as GithubSettingsCli from "./github-settings";
 import { configLoader, runCli } from "./review-cli";
 
 const USAGE = `Usage: npm run -s stacks -- [--env NAME | --environments | --upstream-of STACK | --downstream-of STACK] [--lines] [--manifest cdktf.out/manifest.json] [--config-dir config]
@@ -15,7 +16,15 @@ and shell loops. Run \`npm run synth\` first.
   --with-shared          with --environments: "shared" first (state-backend), for plan and apply matrices
   --upstream-of STACK    the stacks STACK reads from, directly or not (its dependencies); with --env, of that environment only
   --downstream-of STACK  the stacks that read from STACK, directly or not; with --env, of that environment only
-  --lines                one per line instead of JSON`;
+  --scope aws|cluster    with --env: only the stacks that use the AWS API alone (hosted runners), or
+                         those whose providers talk to the cluster API (the environment's runner)
+  --runner               with --env: the label prefix of the runner for the environment's cluster
+                         stacks ("codebuild-<project>", or "ubuntu-latest" with ci.runner: hosted);
+                         nothing when it has none. Jobs append -<run id>-<attempt> to a codebuild one.
+  --lines                one per line instead of JSON
+  --github-settings      the GitHub environments, variables and secrets docs/review-workflow.md's
+                         checklist asks for, computed from config, backend.config and cdktf.json
+                         (no synth, no credentials), as JSON; with --gh, as gh commands to run`;
 
 runCli(USAGE, () => {
   const { values } = parseArgs({
@@ -26,10 +35,23 @@ runCli(USAGE, () => {
       "upstream-of": { type: "string" },
       "downstream-of": { type: "string" },
       lines: { type: "boolean" },
+      "github-settings": { type: "boolean" },
+      gh: { type: "boolean" },
+      scope: { type: "string" },
+      runner: { type: "boolean" },
+      "with-upstream": { type: "boolean" },
       manifest: { type: "string", default: "cdktf.out/manifest.json" },
       "config-dir": { type: "string", default: "config" },
     },
   });
+  if (values["github-settings"]) {
+    // Loaded only here: it brings the config loader, which the other answers never need.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, on purpose
+    const { githubSettingsOutput } = require("./github-settings") as typeof GithubSettingsCli;
+    console.log(githubSettingsOutput(process.cwd(), path.resolve(values["config-dir"] as string), values.gh ? "gh" : "json"));
+    return 0;
+  }
+  if (values.gh) throw new Error("--gh goes with --github-settings");
   const context = loadSynthContext(values.manifest as string);
   if (context.order.length === 0) throw new Error(`${values.manifest} lists no stacks; run npm run synth first`);
   const known = (stack: string) => {
@@ -40,6 +62,16 @@ runCli(USAGE, () => {
   if (values.env !== undefined && !inManifest.includes(values.env)) {
     throw new Error(`--env ${JSON.stringify(values.env)}: no such environment in ${values.manifest}${didYouMean(values.env, inManifest)}; environments: ${inManifest.join(", ")}`);
   }
+  if (values.scope !== undefined && !["aws", "cluster"].includes(values.scope)) throw new Error(`--scope ${JSON.stringify(values.scope)}: allowed: aws, cluster`);
+  if ((values.scope !== undefined || values.runner) && values.env === undefined) throw new Error("--scope and --runner need --env");
+  if (values.runner) {
+    const env = configLoader().loadEnvironments({ configDir: path.resolve(values["config-dir"] as string) }).find((e) => e.name === values.env);
+    const hasClusterStacks = context.order.some((s) => environmentOfStack(s) === values.env && CLUSTER_LAYERS.includes(layerOfStack(s) as Layer));
+    const label = !env || !hasClusterStacks ? "" : env.ci.runner === "hosted" ? "ubuntu-latest" : `codebuild-${runnerProjectName(env)}`;
+    console.log(label);
+    return 0;
+  }
+  const inScope = (s: string) => values.scope === undefined || CLUSTER_LAYERS.includes(layerOfStack(s) as Layer) === (values.scope === "cluster");
   let list: string[];
   if (values.environments) {
     const envs = configLoader().loadEnvironments({ configDir: path.resolve(values["config-dir"] as string) }).filter((e) => inManifest.includes(e.name));
@@ -50,7 +82,10 @@ runCli(USAGE, () => {
     const inEnv = (s: string) => !values.env || environmentOfStack(s) === values.env;
     if (values["upstream-of"]) list = upstreamOf(context, known(values["upstream-of"])).filter(inEnv);
     else if (values["downstream-of"]) list = downstreamOf(context, known(values["downstream-of"])).filter(inEnv);
-    else list = context.order.filter(inEnv);
+    else list = context.order.filter(inEnv).filter(inScope);
+    // One line per stack, its upstream (in its environment) after it: what the workflow scripts
+    // loop over, in one process instead of one per stack.
+    if (values["with-upstream"]) list = list.map((stack) => [stack, ...upstreamOf(context, stack).filter(inEnv)].join(" "));
   }
   console.log(values.lines ? list.join("\n") : JSON.stringify(list));
   return 0;

@@ -1,18 +1,38 @@
-import { LocalBackend } from "cdktf";
+import { LocalBackend, TerraformOutput } from "cdktf";
 import { type Construct } from "constructs";
-import { accountStackId, APP_IMAGE_REPOSITORY, type BackendSettings, type EnvironmentConfig, permissionsBoundaryName, type ProjectSettings } from "../config";
+import {
+  accountStackId,
+  accountStateKey,
+  APP_IMAGE_REPOSITORY,
+  type BackendSettings,
+  type EnvironmentConfig,
+  GITHUB_VARIABLES,
+  permissionsBoundaryName,
+  type ProjectSettings,
+  SHARED_ENVIRONMENT,
+  stateCiRoleName,
+} from "../config";
 import { GithubCiRoles } from "../modules/ci/github-roles";
+import { StateBackendCiRoles, stateBackendCeiling } from "../modules/ci/state-backend-roles";
 import { ImageRepository } from "../modules/ecr/image-repository";
 import { PermissionsBoundary } from "../modules/iam/permissions-boundary";
 import { awsProvider } from "./aws-provider";
 import { configureS3Backend } from "./environment-stack";
 import { PlatformStack } from "./platform-stack";
+import { STATE_BACKEND_STACK_ID, stateBackendResources } from "./state-backend-stack";
+
+/** Where each of an environment's CI roles goes in GitHub's settings (docs/review-workflow.md, the checklist). */
+const GITHUB_SETTING = {
+  plan: (env: string) => `${GITHUB_VARIABLES.planRoles}["${env}"]`,
+  apply: (env: string) => `${GITHUB_VARIABLES.applyRole} of the GitHub Environment ${env}`,
+  drift: (env: string) => `${GITHUB_VARIABLES.driftRoles}["${env}"]`,
+} as const;
 
 /** Props of {@link AccountStack}. */
 export interface AccountStackProps {
   /** The account. */
   readonly accountId: string;
-  /** The environments deployed to it (every one of the config folder, whatever `--env` selects). */
+  /** The environments deployed to it (every one of the config folder, whatever `--env` selects); none in a state account that holds no environment. */
   readonly environments: readonly EnvironmentConfig[];
   readonly backend: BackendSettings;
   readonly project: ProjectSettings;
@@ -22,26 +42,65 @@ export interface AccountStackProps {
  * `account-<id>`: what an AWS account needs once, before any environment in it is planned:
  * GitHub Actions' OIDC provider (exactly one per account), CI's roles for each environment in it,
  * and the application's image registry (one per account, so a digest promoted from one
- * environment to another in the same account is the same image).
+ * environment to another in the same account is the same image). The state account's stack (an
+ * account of environments or one of its own) also holds CI's two roles of the state-backend
+ * stack, so that account too has one OIDC provider, whichever it is.
  *
  * CI cannot create the roles it runs as, so an operator applies this stack once per account,
  * like state-backend, with local state until `stateBackendStorage` is `s3` (README, "Bootstrap").
+ * Its outputs are the ARNs the GitHub settings name (`npm run -s stacks -- --github-settings`).
  */
 export class AccountStack extends PlatformStack {
+  /** The account. */
+  readonly accountId: string;
+
   constructor(scope: Construct, props: AccountStackProps) {
     const id = accountStackId(props.accountId);
     super(scope, id);
-    const region = props.environments[0]?.account.region ?? props.backend.region;
-    if (props.project.stateBackendStorage === "s3") configureS3Backend(this, props.backend, `bootstrap/${id}.tfstate`);
+    this.accountId = props.accountId;
+    const { backend } = props;
+    const region = props.environments[0]?.account.region ?? backend.region;
+    if (props.project.stateBackendStorage === "s3") configureS3Backend(this, backend, accountStateKey(props.accountId));
     else new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
     awsProvider(this, { region, accountId: props.accountId, tags: { component: "ci-bootstrap", "managed-by": "cdktf", repository: props.project.repository } });
 
-    new GithubCiRoles(this, "github", {
+    const holdsState = props.accountId === backend.accountId;
+    const resources = stateBackendResources(backend);
+    const environments = props.environments.map((env) => ({ name: env.name, boundaryArn: PermissionsBoundary.arnFor(props.accountId, permissionsBoundaryName(env)) }));
+    const state = { bucket: backend.bucket, region: backend.region, accountId: backend.accountId, lockTable: backend.dynamodbTable };
+    const github = new GithubCiRoles(this, "github", {
       accountId: props.accountId,
       repository: props.project.githubRepository,
-      environments: props.environments.map((env) => ({ name: env.name, boundaryArn: PermissionsBoundary.arnFor(props.accountId, permissionsBoundaryName(env)) })),
-      state: { bucket: props.backend.bucket, region: props.backend.region, accountId: props.backend.accountId, lockTable: props.backend.dynamodbTable },
+      environments,
+      state,
+      ceiling: holdsState ? stateBackendCeiling(backend.accountId, backend.region, resources) : [],
     });
-    new ImageRepository(this, "app-images", { name: APP_IMAGE_REPOSITORY, accountId: props.accountId });
+    new TerraformOutput(this, "github_oidc_provider_arn", { value: github.provider.arn, description: "GitHub Actions' OIDC provider of this account, which CI's roles trust" });
+    for (const env of props.environments) {
+      for (const kind of ["plan", "apply", "drift"] as const) {
+        const role = github.roles[`${env.name}-${kind}`];
+        if (!role) throw new Error(`${this.node.path}: no ${kind} role for ${env.name}`);
+        new TerraformOutput(this, `${env.name}_${kind}_role_arn`, { value: role.arn, description: `CI's ${kind} role of ${env.name} (${GITHUB_SETTING[kind](env.name)})` });
+      }
+    }
+    if (holdsState) {
+      const roles = new StateBackendCiRoles(this, "state-backend-ci", {
+        accountId: backend.accountId,
+        region: backend.region,
+        repository: props.project.githubRepository,
+        providerArn: github.provider.arn,
+        boundaryArn: github.boundaryArn,
+        environmentBoundaryArns: environments.map((e) => e.boundaryArn),
+        applyEnvironment: SHARED_ENVIRONMENT,
+        names: { plan: stateCiRoleName("plan"), apply: stateCiRoleName("apply") },
+        state,
+        statePrefix: `${STATE_BACKEND_STACK_ID}/`,
+        resources,
+      });
+      new TerraformOutput(this, "state_plan_role_arn", { value: roles.plan.arn, description: `CI's plan role of state-backend (${GITHUB_VARIABLES.statePlanRole})` });
+      new TerraformOutput(this, "state_apply_role_arn", { value: roles.apply.arn, description: `CI's apply role of state-backend (${GITHUB_VARIABLES.applyRole} of the GitHub Environment ${SHARED_ENVIRONMENT})` });
+    }
+    // The application's images are pulled where environments run; a state account without one needs none.
+    if (props.environments.length > 0) new ImageRepository(this, "app-images", { name: APP_IMAGE_REPOSITORY, accountId: props.accountId });
   }
 }

@@ -2,6 +2,7 @@ import { type Construct } from "constructs";
 import { ciRoleArn, clusterName, releaseNamespaces } from "../config";
 import { type AccessGrant, ClusterAccess } from "../modules/eks/access";
 import { Addons } from "../modules/eks/addons";
+import { ApiAccess } from "../modules/eks/api-access";
 import { Cluster } from "../modules/eks/cluster";
 import { NodeGroup } from "../modules/eks/node-group";
 import { MANAGED_POLICIES } from "../modules/iam/managed-policies";
@@ -29,12 +30,14 @@ export class EksStack extends EnvironmentStack {
       accountId: account.id,
       region: account.region,
       subnetIds: network.subnetIds.private,
+      vpcId: network.vpcId,
       publicAccessCidrs: eks.publicAccessCidrs,
       supportType: eks.supportType,
       deletionProtection: eks.deletionProtection,
       logRetentionDays: eks.logRetentionDays,
       permissionsBoundaryArn: network.permissionsBoundaryArn,
     });
+    if (eks.apiAccess.length > 0) new ApiAccess(this, "api-access", { apiSecurityGroupId: cluster.apiSecurityGroup.id, sources: eks.apiAccess });
     const nodeRole = new Role(this, "node-role", {
       name: `${name}-nodes`,
       description: `Nodes of ${name}`,
@@ -85,6 +88,7 @@ export class EksStack extends EnvironmentStack {
       oidc_issuer: cluster.oidcIssuer,
       oidc_provider_arn: cluster.oidcProvider.arn,
       cluster_security_group_id: cluster.clusterSecurityGroupId,
+      api_security_group_id: cluster.apiSecurityGroup.id,
       node_security_group_id: cluster.clusterSecurityGroupId,
       node_role_arn: nodeRole.arn,
       node_role_name: nodeRole.name,

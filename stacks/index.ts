@@ -17,3 +17,4 @@ export * from "./streaming-stack";
 export * from "./service-grantee";
 export * from "./addons-stack";
 export * from "./app-stack";
+export * from "./access-stack";

@@ -1,7 +1,9 @@
 import { type Construct } from "constructs";
 import { clusterName, permissionsBoundaryName } from "../config";
 import { PermissionsBoundary } from "../modules/iam/permissions-boundary";
+import { ACCESS_HOST_ENDPOINTS } from "../modules/access/access-host";
 import { Network } from "../modules/network/network";
+import { DEFAULT_INTERFACE_ENDPOINTS } from "../modules/network/vpc-endpoints";
 import { NETWORK_CONTRACT, networkFacts, type NetworkOutputs } from "./contracts/network";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 
@@ -37,6 +39,8 @@ export class NetworkStack extends EnvironmentStack {
         private: { "kubernetes.io/role/internal-elb": "1", "karpenter.sh/discovery": clusterName(props.env) },
       },
       flowLogRetentionDays: network.flowLogRetentionDays,
+      // The access host reaches Session Manager and KMS through endpoints: it sends nothing out of the VPC.
+      interfaceEndpoints: props.env.access.host ? [...DEFAULT_INTERFACE_ENDPOINTS, ...ACCESS_HOST_ENDPOINTS] : undefined,
       permissionsBoundaryArn: boundary.arn,
     });
     const inZoneOrder = (ids: Readonly<Record<string, string>>) => facts.availabilityZones.map((zone) => ids[zone] as string);

@@ -1,5 +1,5 @@
 import { type Construct } from "constructs";
-import { type BackendSettings, ciRoleArn, type EnvironmentConfig, type ProjectSettings } from "../config";
+import { accountStateKey, type BackendSettings, ciRoleArn, type EnvironmentConfig, type ProjectSettings } from "../config";
 import { type EnvironmentStack } from "./environment-stack";
 import { dependenciesOf, layersOf } from "./registry";
 import { AccountStack } from "./account-stack";
@@ -22,11 +22,18 @@ export interface PlatformInputs {
 
 /** The stacks of the whole app. */
 export interface PlatformStacks {
-  /** One per AWS account of the environments: OIDC provider, CI roles, image registry. */
+  /** One per AWS account of the environments, and the state account's: OIDC provider, CI roles, image registry. */
   readonly accounts: readonly AccountStack[];
   readonly stateBackend: StateBackendStack;
   /** Environment name → layer → stack. */
   readonly environments: Readonly<Record<string, Readonly<Record<string, EnvironmentStack>>>>;
+}
+
+/** The account stacks: one per account of an environment, and the state account's (which holds CI's state-backend roles). */
+export function buildAccountStacks(scope: Construct, inputs: PlatformInputs): AccountStack[] {
+  const all = inputs.allEnvironments ?? inputs.environments;
+  const accountIds = [...new Set([...all.map((env) => env.account.id), inputs.backend.accountId])];
+  return accountIds.map((accountId) => new AccountStack(scope, { accountId, environments: all.filter((env) => env.account.id === accountId), backend: inputs.backend, project: inputs.project }));
 }
 
 /**
@@ -42,10 +49,15 @@ export function buildPlatform(scope: Construct, inputs: PlatformInputs): Platfor
     writers: [ciRoleArn(env, "apply"), ...env.account.stateWriterArns],
   }));
   const all = inputs.allEnvironments ?? inputs.environments;
-  const accounts = [...new Set(all.map((env) => env.account.id))].map(
-    (accountId) => new AccountStack(scope, { accountId, environments: all.filter((env) => env.account.id === accountId), backend: inputs.backend, project: inputs.project }),
-  );
-  const stateBackend = new StateBackendStack(scope, { backend: inputs.backend, project: inputs.project, access });
+  const accounts = buildAccountStacks(scope, inputs);
+  const accountIds = accounts.map((stack) => stack.accountId);
+  // An account stack's state is its operators' to write, once it is in the bucket: the deploy
+  // roles of the account's environments (README, "Bootstrap"), on that one key.
+  const keyAccess = accountIds.map((accountId) => ({
+    key: accountStateKey(accountId),
+    writers: [...new Set(all.filter((env) => env.account.id === accountId).flatMap((env) => env.account.deployRoleArn ?? []))].sort(),
+  }));
+  const stateBackend = new StateBackendStack(scope, { backend: inputs.backend, project: inputs.project, access, keyAccess });
   // The state's policies name CI's roles, which must exist first (AWS refuses unknown principals).
   for (const account of accounts) stateBackend.addDependency(account);
   const environments: Record<string, Record<string, EnvironmentStack>> = {};

@@ -1,5 +1,6 @@
 import { type Construct } from "constructs";
-import { accountStackId, type EnvironmentConfig, type Layer, stackId } from "../config";
+import { accountStackId, type EnvironmentConfig, hasCodebuildRunner, type Layer, stackId } from "../config";
+import { AccessStack } from "./access-stack";
 import { type EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 import { AddonsStack } from "./addons-stack";
 import { AppStack } from "./app-stack";
@@ -47,12 +48,14 @@ export const LAYER_REGISTRY: readonly LayerEntry[] = [
   { layer: "dns", consumes: [], enabled: (env) => env.dns !== undefined && env.dns.zoneId === undefined, create: (scope, props) => new DnsStack(scope, props) },
   { layer: "eks", consumes: ["network"], create: (scope, props) => new EksStack(scope, props) },
   { layer: "iam", consumes: ["network", "eks", "dns"], create: (scope, props) => new IamStack(scope, props) },
+  // The paths to the private API endpoint: CI's runner must exist before the platform is planned on it.
+  { layer: "access", consumes: ["network", "eks"], enabled: (env) => hasCodebuildRunner(env) || env.access.host, create: (scope, props) => new AccessStack(scope, props) },
   // The data layers grant the services' roles (iam's) access: their grants live with them.
   { layer: "database", consumes: ["network", "eks"], after: ["iam"], enabled: (env) => env.database !== undefined, create: (scope, props) => new DatabaseStack(scope, props) },
   { layer: "streaming", consumes: ["network", "eks"], after: ["iam"], enabled: (env) => env.streaming !== undefined, create: (scope, props) => new StreamingStack(scope, props) },
-  { layer: "platform", consumes: ["network", "eks", "iam", "dns"], enabled: (env) => env.platform !== undefined, create: (scope, props) => new AddonsStack(scope, props) },
+  { layer: "platform", consumes: ["network", "eks", "iam", "dns"], after: ["access"], enabled: (env) => env.platform !== undefined, create: (scope, props) => new AddonsStack(scope, props) },
   // After platform (and destroyed before it): the controller must outlive the app's Ingress and its ALB.
-  { layer: "app", consumes: ["eks", "iam", "dns", "platform", "database", "streaming"], enabled: (env) => env.app !== undefined, create: (scope, props) => new AppStack(scope, props) },
+  { layer: "app", consumes: ["eks", "iam", "dns", "platform", "database", "streaming"], after: ["access"], enabled: (env) => env.app !== undefined, create: (scope, props) => new AppStack(scope, props) },
 ];
 
 /** The layers an environment has. */
@@ -72,8 +75,8 @@ export function dependenciesOf(entry: LayerEntry, env: EnvironmentConfig): Layer
   return [...entry.consumes, ...(entry.after ?? [])].filter((layer) => present.includes(layer));
 }
 
-/** Ids of every stack the given environments produce: account stacks, state backend, then each environment's layers. */
-export function expectedStackIds(environments: readonly EnvironmentConfig[]): string[] {
-  const accounts = [...new Set(environments.map((env) => accountStackId(env.account.id)))];
+/** Ids of every stack the given environments and state account produce: account stacks (the state account's too), state backend, then each environment's layers. */
+export function expectedStackIds(environments: readonly EnvironmentConfig[], stateAccountId: string): string[] {
+  const accounts = [...new Set([...environments.map((env) => env.account.id), stateAccountId].map(accountStackId))];
   return [...accounts, STATE_BACKEND_STACK_ID, ...environments.flatMap((env) => layersOf(env).map((entry) => stackId(env, entry.layer)))];
 }

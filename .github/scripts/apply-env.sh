@@ -12,10 +12,13 @@
 #   planned now, for review, and not applied: the script leaves those plans and a comment in
 #   $NEW_PLANS_DIR and exits 3. Applying them is a new, reviewed run.
 # Run from the project root after `npm run synth`.
-# Usage: apply-env.sh <env|shared> <dir with the reviewed <stack>.{tfplan,json}.enc and <stack>.status.json>
+# With a scope, only the stacks of that scope: "aws" (hosted runners) or "cluster" (the in-VPC
+# runner); CHANGED_STACKS names stacks whose outputs an earlier job of the same apply changed.
+# Usage: apply-env.sh <env|shared> <dir with the reviewed <stack>.{tfplan,json}.enc and <stack>.status.json> [aws|cluster]
 set -euo pipefail
 env_name="$1"
 reviewed="$2"
+scope="${3:-}"
 : "${PLAN_ARTIFACT_KEY:?}"
 root="$(pwd)"
 new_plans="${NEW_PLANS_DIR:-$root/newly-plannable}"
@@ -24,7 +27,8 @@ for f in "$reviewed"/*.enc; do
   openssl enc -d -aes-256-cbc -pbkdf2 -pass env:PLAN_ARTIFACT_KEY -in "$f" -out "${f%.enc}"
 done
 
-field() { node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); process.stdout.write(String(s[process.argv[2]] ?? ""))' "$1" "$2"; }
+# "<status> <changes>" of a status file, in one process (changes: true, false, or empty).
+fields() { node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); process.stdout.write(`${s.status ?? ""} ${s.changes ?? ""}`)' "$1"; }
 digest() { (cd "$root" && node dist/scripts/plan-digest.js "$1=$2"); }
 # Re-plans the stack in the current folder; applies the fresh plan only if it makes the same
 # changes as the reviewed one (equal semantic digests), else stops with the given reason.
@@ -45,13 +49,16 @@ if [ "${#plans[@]}" -gt 0 ]; then
   node dist/scripts/plan-guard.js "${plans[@]}" --allow "${ALLOW_DESTROY:-}"
 fi
 
-changed=" "        # stacks whose outputs this run changed
+changed=" ${CHANGED_STACKS:-} "   # stacks whose outputs this run changed
 waiting=()         # stacks planned now, for review
-for stack in $(node dist/scripts/stacks.js --env "$env_name" --lines); do
+# Read whole first: nothing in the loop may consume the list from its stdin (terraform, node).
+mapfile -t lines < <(node dist/scripts/stacks.js --env "$env_name" ${scope:+--scope "$scope"} --with-upstream --lines)
+for line in "${lines[@]}"; do
+  [ -n "$line" ] || continue   # an empty scope prints one empty line
+  read -r stack upstream <<< "$line"
   status_file="$reviewed/$stack.status.json"
   [ -f "$status_file" ] || { echo "::error::no reviewed status for $stack: the plan run did not plan it; re-run the plan"; exit 1; }
-  status="$(field "$status_file" status)"
-  upstream="$(node dist/scripts/stacks.js --upstream-of "$stack" --env "$env_name" --lines | tr '\n' ' ')"
+  read -r status reviewed_changes <<< "$(fields "$status_file")"
   stale_upstream=""
   for u in $upstream; do [[ "$changed" == *" $u "* ]] && stale_upstream+="$u "; done
   for w in "${waiting[@]}"; do [[ " $upstream " == *" $w "* ]] && status="awaiting-upstream"; done
@@ -77,7 +84,7 @@ for stack in $(node dist/scripts/stacks.js --env "$env_name" --lines); do
   if [ -n "$stale_upstream" ]; then
     # The reviewed plan read the outputs of $stale_upstream before this run changed them.
     apply_fresh_if_same "$stack" "$stack needs a new review: the outputs of ${stale_upstream% } changed in this apply, and its plan differs from the reviewed one. Re-run the plan on a pull request."
-  elif [ "$(field "$status_file" changes)" = "false" ]; then
+  elif [ "$reviewed_changes" = "false" ]; then
     echo "$stack: the reviewed plan changes nothing; skipped."
   elif ! terraform apply -input=false -no-color "$reviewed/$stack.tfplan" 2> apply.err; then
     cat apply.err >&2
@@ -93,6 +100,8 @@ for stack in $(node dist/scripts/stacks.js --env "$env_name" --lines); do
   echo "::endgroup::"
 done
 
+# For the job that applies the rest of the environment (the cluster stacks, on its runner).
+if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "changed=$(echo "$changed" | xargs)" >> "$GITHUB_OUTPUT"; fi
 if [ "${#waiting[@]}" -gt 0 ]; then
   echo "::warning::planned for review, not applied: ${waiting[*]} (they could not be planned before their upstream was applied)"
   pending=("$new_plans"/*.json)

@@ -5,10 +5,13 @@
 # Terraform's first error lines), or awaiting-upstream (it reads a stack not applied yet). Every
 # stack is attempted; the script fails at the end if any stack failed.
 # Run from the project root after `npm run build` (or synth).
-# Usage: plan-env.sh <env|shared> [refresh-only]
+# With a scope, only the stacks of that scope: "aws" (the AWS API only: hosted runners) or
+# "cluster" (their providers talk to the cluster API: the environment's in-VPC runner).
+# Usage: plan-env.sh <env|shared> [plan|refresh-only] [aws|cluster]
 set -euo pipefail
 env_name="$1"
-mode="${2:-}"
+mode="${2:-plan}"
+scope="${3:-}"
 : "${PLAN_DIR:?}" "${PLAN_ARTIFACT_KEY:?set the PLAN_ARTIFACT_KEY secret: plan artifacts are encrypted with it}"
 root="$(pwd)"
 mkdir -p "$PLAN_DIR"
@@ -25,7 +28,7 @@ status() { # status <stack> <status> [changes] [detail file]
   ' "$@"
 }
 
-for stack in $(node dist/scripts/stacks.js --env "$env_name" --lines); do
+for stack in $(node dist/scripts/stacks.js --env "$env_name" ${scope:+--scope "$scope"} --lines); do
   echo "::group::plan $stack"
   dir="$root/cdktf.out/stacks/$stack"
   err="$PLAN_DIR/$stack.err"
@@ -60,7 +63,7 @@ plans=("$PLAN_DIR"/*.json)
 jsons=()
 for f in "${plans[@]}"; do [[ "$f" == *.status.json ]] || jsons+=("$f"); done
 if [ "${#jsons[@]}" -gt 0 ]; then
-  node dist/scripts/plan-digest.js "${jsons[@]}" > "$PLAN_DIR/digest.txt"
+  node dist/scripts/plan-digest.js "${jsons[@]}" > "$PLAN_DIR/digest${scope:+-$scope}.txt"
 fi
 for f in "${jsons[@]}" "$PLAN_DIR"/*.tfplan; do
   openssl enc -aes-256-cbc -pbkdf2 -salt -pass env:PLAN_ARTIFACT_KEY -in "$f" -out "$f.enc"

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { ConfigError, loadBackendSettings, parseBackendConfig } from "../../config";
-import { ROOT } from "../helpers";
+import { FIXTURE, ROOT } from "../helpers";
 
 const VALID = `bucket = "acme-tfstate"
 region = "eu-west-1"
@@ -20,14 +20,14 @@ function errors(text: string): string[] {
 }
 
 describe("backend.config", () => {
-  it("parses the shipped file", () => {
-    expect(loadBackendSettings(path.join(ROOT, "backend.config"))).toEqual({
-      bucket: "example-org-tfstate-000000000000-eu-west-1",
+  it("parses a whole file, comments and all (the fixture's)", () => {
+    expect(loadBackendSettings(path.join(FIXTURE, "backend.config"))).toEqual({
+      bucket: "fixture-org-tfstate-909090909090-eu-west-1",
       region: "eu-west-1",
-      accountId: "000000000000",
-      dynamodbTable: "example-org-tfstate-lock",
+      accountId: "909090909090",
+      dynamodbTable: undefined,
       useLockfile: true,
-      kmsKeyId: "arn:aws:kms:eu-west-1:000000000000:alias/tfstate",
+      kmsKeyId: "arn:aws:kms:eu-west-1:909090909090:alias/tfstate",
       kmsAliasName: "alias/tfstate",
     });
   });

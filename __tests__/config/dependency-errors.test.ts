@@ -129,10 +129,10 @@ describe("the zone, the certificate and the web ACL", () => {
 
   it("rejects a certificate or web ACL in another region, and a host with no certificate and no zone", () => {
     expect(problems({ app: { ...APP, ingress: { host: "api.dev.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555" } } })).toEqual([
-      '[test] app.ingress.certificateArn: is in us-east-1, but an ALB takes certificates of its own region only; allowed: a certificate in eu-west-1 (got "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555")',
+      '[test] app.ingress.certificateArn: is in region us-east-1, but an ALB takes certificates of its own account and region only; allowed: a certificate in account 123456789012, region eu-west-1 (got "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555")',
     ]);
     expect(problems({ app: { ...APP, ingress: { host: "api.dev.example.com", wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/edge/11111111-2222-3333-4444-555555555555" } } })).toEqual([
-      '[test] app.ingress.wafAclArn: is in us-east-1, but an ALB takes a regional web ACL of its own region only; allowed: an ACL in eu-west-1 (got "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/edge/11111111-2222-3333-4444-555555555555")',
+      '[test] app.ingress.wafAclArn: is in region us-east-1, but an ALB takes a regional web ACL of its own account and region only; allowed: an ACL in account 123456789012, region eu-west-1 (got "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/edge/11111111-2222-3333-4444-555555555555")',
     ]);
     expect(problems({ dns: undefined })).toEqual([
       "[test] app.ingress.certificateArn: is required without a dns section: the project makes and validates a certificate only in a zone it knows; set dns.zone (and dns.zoneId for an existing zone), or give the ARN of a certificate for the host",

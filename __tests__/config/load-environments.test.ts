@@ -1,6 +1,6 @@
 import path from "node:path";
 import { ConfigError, loadEnvironments, pickEnvironments } from "../../config";
-import { ROOT, shippedEnvironmentNames, TEST_NOW, tempProject, validEnvironmentInput } from "../helpers";
+import { FIXTURE, fixtureEnvironmentNames, ROOT, tempProject, TEST_NOW, validEnvironmentInput } from "../helpers";
 
 /** The error lines loadEnvironments throws for a folder of the given files (paths relative to it). */
 function errorLines(files: Record<string, unknown>, only?: string[]): string[] {
@@ -19,14 +19,14 @@ function errorLines(files: Record<string, unknown>, only?: string[]): string[] {
 }
 
 describe("loadEnvironments", () => {
-  it("loads the shipped environments, sorted by file name", () => {
-    const envs = loadEnvironments({ configDir: path.join(ROOT, "config"), now: TEST_NOW });
-    expect(envs.map((env) => env.name)).toEqual(shippedEnvironmentNames());
+  it("loads the fixture's environments, sorted by file name", () => {
+    const envs = loadEnvironments({ configDir: path.join(FIXTURE, "config"), now: TEST_NOW });
+    expect(envs.map((env) => env.name)).toEqual(fixtureEnvironmentNames());
   });
 
   it("keeps only the environments asked for, after validating them all", () => {
-    const [last] = shippedEnvironmentNames().slice(-1);
-    const envs = pickEnvironments(loadEnvironments({ configDir: path.join(ROOT, "config"), now: TEST_NOW }), [last as string]);
+    const [last] = fixtureEnvironmentNames().slice(-1);
+    const envs = pickEnvironments(loadEnvironments({ configDir: path.join(FIXTURE, "config"), now: TEST_NOW }), [last as string]);
     expect(envs.map((env) => env.name)).toEqual([last]);
   });
 

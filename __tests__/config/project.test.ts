@@ -1,11 +1,11 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadProjectSettings } from "../../config";
-import { ROOT, tempProject } from "../helpers";
+import { FIXTURE, tempProject } from "../helpers";
 
 describe("project settings (cdktf.json context)", () => {
-  it("reads the shipped settings", () => {
-    expect(loadProjectSettings(path.join(ROOT, "cdktf.json"))).toEqual({ repository: "github.com/example-org/platform-infra", stateBackendStorage: "local", githubRepository: "example-org/platform-infra" });
+  it("reads the settings from the context (the fixture's cdktf.json)", () => {
+    expect(loadProjectSettings(path.join(FIXTURE, "cdktf.json"))).toEqual({ repository: "github.com/fixture-org/platform-infra", stateBackendStorage: "local", githubRepository: "fixture-org/platform-infra" });
   });
 
   it("rejects an unknown state storage", () => {

@@ -9,12 +9,12 @@ import { LOAD_BALANCER_CONTROLLER_VERSION } from "../../modules/addons/load-bala
 import { KubeValidator } from "../../k8s/validation/validator";
 import { openapiFile } from "../../k8s/validation/schema-sources";
 import { AddonsStack, AppStack, buildPlatform } from "../../stacks";
-import { ROOT, shippedInputs, synthJson } from "../helpers";
+import { fixtureInputs, ROOT, synthJson } from "../helpers";
 
-// Every Kubernetes object every shipped environment gets, validated as `kubeconform -strict`
+// Every Kubernetes object every environment of the fixture project gets, validated as `kubeconform -strict`
 // would (unknown fields are errors) against the schemas of the pinned versions, then checked
 // against each other. The stacks are synthesized once, here.
-const inputs = shippedInputs();
+const inputs = fixtureInputs();
 const stacks = buildPlatform(Testing.app(), inputs);
 const clusters: ClusterToCheck[] = inputs.environments.map((env) => {
   const layers = stacks.environments[env.name]!;

@@ -28,7 +28,7 @@ describe("NodeGroup", () => {
 });
 
 describe("Cluster", () => {
-  const props = { name: "c", version: "1.35" as const, accountId: "123456789012", region: "eu-west-1", subnetIds: ["s-1", "s-2"], permissionsBoundaryArn: boundary };
+  const props = { name: "c", version: "1.35" as const, accountId: "123456789012", region: "eu-west-1", subnetIds: ["s-1", "s-2"], vpcId: "vpc-1", permissionsBoundaryArn: boundary };
   it("refuses a public endpoint open to the internet, and no subnets", () => {
     expect(() => synthScope((scope) => new Cluster(scope, "cluster", { ...props, publicAccessCidrs: ["0.0.0.0/0"] }))).toThrow('test/cluster: publicAccessCidrs must not include 0.0.0.0/0 (got ["0.0.0.0/0"])');
     expect(() => synthScope((scope) => new Cluster(scope, "cluster", { ...props, subnetIds: [] }))).toThrow("test/cluster: subnetIds must name the private subnets");

@@ -10,10 +10,10 @@ import { clusterName } from "../../config";
 import { INTERRUPTION_EVENTS } from "../../modules/eks/interruption-queue";
 import { PermissionsBoundary } from "../../modules/iam/permissions-boundary";
 import { IamStack } from "../../stacks";
-import { policyStatements, ROOT, shippedInputs, synthJson, synthScope } from "../helpers";
+import { fixtureInputs, policyStatements, ROOT, synthJson, synthScope } from "../helpers";
 
 // The policy as the synthesized <env>-iam stack has it: its node role and queue are references.
-const inputs = shippedInputs();
+const inputs = fixtureInputs();
 const env = inputs.environments.find((e) => e.eks.karpenter)!;
 const iam = synthJson(new IamStack(Testing.app(), { env, backend: inputs.backend, project: inputs.project }));
 const scope = {

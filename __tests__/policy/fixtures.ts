@@ -241,4 +241,31 @@ export const FIXTURES: Record<string, RuleFixture> = {
     bad: res({ aws_wafv2_web_acl: { a: { name: "acl", scope: "REGIONAL" } } }),
     good: res({ aws_wafv2_web_acl: { a: { name: "acl", scope: "REGIONAL" } }, aws_wafv2_web_acl_logging_configuration: { l: { resource_arn: "${aws_wafv2_web_acl.a.arn}", log_destination_configs: ["arn:aws:logs:eu-west-1:1:log-group:aws-waf-logs-acl"] } } }),
   },
+  "PI-EC2-001": {
+    bad: res({ aws_launch_template: { t: { name: "host", metadata_options: { http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 2 } }, u: { name: "v1", metadata_options: { http_tokens: "optional" } } } }),
+    good: res({ aws_launch_template: { t: { name: "host", metadata_options: { http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 1 } } } }),
+  },
+  "PI-EC2-002": {
+    bad: res({ aws_launch_template: { t: { name: "host", key_name: "ops", network_interfaces: [{ associate_public_ip_address: "true" }] } } }),
+    good: res({ aws_launch_template: { t: { name: "host", network_interfaces: [{ associate_public_ip_address: "false" }] } } }),
+  },
+  "PI-EC2-003": {
+    bad: res({ aws_launch_template: { t: { name: "host", block_device_mappings: [{ device_name: "/dev/xvda", ebs: { volume_size: 10 } }] } } }),
+    good: res({ aws_launch_template: { t: { name: "host", block_device_mappings: [{ device_name: "/dev/xvda", ebs: { volume_size: 10, encrypted: "true" } }] } } }),
+  },
+  "PI-EC2-004": {
+    bad: res({ ...vpc, ...sg(), ...ingress({ from_port: 22, to_port: 22, cidr_ipv4: "10.0.0.0/8" }), aws_codebuild_project: { p: { name: "runner", vpc_config: { security_group_ids: [ref("aws_security_group.s")] } } } }),
+    // The runner's group admitted by another group (the cluster's) is outbound for the runner.
+    good: res({
+      ...vpc,
+      ...sg(),
+      aws_security_group: { s: { description: "runner", vpc_id: ref("aws_vpc.v") }, c: { description: "cluster", vpc_id: ref("aws_vpc.v") } },
+      aws_vpc_security_group_ingress_rule: { i: { security_group_id: ref("aws_security_group.c"), referenced_security_group_id: ref("aws_security_group.s"), description: "d", ip_protocol: "tcp", from_port: 443, to_port: 443 } },
+      aws_codebuild_project: { p: { name: "runner", vpc_config: { security_group_ids: [ref("aws_security_group.s")] } } },
+    }),
+  },
+  "PI-CI-001": {
+    bad: res({ aws_codebuild_project: { p: { name: "runner", environment: { privileged_mode: true } } } }),
+    good: res({ aws_codebuild_project: { p: { name: "runner", environment: { privileged_mode: false } } } }),
+  },
 };

@@ -1,4 +1,4 @@
-import { evaluate, wildcardMatch } from "../../policy/iam-evaluation";
+import { evaluate, evaluateCrossAccount, wildcardMatch } from "../../policy/iam-evaluation";
 
 // The subset of IAM's evaluation logic the escalation tests rely on, each rule as the IAM User
 // Guide states it (reference_policies_evaluation-logic.html, reference_policies_elements_condition_operators.html).
@@ -37,6 +37,18 @@ describe("IAM evaluation", () => {
     expect(when({ "ForAllValues:StringEquals": { "aws:TagKeys": ["a", "b"] } }, { "aws:TagKeys": "a" })).toBe("Allow");
     expect(when({ "ForAnyValue:StringLike": { "aws:TagKeys": ["x*"] } }, { "aws:TagKeys": "a" })).toBe("ImplicitDeny");
     expect(when({ Null: { "iam:PermissionsBoundary": ["true"] } })).toBe("Allow");
+  });
+
+  it("needs both the identity's policies and the other account's resource policy to allow a cross-account request, for this principal", () => {
+    const role = "arn:aws:iam::1:role/ops";
+    const request = { action: "s3:PutObject", resource: "arn:aws:s3:::b/k" };
+    const grant = (AWS: string, Effect = "Allow") => ({ bucket: [{ Sid: "G", Effect, Principal: { AWS }, Action: "s3:PutObject", Resource: "arn:aws:s3:::b/k" }] });
+    expect(evaluateCrossAccount(request, role, allowAll, undefined, grant(role))).toEqual({ decision: "Allow", by: ["p: (no Sid)", "bucket: G"] });
+    expect(evaluateCrossAccount(request, role, allowAll, undefined, grant("arn:aws:iam::1:root")).decision).toBe("Allow");
+    expect(evaluateCrossAccount(request, role, allowAll, undefined, grant("arn:aws:iam::1:role/other")).decision).toBe("ImplicitDeny");
+    expect(evaluateCrossAccount(request, role, { p: [] }, undefined, grant(role)).decision).toBe("ImplicitDeny");
+    expect(evaluateCrossAccount(request, role, allowAll, undefined, { ...grant(role), deny: grant("*", "Deny").bucket }).decision).toBe("ExplicitDeny");
+    expect(() => evaluateCrossAccount(request, role, allowAll, undefined, { b: [{ Effect: "Allow", NotPrincipal: { AWS: "x" }, Action: "*", Resource: "*" } as never] })).toThrow("NotPrincipal is not modelled");
   });
 
   it("refuses an operator it does not model rather than guess", () => {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadEnvironments } from "../../config";
 import { asPlan, diffChange, guard, loadSynthContext, markStale, renderComment, statusesOf, statusWarning, type StackPlan } from "../../review";
-import { ROOT, TEST_NOW } from "../helpers";
+import { FIXTURE, ROOT, TEST_NOW } from "../helpers";
 
 // The review tools fail closed: what they cannot check is an error, what the guard will refuse
 // is shown before approval, and a comment never passes for more than it is.
@@ -13,10 +13,11 @@ const plansIn = (scenario: string): StackPlan[] =>
   readdirSync(path.join(REAL, scenario))
     .filter((f) => f.endsWith(".json"))
     .map((f) => ({ stack: f.replace(/\.json$/, ""), plan: asPlan(f, JSON.parse(readFileSync(path.join(REAL, scenario, f), "utf8"))) }));
-const protectedPaths = loadEnvironments({ configDir: path.join(ROOT, "config"), now: TEST_NOW }).flatMap((env) => env.protect);
+const protectedPaths = loadEnvironments({ configDir: path.join(FIXTURE, "config"), now: TEST_NOW }).flatMap((env) => env.protect);
 
 
-const cli = (script: string, args: string[], cwd = ROOT) => spawnSync("node", [path.join(ROOT, "dist", "scripts", `${script}.js`), ...args], { cwd, encoding: "utf8" });
+// Run in the fixture project, so that they read its config (its protect lists), never the user's.
+const cli = (script: string, args: string[], cwd = FIXTURE) => spawnSync("node", [path.join(ROOT, "dist", "scripts", `${script}.js`), ...args], { cwd, encoding: "utf8" });
 const manifest = path.join(REAL, "all-create", "cdktf.out", "manifest.json");
 
 describe("unknown or unmatched input is an error, never a silent pass", () => {

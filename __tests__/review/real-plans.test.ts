@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { loadEnvironments } from "../../config";
 import { asPlan, countChanges, guard, guardReport, loadSynthContext, renderComment, semanticDigest, type StackPlan } from "../../review";
-import { ROOT, TEST_NOW } from "../helpers";
+import { FIXTURE, ROOT, TEST_NOW } from "../helpers";
 
 // Real Terraform plans, made offline by `npm run real-plans` (scripts/real-plans.ts): all-create
 // plans of every shipped stack, and plans of changes to deployed infrastructure, planned against
@@ -13,7 +13,7 @@ const plansIn = (scenario: string): StackPlan[] =>
     .filter((f) => f.endsWith(".json"))
     .map((f) => ({ stack: f.replace(/\.json$/, ""), plan: asPlan(f, JSON.parse(readFileSync(path.join(FIXTURES, scenario, f), "utf8"))) }));
 const contextOf = (scenario: string) => loadSynthContext(path.join(FIXTURES, scenario, "cdktf.out", "manifest.json"));
-const protectedPaths = loadEnvironments({ configDir: path.join(ROOT, "config"), now: TEST_NOW }).flatMap((env) => env.protect);
+const protectedPaths = loadEnvironments({ configDir: path.join(FIXTURE, "config"), now: TEST_NOW }).flatMap((env) => env.protect);
 
 describe("all-create plans of every shipped stack", () => {
   const plans = plansIn("all-create");

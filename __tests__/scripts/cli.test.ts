@@ -2,11 +2,12 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ROOT } from "../helpers";
+import { FIXTURE, ROOT } from "../helpers";
 
-// The review CLIs as a user runs them: compiled (jest's global setup builds dist/), as processes.
+// The review CLIs as a user runs them: compiled (jest's global setup builds dist/), as processes,
+// in the fixture project, so that what they read of config is the fixture's, never the user's.
 
-const cli = (script: string, args: string[]) => spawnSync("node", [path.join(ROOT, "dist", "scripts", `${script}.js`), ...args], { cwd: ROOT, encoding: "utf8" });
+const cli = (script: string, args: string[]) => spawnSync("node", [path.join(ROOT, "dist", "scripts", `${script}.js`), ...args], { cwd: FIXTURE, encoding: "utf8" });
 const plan = path.join(ROOT, "__tests__", "fixtures", "plans", "basic.json");
 
 describe.each(["stacks", "plan-digest", "plan-guard", "plan-comment", "kube-check"])("%s", (script) => {
@@ -51,7 +52,7 @@ describe("a mistyped name is an error that lists what exists, never an empty ans
   });
 
   it("plan-guard --allow naming a stack that does not exist: exit 2, not ignored", () => {
-    const result = cli("plan-guard", [`dev-network=${plan}`, "--allow", "dev-netwrk:aws_vpc.network_vpc", "--manifest", manifest, "--config-dir", path.join(ROOT, "config")]);
+    const result = cli("plan-guard", [`dev-network=${plan}`, "--allow", "dev-netwrk:aws_vpc.network_vpc", "--manifest", manifest, "--config-dir", path.join(FIXTURE, "config")]);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe('error: --allow dev-netwrk:aws_vpc.network_vpc: no such stack (did you mean "dev-network"?)\n');
   });

@@ -1,8 +1,8 @@
 import { Testing } from "cdktf";
 import { DATABASE_CONTRACT, DatabaseStack, STREAMING_CONTRACT, StreamingStack, TOPICS_PROVIDER_VERSION } from "../../stacks";
-import { policyStatements, resourcesOf, secretsIn, shippedInputs, type SynthesizedStack, validEnvironment } from "../helpers";
+import { fixtureInputs, policyStatements, resourcesOf, secretsIn, type SynthesizedStack, validEnvironment } from "../helpers";
 
-const { backend, project } = shippedInputs();
+const { backend, project } = fixtureInputs();
 const topic = (settings: object = {}) => ({ producers: ["app"], consumers: ["app"], ...settings });
 const env = validEnvironment({
   name: "data",

@@ -5,9 +5,9 @@ import { ciRoleArn, clusterName, releaseNamespaces } from "../../config";
 import { ACCESS_POLICIES } from "../../modules/eks/access";
 import { KUBERNETES_VERSIONS } from "../../modules/eks/versions";
 import { EKS_CONTRACT, EksStack } from "../../stacks";
-import { policyStatements, resourcesOf, shippedInputs, type SynthesizedStack } from "../helpers";
+import { fixtureInputs, policyStatements, resourcesOf, type SynthesizedStack } from "../helpers";
 
-const inputs = shippedInputs();
+const inputs = fixtureInputs();
 
 describe.each(inputs.environments.map((env) => [env.name, env] as const))("%s-eks", (_name, env) => {
   const stack = new EksStack(Testing.app(), { env, backend: inputs.backend, project: inputs.project });

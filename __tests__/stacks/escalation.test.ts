@@ -7,12 +7,12 @@ import { BOUNDARY_PATH } from "../../modules/iam/reserved-paths";
 import { evaluate, type IamRequest, type NamedPolicies } from "../../policy/iam-evaluation";
 import { type Statement } from "../../policy/rules/helpers";
 import { AccountStack, buildPlatform } from "../../stacks";
-import { policyStatements, resourcesOf, shippedInputs, type SynthesizedStack, synthJson } from "../helpers";
+import { fixtureInputs, policyStatements, resourcesOf, type SynthesizedStack, synthJson } from "../helpers";
 
 // Merged code runs as CI's apply role. These are the escalation paths a reviewer found open: each
 // is evaluated against the synthesized policies (the role's own and its permissions boundary),
 // with IAM's evaluation logic (policy/iam-evaluation.ts, which documents what it models).
-const inputs = shippedInputs();
+const inputs = fixtureInputs();
 const env = inputs.environments[0]!;
 const account = env.account.id;
 const accountJson = synthJson(new AccountStack(Testing.app(), { accountId: account, environments: inputs.environments.filter((e) => e.account.id === account), backend: inputs.backend, project: inputs.project }));

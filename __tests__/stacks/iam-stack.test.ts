@@ -3,9 +3,9 @@ import path from "node:path";
 import { Testing } from "cdktf";
 import { AccountStack, IAM_CONTRACT, IamStack } from "../../stacks";
 import { loadBalancerControllerStatements } from "../../modules/iam/policies/load-balancer-controller";
-import { policyStatements, resourcesOf, ROOT, shippedInputs, type SynthesizedStack } from "../helpers";
+import { fixtureInputs, policyStatements, resourcesOf, ROOT, type SynthesizedStack } from "../helpers";
 
-const inputs = shippedInputs();
+const inputs = fixtureInputs();
 const env = inputs.environments.find((e) => e.eks.karpenter) ?? inputs.environments[0]!;
 const json = JSON.parse(Testing.synth(new IamStack(Testing.app(), { env, backend: inputs.backend, project: inputs.project }))) as SynthesizedStack;
 const rolesOf = (j: SynthesizedStack) =>

@@ -1,9 +1,9 @@
 import { TerraformOutput, Testing } from "cdktf";
 import { EnvironmentStack, NETWORK_CONTRACT, networkFromRemoteState, type NetworkOutputs } from "../../stacks";
 import { NetworkStack } from "../../stacks/network-stack";
-import { resourcesOf, shippedInputs, synthJson } from "../helpers";
+import { fixtureInputs, resourcesOf, synthJson } from "../helpers";
 
-const inputs = shippedInputs();
+const inputs = fixtureInputs();
 const app = Testing.app();
 const stacks = Object.fromEntries(inputs.environments.map((env) => [env.name, new NetworkStack(app, { env, backend: inputs.backend, project: inputs.project })]));
 

@@ -4,9 +4,9 @@ import { parse } from "yaml";
 import { appNamespace, clusterName } from "../../config";
 import { restrictedViolations } from "../../k8s/pod-security";
 import { AppStack, buildPlatform, PLATFORM_CONTRACT } from "../../stacks";
-import { resourcesOf, secretsIn, shippedInputs, type SynthesizedStack, synthJson, validEnvironment } from "../helpers";
+import { fixtureInputs, resourcesOf, secretsIn, type SynthesizedStack, synthJson, validEnvironment } from "../helpers";
 
-const inputs = shippedInputs();
+const inputs = fixtureInputs();
 const stacks = buildPlatform(Testing.app(), inputs);
 const json = (env: string, layer: string) => synthJson(stacks.environments[env]![layer]!);
 const envNames = inputs.environments.map((e) => e.name);

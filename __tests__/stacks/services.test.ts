@@ -3,12 +3,12 @@ import { Testing } from "cdktf";
 import { parse } from "yaml";
 import { type EnvironmentConfig } from "../../config";
 import { buildPlatform } from "../../stacks";
-import { policyStatements, resourcesOf, shippedInputs, type SynthesizedStack, synthJson, validEnvironment } from "../helpers";
+import { fixtureInputs, policyStatements, resourcesOf, type SynthesizedStack, synthJson, validEnvironment } from "../helpers";
 
 // Everything the app's dependencies are made of is keyed by service. A second service, added to
 // a config with no code change, gets its own role, topics, database user, host, certificate and
 // record, and none of the first one's.
-const inputs = shippedInputs();
+const inputs = fixtureInputs();
 const topic = (producers: string[], consumers: string[]) => ({ producers, consumers });
 const parsed = validEnvironment({
   name: "multi",

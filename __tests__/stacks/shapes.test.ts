@@ -1,12 +1,12 @@
 import { Testing } from "cdktf";
 import { buildPlatform } from "../../stacks";
-import { shippedInputs, validEnvironment, validEnvironmentInput } from "../helpers";
+import { fixtureInputs, validEnvironment, validEnvironmentInput } from "../helpers";
 
 // One snapshot per distinct shape of stack, so that a reviewer sees every change to the
 // Terraform a shape produces as a diff. The shapes are fixtures, not the shipped environments:
 // environments of one shape differ only in names, and adding an environment must not need a
 // new snapshot. Behaviour is asserted with matchers in the other stack and module tests.
-const { backend, project } = shippedInputs();
+const { backend, project } = fixtureInputs();
 const account = (id: string) => ({ id, region: "eu-west-1" as const, stateReaderArns: [`arn:aws:iam::${id}:role/platform-plan`], stateWriterArns: [`arn:aws:iam::${id}:role/platform-apply`] });
 const small = validEnvironment({
   name: "small",

@@ -4,9 +4,9 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { Testing } from "cdktf";
 import { StateBackendStack } from "../../stacks/state-backend-stack";
-import { policyStatements, resourcesOf, shippedInputs, synthJson } from "../helpers";
+import { fixtureInputsWithLockTable, policyStatements, resourcesOf, synthJson } from "../helpers";
 
-const { backend, project } = shippedInputs();
+const { backend, project } = fixtureInputsWithLockTable();
 const stackWith = (overrides: Partial<typeof project> = {}, backendOverrides: Partial<typeof backend> = {}) =>
   new StateBackendStack(Testing.app(), { backend: { ...backend, ...backendOverrides }, project: { ...project, ...overrides } });
 
@@ -70,5 +70,47 @@ describe("state-backend", () => {
 
   it("has no lock table when only S3-native locking is used", () => {
     expect(Testing.synth(stackWith({}, { dynamodbTable: undefined }))).not.toHaveResource(DynamodbTable);
+  });
+
+  describe("an account stack's operator, on its one state key", () => {
+    const operator = "arn:aws:iam::101010101010:role/platform-deploy";
+    const stateKey = "bootstrap/account-101010101010.tfstate";
+    const json = synthJson(new StateBackendStack(Testing.app(), { backend, project, keyAccess: [{ key: stateKey, writers: [operator] }, { key: "bootstrap/account-202020202020.tfstate", writers: [] }] }));
+    const policy = (address: string, type: string) => policyStatements(json, (json.resource[type]?.[address] as { policy: string }).policy);
+
+    it("lists, reads and writes that key and its lock, as the S3 backend's documentation lists, and deletes only the lock", () => {
+      const bucketArn = "${aws_s3_bucket.bucket.arn}";
+      const writers = { AWS: [operator] };
+      expect(policy("bucket_policy", "aws_s3_bucket_policy").filter((s) => s.Sid?.includes("Bootstrap"))).toEqual([
+        { Sid: "ListBootstrapAccount101010101010State", Effect: "Allow", Principal: writers, Action: ["s3:ListBucket"], Resource: [bucketArn], Condition: { StringEquals: { "s3:prefix": [stateKey] } } },
+        { Sid: "ReadWriteBootstrapAccount101010101010State", Effect: "Allow", Principal: writers, Action: ["s3:GetObject", "s3:PutObject"], Resource: [`${bucketArn}/${stateKey}`] },
+        { Sid: "LockBootstrapAccount101010101010State", Effect: "Allow", Principal: writers, Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: [`${bucketArn}/${stateKey}.tflock`] },
+      ]);
+    });
+
+    it("takes only that key's lock and digest items in the lock table, and uses the key only through S3 and DynamoDB", () => {
+      expect(policy("lock-table_policy", "aws_dynamodb_resource_policy").find((s) => s.Sid === "LockBootstrapAccount101010101010State")?.Condition).toEqual({
+        "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": [`${backend.bucket}/${stateKey}`, `${backend.bucket}/${stateKey}-md5`] },
+      });
+      expect(policy("key", "aws_kms_key").find((s) => s.Sid === "StateRolesThroughS3AndDynamoDB")?.Principal).toEqual({ AWS: [operator] });
+    });
+  });
+
+  describe("a retired lock table", () => {
+    const retired = { retiredLockTable: "fixture-org-tfstate-lock" };
+
+    it("is forgotten, never destroyed, once backend.config no longer names it", () => {
+      const json = synthJson(stackWith(retired, { dynamodbTable: undefined })) as unknown as { removed: unknown };
+      expect(json.removed).toEqual([
+        { from: "aws_dynamodb_table.lock-table", lifecycle: { destroy: false } },
+        { from: "aws_dynamodb_resource_policy.lock-table_policy", lifecycle: { destroy: false } },
+      ]);
+    });
+
+    it("is refused while backend.config still locks with a table", () => {
+      expect(() => stackWith(retired)).toThrow(
+        `cdktf.json: context.retiredLockTable: retires a lock table while backend.config still locks with "${backend.dynamodbTable}"; drop dynamodb_table from backend.config first (README, "Moving to S3-native locking") (got "fixture-org-tfstate-lock")`,
+      );
+    });
   });
 });

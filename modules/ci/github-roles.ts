@@ -32,10 +32,27 @@ export interface GithubCiRolesProps {
   readonly accountId: string;
   /** The repository (`org/repo`) whose workflows may assume the roles. */
   readonly repository: string;
-  /** The environments deployed to this account. */
+  /** The environments deployed to this account (none in a state account that holds no environment). */
   readonly environments: readonly CiEnvironment[];
   /** The Terraform state. */
   readonly state: StateLocation;
+  /**
+   * More of the CI boundary's ceiling: what other CI roles of the account need beyond the
+   * platform's services (the state-backend stack's roles: its lock table and trail).
+   * @default - none
+   */
+  readonly ceiling?: readonly PolicyStatement[];
+}
+
+/** The trust of one of CI's roles: GitHub's OIDC tokens of this repository with exactly this subject, for STS. */
+export function githubTrust(providerArn: string, repository: string, subject: string): PolicyStatement {
+  return {
+    Sid: "GithubActionsOfThisRepository",
+    Effect: "Allow",
+    Principal: { Federated: providerArn },
+    Action: "sts:AssumeRoleWithWebIdentity",
+    Condition: { StringEquals: { [`${GITHUB_OIDC_HOST}:sub`]: `repo:${repository}:${subject}`, [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com" } },
+  };
 }
 
 /**
@@ -58,21 +75,18 @@ export class GithubCiRoles extends Construct {
   readonly provider: IamOpenidConnectProvider;
   /** Roles by `<env>-<kind>`. */
   readonly roles: Readonly<Record<string, Role>>;
+  /** ARN of CI's permissions boundary, which every CI role of the account carries. */
+  readonly boundaryArn: string;
 
   constructor(scope: Construct, id: string, props: GithubCiRolesProps) {
     super(scope, id);
     if (!/^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+$/.test(props.repository)) throw new Error(`${this.node.path}: repository must be org/repo (got "${props.repository}")`);
     this.provider = new IamOpenidConnectProvider(this, "oidc-provider", { url: `https://${GITHUB_OIDC_HOST}`, clientIdList: ["sts.amazonaws.com"] });
     const boundary = this.boundary(props);
+    this.boundaryArn = boundary.arn;
     const roles: Record<string, Role> = {};
     for (const env of props.environments) {
-      const trust = (subject: string): PolicyStatement => ({
-        Sid: "GithubActionsOfThisRepository",
-        Effect: "Allow",
-        Principal: { Federated: this.provider.arn },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: { StringEquals: { [`${GITHUB_OIDC_HOST}:sub`]: `repo:${props.repository}:${subject}`, [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com" } },
-      });
+      const trust = (subject: string) => githubTrust(this.provider.arn, props.repository, subject);
       const role = (kind: string, subject: string, description: string, statements: PolicyStatement[], managed: string[] = []) =>
         (roles[`${env.name}-${kind}`] = new Role(this, `${env.name}-${kind}`, {
           name: `${env.name}-github-${kind}`,
@@ -108,6 +122,7 @@ export class GithubCiRoles extends Construct {
         { Sid: "CeilingIamOfTheEnvironments", Effect: "Allow", Action: "iam:*", Resource: [...names("role"), ...names("policy"), ...names("instance-profile"), `arn:aws:iam::${props.accountId}:oidc-provider/oidc.eks.*`] },
         { Sid: "DenyLongLivedCredentials", Effect: "Deny", Action: ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile"], Resource: "*" },
         ...escalationDenies(props.accountId, props.environments.map((e) => e.boundaryArn)),
+        ...(props.ceiling ?? []),
       ],
     });
     return new IamPolicy(this, "boundary", { name: CI_BOUNDARY_NAME, path: BOUNDARY_PATH, description: "Permissions boundary of CI's roles: the most any of them can ever do", policy: document.json });
@@ -121,7 +136,8 @@ export const CI_BOUNDARY_NAME = "github-ci-boundary";
  * What no CI role may ever do, as explicit denies (they win over any allow, present or future):
  * change CI's roles or any boundary, or GitHub's OIDC provider (anything but reading them); take
  * a role's boundary off; make or re-bound a role with any boundary but the environment's; attach
- * any policy but the platform's own AWS-managed ones ({@link ATTACHABLE_POLICY_ARNS}).
+ * any policy but the platform's own AWS-managed ones ({@link ATTACHABLE_POLICY_ARNS}). With no
+ * environment boundary (a state account that holds no environment), no role may be made at all.
  */
 export function escalationDenies(accountId: string, boundaryArns: readonly string[]): PolicyStatement[] {
   const reads = ["iam:Get*", "iam:List*"];
@@ -131,13 +147,19 @@ export function escalationDenies(accountId: string, boundaryArns: readonly strin
     { Sid: "DenyChangingGithubTrust", Effect: "Deny", NotAction: reads, Resource: `arn:aws:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}` },
     { Sid: "DenyRemovingBoundaries", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" },
     // The key is missing from a request without a boundary, which a negated operator counts as a match: denied too.
-    { Sid: "DenyRolesWithAnotherBoundary", Effect: "Deny", Action: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"], Resource: "*", Condition: { StringNotEquals: { "iam:PermissionsBoundary": boundaryArns } } },
+    {
+      Sid: "DenyRolesWithAnotherBoundary",
+      Effect: "Deny",
+      Action: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
+      Resource: "*",
+      ...(boundaryArns.length ? { Condition: { StringNotEquals: { "iam:PermissionsBoundary": boundaryArns } } } : {}),
+    },
     { Sid: "DenyAttachingOtherPolicies", Effect: "Deny", Action: "iam:AttachRolePolicy", Resource: "*", Condition: { ArnNotEquals: { "iam:PolicyARN": ATTACHABLE_POLICY_ARNS } } },
   ];
 }
 
-/** The state of one environment: read and lock, or read and write. */
-function stateStatements(env: string, state: StateLocation, access: "read" | "write"): PolicyStatement[] {
+/** The state under one key prefix (`dev/`, `state-backend/`): read and lock, or read and write. */
+export function stateStatements(env: string, state: StateLocation, access: "read" | "write"): PolicyStatement[] {
   const bucket = `arn:aws:s3:::${state.bucket}`;
   return [
     { Sid: "ListOwnState", Effect: "Allow", Action: "s3:ListBucket", Resource: bucket, Condition: { StringLike: { "s3:prefix": [`${env}/*`] } } },

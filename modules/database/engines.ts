@@ -1,3 +1,5 @@
+import { DB_CLASS_FAMILIES, dbInstanceClasses } from "../instance-types/rds";
+
 /**
  * The PostgreSQL engines and versions the project supports, and which instance classes fit
  * which engine: the one list config validation and the database module share.
@@ -24,12 +26,15 @@ export function parameterFamily(engine: DatabaseEngine, version: PostgresVersion
   return `${engine}${version}`;
 }
 
-/** Instance families RDS for PostgreSQL offers (db.<family>.<size>). */
-export const RDS_INSTANCE_FAMILIES = ["t3", "t4g", "m5", "m5d", "m6g", "m6gd", "m6i", "m6id", "m7g", "m7i", "m8g", "r5", "r5b", "r5d", "r6g", "r6gd", "r6i", "r6id", "r7g", "r7i", "r8g"] as const;
+/** Families of burstable classes: for development only (on Aurora, only a few sizes). */
+const BURSTABLE_FAMILIES = ["t3", "t4g"];
+
+/** Instance families RDS for PostgreSQL offers (db.<family>.<size>; the sizes are in modules/instance-types/rds.ts). */
+export const RDS_INSTANCE_FAMILIES: readonly string[] = Object.keys(DB_CLASS_FAMILIES).filter((f) => DB_CLASS_FAMILIES[f]?.postgres);
 
 /** Instance families Aurora PostgreSQL offers for provisioned instances, and its burstable classes (for development only). */
-export const AURORA_INSTANCE_FAMILIES = ["r5", "r6g", "r6gd", "r6i", "r6id", "r7g", "r7i", "r8g", "x2g"] as const;
-export const AURORA_BURSTABLE_CLASSES = ["db.t3.medium", "db.t4g.medium", "db.t4g.large"] as const;
+export const AURORA_INSTANCE_FAMILIES: readonly string[] = Object.keys(DB_CLASS_FAMILIES).filter((f) => DB_CLASS_FAMILIES[f]?.["aurora-postgresql"] && !BURSTABLE_FAMILIES.includes(f));
+export const AURORA_BURSTABLE_CLASSES: readonly string[] = dbInstanceClasses("aurora-postgresql").filter((c) => BURSTABLE_FAMILIES.some((f) => c.startsWith(`db.${f}.`)));
 
 /** The instance class of Aurora Serverless v2 instances, whose size is a capacity range in ACUs. */
 export const SERVERLESS_CLASS = "db.serverless";
@@ -37,17 +42,21 @@ export const SERVERLESS_CLASS = "db.serverless";
 /** Aurora Serverless v2 capacity limits, in Aurora capacity units (0 lets an idle cluster pause). */
 export const SERVERLESS_CAPACITY = { min: 0, max: 256, step: 0.5 } as const;
 
-/** Why an instance class does not fit an engine, or undefined when it does. */
+/**
+ * Why an instance class does not fit an engine, or undefined when it does: a family the engine
+ * does not offer, or a size its family does not come in (a typo such as db.t4g.mediun).
+ */
 export function instanceClassProblem(engine: DatabaseEngine, instanceClass: string): string | undefined {
-  const family = /^db\.([a-z0-9]+)\.[a-z0-9]+$/.exec(instanceClass)?.[1];
-  if (engine === "postgres") {
-    if (instanceClass === SERVERLESS_CLASS) return `db.serverless is Aurora Serverless v2; RDS for PostgreSQL needs a provisioned class such as db.m7g.large, or engine aurora-postgresql`;
-    if (family && (RDS_INSTANCE_FAMILIES as readonly string[]).includes(family)) return undefined;
-    return `is not an RDS for PostgreSQL class; allowed: db.<family>.<size> with family one of ${RDS_INSTANCE_FAMILIES.join(", ")}`;
-  }
-  if (instanceClass === SERVERLESS_CLASS || (AURORA_BURSTABLE_CLASSES as readonly string[]).includes(instanceClass)) return undefined;
-  if (family && (AURORA_INSTANCE_FAMILIES as readonly string[]).includes(family)) return undefined;
-  return `is not an Aurora PostgreSQL class; allowed: db.serverless (Serverless v2), db.<family>.<size> with family one of ${AURORA_INSTANCE_FAMILIES.join(", ")}, or ${AURORA_BURSTABLE_CLASSES.join(", ")}`;
+  const [, family, size] = /^db\.([a-z0-9]+)\.([a-z0-9]+)$/.exec(instanceClass) ?? [];
+  const sizes = family ? DB_CLASS_FAMILIES[family]?.[engine] : undefined;
+  const name = engine === "postgres" ? "an RDS for PostgreSQL class" : "an Aurora PostgreSQL class";
+  if (engine === "postgres" && instanceClass === SERVERLESS_CLASS) return `db.serverless is Aurora Serverless v2; RDS for PostgreSQL needs a provisioned class such as db.m7g.large, or engine aurora-postgresql`;
+  if (engine === "aurora-postgresql" && instanceClass === SERVERLESS_CLASS) return undefined;
+  if (sizes?.includes(size as string)) return undefined;
+  // Aurora's burstable classes are few: the message that lists them says more than a size list.
+  if (sizes && (engine === "postgres" || !BURSTABLE_FAMILIES.includes(family as string))) return `is not ${name}: db.${family} comes in ${sizes.join(", ")}`;
+  if (engine === "postgres") return `is not ${name}; allowed: db.<family>.<size> with family one of ${RDS_INSTANCE_FAMILIES.join(", ")}`;
+  return `is not ${name}; allowed: db.serverless (Serverless v2), db.<family>.<size> with family one of ${AURORA_INSTANCE_FAMILIES.join(", ")}, or ${AURORA_BURSTABLE_CLASSES.join(", ")}`;
 }
 
 /** Why a Serverless v2 capacity range is invalid, or undefined when it is valid. */

@@ -2,6 +2,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { Fn } from "cdktf";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Construct } from "constructs";
 import { MANAGED_POLICIES } from "../iam/managed-policies";
 import { serviceTrust } from "../iam/policy-document";
@@ -25,6 +26,8 @@ export interface ClusterProps {
   readonly region: string;
   /** Subnets of the control plane's network interfaces (the private tier). */
   readonly subnetIds: readonly string[];
+  /** The VPC, for the API's own security group. */
+  readonly vpcId: string;
   /**
    * CIDRs that may reach the public API endpoint; none turns the public endpoint off. The private
    * endpoint is always on. `0.0.0.0/0` is refused.
@@ -69,6 +72,14 @@ export class Cluster extends Construct {
   readonly oidcIssuer: string;
   /** The security group EKS creates for the control plane and managed nodes. */
   readonly clusterSecurityGroupId: string;
+  /**
+   * The API's own security group: EKS puts the groups of `vpc_config.security_group_ids` on the
+   * control plane's network interfaces only, never on nodes, so a rule here admits a client to
+   * the API and to nothing else. It admits nothing by itself: `eks.apiAccess`, CI's runner and
+   * the access host add their rules. (Changed in place since AWS provider 5.25.)
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html
+   */
+  readonly apiSecurityGroup: SecurityGroup;
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
@@ -99,11 +110,17 @@ export class Cluster extends Construct {
       permissionsBoundaryArn: props.permissionsBoundaryArn,
       managedPolicyArns: [MANAGED_POLICIES.eksCluster],
     });
+    this.apiSecurityGroup = new SecurityGroup(this, "api-security-group", {
+      name: `${props.name}-api`,
+      description: `${props.name}: the Kubernetes API's network interfaces; each client admitted on 443 by a rule of its own`,
+      vpcId: props.vpcId,
+      egress: [],
+    });
     this.cluster = new EksCluster(this, "Default", {
       name: props.name,
       version: props.version,
       roleArn: role.arn,
-      vpcConfig: { subnetIds: [...props.subnetIds], endpointPrivateAccess: true, endpointPublicAccess: cidrs.length > 0, publicAccessCidrs: cidrs.length ? [...cidrs] : undefined },
+      vpcConfig: { subnetIds: [...props.subnetIds], securityGroupIds: [this.apiSecurityGroup.id], endpointPrivateAccess: true, endpointPublicAccess: cidrs.length > 0, publicAccessCidrs: cidrs.length ? [...cidrs] : undefined },
       accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
       encryptionConfig: { resources: ["secrets"], provider: { keyArn: this.secretsKey.arn } },
       enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],

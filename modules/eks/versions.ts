@@ -1,3 +1,5 @@
+import { familyArchitecture } from "../instance-types/ec2";
+
 /**
  * The Kubernetes versions this project runs, with the dates EKS support ends for each, and the
  * managed add-on versions pinned for each. Versions are never looked up at plan time (no
@@ -109,9 +111,14 @@ export type AddonName = keyof (typeof KUBERNETES_VERSIONS)[KubernetesVersion]["a
 export const AMI_TYPES = { AL2023_x86_64_STANDARD: "x86_64", AL2023_ARM_64_STANDARD: "arm64" } as const;
 export type AmiType = keyof typeof AMI_TYPES;
 
-/** Whether an EC2 instance type runs on Graviton (ARM): a `g` right after the generation (m7g, c7gn, r8gd, t4g, im4gn), or the first Graviton, a1. */
+/**
+ * Whether an EC2 instance type runs on Graviton (ARM): as the instance-type table says, or, for a
+ * family it does not know, by the name: a `g` right after the generation (m7g, c7gn, r8gd, t4g,
+ * im4gn), or the first Graviton, a1.
+ */
 export function isGraviton(instanceType: string): boolean {
-  return /^[a-z]+\d+g[a-z-]*\./.test(instanceType) || instanceType.startsWith("a1.");
+  const known = familyArchitecture(instanceType.split(".")[0] ?? "");
+  return known ? known === "arm64" : /^[a-z]+\d+g[a-z-]*\./.test(instanceType) || instanceType.startsWith("a1.");
 }
 
 /** Why node counts cannot be, or undefined: they must satisfy min ≤ desired ≤ max. */

@@ -15,6 +15,8 @@ export const BOUNDARY_SERVICES = [
   "autoscaling", "cloudwatch", "ec2", "ecr", "eks", "elasticloadbalancing", "kafka", "kafka-cluster",
   "kms", "logs", "rds", "rds-db", "s3", "secretsmanager", "ssm", "sts", "acm", "route53", "wafv2", "waf-regional", "shield", "tag",
   "sqs", "pricing", "cognito-idp", "backup", "backup-storage", "lambda",
+  // CI's runner (CodeBuild and its GitHub connection) and the access host's Session Manager.
+  "codebuild", "codeconnections", "codestar-connections", "ssmmessages",
 ] as const;
 
 /** Props of {@link PermissionsBoundary}. */

@@ -27,6 +27,17 @@ export interface StateAccessTrailProps {
 /** The S3 limit on bucket names. */
 const MAX_BUCKET_NAME = 63;
 
+/** Name of the trail: CI's state roles are scoped to it. */
+export const STATE_ACCESS_TRAIL_NAME = "terraform-state-access";
+
+/** Alias of the records' KMS key. */
+export const STATE_ACCESS_LOG_KEY_ALIAS = "alias/tfstate-access-log";
+
+/** Name of the bucket the records land in, beside the state bucket. */
+export function accessLogBucketName(stateBucketName: string): string {
+  return `${stateBucketName}-access-log`;
+}
+
 /**
  * Who read or wrote which state object, and when: a CloudTrail trail of the state bucket's S3
  * data events (every GetObject, PutObject, DeleteObject of state and lock files, with the caller's
@@ -49,15 +60,15 @@ export class StateAccessTrail extends Construct {
 
   constructor(scope: Construct, id: string, props: StateAccessTrailProps) {
     super(scope, id);
-    const bucketName = `${props.stateBucketName}-access-log`;
+    const bucketName = accessLogBucketName(props.stateBucketName);
     if (bucketName.length > MAX_BUCKET_NAME) {
       throw new Error(`${this.node.path}: the access-log bucket's name "${bucketName}" has ${bucketName.length} characters, over S3's ${MAX_BUCKET_NAME}; shorten the state bucket's name in backend.config to ${MAX_BUCKET_NAME - "-access-log".length} or fewer`);
     }
-    const trailName = "terraform-state-access";
+    const trailName = STATE_ACCESS_TRAIL_NAME;
     const trailArn = `arn:aws:cloudtrail:${props.region}:${props.accountId}:trail/${trailName}`;
     const key = new EncryptionKey(this, "key", {
       description: `Encrypts the records of who read or wrote Terraform state (${bucketName})`,
-      aliasName: "alias/tfstate-access-log",
+      aliasName: STATE_ACCESS_LOG_KEY_ALIAS,
       accountId: props.accountId,
       preventDestroy: true,
       statements: [

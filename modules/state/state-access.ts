@@ -30,3 +30,20 @@ export function grantSid(grant: StateAccessGrant): string {
     .map((part) => part[0]?.toUpperCase() + part.slice(1))
     .join("");
 }
+
+/**
+ * Read and write of exactly one state key and its lock, and no other: what an operator role
+ * needs to keep an account stack's state (`bootstrap/account-<id>.tfstate`) in the bucket.
+ * @see https://developer.hashicorp.com/terraform/language/backend/s3#s3-bucket-permissions
+ */
+export interface StateKeyGrant {
+  /** The state key (`bootstrap/account-111111111111.tfstate`). */
+  readonly key: string;
+  /** Roles that read and write it. */
+  readonly writers: readonly string[];
+}
+
+/** A policy statement id for a key grant (`bootstrap/account-1.tfstate` → `BootstrapAccount1`). */
+export function keyGrantSid(grant: StateKeyGrant): string {
+  return grantSid({ prefix: grant.key.replace(/\.tfstate$/, "") });
+}

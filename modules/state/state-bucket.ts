@@ -7,7 +7,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
 import { PolicyDocument, type PolicyStatement } from "../iam/policy-document";
-import { grantPrincipals, grantSid, type StateAccessGrant } from "./state-access";
+import { grantPrincipals, grantSid, keyGrantSid, type StateAccessGrant, type StateKeyGrant } from "./state-access";
 
 /** Props of {@link StateBucket}. */
 export interface StateBucketProps {
@@ -31,6 +31,12 @@ export interface StateBucketProps {
    * @default - none: only IAM principals of the bucket's account, through their own policies
    */
   readonly grants?: readonly StateAccessGrant[];
+  /**
+   * Roles that may read and write one state key and its lock, nothing else (the account stacks'
+   * operators, whose state is in the bucket from the second apply on).
+   * @default - none
+   */
+  readonly keyGrants?: readonly StateKeyGrant[];
 }
 
 /**
@@ -77,6 +83,7 @@ export class StateBucket extends Construct {
           Condition: { Bool: { "aws:SecureTransport": false } },
         },
         ...(props.grants ?? []).flatMap((grant) => grantStatements(this.bucket.arn, grant)),
+        ...(props.keyGrants ?? []).filter((grant) => grant.writers.length > 0).flatMap((grant) => keyGrantStatements(this.bucket.arn, grant)),
       ],
     });
     new S3BucketPolicy(this, "policy", { bucket, policy: document.json });
@@ -118,4 +125,20 @@ function grantStatements(bucketArn: string, grant: StateAccessGrant): PolicyStat
     statements.push({ Sid: `Write${sid}State`, Effect: "Allow", Principal: { AWS: [...grant.writers] }, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/${grant.prefix}*` });
   }
   return statements.filter((s) => (s.Principal as { AWS: readonly string[] }).AWS.length > 0);
+}
+
+/**
+ * One state key, as the S3 backend's documentation lists what it needs without workspaces:
+ * listing that key only, reading and writing it (never deleting it: Terraform does not), and
+ * reading, writing and deleting its lock file.
+ * @see https://developer.hashicorp.com/terraform/language/backend/s3#s3-bucket-permissions
+ */
+function keyGrantStatements(bucketArn: string, grant: StateKeyGrant): PolicyStatement[] {
+  const sid = keyGrantSid(grant);
+  const writers = { AWS: [...grant.writers] };
+  return [
+    { Sid: `List${sid}State`, Effect: "Allow", Principal: writers, Action: "s3:ListBucket", Resource: bucketArn, Condition: { StringEquals: { "s3:prefix": [grant.key] } } },
+    { Sid: `ReadWrite${sid}State`, Effect: "Allow", Principal: writers, Action: ["s3:GetObject", "s3:PutObject"], Resource: `${bucketArn}/${grant.key}` },
+    { Sid: `Lock${sid}State`, Effect: "Allow", Principal: writers, Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/${grant.key}.tflock` },
+  ];
 }

@@ -1,3 +1,5 @@
+import { MSK_EXPRESS_BROKERS, MSK_STANDARD_BROKERS } from "../instance-types/msk";
+
 /**
  * The Apache Kafka versions MSK offers that the project supports: KRaft only. KRaft clusters
  * have no ZooKeeper to patch, size or secure, and MSK cannot move a cluster from ZooKeeper to
@@ -10,16 +12,24 @@ export type KafkaVersion = (typeof KAFKA_VERSIONS)[number];
 /** The last 3.x line: the widest client compatibility (Kafka 4 drops clients older than 2.1). */
 export const DEFAULT_KAFKA_VERSION: KafkaVersion = "3.9.x.kraft";
 
-/** Broker instance families MSK offers (kafka.<family>.<size>); `kafka.t3.small` is for development only. */
-export const BROKER_FAMILIES = ["m5", "m7g"] as const;
+/** The broker for development only: burstable, with the fewest partitions per broker. */
 export const DEVELOPMENT_BROKER = "kafka.t3.small";
 
-/** Why a broker instance type is not offered, or undefined when it is. */
+/**
+ * Why a broker type cannot be used, or undefined when it can: a type MSK does not offer (the
+ * table is modules/instance-types/msk.ts), or an Express broker, whose storage MSK manages, while
+ * this project sizes and autoscales each broker's EBS volume.
+ */
 export function brokerTypeProblem(instanceType: string): string | undefined {
-  if (instanceType === DEVELOPMENT_BROKER) return undefined;
+  if (MSK_STANDARD_BROKERS.includes(instanceType)) return undefined;
+  if (MSK_EXPRESS_BROKERS.includes(instanceType)) {
+    return `is an Express broker, whose storage MSK manages; the streaming layer sizes and autoscales each broker's EBS volume (volumeSizeGiB, maxVolumeSizeGiB), which Express brokers do not have: use a standard broker such as ${instanceType.replace(/^express\./, "kafka.")}`;
+  }
   const family = /^kafka\.([a-z0-9]+)\.[a-z0-9]+$/.exec(instanceType)?.[1];
-  if (family && (BROKER_FAMILIES as readonly string[]).includes(family)) return undefined;
-  return `is not an MSK broker type; allowed: kafka.<family>.<size> with family one of ${BROKER_FAMILIES.join(", ")} (kafka.m7g.large, …), or ${DEVELOPMENT_BROKER}`;
+  const offered = MSK_STANDARD_BROKERS.filter((t) => t.startsWith(`kafka.${family}.`));
+  if (family && offered.length) return `is not an MSK broker type: kafka.${family} comes in ${offered.map((t) => t.split(".")[2]).join(", ")}`;
+  const families = [...new Set(MSK_STANDARD_BROKERS.filter((t) => t !== DEVELOPMENT_BROKER).map((t) => t.split(".")[1]))];
+  return `is not an MSK broker type; allowed: kafka.<family>.<size> with family one of ${families.join(", ")} (kafka.m7g.large, …), or ${DEVELOPMENT_BROKER}`;
 }
 
 /** MSK places brokers in two or three client subnets, one per zone. */

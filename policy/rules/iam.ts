@@ -10,6 +10,10 @@ const READ_ONLY = /^[a-z0-9-]+:(Describe|List|Get|BatchGet|Head|Search|Lookup|Qu
  */
 export const WILDCARD_RESOURCE_ALLOW_LIST: Readonly<Record<string, string>> = {
   "ec2:CreateNetworkInterface": "a network interface has no ARN until it exists, so EC2 only accepts '*' here",
+  "ssmmessages:CreateControlChannel": "Session Manager's message channels have no resource-level permissions (the access host's agent)",
+  "ssmmessages:CreateDataChannel": "Session Manager's message channels have no resource-level permissions (the access host's agent)",
+  "ssmmessages:OpenControlChannel": "Session Manager's message channels have no resource-level permissions (the access host's agent)",
+  "ssmmessages:OpenDataChannel": "Session Manager's message channels have no resource-level permissions (the access host's agent)",
   "logs:CreateLogDelivery": "log deliveries have no resource-level permissions",
   "logs:DeleteLogDelivery": "log deliveries have no resource-level permissions",
   "logs:UpdateLogDelivery": "log deliveries have no resource-level permissions",

@@ -11,6 +11,7 @@ export const EKS_CONTRACT = new StackContract("eks", {
   oidc_issuer: { kind: "string", description: "The cluster's OIDC issuer without https://: the prefix of IRSA condition keys", mock: "oidc.eks.{region}.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF" },
   oidc_provider_arn: { kind: "string", description: "ARN of the cluster's IAM OIDC provider (IRSA)", mock: "arn:aws:iam::{account}:oidc-provider/oidc.eks.{region}.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF" },
   cluster_security_group_id: { kind: "string", description: "The cluster security group, which EKS also attaches to managed nodes", mock: "sg-0123456789abcdef1" },
+  api_security_group_id: { kind: "string", description: "The API's own security group (on the control plane's interfaces only): clients of the API are admitted to it on 443", mock: "sg-0123456789abcdef2" },
   node_security_group_id: { kind: "string", description: "The security group of the nodes (and so of pods): databases and brokers admit traffic from it", mock: "sg-0123456789abcdef1" },
   node_role_arn: { kind: "string", description: "ARN of the node role (Karpenter's nodes use it too)", mock: "arn:aws:iam::{account}:role/mock-nodes" },
   node_role_name: { kind: "string", description: "Name of the node role", mock: "mock-nodes" },
