@@ -7,8 +7,10 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
-  // Builds dist/ once for the tests that run the compiled CLIs and scripts.
+  // Builds dist/ once for the tests that run the compiled CLIs and scripts, and synthesizes the
+  // fixture project once for the tests that only read its output (FIXTURE_SYNTH).
   globalSetup: "<rootDir>/__tests__/global-setup.js",
+  globalTeardown: "<rootDir>/__tests__/global-teardown.js",
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   // The package's CommonJS entry re-exports a logger that needs ESM-only chalk, which Jest on
   // Node 20 cannot require; tests only need the linter itself.

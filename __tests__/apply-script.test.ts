@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { run } from "../main";
@@ -48,6 +48,8 @@ beforeAll(() => {
   // These tests drive dev through three layers (network, eks, iam): its data, platform, app, dns and access sections go.
   const dev = path.join(project, "config", "dev.yaml");
   writeFileSync(dev, readFileSync(dev, "utf8").replace(/^(database|platform|app|dns|access):\n(?:[ #].*\n)+/gm, ""));
+  // No test drives stage: one environment fewer to synthesize.
+  rmSync(path.join(project, "config", "stage.yaml"));
   symlinkSync(path.join(ROOT, "node_modules"), path.join(project, "node_modules"));
   symlinkSync(path.join(ROOT, "dist"), path.join(project, "dist"));
   mkdirSync(path.join(project, "bin"));
@@ -164,6 +166,22 @@ describe("apply-env.sh", () => {
     expect(output).toContain("::warning::planned for review, not applied: dev-eks dev-iam");
     expect(existsSync(path.join(newPlans, "dev-eks.json.enc"))).toBe(true);
     expect(readFileSync(path.join(newPlans, "comment.md"), "utf8")).toMatch(/^<!-- plan-comment /);
+  }, 90_000);
+
+  it("records a waiting layer whose own upstream still waits as waiting again, so the next run plans it (a new environment, wave by wave)", () => {
+    const waiting = { status: { status: "awaiting-upstream", detail: "upstream not applied yet: dev-network" } };
+    const { code, newPlans } = applyEnv({ "dev-network": { plan: basic }, "dev-eks": waiting, "dev-iam": waiting }, { "fail/dev-iam": "Error: Unable to find remote state\n\nNo stored state was found for the given workspace in the given backend.\n" });
+    expect(code).toBe(3);
+    expect(JSON.parse(readFileSync(path.join(newPlans, "dev-iam.status.json"), "utf8"))).toEqual({ status: "awaiting-upstream", detail: "upstream not applied yet" });
+    expect(JSON.parse(readFileSync(path.join(newPlans, "dev-network.status.json"), "utf8"))).toEqual({ status: "planned", changes: false });
+  }, 90_000);
+
+  it("fails, naming the stack, when a waiting layer cannot be planned for another reason", () => {
+    const waiting = { status: { status: "awaiting-upstream", detail: "upstream not applied yet: dev-network" } };
+    const { code, output, newPlans } = applyEnv({ "dev-network": { plan: basic }, "dev-eks": waiting, "dev-iam": waiting }, { "fail/dev-iam": "Error: Invalid reference\n" });
+    expect(code).toBe(1);
+    expect(output).toContain("::error::dev-iam could not be planned for review; fix it and re-run the plan");
+    expect(JSON.parse(readFileSync(path.join(newPlans, "dev-iam.status.json"), "utf8"))).toMatchObject({ status: "failed" });
   }, 90_000);
 
   it("refuses to apply anything when the guard finds a protected resource destroyed", () => {

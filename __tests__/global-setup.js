@@ -1,10 +1,29 @@
-// Builds dist/ once, before any test worker starts: the tests that run the CLIs and the workflow
-// scripts execute dist/scripts/*.js, and a build in one worker while another executes those files
-// would race (a half-written file fails to load).
+// Runs once, before any test worker starts:
+// - builds dist/ (incrementally): the tests that run the compiled CLIs and scripts execute
+//   dist/scripts/*.js, and a build in one worker while another executes those files would race;
+// - synthesizes the fixture project once, with the compiled app, into a temporary folder named by
+//   FIXTURE_SYNTH: the tests that only read its output (the releases, the strict Kubernetes
+//   checks, the grants, the platform and app stacks) share it instead of each building it again.
 const { execFileSync } = require("node:child_process");
+const { mkdtempSync } = require("node:fs");
+const { tmpdir } = require("node:os");
 const path = require("node:path");
+const { TEST_NOW_ISO } = require("./test-now");
 
 module.exports = async function globalSetup() {
   const root = path.resolve(__dirname, "..");
   execFileSync(path.join(root, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+  const outdir = mkdtempSync(path.join(tmpdir(), "fixture-synth-"));
+  const { run } = require(path.join(root, "dist", "main.js"));
+  const printed = [];
+  const saved = { log: console.log, warn: console.warn, error: console.error };
+  console.log = console.warn = console.error = (...parts) => void printed.push(parts.join(" "));
+  let code;
+  try {
+    code = run(["--quiet"], { CDKTF_OUTDIR: outdir }, path.join(__dirname, "fixtures", "project"), new Date(TEST_NOW_ISO));
+  } finally {
+    Object.assign(console, saved);
+  }
+  if (code !== 0) throw new Error(`the fixture project does not synthesize (exit ${code}):\n${printed.join("\n")}`);
+  process.env.FIXTURE_SYNTH = outdir;
 };

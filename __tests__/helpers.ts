@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Testing, type TerraformStack } from "cdktf";
@@ -15,7 +15,8 @@ import { type Construct } from "constructs";
  * configuration is fully supported (its Kubernetes version is far from leaving standard support);
  * tests of the support window pass dates of their own.
  */
-export const TEST_NOW = new Date("2026-12-01T00:00:00Z");
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- shared with the global setup, which is JavaScript
+export const TEST_NOW = new Date((require("./test-now") as { TEST_NOW_ISO: string }).TEST_NOW_ISO);
 
 /** The project's root folder: its code, docs and workflows, and the user's own config. */
 export const ROOT = path.resolve(__dirname, "..");
@@ -146,3 +147,24 @@ export function secretsIn(value: unknown, at = ""): string[] {
   }
   return typeof value === "string" && maskSecretShapes(value) !== value ? [`${at} = ${value}`] : [];
 }
+
+/**
+ * The fixture project as the global setup synthesized it once (`npm run synth`'s output, with
+ * TEST_NOW): for tests that only read stacks' JSON, so that none builds the whole project again.
+ */
+export const fixtureSynth = {
+  /** The output folder (`cdktf.out`'s layout). */
+  get dir(): string {
+    const dir = process.env.FIXTURE_SYNTH;
+    if (!dir) throw new Error("FIXTURE_SYNTH is not set: run the tests through jest, whose global setup synthesizes the fixture");
+    return dir;
+  },
+  /** One stack's synthesized JSON. */
+  stack(id: string): SynthesizedStack {
+    return JSON.parse(readFileSync(path.join(this.dir, "stacks", id, "cdk.tf.json"), "utf8")) as SynthesizedStack;
+  },
+  /** Every stack id, with its dependencies (the manifest's). */
+  manifest(): Record<string, { dependencies: string[] }> {
+    return (JSON.parse(readFileSync(path.join(this.dir, "manifest.json"), "utf8")) as { stacks: Record<string, { dependencies: string[] }> }).stacks;
+  },
+};

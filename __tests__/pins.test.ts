@@ -1,8 +1,8 @@
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { comparePins } from "../scripts/pins-check";
-import { computePins, projectInputs, type Pins, readPins, writePins } from "../scripts/pins";
+import { computePins, pinsOfSynth, projectInputs, type Pins, readPins, writePins } from "../scripts/pins";
 import { type EnvironmentConfig } from "../config";
 import { networkFacts } from "../stacks";
 import { FIXTURE } from "./helpers";
@@ -104,5 +104,29 @@ describe("the pins files", () => {
     expect(comparePins(empty, pins)).toMatchObject({ problems: [], notes: ["shared", "dev", "prod", "stage"].map((env) => expect.stringMatching(new RegExp(`^${env}: not pinned yet`))) });
     writePins(dir, pins);
     expect(readPins(dir)).toEqual(pins);
+  });
+});
+
+describe("pins of a synth's output (what the check of your config reads, instead of building again)", () => {
+  it("are the stateful resources of each stack's JSON by their keys, the account stacks left out, with config's CIDRs and locations", () => {
+    const out = mkdtempSync(path.join(tmpdir(), "pins-synth-"));
+    const stack = (id: string, resource: object) => {
+      mkdirSync(path.join(out, "stacks", id), { recursive: true });
+      writeFileSync(path.join(out, "stacks", id, "cdk.tf.json"), JSON.stringify({ resource }));
+    };
+    writeFileSync(path.join(out, "manifest.json"), JSON.stringify({ stacks: { "account-101010101010": {}, "dev-network": {} } }));
+    stack("account-101010101010", { aws_iam_role: { r: {} } });
+    // dev-network as computePins finds it by building the stacks, plus a resource that is not stateful.
+    const stateful = pins.statefulAddresses["dev-network"]!;
+    expect(stateful.length).toBeGreaterThan(0);
+    const resource: Record<string, Record<string, object>> = { aws_route: { network_route: {} } };
+    for (const address of stateful) {
+      const [type, name] = address.split(".") as [string, string];
+      resource[type] = { ...resource[type], [name]: {} };
+    }
+    stack("dev-network", resource);
+    const synthPins = pinsOfSynth(out, inputs);
+    expect(synthPins.statefulAddresses).toEqual({ "dev-network": stateful });
+    expect({ subnetCidrs: synthPins.subnetCidrs, locations: synthPins.locations }).toEqual({ subnetCidrs: pins.subnetCidrs, locations: pins.locations });
   });
 });

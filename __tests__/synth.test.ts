@@ -97,7 +97,8 @@ describe("synthesizing the fixture project", () => {
   });
 
   it("writes, frozen after one resolution, exactly what an unfrozen stack resolves to", () => {
-    const inputs = { environments: fixture, backend: loadBackendSettings(path.join(FIXTURE, "backend.config")), project: loadProjectSettings(path.join(FIXTURE, "cdktf.json")) };
+    // dev and prod hold every kind of layer between them (prod: Kafka; dev: a zone of its own).
+    const inputs = { environments: fixture.filter((e) => e.name !== "stage"), allEnvironments: fixture, backend: loadBackendSettings(path.join(FIXTURE, "backend.config")), project: loadProjectSettings(path.join(FIXTURE, "cdktf.json")) };
     const frozen = buildPlatform(Testing.app(), inputs);
     const fresh = buildPlatform(Testing.app(), inputs);
     const stacksOf = (p: typeof frozen) => [p.stateBackend, ...p.accounts, ...Object.values(p.environments).flatMap((l) => Object.values(l))];
@@ -114,6 +115,15 @@ describe("synthesizing the fixture project", () => {
     expect(existsSync(path.join(first, "stacks", "dev-streaming"))).toBe(false);
     expect(manifest.stacks["dev-database"]).toBeDefined();
     expect(manifest.stacks["prod-streaming"]?.dependencies).toEqual(["prod-network", "prod-eks", "prod-iam"]);
+  });
+
+  it("names no role for any provider to assume but the deploy_role_arn variable, unset by default (CI's jobs are the role their OIDC token gives)", () => {
+    for (const stack of expectedStacks) {
+      const tf = stackJson(stack) as unknown as { provider: { aws: Array<{ assume_role?: Array<{ role_arn: string }> }> }; variable: Record<string, { default: unknown }> };
+      // Every AWS provider of the stack (a second region's too) assumes only that variable.
+      for (const provider of tf.provider.aws) expect([stack, provider.assume_role?.map((a) => a.role_arn)]).toEqual([stack, ["${var.deploy_role_arn}"]]);
+      expect(tf.variable.deploy_role_arn).toMatchObject({ default: null, nullable: true });
+    }
   });
 
   it("writes no password or secret value into any stack: managed secrets are referenced by ARN only", () => {

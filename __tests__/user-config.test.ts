@@ -11,7 +11,7 @@ import { LOAD_BALANCER_CONTROLLER_VERSION } from "../modules/addons/load-balance
 import { type PolicyReport } from "../policy";
 import { loadSynthContext } from "../review/context";
 import { comparePins } from "../scripts/pins-check";
-import { computePins, projectInputs, readPins } from "../scripts/pins";
+import { pinsOfSynth, projectInputs, readPins } from "../scripts/pins";
 import { ROOT, TEST_NOW } from "./helpers";
 
 // The user's own project, whatever it holds: the environments in config/ (and each folder of
@@ -56,8 +56,12 @@ const REFERENCE = referenceFolder(ROOT);
 const annotations = REFERENCE ? loadIngressAnnotations(referenceAnnotationsFile(REFERENCE, LOAD_BALANCER_CONTROLLER_VERSION)) : undefined;
 const crds = REFERENCE ? loadCrds([path.join(REFERENCE, "crds")]) : new Map();
 
+// Each folder synthesized once; pins/ is config/'s.
+const syntheses = new Map(configFolders().map((dir) => [dir, synthesize(dir)] as const));
+const userSynth = syntheses.get(path.join(ROOT, "config"))!;
+
 describe.each(configFolders().map((dir) => [path.relative(ROOT, dir), dir] as const))("your config, whatever it holds (%s, backend.config, cdktf.json)", (_name, configDir) => {
-  const synth = synthesize(configDir);
+  const synth = syntheses.get(configDir)!;
 
   it("synthesizes, and passes the policy pack with no unsuppressed error", () => {
     expect({ code: synth.code, errors: synth.errors }).toEqual({ code: 0, errors: "" });
@@ -81,7 +85,8 @@ describe.each(configFolders().map((dir) => [path.relative(ROOT, dir), dir] as co
 });
 
 describe("your pins (pins/) against your config (config/)", () => {
-  const { problems, notes } = comparePins(readPins(ROOT), computePins(projectInputs(ROOT)));
+  // From the synth above (the same as computePins, tested in pins.test.ts), not a second build.
+  const { problems, notes } = comparePins(readPins(ROOT), pinsOfSynth(userSynth.outdir, projectInputs(ROOT)));
 
   it("hold wherever an environment is deployed where they were recorded: no stateful address, subnet CIDR or stack changed", () => {
     // Said, not failed: an environment never deployed, or pinned for another account or region

@@ -3,9 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
-import { run } from "../main";
 import { lintWorkflows } from "../scripts/lint-workflows";
-import { FIXTURE, ROOT, TEST_NOW } from "./helpers";
+import { ROOT } from "./helpers";
 
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
 /** A workflow as the tests read it: loosely typed, since each test looks at different parts. */
@@ -125,19 +124,8 @@ describe("GitHub workflows", () => {
 });
 
 describe("who a job runs as (the trust chain)", () => {
-  const outdir = mkdtempSync(path.join(tmpdir(), "trust-"));
-  expect(run(["--quiet"], { CDKTF_OUTDIR: outdir }, FIXTURE, TEST_NOW)).toBe(0);
-  const stacks = readdirSync(path.join(outdir, "stacks"));
-
-  it("no synthesized stack names a role for the provider to assume: only the deploy_role_arn variable, unset by default", () => {
-    for (const stack of stacks) {
-      const tf = JSON.parse(readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as { provider: { aws: Array<{ assume_role?: Array<{ role_arn: string }> }> }; variable: Record<string, { default: unknown }> };
-      // Every AWS provider of the stack (a second region's too) assumes only that variable.
-      for (const provider of tf.provider.aws) expect(provider.assume_role?.map((a) => a.role_arn)).toEqual(["${var.deploy_role_arn}"]);
-      expect(tf.variable.deploy_role_arn).toMatchObject({ default: null, nullable: true });
-    }
-  });
-
+  // That no synthesized stack names a role for its provider to assume is synth.test.ts's (it
+  // reads the fixture's one synth).
   it("no workflow or CI script sets that variable: each job is the role its OIDC token gives it", () => {
     const code = (file: string) => readFileSync(file, "utf8").split("\n").filter((line) => !line.trim().startsWith("#")).join("\n");
     for (const dir of ["workflows", "scripts"]) {

@@ -40,13 +40,16 @@ export function checkAccess(env: EnvironmentConfig): FieldProblem[] {
         "is required with runner: codebuild: the runner's webhook and jobs reach GitHub through a CodeConnections connection an operator makes once (docs/first-deployment.md, \"The runner's connection\"); write its ARN here",
     });
   }
+  // The account must match; the region need not: CodeBuild uses connections of other regions
+  // (CodeConnections is in fewer regions than CodeBuild).
+  // @see https://docs.aws.amazon.com/codebuild/latest/userguide/connections-github-app.html
   if (ci.connectionArn !== undefined) {
-    const [, , , region, accountId] = ci.connectionArn.split(":");
-    if (accountId !== account.id || region !== account.region) {
+    const accountId = ci.connectionArn.split(":")[4];
+    if (accountId !== account.id) {
       problems.push({
         field: "ci.connectionArn",
         value: ci.connectionArn,
-        message: `is in account ${accountId}, region ${region}, but the runner is made in ${account.id}, ${account.region}: CodeBuild uses connections of its own account and region only; make the connection there`,
+        message: `is in account ${accountId}, but the runner is made in ${account.id}: CodeBuild uses connections of its own account only; make the connection there`,
       });
     }
   }

@@ -101,10 +101,11 @@ export function checkFiles(root: string, envs: readonly EnvironmentConfig[]): Fi
  */
 export function checkGithub(expected: GithubSettings, run: Probe): { findings: Finding[]; skipped?: string } {
   if (run("gh", ["auth", "status"]).status !== 0) return { findings: [], skipped: "gh is not logged in: GitHub variables not checked (gh auth login, then run again)" };
-  const values = (args: readonly string[]): Map<string, string> => {
-    const out = run("gh", [...args, "--json", "name,value"]);
+  // Variables list name and value; secrets have no value field (gh refuses one): name only.
+  const values = (args: readonly string[], fields = "name,value"): Map<string, string> => {
+    const out = run("gh", [...args, "--json", fields]);
     try {
-      return new Map((JSON.parse(out.stdout || "[]") as Array<{ name: string; value: string }>).map((v) => [v.name, v.value]));
+      return new Map((JSON.parse(out.stdout || "[]") as Array<{ name: string; value?: string }>).map((v) => [v.name, v.value ?? ""]));
     } catch {
       return new Map();
     }
@@ -118,7 +119,7 @@ export function checkGithub(expected: GithubSettings, run: Probe): { findings: F
     }
   };
   compare("GitHub variable", values(["variable", "list"]), expected.variables, (name, value) => `gh variable set ${name} --body '${value}'`);
-  const secrets = values(["secret", "list"]);
+  const secrets = values(["secret", "list"], "name");
   for (const name of expected.secrets) if (!secrets.has(name)) findings.push({ where: `GitHub secret ${name}`, problem: "not set", fix: `gh secret set ${name} --body "$(openssl rand -base64 48)"` });
   for (const env of expected.environments) {
     compare(`GitHub environment ${env.name}, variable`, values(["variable", "list", "--env", env.name]), env.variables, (name, value) => `create the GitHub Environment ${env.name} with required reviewers, then gh variable set ${name} --env ${env.name} --body '${value}'`);

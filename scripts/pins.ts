@@ -54,10 +54,32 @@ export function computePins(inputs: PlatformInputs): Pins {
       .map((r) => `${r.terraformResourceType}.${stack.getLogicalId(r)}`)
       .sort();
   }
+  return { statefulAddresses, ...configPins(inputs) };
+}
+
+/**
+ * The pins of what a synth wrote (`cdktf.out`): the same as {@link computePins} of its inputs
+ * (the JSON's resource keys are the stacks' logical ids), without building the stacks again.
+ */
+export function pinsOfSynth(outdir: string, inputs: PlatformInputs): Pins {
+  const manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
+  const statefulAddresses: Record<string, string[]> = {};
+  for (const stack of Object.keys(manifest.stacks).filter((id) => environmentOfStack(id) !== "bootstrap")) {
+    const json = JSON.parse(readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as { resource?: Record<string, Record<string, unknown>> };
+    statefulAddresses[stack] = Object.entries(json.resource ?? {})
+      .filter(([type]) => type in STATEFUL_TYPES)
+      .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
+      .sort();
+  }
+  return { statefulAddresses, ...configPins(inputs) };
+}
+
+/** The pins config decides alone: each environment's subnet CIDRs, and where each deploys. */
+function configPins(inputs: PlatformInputs): Pick<Pins, "subnetCidrs" | "locations"> {
   const subnetCidrs = Object.fromEntries(inputs.environments.map((env) => [env.name, networkFacts(env).subnetCidrs]));
   const locations: Record<string, PinLocation> = { [environmentOfStack(STATE_BACKEND_STACK_ID)]: { account: inputs.backend.accountId, region: inputs.backend.region } };
   for (const env of inputs.environments) locations[env.name] = { account: env.account.id, region: env.account.region };
-  return { statefulAddresses, subnetCidrs, locations };
+  return { subnetCidrs, locations };
 }
 
 /** The committed pins; a file not there yet pins nothing (a project never deployed). */

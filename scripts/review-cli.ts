@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { parse } from "yaml";
 import path from "node:path";
 import type * as ConfigLoad from "../config/load";
 import { asPlan, stackFromFileName, type StackPlan, type SynthContext } from "../review";
@@ -22,10 +23,35 @@ export function readPlans(args: readonly string[]): StackPlan[] {
   });
 }
 
-/** The construct paths every environment's config protects (`protect`), for the guard and the comment. */
+/**
+ * The construct paths every environment's config protects (`protect`), for the guard and the
+ * comment. Read from the files' YAML alone, not through the whole config check: the synth that
+ * wrote the plans' stacks validated every entry (and refuses one that matches no construct), and
+ * the guard runs once per apply job, where loading every check cost a third of a second. It
+ * fails closed all the same: a folder without environment files, a file that is not YAML, or a
+ * `protect` that is not a list of strings is an error, never "nothing protected".
+ */
 export function protectedPathsIn(configDir: string): string[] {
-  // No date: the guard must guard whatever the Kubernetes version's support standing (the synth judges that).
-  return configLoader().loadEnvironments({ configDir: path.resolve(configDir) }).flatMap((env) => env.protect);
+  const dir = path.resolve(configDir);
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
+  } catch {
+    throw new Error(`${configDir}: config folder not found; pass --config-dir`);
+  }
+  if (names.length === 0) throw new Error(`${configDir}: holds no environment files, so nothing would be protected`);
+  return names.flatMap((name) => {
+    const file = path.join(configDir, name);
+    let doc: unknown;
+    try {
+      doc = parse(readFileSync(path.join(dir, name), "utf8"));
+    } catch (error) {
+      throw new Error(`${file}: cannot be read as YAML (${(error as Error).message}); run npm run synth for the full check`);
+    }
+    const protect = (doc as { protect?: unknown } | null)?.protect ?? [];
+    if (!Array.isArray(protect) || protect.some((p) => typeof p !== "string")) throw new Error(`${file}: protect must be a list of construct paths; run npm run synth for the full check`);
+    return protect as string[];
+  });
 }
 
 /**

@@ -27,8 +27,9 @@ for f in "$reviewed"/*.enc; do
   openssl enc -d -aes-256-cbc -pbkdf2 -pass env:PLAN_ARTIFACT_KEY -in "$f" -out "${f%.enc}"
 done
 
-# "<status> <changes>" of a status file, in one process (changes: true, false, or empty).
-fields() { node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); process.stdout.write(`${s.status ?? ""} ${s.changes ?? ""}`)' "$1"; }
+# "<status> <changes>" of a status file (changes: true, false, or empty). jq, not node: it runs
+# once per stack (jq is on GitHub's and CodeBuild's runner images).
+fields() { jq -r '"\(.status // "") \(if .changes == null then "" else .changes end)"' "$1"; }
 digest() { (cd "$root" && node dist/scripts/plan-digest.js "$1=$2"); }
 # Re-plans the stack in the current folder; applies the fresh plan only if it makes the same
 # changes as the reviewed one (equal semantic digests), else stops with the given reason.
@@ -51,6 +52,15 @@ fi
 
 changed=" ${CHANGED_STACKS:-} "   # stacks whose outputs this run changed
 waiting=()         # stacks planned now, for review
+plan_failed=0      # a stack that waited could not be planned now
+# The AWS job carries the cluster stacks' reviewed statuses into this run's artifact, so that a
+# follow-up run (apply with this run's id) finds a status for every stack of the environment.
+if [ "$scope" = "aws" ]; then
+  mkdir -p "$new_plans"
+  for other in $(node dist/scripts/stacks.js --env "$env_name" --scope cluster --lines); do
+    [ -f "$reviewed/$other.status.json" ] && cp "$reviewed/$other.status.json" "$new_plans/$other.status.json"
+  done
+fi
 # Read whole first: nothing in the loop may consume the list from its stdin (terraform, node).
 mapfile -t lines < <(node dist/scripts/stacks.js --env "$env_name" ${scope:+--scope "$scope"} --with-upstream --lines)
 for line in "${lines[@]}"; do
@@ -69,11 +79,19 @@ for line in "${lines[@]}"; do
   case "$status" in
     awaiting-upstream)
       # Its upstream is applied now (or waits itself): plan it for a review of its own.
-      if terraform plan -input=false -no-color -lock-timeout=5m -out=review.tfplan; then
-        mkdir -p "$new_plans"
+      mkdir -p "$new_plans"
+      if terraform plan -input=false -no-color -lock-timeout=5m -out=review.tfplan 2> plan.err; then
         terraform show -json review.tfplan > "$new_plans/$stack.json"
         cp review.tfplan "$new_plans/$stack.tfplan"
         echo '{"status":"planned"}' > "$new_plans/$stack.status.json"
+      elif grep -qE "Unable to find remote state|No stored state was found" plan.err; then
+        # Its own upstream waits too (a new environment, wave by wave): the next run plans it.
+        echo '{"status":"awaiting-upstream","detail":"upstream not applied yet"}' > "$new_plans/$stack.status.json"
+      else
+        cat plan.err >&2
+        echo "::error::$stack could not be planned for review; fix it and re-run the plan"
+        echo '{"status":"failed","detail":"could not be planned after its upstream was applied"}' > "$new_plans/$stack.status.json"
+        plan_failed=1
       fi
       waiting+=("$stack")
       cd "$root"; echo "::endgroup::"; continue ;;
@@ -102,6 +120,7 @@ done
 
 # For the job that applies the rest of the environment (the cluster stacks, on its runner).
 if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "changed=$(echo "$changed" | xargs)" >> "$GITHUB_OUTPUT"; fi
+[ "$plan_failed" -eq 0 ] || exit 1
 if [ "${#waiting[@]}" -gt 0 ]; then
   echo "::warning::planned for review, not applied: ${waiting[*]} (they could not be planned before their upstream was applied)"
   pending=("$new_plans"/*.json)

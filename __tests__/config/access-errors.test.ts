@@ -33,11 +33,12 @@ describe("ci.runner", () => {
     ]);
   });
 
-  it("refuses a connection of another account or region", () => {
-    const other = TEST_CONNECTION_ARN.replace("eu-west-1:123456789012", "eu-central-1:210987654321");
+  it("refuses a connection of another account, and accepts one of another region (CodeBuild uses those)", () => {
+    const other = TEST_CONNECTION_ARN.replace("123456789012", "210987654321");
     expect(problems({ ci: { runner: "codebuild", connectionArn: other } })).toEqual([
-      `[test] ci.connectionArn: is in account 210987654321, region eu-central-1, but the runner is made in 123456789012, eu-west-1: CodeBuild uses connections of its own account and region only; make the connection there (got "${other}")`,
+      `[test] ci.connectionArn: is in account 210987654321, but the runner is made in 123456789012: CodeBuild uses connections of its own account only; make the connection there (got "${other}")`,
     ]);
+    expect(problems({ ci: { runner: "codebuild", connectionArn: TEST_CONNECTION_ARN.replace("eu-west-1", "eu-central-1") } })).toEqual([]);
   });
 
   it("refuses a connection ARN of another service", () => {

@@ -8,17 +8,17 @@ import { loadCrds, loadIngressAnnotations, referenceAnnotationsFile, referenceFo
 import { LOAD_BALANCER_CONTROLLER_VERSION } from "../../modules/addons/load-balancer-controller";
 import { KubeValidator } from "../../k8s/validation/validator";
 import { openapiFile } from "../../k8s/validation/schema-sources";
-import { AddonsStack, AppStack, buildPlatform } from "../../stacks";
-import { fixtureInputs, ROOT, synthJson } from "../helpers";
+import { AddonsStack, AppStack } from "../../stacks";
+import { fixtureInputs, fixtureSynth, ROOT, synthJson } from "../helpers";
 
 // Every Kubernetes object every environment of the fixture project gets, validated as `kubeconform -strict`
 // would (unknown fields are errors) against the schemas of the pinned versions, then checked
-// against each other. The stacks are synthesized once, here.
+// against each other.
 const inputs = fixtureInputs();
-const stacks = buildPlatform(Testing.app(), inputs);
+// The fixture's stacks as the global setup synthesized them once.
+const manifest = fixtureSynth.manifest();
 const clusters: ClusterToCheck[] = inputs.environments.map((env) => {
-  const layers = stacks.environments[env.name]!;
-  const json = Object.fromEntries(["platform", "app"].filter((l) => layers[l]).map((l) => [`${env.name}-${l}`, synthJson(layers[l]!)]));
+  const json = Object.fromEntries(["platform", "app"].map((l) => `${env.name}-${l}`).filter((id) => manifest[id]).map((id) => [id, fixtureSynth.stack(id)]));
   return { cluster: clusterObjects(env.name, json as Record<string, StackJson>), kubernetesVersion: env.eks.version };
 });
 // And stage as a team with schema migrations runs it: their hook Job and service account too

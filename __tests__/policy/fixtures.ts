@@ -268,4 +268,8 @@ export const FIXTURES: Record<string, RuleFixture> = {
     bad: res({ aws_codebuild_project: { p: { name: "runner", environment: { privileged_mode: true } } } }),
     good: res({ aws_codebuild_project: { p: { name: "runner", environment: { privileged_mode: false } } } }),
   },
+  "PI-SG-004": {
+    bad: res({ ...vpc, ...sg({ egress: [] }), aws_vpc_security_group_egress_rule: { e: { security_group_id: ref("aws_security_group.s"), description: "https", ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: "0.0.0.0/0" } } }),
+    good: res({ ...vpc, ...sg(), aws_vpc_security_group_egress_rule: { e: { security_group_id: ref("aws_security_group.s"), description: "https", ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: "0.0.0.0/0" } } }),
+  },
 };

@@ -14,6 +14,8 @@ const listed = (values: Readonly<Record<string, string>>) => JSON.stringify(Obje
 const tools = (missing: readonly string[] = [], outputs: Record<string, string> = {}): Probe => (command, args) => {
   const key = [command, ...args].join(" ");
   if (missing.some((m) => key.startsWith(m))) return { status: 1, stdout: "" };
+  // As gh does: a secret has no value field to ask for.
+  if (key.startsWith("gh secret list") && key.includes("value")) return { status: 1, stdout: 'Unknown JSON field: "value"' };
   const found = Object.entries(outputs).find(([k]) => key.startsWith(k));
   return { status: 0, stdout: found?.[1] ?? (command === "terraform" ? '{"terraform_version":"1.11.4"}' : command === "aws" ? "aws-cli/2.27.0 Python/3.13" : "") };
 };
@@ -63,7 +65,7 @@ describe("npm run doctor", () => {
       writeFileSync(file, readFileSync(file, "utf8").replace("00000000-0000-0000-0000-000000000000", "4f6b2c1e-8d3a-4b5c-9e7f-0a1b2c3d4e5f"));
     }
     const envVars = Object.fromEntries(expected.environments.map((e) => [`gh variable list --env ${e.name}`, listed(e.variables)]));
-    const gh = tools([], { ...envVars, "gh variable list --json": listed(expected.variables), "gh secret list": listed({ PLAN_ARTIFACT_KEY: "" }) });
+    const gh = tools([], { ...envVars, "gh variable list --json": listed(expected.variables), "gh secret list --json name": JSON.stringify([{ name: "PLAN_ARTIFACT_KEY" }]) });
     expect(report(root, gh)).toEqual({ code: 0, lines: ["doctor: nothing missing that can be checked here"] });
   });
 

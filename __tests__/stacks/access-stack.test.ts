@@ -38,16 +38,18 @@ describe("<env>-access: CI's runner", () => {
     });
   });
 
-  it("starts only for queued jobs of the plan, apply and drift workflows", () => {
-    expect(resourcesOf(json, "aws_codebuild_webhook")).toEqual([
-      expect.objectContaining({ build_type: "BUILD", filter_group: [{ filter: [{ type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" }, { type: "WORKFLOW_NAME", pattern: "^(plan|apply|drift)$" }] }] }),
-    ]);
+  it("starts a runner for queued workflow jobs (those with its label), with no build limit that would refuse one", () => {
+    expect(resourcesOf(json, "aws_codebuild_webhook")).toEqual([expect.objectContaining({ build_type: "BUILD", filter_group: [{ filter: [{ type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" }] }] })]);
+    expect(project_).not.toHaveProperty("concurrent_build_limit");
+    expect(project_).toMatchObject({ queued_timeout: 30, build_timeout: 120 });
   });
 
   it("has a security group that admits nothing and sends HTTPS only; the cluster admits it on 443", () => {
     const groups = resourcesOf(json, "aws_security_group").filter((g) => g.name === runnerProjectName(env));
-    expect(groups).toEqual([expect.objectContaining({ egress: [] })]);
+    // Only standalone rules: an inline `egress = []` beside them would revoke them on every apply.
+    expect(groups).toHaveLength(1);
     expect(groups[0]).not.toHaveProperty("ingress");
+    expect(groups[0]).not.toHaveProperty("egress");
     const egress = resourcesOf(json, "aws_vpc_security_group_egress_rule").filter((r) => String(r.security_group_id).includes("runner_security-group"));
     expect(egress).toEqual([expect.objectContaining({ cidr_ipv4: "0.0.0.0/0", ip_protocol: "tcp", from_port: 443, to_port: 443 })]);
     const ingress = resourcesOf(json, "aws_vpc_security_group_ingress_rule");
@@ -112,6 +114,7 @@ describe("<env>-access: the access host", () => {
     const egress = resourcesOf(json, "aws_vpc_security_group_egress_rule").filter((r) => String(r.security_group_id).includes("host_security-group"));
     expect(egress).toEqual([expect.objectContaining({ cidr_ipv4: env.network.vpcCidr, from_port: 443, to_port: 443 })]);
     expect(resourcesOf(json, "aws_vpc_security_group_ingress_rule").filter((r) => String(r.security_group_id).includes("host_security-group"))).toEqual([]);
+    expect(resourcesOf(json, "aws_security_group").find((g) => g.name === "reach-access-host")).not.toHaveProperty("egress");
   });
 
   it("has a role with Session Manager's actions only: no SSM parameters, no Run Command, no S3", () => {

@@ -6,8 +6,8 @@ import { CI_BOUNDARY_NAME } from "../../modules/ci/github-roles";
 import { BOUNDARY_PATH } from "../../modules/iam/reserved-paths";
 import { evaluate, type IamRequest, type NamedPolicies } from "../../policy/iam-evaluation";
 import { type Statement } from "../../policy/rules/helpers";
-import { AccountStack, buildPlatform } from "../../stacks";
-import { fixtureInputs, policyStatements, resourcesOf, type SynthesizedStack, synthJson } from "../helpers";
+import { AccountStack } from "../../stacks";
+import { fixtureInputs, fixtureSynth, policyStatements, resourcesOf, type SynthesizedStack, synthJson } from "../helpers";
 
 // Merged code runs as CI's apply role. These are the escalation paths a reviewer found open: each
 // is evaluated against the synthesized policies (the role's own and its permissions boundary),
@@ -77,13 +77,37 @@ describe("CI's apply role cannot make itself, or anything, more than its boundar
   });
 });
 
+describe("CI's apply role can do what an apply of its environment needs", () => {
+  it("reads back and tags the roles, policies and instance profiles it makes (the provider's default tags), and no CI role", () => {
+    for (const [action, resource] of [
+      ["iam:GetRole", role(`${env.name}-github-runner`)],
+      ["iam:ListRolePolicies", role(`${env.name}-access-host`)],
+      ["iam:GetInstanceProfile", `arn:aws:iam::${account}:instance-profile/${env.name}-access-host`],
+      ["iam:TagInstanceProfile", `arn:aws:iam::${account}:instance-profile/${env.name}-access-host`],
+      ["iam:CreateInstanceProfile", `arn:aws:iam::${account}:instance-profile/${env.name}-access-host`],
+    ] as const) {
+      expect([action, asApply({ action, resource }).decision]).toEqual([action, "Allow"]);
+    }
+    expect(asApply({ action: "iam:GetRole", resource: ciRoleArn(env, "plan") }).decision).not.toBe("Allow");
+    expect(asApply({ action: "iam:TagInstanceProfile", resource: `arn:aws:iam::${account}:instance-profile/other-host` }).decision).not.toBe("Allow");
+  });
+
+  it("launches from Amazon's public AMI and resolves its public parameter, which belong to no account of ours", () => {
+    expect(asApply({ action: "ec2:RunInstances", resource: "arn:aws:ec2:eu-west-1::image/ami-0123456789abcdef0", context: { "aws:ResourceAccount": "137112412989" } }).decision).toBe("Allow");
+    expect(asApply({ action: "ssm:GetParameters", resource: "arn:aws:ssm:eu-west-1::parameter/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64", context: { "aws:ResourceAccount": "aws" } }).decision).toBe("Allow");
+    // Parameters of its own account stay within the account condition.
+    expect(asApply({ action: "ssm:GetParameters", resource: `arn:aws:ssm:eu-west-1:210987654321:parameter/x`, context: { "aws:ResourceAccount": "210987654321" } }).decision).not.toBe("Allow");
+  });
+});
+
 describe("no workload role has IAM write", () => {
-  const stacks = buildPlatform(Testing.app(), inputs);
-  const network = synthJson(stacks.environments[env.name]!.network!);
+  // The fixture's stacks as the global setup synthesized them once.
+  const manifest = fixtureSynth.manifest();
+  const network = fixtureSynth.stack(`${env.name}-network`);
   const envBoundary: NamedPolicies = { "environment boundary": managedPolicy(network, permissionsBoundaryName(env)) };
-  const layers = ["eks", "iam", "database"].filter((l) => stacks.environments[env.name]![l]);
+  const layers = ["eks", "iam", "database"].filter((l) => manifest[`${env.name}-${l}`]);
   const roles = layers.flatMap((layer) => {
-    const json = synthJson(stacks.environments[env.name]![layer]!);
+    const json = fixtureSynth.stack(`${env.name}-${layer}`);
     return Object.keys(json.resource.aws_iam_role ?? {}).map((address) => ({ address: `${layer}: ${address}`, policies: { [address]: inline(json, address) } as NamedPolicies }));
   });
 
@@ -98,7 +122,9 @@ describe("no workload role has IAM write", () => {
   });
 
   it("attaches only the platform's own managed policies, the ones CI may attach", () => {
-    const attached = Object.values(stacks.environments).flatMap((layers) => Object.values(layers)).flatMap((stack) => resourcesOf(synthJson(stack), "aws_iam_role_policy_attachment").map((a) => String(a.policy_arn)));
+    const environmentStacks = Object.keys(manifest).filter((id) => !id.startsWith("account-") && id !== "state-backend");
+    expect(environmentStacks.length).toBeGreaterThan(10);
+    const attached = environmentStacks.flatMap((id) => resourcesOf(fixtureSynth.stack(id), "aws_iam_role_policy_attachment").map((a) => String(a.policy_arn)));
     expect([...new Set(attached)].filter((arn) => !ATTACHABLE_POLICY_ARNS.includes(arn))).toEqual([]);
   });
 });

@@ -3,12 +3,12 @@ import { Testing } from "cdktf";
 import { parse } from "yaml";
 import { appNamespace, clusterName } from "../../config";
 import { restrictedViolations } from "../../k8s/pod-security";
-import { AppStack, buildPlatform, PLATFORM_CONTRACT } from "../../stacks";
-import { fixtureInputs, resourcesOf, secretsIn, type SynthesizedStack, synthJson, validEnvironment } from "../helpers";
+import { AppStack, PLATFORM_CONTRACT } from "../../stacks";
+import { fixtureInputs, fixtureSynth, resourcesOf, secretsIn, type SynthesizedStack, synthJson, validEnvironment } from "../helpers";
 
 const inputs = fixtureInputs();
-const stacks = buildPlatform(Testing.app(), inputs);
-const json = (env: string, layer: string) => synthJson(stacks.environments[env]![layer]!);
+// The fixture's stacks as the global setup synthesized them (the same for every test file).
+const json = (env: string, layer: string) => fixtureSynth.stack(`${env}-${layer}`);
 const envNames = inputs.environments.map((e) => e.name);
 const manifestsOf = (stack: SynthesizedStack, release: string) => (parse(String((stack.resource.helm_release?.[release]?.values as string[])[0])) as { manifests: Array<Record<string, any>> }).manifests;
 const releaseDeps = (stack: SynthesizedStack, release: string) => (stack.resource.helm_release?.[release]?.depends_on as string[] | undefined) ?? [];
@@ -192,7 +192,7 @@ describe("no object is installed before its CRD", () => {
     // kube-prometheus-stack's own CRDs are not needed by the platform's objects (none is monitoring.coreos.com).
     check(platform, "platform-objects_release", false);
     check(json(env, "app"), "app_release", true);
-    expect(stacks.environments[env]!.app!.dependencies.map((d) => d.node.id)).toContain(`${env}-platform`);
+    expect(fixtureSynth.manifest()[`${env}-app`]?.dependencies).toContain(`${env}-platform`);
   });
 });
 

@@ -79,7 +79,8 @@ export class AccessHost extends Construct {
     const retention = props.sessionLogRetentionDays ?? 365;
     assertLogRetention(this.node.path, retention);
 
-    this.securityGroup = new SecurityGroup(this, "security-group", { name, description: `${name}: Session Manager access host; admits nothing, sends HTTPS into the VPC only`, vpcId: props.vpcId, egress: [] });
+    // No inline egress beside the standalone rule (it would revoke it): see CodebuildRunner.
+    this.securityGroup = new SecurityGroup(this, "security-group", { name, description: `${name}: Session Manager access host; admits nothing, sends HTTPS into the VPC only`, vpcId: props.vpcId });
     new VpcSecurityGroupEgressRule(this, "https-in-vpc", { securityGroupId: this.securityGroup.id, description: "HTTPS to the interface endpoints and the cluster API", cidrIpv4: props.vpcCidr, ipProtocol: "tcp", fromPort: 443, toPort: 443 });
     new VpcSecurityGroupIngressRule(this, "cluster-api-from-host", {
       securityGroupId: props.apiSecurityGroupId,

@@ -18,9 +18,6 @@ import { assertLogRetention, logGroupKeyStatement } from "../logs/retention";
  */
 export const RUNNER_IMAGE = "aws/codebuild/amazonlinux-aarch64-standard:3.0";
 
-/** The workflows whose jobs may start a runner (the webhook's WORKFLOW_NAME filter). */
-export const RUNNER_WORKFLOWS = ["plan", "apply", "drift"] as const;
-
 /** Props of {@link CodebuildRunner}. */
 export interface CodebuildRunnerProps {
   /** The CodeBuild project's name: jobs select the runner by it (`codebuild-<name>-<run id>-<attempt>`). */
@@ -72,7 +69,10 @@ export class CodebuildRunner extends Construct {
       throw new Error(`${this.node.path}: repository must be org/repo, got "${props.repository}"`);
     }
 
-    this.securityGroup = new SecurityGroup(this, "security-group", { name, description: `${name}: GitHub Actions runners; admits nothing, sends HTTPS only`, vpcId: props.vpcId, egress: [] });
+    // No inline egress: with standalone rules beside it, `egress = []` would revoke them on every
+    // apply. Terraform removes AWS's default allow-all egress when it creates the group anyway.
+    // @see https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/security_group
+    this.securityGroup = new SecurityGroup(this, "security-group", { name, description: `${name}: GitHub Actions runners; admits nothing, sends HTTPS only`, vpcId: props.vpcId });
     // GitHub, the action and provider registries and the AWS APIs are all HTTPS; DNS goes to
     // the VPC resolver, which security groups do not filter.
     new VpcSecurityGroupEgressRule(this, "https-out", { securityGroupId: this.securityGroup.id, description: "HTTPS: GitHub, registries, AWS APIs, the cluster API", cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 443, toPort: 443 });
@@ -128,11 +128,16 @@ export class CodebuildRunner extends Construct {
       name,
       description: `GitHub Actions runners of ${props.repository} in the VPC (jobs that reach the cluster API)`,
       serviceRole: this.role.arn,
-      // One job per build, and no more at once than the plan and apply of one environment need.
-      concurrentBuildLimit: 4,
+      // No concurrent build limit: past it CodeBuild refuses new builds instead of queueing them,
+      // and the job would wait for a runner until GitHub gives up (24 h). The account's quota
+      // queues them instead (queuedTimeout).
+      // @see https://docs.aws.amazon.com/codebuild/latest/userguide/builds-working.html
       buildTimeout: 120,
       queuedTimeout: 30,
       artifacts: { type: "NO_ARTIFACTS" },
+      // What CodeBuild would encrypt build output with: there is none (NO_ARTIFACTS), but never
+      // AWS's default key if a setting changes that (Checkov CKV_AWS_147).
+      encryptionKey: key.arn,
       environment: { type: "ARM_CONTAINER", computeType: props.computeType ?? "BUILD_GENERAL1_MEDIUM", image: RUNNER_IMAGE, imagePullCredentialsType: "CODEBUILD", privilegedMode: false },
       source: { type: "GITHUB", location: `https://github.com/${props.repository}.git`, auth: { type: "CODECONNECTIONS", resource: props.connectionArn }, reportBuildStatus: false },
       vpcConfig: { vpcId: props.vpcId, subnets: [...props.subnetIds], securityGroupIds: [this.securityGroup.id] },
@@ -141,19 +146,15 @@ export class CodebuildRunner extends Construct {
       dependsOn: [logGroup, ...(this.role.inlinePolicy ? [this.role.inlinePolicy] : [])],
     });
 
-    // Only queued jobs of this repository's workflows that plan, apply or check drift start a
-    // runner; a job must also carry this project's label, or CodeBuild ignores it.
+    // Queued jobs of this repository start a runner only when they carry this project's label
+    // (CodeBuild ignores the rest). No workflow-name filter: it would add no protection (a pull
+    // request's workflow file is the pull request's own), and what a job of a called workflow
+    // (apply-env.yml) reports as its workflow's name is not documented. What keeps forks out is
+    // the repository's settings (docs/first-deployment.md, step 5) and the workflows' own guards.
     new CodebuildWebhook(this, "webhook", {
       projectName: this.project.name,
       buildType: "BUILD",
-      filterGroup: [
-        {
-          filter: [
-            { type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" },
-            { type: "WORKFLOW_NAME", pattern: `^(${RUNNER_WORKFLOWS.join("|")})$` },
-          ],
-        },
-      ],
+      filterGroup: [{ filter: [{ type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" }] }],
     });
   }
 }

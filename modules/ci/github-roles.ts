@@ -204,7 +204,27 @@ function applyStatements(accountId: string, env: CiEnvironment): PolicyStatement
       Action: ["iam:DeleteRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:PassRole", "iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:TagPolicy", "iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile"],
       Resource: [own("role"), own("policy"), own("instance-profile")],
     },
-    { Sid: "ManageClusterOidcProviders", Effect: "Allow", Action: ["iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint", "iam:TagOpenIDConnectProvider"], Resource: `arn:aws:iam::${accountId}:oidc-provider/oidc.eks.*` },
+    // Terraform reads back what it makes (GetRole, ListRolePolicies, GetInstanceProfile, …), and
+    // the provider's default tags tag every role, policy and instance profile it creates.
+    {
+      Sid: "ReadAndTagOwnRolesPoliciesAndProfiles",
+      Effect: "Allow",
+      Action: ["iam:Get*", "iam:List*", "iam:TagInstanceProfile", "iam:UntagInstanceProfile", "iam:UntagPolicy"],
+      Resource: [own("role"), own("policy"), own("instance-profile")],
+    },
+    {
+      Sid: "ManageClusterOidcProviders",
+      Effect: "Allow",
+      Action: ["iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint", "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider", "iam:GetOpenIDConnectProvider", "iam:ListOpenIDConnectProviderTags"],
+      Resource: `arn:aws:iam::${accountId}:oidc-provider/oidc.eks.*`,
+    },
+    // Public resources owned by AWS, not by this account (so outside the statement above): the
+    // Amazon Linux AMI the access host launches from, and the public parameter that names it
+    // (its launch template's `resolve:ssm:`, resolved with the caller's ssm:GetParameters).
+    // @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-launch-template-permissions.html
+    // @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-systems-manager-parameter-to-find-AMI.html
+    { Sid: "LaunchFromAmazonImages", Effect: "Allow", Action: "ec2:RunInstances", Resource: "arn:aws:ec2:*::image/*" },
+    { Sid: "ReadAwsPublicParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: "arn:aws:ssm:*::parameter/aws/service/*" },
     { Sid: "ServiceLinkedRolesOfThePlatformServices", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: { StringLike: { "iam:AWSServiceName": ["eks.amazonaws.com", "eks-nodegroup.amazonaws.com", "elasticloadbalancing.amazonaws.com", "rds.amazonaws.com", "kafka.amazonaws.com", "autoscaling.amazonaws.com", "spot.amazonaws.com"] } } },
   ];
 }

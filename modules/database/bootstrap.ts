@@ -73,7 +73,8 @@ export class DatabaseBootstrap extends Construct {
     const { identifier, accountId, region } = props;
     const name = `${identifier}-bootstrap`;
 
-    this.securityGroup = new SecurityGroup(this, "security-group", { name, description: `${name}: to its database and the Secrets Manager endpoint only`, vpcId: props.vpcId, egress: [] });
+    // No inline egress beside the standalone rules (`egress = []` would revoke them on every apply).
+    this.securityGroup = new SecurityGroup(this, "security-group", { name, description: `${name}: to its database and the Secrets Manager endpoint only`, vpcId: props.vpcId });
     new VpcSecurityGroupEgressRule(this, "to-database", {
       securityGroupId: this.securityGroup.id,
       description: "PostgreSQL to the database",

@@ -115,6 +115,21 @@ export const networkRules: Rule[] = [
     },
   },
   {
+    id: "PI-SG-004",
+    severity: "error",
+    title: "A security group's rules of one direction are inline or standalone, never both",
+    rationale: "An inline ingress or egress list (even an empty one) makes Terraform own every rule of that direction: it revokes the standalone rules on one apply and they come back on the next, cutting traffic in between.",
+    fix: "Leave the group's ingress/egress attribute out and keep the standalone aws_vpc_security_group_*_rule resources (Terraform still removes AWS's default egress rule from a new group).",
+    types: ["aws_security_group"],
+    check: (sg, stack) => {
+      const own = (r: ResourceView) => String(r.attrs.security_group_id ?? "").includes(`\${${sg.address}.`);
+      const standalone = (direction: "ingress" | "egress") =>
+        [...stack.ofType(`aws_vpc_security_group_${direction}_rule`), ...stack.ofType("aws_security_group_rule").filter((r) => r.attrs.type === direction)].filter(own).length;
+      const both = (["ingress", "egress"] as const).filter((d) => Array.isArray(sg.attrs[d]) && standalone(d) > 0);
+      return both.length ? `both an inline ${both.join(" and ")} list and standalone ${both.join("/")} rules` : undefined;
+    },
+  },
+  {
     id: "PI-SG-003",
     severity: "error",
     title: "No ingress from anywhere, except 80/443 to the load-balancer security group",
