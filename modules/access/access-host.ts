@@ -1,5 +1,4 @@
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
@@ -9,8 +8,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { Construct } from "constructs";
 import { serviceTrust } from "../iam/policy-document";
 import { Role } from "../iam/role";
-import { EncryptionKey } from "../kms/encryption-key";
-import { assertLogRetention, logGroupKeyStatement } from "../logs/retention";
+import { encryptedLogGroup } from "../logs/encrypted-log-group";
 
 /**
  * The smallest Graviton instance: the host only relays a port-forwarding session.
@@ -76,8 +74,6 @@ export class AccessHost extends Construct {
   constructor(scope: Construct, id: string, props: AccessHostProps) {
     super(scope, id);
     const { name, accountId, region } = props;
-    const retention = props.sessionLogRetentionDays ?? 365;
-    assertLogRetention(this.node.path, retention);
 
     // No inline egress beside the standalone rule (it would revoke it): see CodebuildRunner.
     this.securityGroup = new SecurityGroup(this, "security-group", { name, description: `${name}: Session Manager access host; admits nothing, sends HTTPS into the VPC only`, vpcId: props.vpcId });
@@ -91,10 +87,15 @@ export class AccessHost extends Construct {
       toPort: 443,
     });
 
-    const logGroupName = `/aws/ssm/${name}`;
-    const logGroupArn = `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}`;
-    const key = new EncryptionKey(this, "key", { description: `Encrypts the sessions and session logs of ${name}`, aliasName: `alias/${name}`, accountId, statements: [logGroupKeyStatement(region, logGroupArn)] });
-    const logGroup = new CloudwatchLogGroup(this, "session-logs", { name: logGroupName, retentionInDays: retention, kmsKeyId: key.arn });
+    const { key, group: logGroup, arn: logGroupArn } = encryptedLogGroup(this, {
+      logGroupName: `/aws/ssm/${name}`,
+      aliasName: `alias/${name}`,
+      description: `Encrypts the sessions and session logs of ${name}`,
+      accountId,
+      region,
+      retentionDays: props.sessionLogRetentionDays ?? 365,
+      ids: { key: "key", group: "session-logs" },
+    });
 
     this.role = new Role(this, "role", {
       name,

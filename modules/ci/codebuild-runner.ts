@@ -1,4 +1,3 @@
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { CodebuildWebhook } from "@cdktf/provider-aws/lib/codebuild-webhook";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
@@ -8,8 +7,7 @@ import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { serviceTrust } from "../iam/policy-document";
 import { Role } from "../iam/role";
-import { EncryptionKey } from "../kms/encryption-key";
-import { assertLogRetention, logGroupKeyStatement } from "../logs/retention";
+import { encryptedLogGroup } from "../logs/encrypted-log-group";
 
 /**
  * The image every runner starts from: CodeBuild's managed Amazon Linux image for ARM, which has
@@ -63,8 +61,6 @@ export class CodebuildRunner extends Construct {
   constructor(scope: Construct, id: string, props: CodebuildRunnerProps) {
     super(scope, id);
     const { name, accountId, region } = props;
-    const logRetentionDays = props.logRetentionDays ?? 90;
-    assertLogRetention(this.node.path, logRetentionDays);
     if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/.test(props.repository)) {
       throw new Error(`${this.node.path}: repository must be org/repo, got "${props.repository}"`);
     }
@@ -85,10 +81,7 @@ export class CodebuildRunner extends Construct {
       toPort: 443,
     });
 
-    const logGroupName = `/aws/codebuild/${name}`;
-    const logGroupArn = `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}`;
-    const key = new EncryptionKey(this, "key", { description: `Encrypts the build logs of ${name}`, aliasName: `alias/${name}`, accountId, statements: [logGroupKeyStatement(region, logGroupArn)] });
-    const logGroup = new CloudwatchLogGroup(this, "logs", { name: logGroupName, retentionInDays: logRetentionDays, kmsKeyId: key.arn });
+    const { key, group: logGroup, arn: logGroupArn } = encryptedLogGroup(this, { logGroupName: `/aws/codebuild/${name}`, aliasName: `alias/${name}`, description: `Encrypts the build logs of ${name}`, accountId, region, retentionDays: props.logRetentionDays ?? 90 });
 
     const connectionService = props.connectionArn.split(":")[2] ?? "codeconnections";
     const projectArn = `arn:aws:codebuild:${region}:${accountId}:project/${name}`;

@@ -1,4 +1,3 @@
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
@@ -10,8 +9,8 @@ import type { BootstrapEvent } from "../../functions/db-bootstrap/handler";
 import type { BootstrapUser } from "../../functions/db-bootstrap/input";
 import { serviceTrust } from "../iam/policy-document";
 import { Role } from "../iam/role";
-import { EncryptionKey } from "../kms/encryption-key";
-import { assertLogRetention, logGroupKeyStatement } from "../logs/retention";
+import { encryptedLogGroup } from "../logs/encrypted-log-group";
+import { assertLogRetention } from "../logs/retention";
 import { DB_BOOTSTRAP_RUNTIME, dbBootstrapBundle } from "./function-bundle";
 
 /** Props of {@link DatabaseBootstrap}. */
@@ -100,10 +99,7 @@ export class DatabaseBootstrap extends Construct {
       toPort: props.port,
     });
 
-    const logGroupName = `/aws/lambda/${name}`;
-    const logGroupArn = `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}`;
-    const key = new EncryptionKey(this, "key", { description: `Encrypts the logs and settings of ${name}`, aliasName: `alias/${name}`, accountId, statements: [logGroupKeyStatement(region, logGroupArn)] });
-    const logGroup = new CloudwatchLogGroup(this, "logs", { name: logGroupName, retentionInDays: logRetentionDays, kmsKeyId: key.arn });
+    const { key, group: logGroup, arn: logGroupArn } = encryptedLogGroup(this, { logGroupName: `/aws/lambda/${name}`, aliasName: `alias/${name}`, description: `Encrypts the logs and settings of ${name}`, accountId, region, retentionDays: logRetentionDays });
 
     const role = new Role(this, "role", {
       name,
