@@ -5,7 +5,8 @@ import { parse, stringify } from "yaml";
 
 /**
  * Writes `count` environments into a new folder, each a copy of the shipped dev config with a
- * distinct name and a VPC CIDR that overlaps no other (10.100.0.0/16, 10.101.0.0/16, ...).
+ * distinct name, a VPC CIDR that overlaps no other (10.100.0.0/16, 10.101.0.0/16, ...), and a zone
+ * and host of its own (config refuses two environments claiming one).
  */
 export function generateEnvironments(projectRoot: string, count: number): string {
   const template = parse(readFileSync(path.join(projectRoot, "config", "dev.yaml"), "utf8")) as Record<string, Record<string, unknown>>;
@@ -13,7 +14,10 @@ export function generateEnvironments(projectRoot: string, count: number): string
   mkdirSync(dir, { recursive: true });
   for (let i = 0; i < count; i++) {
     const name = `bench${String(i).padStart(3, "0")}`;
-    const env = { ...template, name, network: { ...template.network, vpcCidr: `10.${100 + i}.0.0/16` } };
+    const env: Record<string, unknown> = { ...template, name, network: { ...template.network, vpcCidr: `10.${100 + i}.0.0/16` } };
+    const zone = `${name}.example.com`;
+    if (template.dns) env.dns = { ...template.dns, zone };
+    if (template.app) env.app = { ...template.app, ingress: { ...(template.app.ingress as Record<string, unknown>), host: `api.${zone}` } };
     writeFileSync(path.join(dir, `${name}.yaml`), stringify(env));
   }
   return dir;
