@@ -3,10 +3,10 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { hasCodebuildRunner } from "../config/access-checks";
-import { loadBackendSettings } from "../config/backend";
+import { type BackendSettings, loadBackendSettings } from "../config/backend";
 import { type EnvironmentConfig } from "../config/schema";
 import { type GithubSettings, githubSettings } from "../config/github-settings";
-import { loadProjectSettings } from "../config/project";
+import { loadProjectSettings, type ProjectSettings } from "../config/project";
 import { configLoader, runCli } from "./review-cli";
 
 const USAGE = `Usage: npm run doctor [-- --root DIR]
@@ -69,15 +69,13 @@ export function checkTools(envs: readonly EnvironmentConfig[], run: Probe): Find
 }
 
 /** backend.config, cdktf.json and the environment files: placeholders left in them. */
-export function checkFiles(root: string, envs: readonly EnvironmentConfig[]): Finding[] {
+export function checkFiles(root: string, envs: readonly EnvironmentConfig[], backend: BackendSettings, project: ProjectSettings): Finding[] {
   const found: Finding[] = [];
   const backendFile = path.join(root, "backend.config");
-  const backend = loadBackendSettings(backendFile, root);
   if ((PLACEHOLDER_ACCOUNTS as readonly string[]).includes(backend.accountId) || PLACEHOLDER_ORG.test(backend.bucket)) {
     found.push({ where: lineOfText(root, backendFile, "bucket"), problem: `names the example state bucket ${backend.bucket} (account ${backend.accountId})`, fix: "write your state account's bucket name, region and KMS alias ARN (README, \"Remote state\")" });
   }
   const cdktfJson = path.join(root, "cdktf.json");
-  const project = loadProjectSettings(cdktfJson, root);
   if (PLACEHOLDER_ORG.test(project.githubRepository)) found.push({ where: lineOfText(root, cdktfJson, '"githubRepository"'), problem: `githubRepository is the example ${project.githubRepository}`, fix: "write your repository (org/repo): CI's roles trust its OIDC tokens only" });
   if (PLACEHOLDER_ORG.test(project.repository)) found.push({ where: lineOfText(root, cdktfJson, '"repository"'), problem: `repository is the example ${project.repository}`, fix: "write where this code lives (the repository tag on every resource)" });
   for (const env of envs) {
@@ -136,19 +134,17 @@ export function doctor(root: string, run: Probe = probe, print: (line: string) =
   } catch (error) {
     findings.push({ where: "config/", problem: (error as Error).message, fix: "fix the config errors above (npm run synth names them too)" });
   }
+  let settings: { backend: BackendSettings; project: ProjectSettings } | undefined;
   try {
-    findings.push(...checkFiles(root, envs));
+    settings = { backend: loadBackendSettings(path.join(root, "backend.config"), root), project: loadProjectSettings(path.join(root, "cdktf.json"), root) };
+    findings.push(...checkFiles(root, envs, settings.backend, settings.project));
   } catch (error) {
     findings.push({ where: "backend.config / cdktf.json", problem: (error as Error).message, fix: "see README, \"Remote state\"" });
   }
   findings.push(...checkTools(envs, run));
-  let github: { findings: Finding[]; skipped?: string } = { findings: [], skipped: "GitHub settings not checked: backend.config and cdktf.json must load first" };
-  try {
-    const expected = githubSettings({ environments: envs, backend: loadBackendSettings(path.join(root, "backend.config"), root), project: loadProjectSettings(path.join(root, "cdktf.json"), root) });
-    github = checkGithub(expected, run);
-  } catch {
-    // Reported above, with its fix.
-  }
+  const github = settings
+    ? checkGithub(githubSettings({ environments: envs, ...settings }), run)
+    : { findings: [], skipped: "GitHub settings not checked: backend.config and cdktf.json must load first" };
   findings.push(...github.findings);
   for (const f of findings) print(`✖ ${f.where}: ${f.problem}\n    fix: ${f.fix}`);
   if (github.skipped) print(`- ${github.skipped}`);

@@ -4,8 +4,8 @@ import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
+import { admitToApi } from "../eks/api-access";
 import { serviceTrust } from "../iam/policy-document";
 import { Role } from "../iam/role";
 import { encryptedLogGroup } from "../logs/encrypted-log-group";
@@ -78,14 +78,7 @@ export class AccessHost extends Construct {
     // No inline egress beside the standalone rule (it would revoke it): see CodebuildRunner.
     this.securityGroup = new SecurityGroup(this, "security-group", { name, description: `${name}: Session Manager access host; admits nothing, sends HTTPS into the VPC only`, vpcId: props.vpcId });
     new VpcSecurityGroupEgressRule(this, "https-in-vpc", { securityGroupId: this.securityGroup.id, description: "HTTPS to the interface endpoints and the cluster API", cidrIpv4: props.vpcCidr, ipProtocol: "tcp", fromPort: 443, toPort: 443 });
-    new VpcSecurityGroupIngressRule(this, "cluster-api-from-host", {
-      securityGroupId: props.apiSecurityGroupId,
-      description: `Cluster API from the access host ${name}`,
-      referencedSecurityGroupId: this.securityGroup.id,
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-    });
+    admitToApi(this, "cluster-api-from-host", props.apiSecurityGroupId, { securityGroupId: this.securityGroup.id, description: `the access host ${name}` });
 
     const { key, group: logGroup, arn: logGroupArn } = encryptedLogGroup(this, {
       logGroupName: `/aws/ssm/${name}`,

@@ -2,9 +2,9 @@ import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { CodebuildWebhook } from "@cdktf/provider-aws/lib/codebuild-webhook";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
+import { admitToApi } from "../eks/api-access";
 import { serviceTrust } from "../iam/policy-document";
 import { Role } from "../iam/role";
 import { encryptedLogGroup } from "../logs/encrypted-log-group";
@@ -72,14 +72,7 @@ export class CodebuildRunner extends Construct {
     // GitHub, the action and provider registries and the AWS APIs are all HTTPS; DNS goes to
     // the VPC resolver, which security groups do not filter.
     new VpcSecurityGroupEgressRule(this, "https-out", { securityGroupId: this.securityGroup.id, description: "HTTPS: GitHub, registries, AWS APIs, the cluster API", cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 443, toPort: 443 });
-    new VpcSecurityGroupIngressRule(this, "cluster-api-from-runner", {
-      securityGroupId: props.apiSecurityGroupId,
-      description: `Cluster API from CI's runner ${name}`,
-      referencedSecurityGroupId: this.securityGroup.id,
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-    });
+    admitToApi(this, "cluster-api-from-runner", props.apiSecurityGroupId, { securityGroupId: this.securityGroup.id, description: `CI's runner ${name}` });
 
     const { key, group: logGroup, arn: logGroupArn } = encryptedLogGroup(this, { logGroupName: `/aws/codebuild/${name}`, aliasName: `alias/${name}`, description: `Encrypts the build logs of ${name}`, accountId, region, retentionDays: props.logRetentionDays ?? 90 });
 

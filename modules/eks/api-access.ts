@@ -31,14 +31,22 @@ export class ApiAccess extends Construct {
       if ((source.cidr === undefined) === (source.securityGroupId === undefined)) {
         throw new Error(`${this.node.path}: source ${i} ("${source.description}") needs exactly one of cidr or securityGroupId`);
       }
-      new VpcSecurityGroupIngressRule(this, `source-${i}`, {
-        securityGroupId: props.apiSecurityGroupId,
-        description: `Cluster API from ${source.description}`,
-        ...(source.cidr !== undefined ? { cidrIpv4: source.cidr } : { referencedSecurityGroupId: source.securityGroupId }),
-        ipProtocol: "tcp",
-        fromPort: 443,
-        toPort: 443,
-      });
+      admitToApi(this, `source-${i}`, props.apiSecurityGroupId, source);
     });
   }
+}
+
+/**
+ * One rule admitting a source to the cluster API on 443, in the API's own security group: what
+ * `eks.apiAccess`, CI's runner and the access host each get.
+ */
+export function admitToApi(scope: Construct, id: string, apiSecurityGroupId: string, source: ApiAccessSource): VpcSecurityGroupIngressRule {
+  return new VpcSecurityGroupIngressRule(scope, id, {
+    securityGroupId: apiSecurityGroupId,
+    description: `Cluster API from ${source.description}`,
+    ...(source.cidr !== undefined ? { cidrIpv4: source.cidr } : { referencedSecurityGroupId: source.securityGroupId }),
+    ipProtocol: "tcp",
+    fromPort: 443,
+    toPort: 443,
+  });
 }
