@@ -12,6 +12,7 @@ import { ROOT } from "./helpers";
 interface Step {
   readonly uses?: string;
   readonly run?: string;
+  readonly with?: Record<string, string>;
 }
 interface Job {
   readonly "runs-on"?: string;
@@ -30,9 +31,13 @@ const DIR = path.join(ROOT, ".github", "workflows");
 const workflows = Object.fromEntries(readdirSync(DIR).map((f) => [f, parse(readFileSync(path.join(DIR, f), "utf8")) as Workflow]));
 const jobs = Object.entries(workflows).flatMap(([file, wf]) => Object.entries(wf.jobs).map(([name, job]) => ({ file, name, job })));
 const runs = (job: Job) => (job.steps ?? []).map((s) => s.run ?? "").join("\n");
-/** The scope a job plans or applies with (plan-env.sh/apply-env.sh's last argument), if it does. */
+/** The composite action every plan and drift job plans with (plan-env.sh, its role, the sealed upload). */
+const PLAN_ACTION = "./.github/actions/plan-stacks";
+/** The scope a job plans or applies with (plan-stacks' scope, or apply-env.sh's last argument), if it does. */
 function scopeOf(job: Job): string | undefined {
-  const call = /\.github\/scripts\/(?:plan|apply)-env\.sh "\$ENV_NAME"[^\n]*/.exec(runs(job))?.[0];
+  const planning = (job.steps ?? []).find((s) => s.uses === PLAN_ACTION);
+  if (planning) return planning.with?.scope || "all";
+  const call = /\.github\/scripts\/apply-env\.sh "\$ENV_NAME"[^\n]*/.exec(runs(job))?.[0];
   if (!call) return undefined;
   return /\b(aws|cluster)$/.exec(call.trim())?.[1] ?? "all";
 }
@@ -49,12 +54,14 @@ describe("CI's runners", () => {
       "drift.yml:drift-cluster",
       "plan.yml:plan",
       "plan.yml:plan-cluster",
+      "plan.yml:plan-cluster-production",
+      "plan.yml:plan-production",
     ]);
   });
 
   it("run every job that plans or applies a cluster stack on the environment's runner (codebuild-<project>-<run id>-<attempt>)", () => {
     const cluster = terraformJobs.filter(({ job }) => scopeOf(job) === "cluster");
-    expect(cluster).toHaveLength(3);
+    expect(cluster).toHaveLength(4);
     for (const { job } of cluster) expect(job["runs-on"]).toMatch(RUNNER_LABEL);
   });
 
@@ -68,7 +75,7 @@ describe("CI's runners", () => {
   });
 
   it("never run a pull request from a fork on the in-VPC runner", () => {
-    expect(workflows["plan.yml"]!.jobs["plan-cluster"]!.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
+    for (const name of ["plan-cluster", "plan-cluster-production"]) expect(workflows["plan.yml"]!.jobs[name]!.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
     // The other runner jobs run on the default branch only: no pull-request trigger at all.
     for (const file of ["apply.yml", "apply-env.yml", "drift.yml"]) {
       expect(Object.keys(workflows[file]!.on).filter((event) => event.startsWith("pull_request"))).toEqual([]);
@@ -76,16 +83,19 @@ describe("CI's runners", () => {
   });
 
   it("start a runner only when it exists: the cluster jobs read the label the AWS jobs computed, and skip without one", () => {
-    expect(workflows["plan.yml"]!.jobs["plan-cluster"]!.if).toContain("needs.runners.outputs.matrix != '[]'");
+    expect(workflows["plan.yml"]!.jobs["plan-cluster"]!.if).toContain("needs.runners.outputs.targets != '[]'");
+    expect(workflows["plan.yml"]!.jobs["plan-cluster-production"]!.if).toContain("needs.runners.outputs.approved != '[]'");
     expect(workflows["drift.yml"]!.jobs["drift-cluster"]!.if).toContain("needs.runners.outputs.matrix != '[]'");
     expect(workflows["apply-env.yml"]!.jobs["apply-cluster"]!.if).toBe("needs.apply.outputs.runner != ''");
-    for (const job of [workflows["plan.yml"]!.jobs.plan!, workflows["drift.yml"]!.jobs.drift!]) expect(runs(job)).toContain('.github/scripts/runner-status.sh "$ENV_NAME"');
+    // The AWS legs say where their cluster stacks go (runner-status.sh, in the composite action).
+    expect(readFileSync(path.join(ROOT, ".github", "actions", "plan-stacks", "action.yml"), "utf8")).toMatch(/if: always\(\) && inputs\.scope == 'aws'\n\s+shell: bash[\s\S]*?\.github\/scripts\/runner-status\.sh "\$TARGET"/);
   });
 
   it("grant id-token: write only to jobs that assume an AWS role, and never to a whole workflow", () => {
     for (const [file, wf] of Object.entries(workflows)) expect([file, wf.permissions?.["id-token"]]).toEqual([file, undefined]);
     for (const { file, name, job } of jobs) {
-      const assumes = (job.steps ?? []).some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+      // The plan-stacks action assumes its role (configure-aws-credentials) inside.
+      const assumes = (job.steps ?? []).some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@") || s.uses === PLAN_ACTION);
       // A call of a reusable workflow passes the permission on to the jobs that need it.
       const calls = job.uses !== undefined && /apply-env\.yml$/.test(job.uses);
       expect([`${file}:${name}`, job.permissions?.["id-token"] === "write"]).toEqual([`${file}:${name}`, assumes || calls]);
@@ -94,7 +104,7 @@ describe("CI's runners", () => {
 
   it("give the runner's jobs the roles from GitHub's OIDC token, never the runner's own credentials", () => {
     for (const { job } of terraformJobs.filter(({ job }) => scopeOf(job) === "cluster")) {
-      const step = (job.steps ?? []).find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+      const step = (job.steps ?? []).find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@") || s.uses === PLAN_ACTION);
       expect(JSON.stringify(step)).toMatch(/vars\.(PLAN_ROLE_ARNS|DRIFT_ROLE_ARNS|APPLY_ROLE_ARN)/);
     }
   });

@@ -1,5 +1,4 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
@@ -64,42 +63,63 @@ describe("GitHub workflows", () => {
     expect(script).toContain('echo "verify: skipped: terraform not on PATH"');
   });
 
-  it("plan authenticates through OIDC as the read-only plan role, keeps one comment per PR and runs one plan per PR at a time", () => {
+  it("plan runs the pull request's code with no write token, no secret and no credentials kept, as read-only plan roles, one run per PR at a time", () => {
     const plan = load("plan.yml");
-    expect(plan.jobs.plan?.permissions?.["id-token"]).toBe("write");
-    expect(plan.permissions["id-token"]).toBeUndefined();
+    expect(plan.permissions).toEqual({ "contents": "read" });
     expect(plan.concurrency.group).toContain("github.event.pull_request.number");
-    expect(JSON.stringify(plan)).not.toMatch(/aws-access-key-id|AWS_SECRET_ACCESS_KEY/);
-    expect(JSON.stringify(plan.jobs.plan)).toContain("vars.PLAN_ROLE_ARNS");
-    expect(JSON.stringify(plan.jobs.plan)).not.toMatch(/APPLY_ROLE|DEPLOY_ROLE/);
+    const text = JSON.stringify(plan);
+    expect(text).not.toMatch(/secrets\.|pull-requests|issues: write|statuses|aws-access-key-id|AWS_SECRET_ACCESS_KEY|APPLY_ROLE|DEPLOY_ROLE/);
+    for (const [name, job] of Object.entries(plan.jobs)) {
+      expect([name, Object.entries(job.permissions ?? {}).filter(([, v]) => v === "write").map(([k]) => k)]).toEqual([name, name === "synth" || name === "runners" ? [] : ["id-token"]]);
+      for (const step of job.steps ?? []) if (step.uses?.startsWith("actions/checkout@")) expect([name, step.with?.["persist-credentials"]]).toEqual([name, false]);
+    }
+    // Each leg's role is the one its target names; production's legs wait in their plan-<env> GitHub Environment.
+    expect(JSON.stringify(plan.jobs.plan)).toContain("vars[matrix.target.variable]");
+    expect(plan.jobs["plan-production"]?.environment).toBe("plan-${{ matrix.target.name }}");
+    expect(plan.jobs["plan-cluster-production"]?.environment).toBe("plan-${{ matrix.target.env }}");
+    expect(JSON.stringify(plan.jobs.synth)).toContain("npm run -s stacks -- --plan-targets --approved");
+    expect(readFileSync(path.join(ROOT, ".github", "actions", "plan-stacks", "action.yml"), "utf8")).toContain("PLAN_PUBLIC_KEY: ${{ inputs.public-key }}");
   });
 
-  it("plan lists every expected stack, whatever the plan jobs did, and marks an old comment outdated first", () => {
-    const plan = load("plan.yml");
-    expect(plan.jobs.comment?.if).toContain("always()");
-    expect(JSON.stringify(plan.jobs.comment)).toContain(".github/scripts/render-comment.sh");
-    expect(readFileSync(path.join(ROOT, ".github", "scripts", "render-comment.sh"), "utf8")).toMatch(/shopt -s nullglob[\s\S]*--statuses "\$dir"/);
-    expect(JSON.stringify(plan.jobs.plan?.steps)).toContain("*.status.json");
-    expect(JSON.stringify(plan.jobs.stale)).toContain(".github/scripts/mark-stale.sh");
+  it("the comment is rendered by the default branch's code (workflow_run), which alone holds the review key and writes to the pull request", () => {
+    const review = load("plan-review.yml") as Workflow & { on: Record<string, { workflows: string[]; types: string[] }> };
+    expect(review.on).toEqual({ workflow_run: { workflows: ["plan", "review-submitted"], types: ["requested", "completed"] } });
+    expect(review.jobs.render?.environment).toBe("plan-review");
+    expect(JSON.stringify(review.jobs.render)).toContain(".github/scripts/render-review.sh");
+    expect(JSON.stringify(review.jobs.render)).toContain("secrets.PLAN_PRIVATE_KEY");
+    expect(JSON.stringify(review.jobs.stale)).toContain(".github/scripts/mark-stale.sh");
+    // Never the pull request's head: checkout takes the default branch's commit of the workflow_run.
+    for (const job of Object.values(review.jobs)) for (const step of job.steps ?? []) if (step.uses?.startsWith("actions/checkout@")) expect(step.with).toEqual({ "persist-credentials": false });
+    const submitted = load("review-submitted.yml") as Workflow & { permissions: Record<string, string> };
+    expect(submitted.permissions).toEqual({});
+    expect(JSON.stringify(submitted.jobs)).not.toMatch(/checkout|npm|secrets/);
   });
 
-  it("plan and apply state-backend too, with the state account's roles", () => {
-    const plan = load("plan.yml");
-    expect(JSON.stringify(plan.jobs.synth)).toContain("--environments --with-shared");
-    expect(JSON.stringify(plan.jobs.plan)).toContain("matrix.env == 'shared' && vars.STATE_PLAN_ROLE_ARN");
-  });
-
-  it("apply takes its environments from config, in promotion order, one at a time, only where something changes", () => {
+  it("apply judges with main^1's code, builds without an OIDC token, and applies from the checked bundle only", () => {
     const apply = load("apply.yml");
     expect(JSON.stringify(apply).replaceAll("/dev/null", "")).not.toMatch(/\b(dev|stage|prod)\b/);
     expect(apply.jobs.apply?.strategy?.["max-parallel"]).toBe(1);
-    expect(apply.jobs.apply?.strategy?.matrix.environment).toBe("${{ fromJSON(needs.environments.outputs.matrix) }}");
-    expect(JSON.stringify(apply.jobs.environments)).toContain("changed-environments.js");
+    expect(apply.jobs.apply?.strategy?.matrix.target).toBe("${{ fromJSON(needs.reviewed-plan.outputs.matrix) }}");
     expect(apply.concurrency).toEqual({ group: "apply", "cancel-in-progress": false });
+    expect(apply.jobs.build?.permissions).toEqual({ contents: "read" });
+    expect(JSON.stringify(apply.jobs.build)).toContain('git worktree add --detach base \\"$SHA^1\\"');
+    expect(apply.jobs["reviewed-plan"]?.environment).toBe("plan-review");
+    expect(JSON.stringify(apply.jobs["reviewed-plan"])).toContain("delivery/base/.github/scripts/find-reviewed-plan.sh");
+    // A dispatch names a run, never an allow: allows come from approving reviews only.
+    expect(JSON.stringify(apply)).not.toContain("allow-destroy");
     expect(readFileSync(path.join(ROOT, ".github", "scripts", "find-reviewed-plan.sh"), "utf8")).toContain("check-coverage.sh");
-    expect(load("apply-env.yml").jobs.apply?.environment).toBe("${{ inputs.environment }}");
+    const env = load("apply-env.yml");
+    for (const name of ["apply", "apply-cluster"]) {
+      const job = env.jobs[name]!;
+      expect(job.environment).toBe("${{ inputs.environment }}");
+      const steps = JSON.stringify(job.steps);
+      expect(steps).not.toMatch(/npm ci|actions\/checkout/);
+      expect(steps).toContain('sha256sum -c -');
+      expect(steps).toContain("../base/.github/scripts/apply-env.sh");
+      expect(steps).toContain("GUARD_CONFIG_DIRS");
+    }
+    expect(JSON.stringify(env.jobs.apply)).toContain("check-environment.sh");
     const script = readFileSync(path.join(ROOT, ".github", "scripts", "apply-env.sh"), "utf8");
-    expect(script).toMatch(/plan-guard/);
     expect(script).toMatch(/terraform apply -input=false -no-color "\$reviewed\/\$stack\.tfplan"/);
     expect(script).not.toMatch(/cdktf deploy/);
   });
@@ -107,6 +127,8 @@ describe("GitHub workflows", () => {
   it("drift logs in as the drift role, which trusts the scheduled run on main, not pull requests", () => {
     const drift = load("drift.yml");
     expect(JSON.stringify(drift.jobs.drift)).toContain("fromJSON(vars.DRIFT_ROLE_ARNS)[matrix.env]");
+    expect(drift.jobs.report?.environment).toBe("plan-review");
+    expect(JSON.stringify(drift.jobs.report)).toContain(".github/scripts/drift-report.sh");
     expect(JSON.stringify(drift)).not.toContain("PLAN_ROLE_ARNS");
   });
 
@@ -134,20 +156,3 @@ describe("who a job runs as (the trust chain)", () => {
   });
 });
 
-describe("changed-environments", () => {
-  const dir = mkdtempSync(path.join(tmpdir(), "statuses-"));
-  const write = (env: string, stack: string, status: unknown) => {
-    mkdirSync(path.join(dir, env), { recursive: true });
-    writeFileSync(path.join(dir, env, `${stack}.status.json`), JSON.stringify(status));
-  };
-  write("shared", "state-backend", { status: "planned", changes: false });
-  write("dev", "dev-network", { status: "planned", changes: true });
-  write("stage", "stage-network", { status: "planned", changes: false });
-  write("prod", "prod-network", { status: "planned", changes: false });
-  write("prod", "prod-eks", { status: "awaiting-upstream" });
-
-  it("keeps, in the order given, the environments with something to apply; a no-op needs no approval", () => {
-    const out = execFileSync("node", [path.join(ROOT, "dist", "scripts", "changed-environments.js"), dir, "shared", "dev", "stage", "prod", "qa"], { encoding: "utf8" });
-    expect(JSON.parse(out)).toEqual(["dev", "prod"]);
-  }, 60_000);
-});

@@ -11,6 +11,7 @@ import { checkEks } from "./eks-checks";
 import { checkPlatform } from "./platform-checks";
 import { checkQuantities } from "./quantity-checks";
 import { reuseProblems } from "./reuse-checks";
+import { checkEnvironmentName } from "./name-checks";
 import { checkStateAccess } from "./state-access-checks";
 import { didYouMean } from "./near";
 import { type ConfigProblem } from "./problems";
@@ -81,7 +82,7 @@ export function checkEnvironment(env: EnvironmentConfig, now?: Date): FieldProbl
     });
   }
   if (network.azCount <= zones.length) problems.push(...checkSubnetsFit(env));
-  problems.push(...checkEks(env, now), ...checkDatabase(env), ...checkDatabaseUsers(env), ...checkStreaming(env), ...checkTopics(env), ...checkEdge(env), ...checkAccess(env), ...checkPlatform(env), ...checkApp(env), ...checkArns(env), ...checkQuantities(env), ...checkStateAccess(env));
+  problems.push(...checkEks(env, now), ...checkDatabase(env), ...checkDatabaseUsers(env), ...checkStreaming(env), ...checkTopics(env), ...checkEdge(env), ...checkAccess(env), ...checkPlatform(env), ...checkApp(env), ...checkArns(env), ...checkQuantities(env), ...checkStateAccess(env), ...checkEnvironmentName(env));
   return problems;
 }
 

@@ -98,12 +98,76 @@ export function accountStateKey(accountId: string): string {
 /**
  * The GitHub Environment that applies state-backend, and what `npm run stacks` calls its stacks
  * ("bootstrap": the account stacks). Neither may be an environment's name
- * (config/state-access-checks.ts): its plans, apply job and GitHub Environment would be taken for theirs.
+ * ({@link RESERVED_ENVIRONMENT_NAMES}): its plans, apply job and GitHub Environment would be taken for theirs.
  */
 export const SHARED_ENVIRONMENT = "shared";
 
-/** What `npm run stacks` calls the account stacks, which an operator applies (never CI). */
+/** What `npm run stacks` calls the account stacks, which an operator applies (CI only plans them, as each account's plan role). */
 export const BOOTSTRAP_STACKS = "bootstrap";
+
+/**
+ * The GitHub Environment a production environment's plans run in (`plan-prod`): it has required
+ * reviewers who are not the run's author, and the environment's plan role trusts its jobs only,
+ * so pull-request code reads production (its state, its releases' Secrets) only after a person
+ * approved the run (docs/architecture.md, "What a pull request can read"). Environment names
+ * have no hyphen, so it is never an environment's own GitHub Environment.
+ */
+export function planEnvironmentName(env: Pick<EnvironmentConfig, "name">): string {
+  return `${PLAN_ENVIRONMENT_PREFIX}${env.name}`;
+}
+
+/**
+ * The GitHub Environment of the trusted review jobs (plan-review.yml's render, apply's
+ * reviewed-plan, drift's report): it holds the review private key, and its deployment branch
+ * policy admits the default branch only, so no job that runs a pull request's code can enter it.
+ * It is `plan-<review>`, and `review` is a reserved environment name: no production plan's
+ * GitHub Environment can be it.
+ */
+export const REVIEW_ENVIRONMENT = "plan-review";
+
+/** Prefix of the GitHub Environments of production plans ({@link planEnvironmentName}). */
+export const PLAN_ENVIRONMENT_PREFIX = "plan-";
+
+/**
+ * Name of the plan role of an account stack (one per account), which pull requests plan the
+ * account stack with. The part before `-github-` has a hyphen, so no `<env>-github-<kind>` (an
+ * environment's name has none) and no state-backend role can ever be it.
+ */
+export const ACCOUNT_PLAN_ROLE_NAME = "account-stack-github-plan";
+
+/** ARN of an account stack's plan role, known before it exists; the account stack creates it. */
+export function accountPlanRoleArn(accountId: string): string {
+  return `arn:aws:iam::${accountId}:role${CI_ROLE_PATH}${ACCOUNT_PLAN_ROLE_NAME}`;
+}
+
+/**
+ * Grafana's admin secret of an environment with a platform (the platform stack makes it). Its
+ * version is written write-only, yet refreshing it reads the value (GetSecretValue), so it is the
+ * one secret value CI's plan and drift roles may read.
+ */
+export function grafanaAdminSecretName(env: Pick<EnvironmentConfig, "name">): string {
+  return `${env.name}/platform/grafana-admin`;
+}
+
+/**
+ * Names no environment may have, each with the reason: the flow already uses them for something
+ * else (a stack group, a GitHub Environment, a state key prefix, a workflow's job), and an
+ * environment of that name would merge with it in CI's jobs, artifacts or state. (Longer names
+ * such as `organization` or `state-backend` fail the name's own pattern already: 2–10 lowercase
+ * letters or digits, no hyphen, which also keeps `plan-<env>` from ever being an environment.)
+ */
+export const RESERVED_ENVIRONMENT_NAMES: Readonly<Record<string, string>> = {
+  shared: "state-backend's group and its GitHub Environment",
+  bootstrap: "the account stacks' group, and the state key prefix of their state (bootstrap/)",
+  state: "the state-backend stack and its state key prefix (state-backend/)",
+  account: "the account stacks (account-<id>) and their plan role (account-stack-github-plan)",
+  plan: "the plan workflow, and the prefix of production plans' GitHub Environments (plan-<env>)",
+  plans: "the plan artifacts (plans-<env>)",
+  review: "the trusted review jobs and their GitHub Environment",
+  drift: "the drift workflow and its artifacts (drift-<env>)",
+  apply: "the apply workflow and its concurrency group",
+  ci: "the path of CI's roles (/ci/) and the CI workflow's concurrency group",
+};
 
 /** What each of CI's roles of the state-backend stack does: plan for pull requests, apply in {@link SHARED_ENVIRONMENT}. */
 export type StateCiRole = "plan" | "apply";

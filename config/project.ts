@@ -20,6 +20,13 @@ export interface ProjectSettings {
    */
   readonly githubRepository: string;
   /**
+   * The numeric id of {@link githubRepository} (`gh api repos/<org>/<repo> --jq .id`). Every CI
+   * role's trust pins it (the `repository_id` claim): a repository deleted and made again under
+   * the same name, or a renamed one whose old name someone took, has another id and is not trusted.
+   * @see https://docs.github.com/en/actions/reference/security/oidc
+   */
+  readonly githubRepositoryId: number;
+  /**
    * A DynamoDB lock table state-backend made and backend.config no longer names: the stack
    * forgets it (a `removed` block), and the table stays in AWS, unmanaged. Without it, the table
    * leaving the code would be planned for destruction: `prevent_destroy` guards a resource only
@@ -33,6 +40,7 @@ const projectSchema = z.object({
   repository: z.string().min(1, "must name the repository, e.g. github.com/example-org/platform-infra"),
   stateBackendStorage: z.enum(["local", "s3"]),
   githubRepository: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/, 'must be a GitHub repository in org/repo form, e.g. "example-org/platform-infra"'),
+  githubRepositoryId: z.number({ error: "must be the repository's numeric id, a positive whole number (gh api repos/<org>/<repo> --jq .id), e.g. 123456789" }).int("must be a whole number: the repository's id (gh api repos/<org>/<repo> --jq .id)").positive("must be the repository's id, a positive whole number (gh api repos/<org>/<repo> --jq .id)"),
   retiredLockTable: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, "must be the name of the DynamoDB table backend.config named before").optional(),
 });
 

@@ -50,7 +50,7 @@ export const accountSchema = strict({
   stateReaderArns: z
     .array(roleArn)
     .default([])
-    .describe("Roles besides CI's own that read this environment's Terraform state and take its lock, but cannot change it (an auditor): `<env>/` keys only. CI's plan and drift roles are granted by the code: never list them, nor a role twice. They must exist before the state-backend stack is applied."),
+    .describe("Roles besides CI's own that read this environment's Terraform state, but can neither change it nor take its lock (an auditor; run Terraform with -lock=false): `<env>/` keys only. CI's plan and drift roles are granted by the code: never list them, nor a role twice. They must exist before the state-backend stack is applied."),
   stateWriterArns: z
     .array(roleArn)
     .default([])

@@ -1,77 +1,42 @@
-import { addCounts, changesNothing, countChanges, createsFirst, isEmpty, KINDS, type Counts, kindsOf, primaryKind, statefulReason, zeroCounts } from "./classify";
+import { allowLine, ORPHANED_STATE } from "./allow";
+import { type PlanBinding, bindingFields } from "./binding";
+import { addCounts, createsFirst, isEmpty, KINDS, type Counts, primaryKind, statefulReason, zeroCounts } from "./classify";
 import { type SynthContext } from "./context";
-import { type Change, type ResourceChange, type StackPlan } from "./plan";
-import { attributePath, diffChange, type DiffLine } from "./values";
+import { type Listing } from "./budget";
+import { cachedDiff } from "./details";
+import { cellCode, code, text } from "./markdown";
+import { type StackModel } from "./model";
+import { maskSecretShapes } from "../policy/secrets";
+import { attributePath } from "./values";
 
 /**
- * The sections of a plan comment, each a whole Markdown construct so that trimming never cuts
- * inside one. render.ts decides which of them fit.
+ * The lists at the top and bottom of a plan comment, each a {@link Listing} that render.ts trims
+ * item by item: the marker and summary table, the stacks without changes, the operator's
+ * stacks, the orphaned states, the destructive changes and the partial plans. Every untrusted
+ * string goes through review/markdown.ts for the context it lands in.
  */
 
-/** The per-stack facts the sections are rendered from. */
-export interface StackModel {
-  readonly stack: string;
-  readonly env: string;
-  readonly counts: Counts;
-  readonly changes: readonly ResourceChange[];
-  readonly relevantDrift: ReadonlyArray<{ rc: ResourceChange; paths: string[] }>;
-  readonly otherDrift: number;
-  readonly outputs: ReadonlyArray<[string, Change]>;
-  readonly complete: boolean;
-  readonly errored: boolean;
-}
-
-/**
- * Resources whose attributes a reviewer must see even when they are only being created: who may
- * do what (IAM, key and resource policies), what may reach what (security groups), and what is
- * reachable from outside (load balancers, public endpoints). When the comment must be trimmed,
- * their details are the last of the creates' to go.
- */
-export const REVIEW_WORTHY_TYPES: readonly string[] = [
-  "aws_iam_role", "aws_iam_policy", "aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_openid_connect_provider",
-  "aws_kms_key", "aws_s3_bucket_policy", "aws_dynamodb_resource_policy", "aws_ecr_repository_policy", "aws_secretsmanager_secret_policy",
-  "aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule",
-  "aws_eks_cluster", "aws_eks_access_entry", "aws_eks_access_policy_association", "aws_lb", "aws_lb_listener", "aws_db_instance", "aws_rds_cluster", "aws_msk_cluster",
-  // What the cluster runs: each add-on and the app, their values diffed key by key.
-  "helm_release", "kubernetes_namespace_v1",
-];
+export { REVIEW_WORTHY_TYPES } from "./details";
+export type { StackModel } from "./model";
+export { model, sortStacks } from "./model";
 
 /** The marker that lets CI find and update its one sticky comment. */
 export const MARKER_PREFIX = "<!-- plan-comment";
 
-// Each level re-assembles the comment; a change's diff is computed once.
-const diffs = new WeakMap<Change, DiffLine[]>();
-function cachedDiff(change: Change): DiffLine[] {
-  let lines = diffs.get(change);
-  if (!lines) diffs.set(change, (lines = diffChange(change)));
-  return lines;
-}
+/** The workflow artifact that holds the full rendering, which the comment and the job summary point to. */
+export const PLAN_RENDERING_ARTIFACT = "plan-rendering";
 
-const esc = (text: string) => text.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c] as string);
-const code = (text: string) => (text.includes("`") ? `\`\` ${text} \`\`` : `\`${text}\``);
+export const SEE_FULL = `see the full rendering (artifact \`${PLAN_RENDERING_ARTIFACT}\`)`;
 
-export function model(sp: StackPlan, environmentOf: (s: string) => string, allDrift: boolean): StackModel {
-  const changes = (sp.plan.resource_changes ?? []).filter((rc) => kindsOf(rc).length > 0);
-  const relevant = new Map<string, string[]>();
-  for (const ra of sp.plan.relevant_attributes ?? []) relevant.set(ra.resource, [...(relevant.get(ra.resource) ?? []), attributePath(ra.attribute)]);
-  const drift = sp.plan.resource_drift ?? [];
-  const relevantDrift = drift.filter((rc) => allDrift || relevant.has(rc.address)).map((rc) => ({ rc, paths: allDrift ? [] : (relevant.get(rc.address) as string[]) }));
-  return {
-    stack: sp.stack,
-    env: environmentOf(sp.stack),
-    counts: countChanges(changes),
-    changes,
-    relevantDrift,
-    otherDrift: drift.length - relevantDrift.length,
-    outputs: Object.entries(sp.plan.output_changes ?? {}).filter(([, c]) => !changesNothing(c)),
-    complete: sp.plan.complete !== false,
-    errored: sp.plan.errored === true,
-  };
-}
+/** What a marker field may hold: it must not close the HTML comment or break the fields apart. */
+const MARKER_VALUE = /^[A-Za-z0-9._:-]+$/;
 
-export function sortStacks(plans: readonly StackPlan[], order: readonly string[]): StackPlan[] {
-  const rank = (s: string) => (order.includes(s) ? order.indexOf(s) : order.length);
-  return [...plans].sort((a, b) => rank(a.stack) - rank(b.stack) || a.stack.localeCompare(b.stack));
+/** The marker line: `sha=` and `digest=` first (CI finds the comment by that prefix), then the binding. */
+export function marker(sha: string, digest: string, binding?: PlanBinding): string {
+  for (const [name, value] of [["sha", sha], ["digest", digest]] as const) {
+    if (!MARKER_VALUE.test(value)) throw new Error(`the comment's ${name} must be a commit or a digest (letters, digits, . _ : -); got ${JSON.stringify(value)}`);
+  }
+  return `${MARKER_PREFIX} sha=${sha} digest=${digest}${binding ? bindingFields(binding) : ""} -->`;
 }
 
 function countsText(c: Counts): string {
@@ -79,161 +44,158 @@ function countsText(c: Counts): string {
   return KINDS.map((k) => `${c[k]} ${words[k]}`).join(" · ");
 }
 
-export function header(models: readonly StackModel[], sha: string, digest: string): string[] {
+const changedAny = (m: StackModel) => !isEmpty(m.counts) || m.outputs.length > 0;
+
+/** The marker, the totals and one table row per stack that changes anything. */
+export function headerListing(models: readonly StackModel[], markerLine: string): Listing {
   const total = models.reduce((acc, m) => addCounts(acc, m.counts), zeroCounts());
-  const changed = models.filter((m) => !isEmpty(m.counts) || m.outputs.length > 0);
-  const quiet = models.filter((m) => !changed.includes(m));
-  const lines = [`${MARKER_PREFIX} sha=${sha} digest=${digest} -->`, `**Plan:** ${countsText(total)}`, ""];
-  if (changed.length) {
-    lines.push("| stack | environment | create | update | replace | delete | move | import | forget |", "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-    for (const m of changed) lines.push(`| ${code(m.stack)} | ${m.env} | ${KINDS.map((k) => (m.counts[k] ? `**${m.counts[k]}**` : "0")).join(" | ")} |`);
-    lines.push("");
-  }
-  if (quiet.length) lines.push(`No changes: ${quiet.map((m) => code(m.stack)).join(", ")}`);
-  return [lines.join("\n").trimEnd()];
+  const changed = models.filter(changedAny);
+  const table = changed.length ? "\n\n| stack | environment | create | update | replace | delete | move | import | forget |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |" : "";
+  return {
+    name: "the summary table",
+    head: `${markerLine}\n**Plan:** ${countsText(total)}${table}`,
+    items: changed.map((m) => `| ${cellCode(m.stack)} | ${text(m.env)} | ${KINDS.map((k) => (m.counts[k] ? `**${m.counts[k]}**` : "0")).join(" | ")} |`),
+    more: (n) => `\n…and ${n} more stacks with changes: ${SEE_FULL}`,
+  };
 }
 
-/** What plan-guard will refuse, by `stack address`, with the label that would allow it. */
-export type GuardVerdicts = ReadonlyMap<string, { readonly why: string; readonly label: string }>;
+/** One line naming the stacks whose plans change nothing. */
+export function quietListing(models: readonly StackModel[]): Listing | undefined {
+  const quiet = models.filter((m) => !changedAny(m));
+  return quiet.length ? { name: "the stacks without changes", head: "No changes:", headSep: " ", sep: ", ", items: quiet.map((m) => code(m.stack)), more: (n) => `…and ${n} more` } : undefined;
+}
 
-export function cautionItems(models: readonly StackModel[], context: SynthContext, verdicts: GuardVerdicts = new Map()): string[] {
-  const items: Array<{ stateful: boolean; text: string }> = [];
+/**
+ * One neutral line for the stacks an operator applies (the account stacks, whose roles CI
+ * cannot assume): never a warning, since a warning on every pull request teaches reviewers to
+ * ignore warnings. Those with a plan here are rendered like any other stack.
+ */
+export function operatorListing(operatorStacks: readonly string[], planned: ReadonlySet<string>): Listing | undefined {
+  if (!operatorStacks.length) return undefined;
+  const items = operatorStacks.map((s) => `${code(s)}${planned.has(s) ? " (its plan is below)" : ""}`);
+  return { name: "the operator's stacks", head: "Applied by an operator, not by CI:", headSep: " ", sep: ", ", items, more: (n) => `…and ${n} more` };
+}
+
+/** What plan-guard will refuse, by `stack address`. */
+export type GuardVerdicts = ReadonlyMap<string, { readonly why: string }>;
+
+/** How a refused change is allowed: the exact line, when the binding knows the stack's plan. */
+function allowHow(stack: string, address: string, sha256: string | undefined): string {
+  return sha256
+    ? `; to allow it, an approver adds this line to an approving review: ${code(allowLine(stack, address, sha256))}`
+    : "; to allow it, an approver adds its `/allow` line to an approving review (the review job's comment names the plan's sha256)";
+}
+
+const refusal = (why: string) => ` — ⛔ **plan-guard will refuse this** (${text(maskSecretShapes(why))})`;
+
+interface CautionItem {
+  readonly text: string;
+  readonly refused: boolean;
+  readonly stateful: boolean;
+  readonly kind: string;
+}
+
+function howOf(kind: string | undefined, rc: Parameters<typeof createsFirst>[0], trustChange: boolean): string {
+  if (kind === "replace") return createsFirst(rc) ? "**replace** (create, then destroy)" : "**replace** (destroy, then create)";
+  if (kind === "delete") return "**delete**";
+  if (trustChange) return "**trust policy change**";
+  if (kind === "update") return "**update that destroys data**";
+  return `**${kind ?? "change"}**`;
+}
+
+/**
+ * Every destructive change (delete, replace, a role's trust policy change) and every change the
+ * guard refuses, whatever its kind (a data-destroying update too), refused ones first, each with
+ * why and the allow line. Verdicts that match no change (a refusal of a state the comment does
+ * not show) are listed as well: nothing the guard refuses is left out of the comment.
+ */
+export function cautionListing(models: readonly StackModel[], context: SynthContext, verdicts: GuardVerdicts, binding?: PlanBinding, orphanStacks: ReadonlySet<string> = new Set()): Listing | undefined {
+  const items: CautionItem[] = [];
+  const matched = new Set<string>();
   for (const m of models) {
     for (const rc of m.changes) {
+      const key = `${m.stack} ${rc.address}`;
+      const v = verdicts.get(key);
       const kind = primaryKind(rc);
       const trustChange = rc.type === "aws_iam_role" && kind === "update" && cachedDiff(rc.change).some((l) => l.path.startsWith("assume_role_policy"));
-      if (kind !== "delete" && kind !== "replace" && !trustChange) continue;
+      if (!v && kind !== "delete" && kind !== "replace" && !trustChange) continue;
+      if (v) matched.add(key);
       const stateful = statefulReason(m.stack, rc);
       const where = context.constructPath(m.stack, rc.address);
-      const how = kind === "replace" ? (createsFirst(rc) ? "**replace** (create, then destroy)" : "**replace** (destroy, then create)") : kind === "delete" ? "**delete**" : "**trust policy change**";
       const forced = (rc.change.replace_paths ?? []).map(attributePath).filter(Boolean);
       const parts = [
         stateful ? `🛑 **STATEFUL: ${stateful}** ` : "",
         `${code(m.stack)} ${code(rc.address)}`,
         where ? ` (${code(where)})` : "",
-        `: ${how}`,
+        `: ${howOf(kind, rc, trustChange)}`,
         rc.action_reason ? `, reason ${code(rc.action_reason)}` : "",
         forced.length ? `, forced by ${forced.map(code).join(", ")}` : "",
-        verdict(verdicts.get(`${m.stack} ${rc.address}`)),
+        v ? `${refusal(v.why)}${allowHow(m.stack, rc.address, binding?.plans[m.stack])}` : "",
       ];
-      items.push({ stateful: Boolean(stateful), text: `> - ${parts.join("")}` });
+      items.push({ text: `> - ${parts.join("")}`, refused: Boolean(v), stateful: Boolean(stateful), kind: trustChange ? "trust" : v && kind === "update" ? "data-update" : (kind ?? "change") });
     }
   }
-  const rank = (i: { stateful: boolean; text: string }) => (i.text.includes("⛔") ? 2 : 0) + (i.stateful ? 1 : 0);
-  return items.sort((a, b) => rank(b) - rank(a)).map((i) => i.text);
-}
-
-function verdict(v: { why: string; label: string } | undefined): string {
-  return v ? ` — ⛔ **plan-guard will refuse this** (${v.why}); to allow it, a maintainer adds the label ${code(v.label)}` : "";
-}
-
-export function caution(items: readonly string[], budget: number): string | undefined {
-  if (!items.length || budget < 400) return undefined;
-  const count = (what: string) => items.filter((i) => i.includes(what)).length;
-  const kinds = [
-    [count(": **replace**"), "to replace"],
-    [count(": **delete**"), "to delete"],
-    [count(": **trust policy change**"), "trust policy change(s)"],
-  ].filter(([n]) => n) as Array<[number, string]>;
-  const stateful = count("🛑");
-  const refused = count("⛔");
+  for (const [key, v] of verdicts) {
+    if (matched.has(key)) continue;
+    const stack = key.slice(0, key.indexOf(" "));
+    const address = key.slice(stack.length + 1);
+    if (address === ORPHANED_STATE && orphanStacks.has(stack)) continue;
+    const sha = address === ORPHANED_STATE ? binding?.orphans : binding?.plans[stack];
+    items.push({ text: `> - ${code(stack)} ${code(address)}${refusal(v.why)}${allowHow(stack, address, sha)}`, refused: true, stateful: false, kind: "other" });
+  }
+  if (!items.length) return undefined;
+  const rank = (i: CautionItem) => (i.refused ? 2 : 0) + (i.stateful ? 1 : 0);
+  items.sort((a, b) => rank(b) - rank(a));
+  const count = (kind: string) => items.filter((i) => i.kind === kind).length;
+  const kinds = ([["replace", "to replace"], ["delete", "to delete"], ["data-update", "data-destroying update(s)"], ["trust", "trust policy change(s)"], ["other", "other refusal(s)"]] as const)
+    .map(([k, words]) => [count(k), words] as const)
+    .filter(([n]) => n > 0);
+  const stateful = items.filter((i) => i.stateful).length;
+  const refused = items.filter((i) => i.refused).length;
   const notes = [stateful ? `${stateful} stateful` : "", refused ? `${refused} refused by plan-guard until allowed` : ""].filter(Boolean).join(", ");
-  const head = `> [!CAUTION]\n> **Destructive changes: ${kinds.map(([n, w]) => `${n} ${w}`).join(", ")}**${notes ? ` (${notes})` : ""}. Check each one.\n>`;
-  const kept: string[] = [];
-  let size = head.length + 80;
-  for (const item of items) {
-    if (size + item.length + 1 > budget) break;
-    kept.push(item);
-    size += item.length + 1;
-  }
-  const rest = items.length - kept.length;
-  return [head, ...kept, ...(rest ? [`> - …and ${rest} more: see the full plan in the job summary`] : [])].join("\n");
+  return {
+    name: "the destructive changes",
+    head: `> [!CAUTION]\n> **Destructive changes: ${kinds.map(([n, w]) => `${n} ${w}`).join(", ") || `${items.length} change(s)`}**${notes ? ` (${notes})` : ""}. Check each one.\n>`,
+    items: items.map((i) => i.text),
+    more: (n) => `> - …and ${n} more: ${SEE_FULL}`,
+  };
 }
 
-function fence(lines: readonly string[]): string {
-  const body = lines.join("\n");
-  const ticks = "`".repeat(Math.max(3, ...[...body.matchAll(/`+/g)].map((m) => m[0].length + 1)));
-  return `${ticks}diff\n${body}\n${ticks}`;
+/** A state key no current stack owns that still holds resources (from the plan job). */
+export interface OrphanedState {
+  readonly stack: string;
+  readonly key: string;
+  /** Managed resources in it; undefined when the job could not count them. */
+  readonly resources: number | undefined;
 }
 
-function diffText(lines: readonly DiffLine[]): string[] {
-  return lines.map((l) => {
-    const mark = l.forcesReplacement ? "   # forces replacement" : "";
-    if (l.op === "~") return `~ ${l.path}: ${l.before} → ${l.after}${mark}`;
-    return `${l.op} ${l.path || "(value)"} = ${l.op === "+" ? l.after : l.before}${mark}`;
+/** The orphaned states, never dropped: their resources leave Terraform's care without a plan to show it. */
+export function orphansListing(orphans: readonly OrphanedState[], binding?: PlanBinding): Listing | undefined {
+  if (!orphans.length) return undefined;
+  const counted = orphans.reduce((n, o) => n + (o.resources ?? 0), 0);
+  const uncounted = orphans.some((o) => o.resources === undefined);
+  const items = orphans.map((o) => {
+    const count = o.resources === undefined ? "not counted" : `${o.resources} resource${o.resources === 1 ? "" : "s"}`;
+    return `> - ${code(o.key)} (stack ${code(o.stack)}): ${count}${allowHow(o.stack, ORPHANED_STATE, binding?.orphans)}`;
   });
+  return {
+    name: "the orphaned states",
+    head: [
+      "> [!CAUTION]",
+      `> **Orphaned: ${counted}${uncounted ? "+" : ""} resources will no longer be managed (nothing is destroyed)**`,
+      "> These states belong to no stack of this change: their resources stay, but no plan and no drift check looks at them again. To decommission them instead, destroy them in a reviewed plan first, then remove them from the code (docs/review-workflow.md).",
+      ">",
+    ].join("\n"),
+    items,
+    more: (n) => `> - …and ${n} more orphaned states: ${SEE_FULL}`,
+  };
 }
 
-function resourceBlock(stack: string, rc: ResourceChange, level: number, context: SynthContext): string {
-  const kind = primaryKind(rc);
-  const label = kind === "replace" ? (createsFirst(rc) ? "replace (create, then destroy)" : "replace (destroy, then create)") : kind === "forget" ? "forget (removed from state, not destroyed)" : (kind ?? "no-op");
-  const where = context.constructPath(stack, rc.address);
-  const extras = [
-    rc.previous_address && rc.previous_address !== rc.address ? `moved from ${code(rc.previous_address)}` : "",
-    rc.change.importing ? `import${rc.change.importing.id ? ` id ${code(rc.change.importing.id)}` : ""}` : "",
-  ].filter(Boolean);
-  const title = `**${label}** ${code(rc.address)}${where ? ` · ${code(where)}` : ""}${extras.length ? ` (${extras.join(", ")})` : ""}`;
-  const showDiff = level === 0 || (level <= 2 && kind !== "create") || (level === 1 && REVIEW_WORTHY_TYPES.includes(rc.type));
-  if (!showDiff || kind === "delete" || kind === "forget" || level >= 3) return title;
-  const diff = cachedDiff(rc.change);
-  return diff.length ? `${title}\n\n${fence(diffText(diff))}` : title;
-}
-
-export function stackDetails(m: StackModel, level: number, context: SynthContext): string | undefined {
-  if (level >= 4 || m.changes.length === 0) return undefined;
-  const body = m.changes.map((rc) => resourceBlock(m.stack, rc, level, context)).join("\n\n");
-  const summary = `<b>${esc(m.stack)}</b> (${esc(m.env)}): ${KINDS.filter((k) => m.counts[k]).map((k) => `${m.counts[k]} ${k}`).join(", ")}`;
-  return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
-}
-
-export function driftSection(models: readonly StackModel[], level: number, context: SynthContext): string | undefined {
-  const relevant = models.flatMap((m) => m.relevantDrift.map((d) => ({ m, ...d })));
-  const other = models.reduce((n, m) => n + m.otherDrift, 0);
-  if (!relevant.length && !other) return undefined;
-  const lines = ["### Drift", ""];
-  if (relevant.length) {
-    lines.push(other || relevant.some((d) => d.paths.length) ? "Changed outside Terraform, in attributes this plan depends on:" : "Changed outside Terraform:", "");
-    for (const { m, rc, paths } of relevant) {
-      const where = context.constructPath(m.stack, rc.address);
-      lines.push(`${code(m.stack)} ${code(rc.address)}${where ? ` · ${code(where)}` : ""}`, "");
-      const diff = diffChange(rc.change, paths.length ? paths : undefined);
-      if (level < 4 && diff.length) lines.push(fence(diffText(diff)), "");
-    }
-  }
-  if (other) lines.push(`${other} other resource(s) drifted in attributes this plan does not depend on.`);
-  return lines.join("\n").trimEnd();
-}
-
-export function outputsSection(models: readonly StackModel[], level: number): string | undefined {
-  const withOutputs = models.filter((m) => m.outputs.length);
-  if (!withOutputs.length) return undefined;
-  const lines = ["### Output changes", ""];
-  for (const m of withOutputs) {
-    if (level >= 4) {
-      lines.push(`${code(m.stack)}: ${m.outputs.map(([n]) => code(n)).join(", ")}`);
-      continue;
-    }
-    // Each output is diffed as one attribute named after it, so masking works as for resources.
-    const diff = m.outputs.flatMap(([name, c]) =>
-      diffChange({
-        actions: c.actions,
-        before: c.before === null || c.before === undefined ? {} : { [name]: c.before },
-        after: (c.after === null || c.after === undefined) && c.after_unknown !== true ? {} : { [name]: c.after ?? null },
-        after_unknown: { [name]: c.after_unknown },
-        before_sensitive: { [name]: c.before_sensitive },
-        after_sensitive: { [name]: c.after_sensitive },
-      }),
-    );
-    lines.push(`${code(m.stack)}`, "", fence(diffText(diff)), "");
-  }
-  return lines.join("\n").trimEnd();
-}
-
-export function notes(models: readonly StackModel[]): string | undefined {
+/** Plans that errored or are incomplete. */
+export function notesListing(models: readonly StackModel[]): Listing | undefined {
   const items = models.flatMap((m) => [
     ...(m.errored ? [`> - ${code(m.stack)}: planning **errored**; this plan is partial and must not be applied.`] : []),
     ...(m.complete ? [] : [`> - ${code(m.stack)}: the plan is **incomplete** (\`complete: false\`); more changes will follow after this apply.`]),
   ]);
-  return items.length ? ["> [!WARNING]", "> Not every plan is whole:", ...items].join("\n") : undefined;
+  return items.length ? { name: "the partial plans", head: "> [!WARNING]\n> Not every plan is whole:", items, more: (n) => `> - …and ${n} more: ${SEE_FULL}` } : undefined;
 }
-

@@ -1,11 +1,14 @@
 import { parse as parseYaml } from "yaml";
-import { maskSecretShapes, SECRET_KEY } from "../policy/secrets";
+import { isSecretName, maskSecretShapes, namesSecret } from "../policy/secrets";
 import { type Change } from "./plan";
 
 /**
  * Attribute-level diffs of a change, with every sensitive value masked. A value is sensitive
- * when the plan says so (`before_sensitive` / `after_sensitive`) or when its key is named like a
- * secret; sensitive values are compared in memory but never formatted.
+ * when the plan says so (`before_sensitive` / `after_sensitive`), when its key is named like a
+ * secret (`db_password`, `apiKeys`, `secrets[0]`), or when it is the `value` of an object whose
+ * `name` or `key` names a secret (a container's `env` entry `DB_PASSWORD`, a Helm `set` of
+ * `auth.password`); sensitive values are compared in memory but never formatted. Secrets
+ * recognisable by their shape are masked wherever they appear, map keys included.
  */
 
 // Key names treated as secret whatever the plan says (over-masking is the safe mistake).
@@ -16,6 +19,8 @@ const UNKNOWN = "(known after apply)";
 const MAX_VALUE = 120;
 
 interface Leaf {
+  /** The path as the comment shows it: a map key shaped like a secret is masked. */
+  readonly shown: string;
   readonly raw: string;
   readonly display: string;
   readonly sensitive: boolean;
@@ -73,15 +78,31 @@ export function formatValue(value: unknown): string {
 
 const shorten = (text: string) => (text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}…(+${text.length - MAX_VALUE} chars)` : text);
 
+/** Where a leaf is: its path for matching before and after, and the path the comment shows. */
+interface At {
+  readonly path: string;
+  readonly shown: string;
+}
+
+/**
+ * Whether an object is a name/value pair naming a secret (`{ name: "DB_PASSWORD", value }`,
+ * `{ key: "api_token", value }`): then its `value` is secret whatever its own key says.
+ */
+function pairNamesSecret(value: object): boolean {
+  const record = value as Record<string, unknown>;
+  if (!("value" in record)) return false;
+  return [record.name, record.key].some((n) => typeof n === "string" && namesSecret(n));
+}
+
 /** Leaves of a value keyed by path, masking sensitive and marking unknown ones. */
-function leaves(value: unknown, sensitive: unknown, unknown: unknown, out: Map<string, Leaf>, path = "", secretByName = false): void {
+function leaves(value: unknown, sensitive: unknown, unknown: unknown, out: Map<string, Leaf>, at: At = { path: "", shown: "" }, secretByName = false): void {
   const isSensitive = secretByName || sensitive === true;
   if (unknown === true) {
-    out.set(path, { raw: "\u0000unknown", display: UNKNOWN, sensitive: isSensitive });
+    out.set(at.path, { shown: at.shown, raw: "\u0000unknown", display: UNKNOWN, sensitive: isSensitive });
     return;
   }
   if (isSensitive) {
-    out.set(path, { raw: JSON.stringify(value) ?? "null", display: MASKED, sensitive: true });
+    out.set(at.path, { shown: at.shown, raw: JSON.stringify(value) ?? "null", display: MASKED, sensitive: true });
     return;
   }
   if (Array.isArray(value) || (value && typeof value === "object")) {
@@ -90,29 +111,32 @@ function leaves(value: unknown, sensitive: unknown, unknown: unknown, out: Map<s
     if (!Array.isArray(value) && unknown && typeof unknown === "object" && !Array.isArray(unknown)) {
       for (const [key, mark] of Object.entries(unknown)) if (mark === true && !(key in value)) entries.push([key, null]);
     }
-    if (entries.length === 0 && path) out.set(path, { raw: JSON.stringify(value), display: JSON.stringify(value), sensitive: false });
+    if (entries.length === 0 && at.path) out.set(at.path, { shown: at.shown, raw: JSON.stringify(value), display: JSON.stringify(value), sensitive: false });
+    const pair = !Array.isArray(value) && pairNamesSecret(value);
     for (const [key, child] of entries) {
-      const secret = typeof key === "string" && SECRET_KEY.test(key);
-      leaves(child, sub(sensitive, key), sub(unknown, key), out, pathOf(path, key), secret);
+      const secret = typeof key === "string" && (isSecretName(key) || (pair && key === "value"));
+      // A map keyed by secrets (a token as a key) shows the key masked; matching uses it as it is.
+      const shownKey = typeof key === "string" ? maskSecretShapes(key) : key;
+      leaves(child, sub(sensitive, key), sub(unknown, key), out, { path: pathOf(at.path, key), shown: pathOf(at.shown, shownKey) }, secret);
     }
     return;
   }
   if (typeof value === "string") {
     const embedded = embeddedDocument(value);
     if (embedded) {
-      leaves(embedded.doc, undefined, undefined, out, `${path}⟨${embedded.kind}⟩`);
+      leaves(embedded.doc, undefined, undefined, out, { path: `${at.path}⟨${embedded.kind}⟩`, shown: `${at.shown}⟨${embedded.kind}⟩` });
       return;
     }
   }
   const raw = JSON.stringify(value) ?? "null";
   // A value that is not marked sensitive may still hold one (a connection URL with a password).
-  out.set(path, { raw, display: shorten(typeof value === "string" ? maskSecretShapes(raw) : raw), sensitive: false });
+  out.set(at.path, { shown: at.shown, raw, display: shorten(typeof value === "string" ? maskSecretShapes(raw) : raw), sensitive: false });
 }
 
 function leafMap(value: unknown, sensitive: unknown, unknown?: unknown): Map<string, Leaf> {
   const out = new Map<string, Leaf>();
   if (value !== null && value !== undefined) leaves(value, sensitive, unknown, out);
-  else if (unknown === true) out.set("", { raw: "\u0000unknown", display: UNKNOWN, sensitive: false });
+  else if (unknown === true) out.set("", { shown: "", raw: "\u0000unknown", display: UNKNOWN, sensitive: false });
   return out;
 }
 
@@ -133,17 +157,12 @@ export function diffChange(change: Change, only?: readonly string[]): DiffLine[]
     const b = before.get(path);
     const a = after.get(path);
     const forcesReplacement = forces.length > 0 && within(path, forces) ? true : undefined;
-    if (a && !b) lines.push({ op: "+", path, after: a.display, forcesReplacement });
-    else if (b && !a) lines.push({ op: "-", path, before: b.display, forcesReplacement });
+    if (a && !b) lines.push({ op: "+", path: a.shown, after: a.display, forcesReplacement });
+    else if (b && !a) lines.push({ op: "-", path: b.shown, before: b.display, forcesReplacement });
     else if (a && b && a.raw !== b.raw) {
       const masked = a.sensitive || b.sensitive;
-      lines.push({ op: "~", path, before: masked ? MASKED : b.display, after: masked && a.display !== UNKNOWN ? `${MASKED}, changed` : a.display, forcesReplacement });
+      lines.push({ op: "~", path: a.shown, before: masked ? MASKED : b.display, after: masked && a.display !== UNKNOWN ? `${MASKED}, changed` : a.display, forcesReplacement });
     }
   }
   return lines;
-}
-
-/** The after-values of a change with sensitive values masked: what the semantic digest covers. */
-export function maskedAfter(change: Change): Record<string, string> {
-  return Object.fromEntries([...leafMap(change.after, change.after_sensitive, change.after_unknown)].map(([k, v]) => [k, v.sensitive ? MASKED : v.display === UNKNOWN ? UNKNOWN : v.raw]));
 }

@@ -16,7 +16,7 @@ and says precisely what is missing, with the file and the fix:
   - the CLI tools: terraform >= 1.10 (S3-native locking), node, the AWS CLI v2, the Session Manager
     plugin and kubectl (for an access host), gh;
   - backend.config, cdktf.json and config/*.yaml: valid, and no placeholder left (the example
-    account ids, example-org, the all-zero connection id);
+    account ids, example-org, the example repository id, the all-zero connection id);
   - the GitHub variables and secret the workflows read, when gh is logged in.
 It never needs credentials: with none, the GitHub check says it was skipped. Exit 1 when
 anything is missing.`;
@@ -40,6 +40,8 @@ export interface Finding {
 export const PLACEHOLDER_ACCOUNTS = ["000000000000", "111111111111", "222222222222", "333333333333", "123456789012"] as const;
 const PLACEHOLDER_CONNECTION = /connection\/0{8}-0{4}-0{4}-0{4}-0{12}$/;
 const PLACEHOLDER_ORG = /(^|\/)example-org(\/|-|$)/;
+/** The repository id the shipped cdktf.json carries (githubRepositoryId): an example, never your repository's. */
+export const PLACEHOLDER_REPOSITORY_ID = 123456789;
 
 /** `file:line` of the first line that holds the text, relative to the project's root. */
 function lineOfText(root: string, file: string, needle: string): string {
@@ -77,6 +79,9 @@ export function checkFiles(root: string, envs: readonly EnvironmentConfig[], bac
   }
   const cdktfJson = path.join(root, "cdktf.json");
   if (PLACEHOLDER_ORG.test(project.githubRepository)) found.push({ where: lineOfText(root, cdktfJson, '"githubRepository"'), problem: `githubRepository is the example ${project.githubRepository}`, fix: "write your repository (org/repo): CI's roles trust its OIDC tokens only" });
+  if (project.githubRepositoryId === PLACEHOLDER_REPOSITORY_ID) {
+    found.push({ where: lineOfText(root, cdktfJson, '"githubRepositoryId"'), problem: `githubRepositoryId is the example ${PLACEHOLDER_REPOSITORY_ID}`, fix: `write your repository's id (gh api repos/${project.githubRepository} --jq .id): CI's roles trust that repository id only` });
+  }
   if (PLACEHOLDER_ORG.test(project.repository)) found.push({ where: lineOfText(root, cdktfJson, '"repository"'), problem: `repository is the example ${project.repository}`, fix: "write where this code lives (the repository tag on every resource)" });
   for (const env of envs) {
     const file = path.join(root, "config", `${env.name}.yaml`);
@@ -117,10 +122,14 @@ export function checkGithub(expected: GithubSettings, run: Probe): { findings: F
     }
   };
   compare("GitHub variable", values(["variable", "list"]), expected.variables, (name, value) => `gh variable set ${name} --body '${value}'`);
-  const secrets = values(["secret", "list"], "name");
-  for (const name of expected.secrets) if (!secrets.has(name)) findings.push({ where: `GitHub secret ${name}`, problem: "not set", fix: `gh secret set ${name} --body "$(openssl rand -base64 48)"` });
+  const keyFix = "make the review key pair as npm run -s stacks -- --github-settings --gh prints it";
+  const repoVariables = values(["variable", "list"]);
+  for (const name of expected.keyVariables) if (!repoVariables.has(name)) findings.push({ where: `GitHub variable ${name}`, problem: "not set", fix: keyFix });
   for (const env of expected.environments) {
     compare(`GitHub environment ${env.name}, variable`, values(["variable", "list", "--env", env.name]), env.variables, (name, value) => `create the GitHub Environment ${env.name} with required reviewers, then gh variable set ${name} --env ${env.name} --body '${value}'`);
+    if (!env.secrets.length) continue;
+    const secrets = values(["secret", "list", "--env", env.name], "name");
+    for (const name of env.secrets) if (!secrets.has(name)) findings.push({ where: `GitHub environment ${env.name}, secret ${name}`, problem: "not set", fix: keyFix });
   }
   return { findings };
 }

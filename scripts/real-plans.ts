@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Layer } from "../config";
+import { stateKeyOfStack } from "../review/orphans";
 import { realDate } from "../config/clock";
 import { run as synth } from "../main";
 import { CONTRACTS } from "../stacks/contracts/registry";
@@ -11,6 +12,7 @@ import { contractMockState } from "./verify/mocks";
 import { type Preparation, prepareStack, type StackJson, useLocalState } from "./verify/prepare";
 import { terraform } from "./verify/terraform";
 import { findProviderSource, findTerraform, writeCliConfig } from "./verify/toolchain";
+import { ORPHAN_SCENARIOS, type OrphanScenario, SCENARIOS, type Scenario } from "./real-plans/scenarios";
 
 // `npm run real-plans`: regenerates the real Terraform plans the review tools are tested on
 // (__tests__/fixtures/real-plans/). For each scenario: synthesize the tests' fixture project
@@ -23,45 +25,11 @@ const ROOT = process.cwd();
 const FIXTURES = path.join(ROOT, "__tests__", "fixtures", "real-plans");
 const PROJECT = path.join(ROOT, "__tests__", "fixtures", "project");
 
-/** A change to plan against deployed infrastructure. */
-interface Scenario {
-  /** Fixture folder name. */
-  readonly name: string;
-  /** The stack whose plan is kept. */
-  readonly stack: string;
-  /** Edits the copy of the project (config files, backend.config). */
-  readonly change: (project: string) => void;
-  /** Lifts prevent_destroy on these addresses in the changed copy (a deliberate removal). */
-  readonly liftPreventDestroy?: readonly string[];
-}
-
-const edit = (file: string, from: string | RegExp, to: string) => {
-  const text = readFileSync(file, "utf8");
-  const next = text.replace(from, to);
-  if (next === text) throw new Error(`${file}: ${String(from)} not found`);
-  writeFileSync(file, next);
-};
-
-export const SCENARIOS: readonly Scenario[] = [
-  // Aurora instead of RDS: a new database at a new address, and the old one deleted.
-  { name: "database-engine-change", stack: "dev-database", change: (p) => edit(path.join(p, "config", "dev.yaml"), "engine: postgres", "engine: aurora-postgresql") },
-  // A Kafka upgrade: a configuration for the new version is created before the old one is deleted.
-  { name: "kafka-version-upgrade", stack: "stage-streaming", change: (p) => edit(path.join(p, "config", "stage.yaml"), "kafkaVersion: 3.9.x.kraft", "kafkaVersion: 4.0.x.kraft") },
-  { name: "vpc-cidr-change", stack: "dev-network", change: (p) => edit(path.join(p, "config", "dev.yaml"), "vpcCidr: 10.10.0.0/16", "vpcCidr: 10.11.0.0/16") },
-  { name: "az-count-reduction", stack: "prod-network", change: (p) => edit(path.join(p, "config", "prod.yaml"), "azCount: 3", "azCount: 2") },
-  {
-    name: "state-bucket-replacement",
-    stack: "state-backend",
-    change: (p) => edit(path.join(p, "backend.config"), /bucket\s*=\s*"([^"]+)"/, 'bucket = "$1-v2"'),
-    liftPreventDestroy: ["aws_s3_bucket.bucket"],
-  },
-];
-
-/** A copy of the project's inputs in a temporary folder, synthesized there. */
-function synthCopy(change?: (project: string) => void): string {
+/** A copy of the project's inputs in a temporary folder, edited, then synthesized there. */
+function synthCopy(...edits: ReadonlyArray<((project: string) => void) | undefined>): string {
   const project = mkdtempSync(path.join(tmpdir(), "real-plans-"));
   for (const item of ["cdktf.json", "backend.config", "config"]) cpSync(path.join(PROJECT, item), path.join(project, item), { recursive: true });
-  change?.(project);
+  for (const change of edits) change?.(project);
   if (synth(["--quiet"], { ...process.env, CDKTF_OUTDIR: path.join(project, "cdktf.out") }, project, realDate()) !== 0) throw new Error(`synth failed in ${project}`);
   return project;
 }
@@ -100,7 +68,7 @@ async function attributeTypes(tf: TerraformRun, work: string): Promise<Attribute
 }
 
 async function scenario(tf: TerraformRun, s: Scenario, source: ReturnType<typeof findProviderSource>): Promise<void> {
-  const base = synthCopy();
+  const base = synthCopy(s.deployed);
   const work = mkdtempSync(path.join(tmpdir(), `real-plans-${s.name}-`));
   const where = { account: "000000000000", region: "eu-west-1" };
   writeWork(work, mockUpstreams(prepareStack(readStack(base, s.stack), source), work, where));
@@ -128,8 +96,9 @@ async function scenario(tf: TerraformRun, s: Scenario, source: ReturnType<typeof
       throw new Error(`${s.name}: the fake state did not converge to "No changes"; still changing: ${changing.join("; ")} (work folder: ${work})`);
     }
   }
-  const changed = synthCopy(s.change);
+  const changed = synthCopy(s.deployed, s.change);
   const json = readStack(changed, s.stack);
+  s.codeChange?.(json);
   for (const address of s.liftPreventDestroy ?? []) {
     const [type, name] = address.split(".") as [string, string];
     delete (json.resource?.[type]?.[name] as { lifecycle?: unknown } | undefined)?.lifecycle;
@@ -143,7 +112,10 @@ async function scenario(tf: TerraformRun, s: Scenario, source: ReturnType<typeof
   mkdirSync(path.join(out, "cdktf.out", "stacks", s.stack), { recursive: true });
   writeFileSync(path.join(out, `${s.stack}.json`), `${JSON.stringify(trimPlan(after.plan), null, 1)}\n`);
   cpSync(path.join(changed, "cdktf.out", "manifest.json"), path.join(out, "cdktf.out", "manifest.json"));
-  cpSync(path.join(changed, "cdktf.out", "stacks", s.stack, "cdk.tf.json"), path.join(out, "cdktf.out", "stacks", s.stack, "cdk.tf.json"));
+  // The stack as the change wrote it; with a change to the code, as that change would write it.
+  if (s.codeChange) writeFileSync(path.join(out, "cdktf.out", "stacks", s.stack, "cdk.tf.json"), `${JSON.stringify(json, null, 2)}\n`);
+  else cpSync(path.join(changed, "cdktf.out", "stacks", s.stack, "cdk.tf.json"), path.join(out, "cdktf.out", "stacks", s.stack, "cdk.tf.json"));
+  if (s.keepConfig) cpSync(path.join(changed, "config"), path.join(out, "config"), { recursive: true });
   console.log(`${s.name}: ${s.stack} planned against a state built from its own plan; fixture in ${path.relative(ROOT, out)}`);
   for (const dir of [base, changed, work]) rmSync(dir, { recursive: true, force: true });
 }
@@ -171,6 +143,29 @@ async function allCreate(tf: TerraformRun, source: ReturnType<typeof findProvide
   rmSync(base, { recursive: true, force: true });
 }
 
+/**
+ * The state keys a full apply of the fixture project leaves in the bucket, each with the managed
+ * resources it holds (one per resource block: the synthesized stacks use no count or for_each),
+ * beside the manifest of the changed synth: the inputs of orphansOf (review/orphans.ts), as the
+ * plan job lists the bucket's keys and reads each state.
+ */
+function orphanScenario(s: OrphanScenario): void {
+  const base = synthCopy();
+  const changed = synthCopy(s.change);
+  const manifest = JSON.parse(readFileSync(path.join(base, "cdktf.out", "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
+  const stateKeys = Object.keys(manifest.stacks).map((stack) => {
+    const resources = Object.values(readStack(base, stack).resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+    return { key: stateKeyOfStack(stack), resources };
+  });
+  const out = path.join(FIXTURES, s.name);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(path.join(out, "cdktf.out"), { recursive: true });
+  writeFileSync(path.join(out, "state-keys.json"), `${JSON.stringify(stateKeys, null, 1)}\n`);
+  cpSync(path.join(changed, "cdktf.out", "manifest.json"), path.join(out, "cdktf.out", "manifest.json"));
+  console.log(`${s.name}: ${stateKeys.length} state keys of the deployed project beside the changed manifest; fixture in ${path.relative(ROOT, out)}`);
+  for (const dir of [base, changed]) rmSync(dir, { recursive: true, force: true });
+}
+
 async function main(): Promise<void> {
   const found = findTerraform();
   if ("missing" in found) throw new Error(found.missing);
@@ -182,8 +177,10 @@ async function main(): Promise<void> {
     env.TF_CLI_CONFIG_FILE = path.join(cli, "terraformrc");
   }
   const only = process.argv.slice(2);
-  if (only.length === 0 || only.includes("all-create")) await allCreate({ binary: found.binary, env }, source);
-  for (const s of SCENARIOS.filter((x) => only.length === 0 || only.includes(x.name))) await scenario({ binary: found.binary, env }, s, source);
+  const chosen = (name: string) => only.length === 0 || only.includes(name);
+  if (chosen("all-create")) await allCreate({ binary: found.binary, env }, source);
+  for (const s of SCENARIOS.filter((x) => chosen(x.name))) await scenario({ binary: found.binary, env }, s, source);
+  for (const s of ORPHAN_SCENARIOS.filter((x) => chosen(x.name))) orphanScenario(s);
 }
 
 main().catch((error: unknown) => {

@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
 import path from "node:path";
 import type * as ConfigLoad from "../config/load";
-import { asPlan, stackFromFileName, type StackPlan, type SynthContext } from "../review";
+import { type SynthContext } from "../review/context";
+import { asOrphans, type Orphan } from "../review/orphans";
+import { asPlan, stackFromFileName, type StackPlan } from "../review/plan";
 
 /** `stack=path`: a stack id (no `=`, no path separator) before the first `=`. */
 const STACK_ARGUMENT = /^([a-z][a-z0-9-]*)=(.+)$/;
@@ -30,8 +32,18 @@ export function readPlans(args: readonly string[]): StackPlan[] {
  * the guard runs once per apply job, where loading every check cost a third of a second. It
  * fails closed all the same: a folder without environment files, a file that is not YAML, or a
  * `protect` that is not a list of strings is an error, never "nothing protected".
+ *
+ * Given several folders (the base branch's config and the change's), a path is protected if any
+ * of them protects it: a change that removes a `protect` entry cannot judge itself by it, and
+ * the removal takes effect once it has merged. Each folder fails closed on its own.
  */
-export function protectedPathsIn(configDir: string): string[] {
+export function protectedPathsIn(configDirs: string | readonly string[]): string[] {
+  const dirs = typeof configDirs === "string" ? [configDirs] : configDirs;
+  if (dirs.length === 0) throw new Error("no config folder given, so nothing would be protected; pass --config-dir");
+  return [...new Set(dirs.flatMap(protectedPathsOf))];
+}
+
+function protectedPathsOf(configDir: string): string[] {
   const dir = path.resolve(configDir);
   let names: string[];
   try {
@@ -52,6 +64,17 @@ export function protectedPathsIn(configDir: string): string[] {
     if (!Array.isArray(protect) || protect.some((p) => typeof p !== "string")) throw new Error(`${file}: protect must be a list of construct paths; run npm run synth for the full check`);
     return protect as string[];
   });
+}
+
+/** Reads plan-guard's `--orphans` file: the orphaned state keys, as review/orphans.ts describes them. */
+export function readOrphans(file: string): Orphan[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new Error(`${file}: cannot be read as JSON (${(error as Error).message}); --orphans takes the JSON list of orphaned state keys`);
+  }
+  return asOrphans(file, json);
 }
 
 /**

@@ -1,8 +1,12 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { CLUSTER_LAYERS, environmentOfStack, type Layer, layerOfStack, runnerProjectName } from "../config/naming";
+import type * as GithubSettings from "../config/github-settings";
+import { BOOTSTRAP_STACKS, CLUSTER_LAYERS, environmentOfStack, type Layer, layerOfStack, runnerProjectName, SHARED_ENVIRONMENT } from "../config/naming";
+import type * as Project from "../config/project";
 import { didYouMean } from "../config/near";
-import { downstreamOf, loadSynthContext, upstreamOf } from "../review";
+import { type PlanBinding } from "../review/binding";
+import { downstreamOf, loadSynthContext, upstreamOf } from "../review/context";
 import type * as GithubSettingsCli from "./github-settings";
 import { configLoader, runCli } from "./review-cli";
 
@@ -21,6 +25,17 @@ and shell loops. Run \`npm run synth\` first.
   --runner               with --env: the label prefix of the runner for the environment's cluster
                          stacks ("codebuild-<project>", or "ubuntu-latest" with ci.runner: hosted);
                          nothing when it has none. Jobs append -<run id>-<attempt> to a codebuild one.
+  --plan-targets         what plan.yml's legs plan (their AWS stacks), as JSON [{name, variable, key}]: each
+                         non-production environment (its AWS stacks; the cluster stacks follow on its
+                         runner), "shared" (state-backend) and each account stack whose state is in
+                         the bucket, with the GitHub variable (and key in it) of the role that plans it
+  --approved             with --plan-targets: the production environments instead, whose plans run
+                         in their plan-<env> GitHub Environment, after an approval
+  --apply-targets        with --binding FILE (the verified binding of the approved comment): the
+                         targets apply.yml applies, as JSON [{name, production}] in apply order
+                         ("shared" first, then promotion order): those with a stack whose reviewed
+                         plan changes anything, or a stack with no plan yet (it waits for its
+                         upstream, or the run lost it: its apply job says which)
   --lines                one per line instead of JSON
   --github-settings      the GitHub environments, variables and secrets docs/review-workflow.md's
                          checklist asks for, computed from config, backend.config and cdktf.json
@@ -40,6 +55,10 @@ runCli(USAGE, () => {
       scope: { type: "string" },
       runner: { type: "boolean" },
       "with-upstream": { type: "boolean" },
+      "plan-targets": { type: "boolean" },
+      approved: { type: "boolean" },
+      "apply-targets": { type: "boolean" },
+      binding: { type: "string" },
       manifest: { type: "string", default: "cdktf.out/manifest.json" },
       "config-dir": { type: "string", default: "config" },
     },
@@ -59,7 +78,9 @@ runCli(USAGE, () => {
     return stack;
   };
   const inManifest = [...new Set(context.order.map(environmentOfStack))];
-  if (values.env !== undefined && !inManifest.includes(values.env)) {
+  // An account stack is a plan target of its own (plan.yml plans each with its account's role).
+  const accountStack = values.env !== undefined && /^account-\d{12}$/.test(values.env) && context.order.includes(values.env);
+  if (values.env !== undefined && !inManifest.includes(values.env) && !accountStack) {
     throw new Error(`--env ${JSON.stringify(values.env)}: no such environment in ${values.manifest}${didYouMean(values.env, inManifest)}; environments: ${inManifest.join(", ")}`);
   }
   if (values.scope !== undefined && !["aws", "cluster"].includes(values.scope)) throw new Error(`--scope ${JSON.stringify(values.scope)}: allowed: aws, cluster`);
@@ -71,6 +92,16 @@ runCli(USAGE, () => {
     console.log(label);
     return 0;
   }
+  if (values["apply-targets"]) {
+    if (!values.binding) throw new Error("--apply-targets needs --binding FILE");
+    const binding = JSON.parse(readFileSync(values.binding, "utf8")) as PlanBinding;
+    console.log(JSON.stringify(applyTargets(context.order, path.resolve(values["config-dir"] as string), binding)));
+    return 0;
+  }
+  if (values["plan-targets"]) {
+    console.log(JSON.stringify(planTargets(context.order, path.resolve(values["config-dir"] as string), values.approved === true)));
+    return 0;
+  }
   const inScope = (s: string) => values.scope === undefined || CLUSTER_LAYERS.includes(layerOfStack(s) as Layer) === (values.scope === "cluster");
   let list: string[];
   if (values.environments) {
@@ -79,7 +110,7 @@ runCli(USAGE, () => {
     // "bootstrap" (the account stacks) is applied by an operator, never by CI: not in the list.
     list = [...shared, ...envs.filter((e) => !e.production).map((e) => e.name), ...envs.filter((e) => e.production).map((e) => e.name)];
   } else {
-    const inEnv = (s: string) => !values.env || environmentOfStack(s) === values.env;
+    const inEnv = (s: string) => !values.env || environmentOfStack(s) === values.env || s === values.env;
     if (values["upstream-of"]) list = upstreamOf(context, known(values["upstream-of"])).filter(inEnv);
     else if (values["downstream-of"]) list = downstreamOf(context, known(values["downstream-of"])).filter(inEnv);
     else list = context.order.filter(inEnv).filter(inScope);
@@ -90,3 +121,37 @@ runCli(USAGE, () => {
   console.log(values.lines ? list.join("\n") : JSON.stringify(list));
   return 0;
 });
+
+/** One leg of plan.yml: what it plans, and the GitHub variable (a map, with its key; or a plain value: key "") of its role. */
+interface PlanTarget {
+  readonly name: string;
+  readonly variable: string;
+  readonly key: string;
+}
+
+function planTargets(order: readonly string[], configDir: string, approved: boolean): PlanTarget[] {
+  // Loaded here only: the stack lists the workflow scripts ask for in every job need neither.
+  /* eslint-disable @typescript-eslint/no-require-imports -- lazy loads, on purpose */
+  const { GITHUB_VARIABLES } = require("../config/github-settings") as typeof GithubSettings;
+  const { loadProjectSettings } = require("../config/project") as typeof Project;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const loader = configLoader();
+  const envs = loader.loadEnvironments({ configDir }).filter((e) => order.some((s) => environmentOfStack(s) === e.name));
+  const chosen = envs.filter((e) => e.production === approved).map((e): PlanTarget => ({ name: e.name, variable: GITHUB_VARIABLES.planRoles, key: e.name }));
+  if (approved) return chosen;
+  const shared: PlanTarget[] = order.some((s) => environmentOfStack(s) === SHARED_ENVIRONMENT) ? [{ name: SHARED_ENVIRONMENT, variable: GITHUB_VARIABLES.statePlanRole, key: "" }] : [];
+  // An account stack's state is local until stateBackendStorage is s3: CI cannot plan it then, and
+  // the comment lists it as applied by an operator.
+  const inBucket = loadProjectSettings(path.resolve("cdktf.json")).stateBackendStorage === "s3";
+  const accounts = inBucket ? order.filter((s) => environmentOfStack(s) === BOOTSTRAP_STACKS).map((s): PlanTarget => ({ name: s, variable: GITHUB_VARIABLES.accountPlanRoles, key: s })) : [];
+  return [...shared, ...chosen, ...accounts];
+}
+
+/** What apply.yml applies: state-backend, then the environments in promotion order, that have anything to apply. */
+function applyTargets(order: readonly string[], configDir: string, binding: PlanBinding): Array<{ name: string; production: boolean }> {
+  const envs = configLoader().loadEnvironments({ configDir });
+  const changed = new Set(binding.changed ?? []);
+  const pending = (target: string) => order.some((s) => environmentOfStack(s) === target && (changed.has(s) || !(s in binding.plans)));
+  const inOrder = [SHARED_ENVIRONMENT, ...envs.filter((e) => !e.production).map((e) => e.name), ...envs.filter((e) => e.production).map((e) => e.name)];
+  return inOrder.filter(pending).map((name) => ({ name, production: envs.some((e) => e.name === name && e.production) }));
+}

@@ -1,17 +1,22 @@
 import { LocalBackend, TerraformOutput } from "cdktf";
 import { type Construct } from "constructs";
 import {
+  ACCOUNT_PLAN_ROLE_NAME,
   accountStackId,
   accountStateKey,
   APP_IMAGE_REPOSITORY,
   type BackendSettings,
+  CI_WORKFLOWS,
   type EnvironmentConfig,
   GITHUB_VARIABLES,
+  grafanaAdminSecretName,
   permissionsBoundaryName,
+  planEnvironmentName,
   type ProjectSettings,
   SHARED_ENVIRONMENT,
   stateCiRoleName,
 } from "../config";
+import { AccountPlanRole } from "../modules/ci/account-plan-role";
 import { GithubCiRoles } from "../modules/ci/github-roles";
 import { StateBackendCiRoles, stateBackendCeiling } from "../modules/ci/state-backend-roles";
 import { ImageRepository } from "../modules/ecr/image-repository";
@@ -41,13 +46,16 @@ export interface AccountStackProps {
 /**
  * `account-<id>`: what an AWS account needs once, before any environment in it is planned:
  * GitHub Actions' OIDC provider (exactly one per account), CI's roles for each environment in it,
- * and the application's image registry (one per account, so a digest promoted from one
+ * the plan role of this stack itself (`account-stack-github-plan`, for pull requests), and the
+ * application's image registry (one per account, so a digest promoted from one
  * environment to another in the same account is the same image). The state account's stack (an
  * account of environments or one of its own) also holds CI's two roles of the state-backend
  * stack, so that account too has one OIDC provider, whichever it is.
  *
  * CI cannot create the roles it runs as, so an operator applies this stack once per account,
  * like state-backend, with local state until `stateBackendStorage` is `s3` (README, "Bootstrap").
+ * From then on pull requests plan it as its plan role (`ACCOUNT_PLAN_ROLE_ARNS`), so a change to
+ * CI's trust is reviewed on its real plan; with local state CI cannot plan it.
  * Its outputs are the ARNs the GitHub settings name (`npm run -s stacks -- --github-settings`).
  */
 export class AccountStack extends PlatformStack {
@@ -66,11 +74,21 @@ export class AccountStack extends PlatformStack {
 
     const holdsState = props.accountId === backend.accountId;
     const resources = stateBackendResources(backend);
-    const environments = props.environments.map((env) => ({ name: env.name, boundaryArn: PermissionsBoundary.arnFor(props.accountId, permissionsBoundaryName(env)) }));
+    // A production environment's plans read its state and its releases' Secrets: only after an
+    // approval in its plan-<env> GitHub Environment (docs/architecture.md, "What a pull request can read").
+    const environments = props.environments.map((env) => ({
+      name: env.name,
+      region: env.account.region,
+      boundaryArn: PermissionsBoundary.arnFor(props.accountId, permissionsBoundaryName(env)),
+      planEnvironment: env.production ? planEnvironmentName(env) : undefined,
+      refreshedSecrets: env.platform ? [grafanaAdminSecretName(env)] : [],
+    }));
     const state = { bucket: backend.bucket, region: backend.region, accountId: backend.accountId, lockTable: backend.dynamodbTable };
+    const repository = { name: props.project.githubRepository, id: props.project.githubRepositoryId };
     const github = new GithubCiRoles(this, "github", {
       accountId: props.accountId,
-      repository: props.project.githubRepository,
+      repository,
+      workflows: CI_WORKFLOWS,
       environments,
       state,
       ceiling: holdsState ? stateBackendCeiling(backend.accountId, backend.region, resources) : [],
@@ -83,11 +101,22 @@ export class AccountStack extends PlatformStack {
         new TerraformOutput(this, `${env.name}_${kind}_role_arn`, { value: role.arn, description: `CI's ${kind} role of ${env.name} (${GITHUB_SETTING[kind](env.name)})` });
       }
     }
+    const accountPlan = new AccountPlanRole(this, "account-plan", {
+      accountId: props.accountId,
+      name: ACCOUNT_PLAN_ROLE_NAME,
+      repository,
+      providerArn: github.provider.arn,
+      boundaryArn: github.boundaryArn,
+      state,
+      stateKey: accountStateKey(props.accountId),
+    });
+    new TerraformOutput(this, "account_plan_role_arn", { value: accountPlan.role.arn, description: `CI's plan role of this stack (${GITHUB_VARIABLES.accountPlanRoles}["${id}"])` });
     if (holdsState) {
       const roles = new StateBackendCiRoles(this, "state-backend-ci", {
         accountId: backend.accountId,
         region: backend.region,
-        repository: props.project.githubRepository,
+        repository,
+        applyWorkflow: CI_WORKFLOWS.apply,
         providerArn: github.provider.arn,
         boundaryArn: github.boundaryArn,
         environmentBoundaryArns: environments.map((e) => e.boundaryArn),

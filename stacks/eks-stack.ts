@@ -72,7 +72,9 @@ export class EksStack extends EnvironmentStack {
       // Applies everything, the platform's Helm releases included.
       "ci-apply": { principalArn: ciRoleArn(env, "apply"), policies: [{ policy: "admin" }] },
       // Plans the platform and app stacks: reads the cluster, and the Secrets in which Helm keeps
-      // the state of its releases, in the release namespaces only.
+      // the state of its releases, in the release namespaces only. Those hold workload secrets
+      // too (External Secrets' copies), so a production plan role is assumable only after an
+      // approval in its plan-<env> GitHub Environment (docs/architecture.md, "What a pull request can read").
       "ci-plan": { principalArn: ciRoleArn(env, "plan"), policies: [{ policy: "view" }, { policy: "adminView", namespaces: releaseNamespaces(env) }] },
       "ci-drift": { principalArn: ciRoleArn(env, "drift"), policies: [{ policy: "view" }, { policy: "adminView", namespaces: releaseNamespaces(env) }] },
     };

@@ -1,5 +1,5 @@
 import { type Construct } from "constructs";
-import { accountStateKey, type BackendSettings, ciRoleArn, type EnvironmentConfig, type ProjectSettings } from "../config";
+import { accountPlanRoleArn, accountStateKey, type BackendSettings, ciRoleArn, type EnvironmentConfig, type ProjectSettings } from "../config";
 import { type EnvironmentStack } from "./environment-stack";
 import { dependenciesOf, layersOf } from "./registry";
 import { AccountStack } from "./account-stack";
@@ -52,10 +52,12 @@ export function buildPlatform(scope: Construct, inputs: PlatformInputs): Platfor
   const accounts = buildAccountStacks(scope, inputs);
   const accountIds = accounts.map((stack) => stack.accountId);
   // An account stack's state is its operators' to write, once it is in the bucket: the deploy
-  // roles of the account's environments (README, "Bootstrap"), on that one key.
+  // roles of the account's environments (README, "Bootstrap"), on that one key; and its plan
+  // role's to read (pull requests plan the account stack; the account stack makes the role).
   const keyAccess = accountIds.map((accountId) => ({
     key: accountStateKey(accountId),
     writers: [...new Set(all.filter((env) => env.account.id === accountId).flatMap((env) => env.account.deployRoleArn ?? []))].sort(),
+    readers: [accountPlanRoleArn(accountId)],
   }));
   const stateBackend = new StateBackendStack(scope, { backend: inputs.backend, project: inputs.project, access, keyAccess });
   // The state's policies name CI's roles, which must exist first (AWS refuses unknown principals).

@@ -4,7 +4,7 @@ import { type BackendSettings, ConfigError, type ProjectSettings, terraformName 
 import { type StateBackendResources } from "../modules/ci/state-backend-roles";
 import { EncryptionKey } from "../modules/kms/encryption-key";
 import { LockTable } from "../modules/state/lock-table";
-import { grantPrincipals, type StateAccessGrant, type StateKeyGrant } from "../modules/state/state-access";
+import { grantPrincipals, keyGrantPrincipals, type StateAccessGrant, type StateKeyGrant } from "../modules/state/state-access";
 import { accessLogBucketName, STATE_ACCESS_LOG_KEY_ALIAS, STATE_ACCESS_TRAIL_NAME, StateAccessTrail } from "../modules/state/state-access-trail";
 import { StateBucket } from "../modules/state/state-bucket";
 import { configureS3Backend } from "./environment-stack";
@@ -45,7 +45,7 @@ export interface StateBackendStackProps {
    */
   readonly access?: readonly StateAccessGrant[];
   /**
-   * Access to single state keys: each account stack's operator roles to `bootstrap/account-<id>.tfstate`.
+   * Access to single state keys: each account stack's operator roles (write) and plan role (read) to `bootstrap/account-<id>.tfstate`.
    * @default - none
    */
   readonly keyAccess?: readonly StateKeyGrant[];
@@ -73,8 +73,8 @@ export class StateBackendStack extends PlatformStack {
     awsProvider(this, { region: backend.region, accountId: backend.accountId, tags: { [STATE_BACKEND_TAG.key]: STATE_BACKEND_TAG.value, "managed-by": "cdktf", repository: project.repository } });
 
     const access = (props.access ?? []).filter((grant) => grantPrincipals(grant).length > 0);
-    const keyAccess = (props.keyAccess ?? []).filter((grant) => grant.writers.length > 0);
-    const principals = [...new Set([...access.flatMap(grantPrincipals), ...keyAccess.flatMap((grant) => grant.writers)])].sort();
+    const keyAccess = (props.keyAccess ?? []).filter((grant) => keyGrantPrincipals(grant).length > 0);
+    const principals = [...new Set([...access.flatMap(grantPrincipals), ...keyAccess.flatMap(keyGrantPrincipals)])].sort();
     const key = new EncryptionKey(this, "key", {
       description: "Encrypts Terraform state and its lock table",
       aliasName: backend.kmsAliasName,

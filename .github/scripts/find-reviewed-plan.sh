@@ -1,28 +1,32 @@
 #!/usr/bin/env bash
-# Finds the reviewed plans to apply: the successful plan run of the merged pull request's head
-# (or, dispatched by hand, the given run), the allow-destroy labels on that pull request, and
-# checks that those plans include every change merged to main (check-coverage.sh); commits
-# whose own applies never ran are marked superseded. Writes run-id and allow-destroy to
-# $GITHUB_OUTPUT. Environment: GH_TOKEN, REPO, SHA, INPUT_RUN, INPUT_ALLOW.
+# Finds the reviewed plans to apply, with the base branch's code (docs/review-workflow.md, "Apply"):
+# reviewed-plan.js picks the pull request merged as SHA, its newest plan comment signed by the
+# trusted review job, the plan run that comment binds (plan.yml, pull_request, this pull request,
+# its head, a success; or, dispatched by hand with INPUT_RUN, that run: the same checks, or an
+# apply run of the default branch whose newly plannable layers await review), and the allows of
+# approving reviews. Then it checks that those plans include every change merged to main
+# (check-coverage.sh) and marks commits whose own applies never ran as superseded.
+# Writes run-id, pr, head, base, binding and allow to $GITHUB_OUTPUT, and who allowed what to the
+# job summary. Environment: GH_TOKEN, REPO, SHA, INPUT_RUN, DEFAULT_BRANCH, PLAN_PRIVATE_KEY,
+# APPROVERS (the base branch's .github/approvers.yaml), TRUSTED (the base branch's built checkout).
 set -euo pipefail
-: "${GH_TOKEN:?}" "${REPO:?}" "${SHA:?}" "${GITHUB_OUTPUT:?}"
-pr="$(gh api "repos/$REPO/commits/$SHA/pulls" --jq '.[0].number // empty')"
-[ -n "$pr" ] || { echo "::error::$SHA belongs to no pull request: only reviewed plans are applied"; exit 1; }
-head="$(gh api "repos/$REPO/pulls/$pr" --jq '.head.sha')"
-run_id="${INPUT_RUN:-}"
-if [ -z "$run_id" ]; then
-  run_id="$(gh api "repos/$REPO/actions/workflows/plan.yml/runs?head_sha=$head&status=success" --jq '.workflow_runs[0].id // empty')"
-  [ -n "$run_id" ] || { echo "::error::no successful plan run for PR #$pr at $head: see docs/review-workflow.md, 'Recovery'"; exit 1; }
+: "${GH_TOKEN:?}" "${REPO:?}" "${SHA:?}" "${GITHUB_OUTPUT:?}" "${APPROVERS:?}"
+here="$(cd "$(dirname "$0")" && pwd)"
+trusted="${TRUSTED:-.}"
+# shellcheck disable=SC1091 # sourced from this script's own folder
+. "$here/review-key.sh"
+summary="${GITHUB_STEP_SUMMARY:-/dev/null}"
+decision="$(mktemp)"
+node "$trusted/dist/scripts/reviewed-plan.js" --repo "$REPO" --sha "$SHA" ${INPUT_RUN:+--run "$INPUT_RUN"} \
+  --default-branch "${DEFAULT_BRANCH:-main}" --approvers "$APPROVERS" --summary "$decision.md" > "$decision"
+cat "$decision.md" >> "$summary"
+head="$(sed -n 's/^head=//p' "$decision")"
+if [ -z "${INPUT_RUN:-}" ]; then
   # The last commit any environment applied: its deployments record it.
   last="$(gh api "repos/$REPO/deployments?per_page=1" --jq '.[0].sha // empty')"
-  superseded="$(.github/scripts/check-coverage.sh "$SHA" "$head" "$last")"
+  superseded="$("$here/check-coverage.sh" "$SHA" "$head" "$last")"
   for commit in $superseded; do
     gh api --method POST "repos/$REPO/statuses/$commit" -f state=success -f context=apply -f "description=superseded by $SHA, whose reviewed plans include it" >/dev/null
   done
 fi
-# A maintainer allows a protected destroy with its short label: allow-destroy:<12 hex digits>.
-labels="$(gh api "repos/$REPO/issues/$pr/labels" --jq '[.[].name | select(test("^allow-destroy:[0-9a-f]{12}$"))] | join(",")')"
-{
-  echo "run-id=$run_id"
-  echo "allow-destroy=${INPUT_ALLOW:+$INPUT_ALLOW,}$labels"
-} >> "$GITHUB_OUTPUT"
+cat "$decision" >> "$GITHUB_OUTPUT"

@@ -22,13 +22,13 @@ describe("account.stateReaderArns and stateWriterArns: each role once, none the 
 
   it("refuses a writer that is also a reader", () => {
     expect(problems(withState([operator], [operator]))).toEqual([
-      `config/test.yaml:9: [test] account.stateWriterArns.0: is a reader too (account.stateReaderArns.0); a writer also reads and locks, so list it in stateWriterArns only (got "${operator}")`,
+      `config/test.yaml:9: [test] account.stateWriterArns.0: is a reader too (account.stateReaderArns.0); a writer also reads, so list it in stateWriterArns only (got "${operator}")`,
     ]);
   });
 
   it("refuses the environment's own CI roles, which the code already grants, naming what they get", () => {
     expect(problems(withState(["arn:aws:iam::123456789012:role/ci/test-github-plan"], ["arn:aws:iam::123456789012:role/ci/test-github-apply"]))).toEqual([
-      'config/test.yaml:7: [test] account.stateReaderArns.0: is CI\'s plan role of test, which the code already grants this state (read and lock); remove it (got "arn:aws:iam::123456789012:role/ci/test-github-plan")',
+      'config/test.yaml:7: [test] account.stateReaderArns.0: is CI\'s plan role of test, which the code already grants this state (read only); remove it (got "arn:aws:iam::123456789012:role/ci/test-github-plan")',
       'config/test.yaml:9: [test] account.stateWriterArns.0: is CI\'s apply role of test, which the code already grants this state (read and write); remove it (got "arn:aws:iam::123456789012:role/ci/test-github-apply")',
     ]);
   });
@@ -38,13 +38,5 @@ describe("account.stateReaderArns and stateWriterArns: each role once, none the 
     const state = "arn:aws:iam::123456789012:role/ci/state-backend-github-apply";
     const message = "is under CI's reserved path /ci/: CI's roles get their own environment's state from the code, never another's; remove it";
     expect(problems(withState([other], [state]))).toEqual([`config/test.yaml:7: [test] account.stateReaderArns.0: ${message} (got "${other}")`, `config/test.yaml:9: [test] account.stateWriterArns.0: ${message} (got "${state}")`]);
-  });
-});
-
-describe("environment names the state's stacks go by", () => {
-  it.each(["shared", "bootstrap"])("refuses %s", (name) => {
-    expect(problems({ ...valid, name }, `config/${name}.yaml`)).toEqual([
-      `config/${name}.yaml:1: [${name}] name: is what the state's own stacks go by (shared: state-backend and its GitHub Environment; bootstrap: the account stacks); choose another name (got "${name}")`,
-    ]);
   });
 });

@@ -85,10 +85,11 @@ describe("WorkloadRole", () => {
 });
 
 describe("ImageRepository and GithubCiRoles", () => {
-  it("refuse a retention outside 1–1000 images, and a repository not in org/repo form", () => {
+  it("refuse a retention outside 1–1000 images, and a repository not in org/repo form or without its id", () => {
     expect(() => synthScope((scope) => new ImageRepository(scope, "images", { name: "app", accountId: "123456789012", keepImages: 0 }))).toThrow("test/images: keepImages must be a whole number from 1 to 1000 (got 0)");
-    expect(() => synthScope((scope) => new GithubCiRoles(scope, "github", { accountId: "123456789012", repository: "github.com/org/repo", environments: [], state: { bucket: "b", region: "eu-west-1", accountId: "000000000000" } }))).toThrow(
-      'test/github: repository must be org/repo (got "github.com/org/repo")',
-    );
+    const roles = (repository: { name: string; id: number }) => () =>
+      synthScope((scope) => new GithubCiRoles(scope, "github", { accountId: "123456789012", repository, workflows: { apply: "a.yml", drift: "d.yml" }, environments: [], state: { bucket: "b", region: "eu-west-1", accountId: "000000000000" } }));
+    expect(roles({ name: "github.com/org/repo", id: 1 })).toThrow('test/github: repository must be org/repo (got "github.com/org/repo")');
+    expect(roles({ name: "org/repo", id: 0 })).toThrow("test/github: repository id must be a positive whole number (got 0)");
   });
 });

@@ -150,7 +150,7 @@ describe("state access grants", () => {
   const grants = [{ prefix: "dev/", readers: [plan], writers: [apply] }];
   const policyOf = (text: string, type: string) => policyStatements(text, (Object.values(JSON.parse(text).resource[type])[0] as { policy: string }).policy);
 
-  it("lets each environment's roles list and read only their own prefix; readers write only lock objects, writers the state", () => {
+  it("lets each environment's roles list and read only their own prefix; only writers write, the state and its locks", () => {
     const text = Testing.synthScope((scope) => {
       new StateBucket(scope, "state", { bucketName: "acme-state", kmsKeyArn: "arn:k", grants });
     });
@@ -158,27 +158,45 @@ describe("state access grants", () => {
     expect(statements.slice(1)).toEqual([
       expect.objectContaining({ Sid: "ListDevState", Action: ["s3:ListBucket"], Principal: { AWS: [plan, apply] }, Condition: { StringLike: { "s3:prefix": ["dev/*"] } } }),
       expect.objectContaining({ Sid: "ReadDevState", Action: ["s3:GetObject"], Principal: { AWS: [plan, apply] }, Resource: [expect.stringMatching(/\.arn\}\/dev\/\*$/)] }),
-      expect.objectContaining({ Sid: "LockDevState", Action: ["s3:PutObject", "s3:DeleteObject"], Principal: { AWS: [plan] }, Resource: [expect.stringMatching(/\.arn\}\/dev\/\*\.tflock$/)] }),
       expect.objectContaining({ Sid: "WriteDevState", Action: ["s3:PutObject", "s3:DeleteObject"], Principal: { AWS: [apply] }, Resource: [expect.stringMatching(/\.arn\}\/dev\/\*$/)] }),
     ]);
   });
 
-  it("never lets a plan (reader) role write state, only its lock", () => {
+  it("never lets a plan (reader) role write anything, not even a lock object (readers plan with -lock=false)", () => {
     const text = Testing.synthScope((scope) => {
       new StateBucket(scope, "state", { bucketName: "acme-state", kmsKeyArn: "arn:k", grants: [{ prefix: "dev/", readers: [plan] }] });
     });
-    const writes = policyOf(text, "aws_s3_bucket_policy").filter((s) => (s.Action as string[]).some((a) => /Put|Delete/.test(a)));
-    expect(writes.map((s) => s.Resource)).toEqual([[expect.stringMatching(/\/dev\/\*\.tflock$/)]]);
+    const statements = policyOf(text, "aws_s3_bucket_policy");
+    expect(statements.filter((s) => (s.Action as string[]).some((a) => /Put|Delete/.test(a)))).toEqual([]);
+    expect(statements.map((s) => s.Sid)).toEqual(["DenyInsecureTransport", "ListDevState", "ReadDevState"]);
   });
 
-  it("lets them take locks only on their own keys", () => {
+  it("lets writers take locks only on their own keys, and readers only read their keys' digests", () => {
     const text = Testing.synthScope((scope) => {
       new LockTable(scope, "lock", { tableName: "acme-lock", kmsKeyArn: "arn:k", bucketName: "acme-state", grants });
     });
     expect(text).toHaveResource(DynamodbResourcePolicy);
+    const keys = { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["acme-state/dev/*"] } };
     expect(policyOf(text, "aws_dynamodb_resource_policy")).toEqual([
-      expect.objectContaining({ Sid: "LockDevState", Principal: { AWS: [plan, apply] }, Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["acme-state/dev/*"] } } }),
-      expect.objectContaining({ Sid: "ReadersDevKeepTheDigest", Effect: "Deny", Principal: { AWS: [plan] }, Condition: { "ForAnyValue:StringLike": { "dynamodb:LeadingKeys": ["*-md5"] } } }),
+      expect.objectContaining({ Sid: "LockDevState", Principal: { AWS: [apply] }, Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], Condition: keys }),
+      expect.objectContaining({ Sid: "ReadDevStateDigests", Principal: { AWS: [plan] }, Action: ["dynamodb:GetItem"], Condition: keys }),
+    ]);
+  });
+
+  it("lets an account stack's plan role list and read its one key, and write nothing", () => {
+    const key = "bootstrap/account-1.tfstate";
+    const operator = "arn:aws:iam::111111111111:role/operator";
+    const text = Testing.synthScope((scope) => {
+      new StateBucket(scope, "state", { bucketName: "acme-state", kmsKeyArn: "arn:k", keyGrants: [{ key, writers: [operator], readers: [plan] }] });
+      new LockTable(scope, "lock", { tableName: "acme-lock", kmsKeyArn: "arn:k", bucketName: "acme-state", keyGrants: [{ key, writers: [], readers: [plan] }] });
+    });
+    const ofPlan = (type: string) => policyOf(text, type).filter((s) => JSON.stringify(s.Principal).includes(plan));
+    expect(ofPlan("aws_s3_bucket_policy")).toEqual([
+      expect.objectContaining({ Sid: "ListBootstrapAccount1State", Principal: { AWS: [operator, plan] }, Condition: { StringEquals: { "s3:prefix": [key] } } }),
+      expect.objectContaining({ Sid: "ReadBootstrapAccount1State", Action: ["s3:GetObject"], Principal: { AWS: [plan] }, Resource: [expect.stringMatching(/\/bootstrap\/account-1\.tfstate$/)] }),
+    ]);
+    expect(ofPlan("aws_dynamodb_resource_policy")).toEqual([
+      expect.objectContaining({ Sid: "ReadBootstrapAccount1StateDigest", Action: ["dynamodb:GetItem"], Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": [`acme-state/${key}-md5`] } } }),
     ]);
   });
 

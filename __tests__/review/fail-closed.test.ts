@@ -13,6 +13,7 @@ const plansIn = (scenario: string): StackPlan[] =>
   readdirSync(path.join(REAL, scenario))
     .filter((f) => f.endsWith(".json"))
     .map((f) => ({ stack: f.replace(/\.json$/, ""), plan: asPlan(f, JSON.parse(readFileSync(path.join(REAL, scenario, f), "utf8"))) }));
+const digestKey = "fail-closed-test-key";
 const protectedPaths = loadEnvironments({ configDir: path.join(FIXTURE, "config"), now: TEST_NOW }).flatMap((env) => env.protect);
 
 
@@ -46,13 +47,15 @@ describe("the comment shows what the guard will refuse, next to the change", () 
   const plans = plansIn("az-count-reduction");
   const context = loadSynthContext(path.join(REAL, "az-count-reduction", "cdktf.out", "manifest.json"));
   const { blocked } = guard(plans, { protectedPaths, context });
-  const comment = renderComment(plans, { context, blocked }).markdown;
+  const comment = renderComment(plans, { context, blocked, digestKey }).markdown;
 
-  it("marks each refused delete with why and the label that allows it, first", () => {
+  it("marks each refused delete with why and how it is allowed, first", () => {
     const items = comment.split("\n").filter((l) => l.startsWith("> - "));
-    expect(items[0]).toMatch(/`aws_eip\.network_nat_eip-eu-west-1c`: \*\*delete\*\*, reason `delete_because_no_resource_config` — ⛔ \*\*plan-guard will refuse this\*\* \(protected by config: prod-network\/network\/nat\); to allow it, a maintainer adds the label `allow-destroy:[0-9a-f]{12}`/);
+    expect(items[0]).toContain(
+      "`aws_eip.network_nat_eip-eu-west-1c`: **delete**, reason `delete_because_no_resource_config` — ⛔ **plan-guard will refuse this** (protected by config: prod-network/network/nat); to allow it, an approver adds its `/allow` line to an approving review",
+    );
     expect(items[1]).toContain("`aws_nat_gateway.network_nat_eu-west-1c`");
-    expect(comment).toContain("(2 refused by plan-guard until allowed)");
+    expect(comment).toContain(`(${blocked.length} refused by plan-guard until allowed)`);
   });
 
   it("plan-comment does the same from the command line", () => {
@@ -81,13 +84,13 @@ describe("every expected stack is listed, with its status", () => {
     ]);
     const warning = statusWarning(statuses) as string;
     expect(warning.split("\n").slice(0, 2)).toEqual(["> [!WARNING]", "> **3 of 5 stacks have no plan.** This comment does not show their changes: do not merge until every stack is planned."]);
-    expect(warning).toContain("> - `stage-network`: **planning failed**: Error: configuring Terraform AWS Provider: no valid credential sources ⏎ line 2 ⏎ line 3 ⏎ line 4");
+    expect(warning).toContain("> - `stage-network`: **planning failed**: `Error: configuring Terraform AWS Provider: no valid credential sources ⏎ line 2 ⏎ line 3 ⏎ line 4`");
     expect(warning).not.toContain("line 5");
-    expect(warning).toContain("> - `dev-eks`: **not planned yet**: it reads outputs of a stack not applied yet: reads dev-network, which is not applied yet");
+    expect(warning).toContain("> - `dev-eks`: **not planned yet**: it reads outputs of a stack not applied yet: `reads dev-network, which is not applied yet`");
   });
 
   it("at the top of the comment, right under the summary", () => {
-    const comment = renderComment(plans, { statuses }).markdown;
+    const comment = renderComment(plans, { statuses, digestKey }).markdown;
     expect(comment.indexOf("> [!WARNING]")).toBeLessThan(comment.indexOf("<details>"));
   });
 
@@ -97,14 +100,14 @@ describe("every expected stack is listed, with its status", () => {
     writeFileSync(path.join(dir, "stage-network.status.json"), JSON.stringify({ status: "failed", detail: "Error: boom" }));
     const result = cli("plan-comment", [path.join(REAL, "all-create", "dev-network.json"), "--manifest", manifest, "--statuses", dir]);
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain("> - `stage-network`: **planning failed**: Error: boom");
+    expect(result.stdout).toContain("> - `stage-network`: **planning failed**: `Error: boom`");
     expect(result.stdout).toContain("> - `prod-network`: **missing**");
   });
 });
 
 describe("an outdated comment says so", () => {
   it("marks the marker stale and names both commits", () => {
-    const comment = renderComment(plansIn("all-create"), { sha: "aaa111" }).markdown;
+    const comment = renderComment(plansIn("all-create"), { sha: "aaa111", digestKey }).markdown;
     const stale = markStale(comment, "bbb222");
     expect(stale.split("\n").slice(0, 3)).toEqual([
       expect.stringMatching(/^<!-- plan-comment sha=aaa111 digest=sha256:[0-9a-f]{64} stale=bbb222 -->$/),
@@ -119,8 +122,8 @@ describe("an outdated comment says so", () => {
 describe("all-create plans spend the budget on what a reviewer must see", () => {
   const plans = plansIn("all-create");
   const context = loadSynthContext(manifest);
-  const full = renderComment(plans, { context, budget: Number.MAX_SAFE_INTEGER }).markdown.length;
-  const result = renderComment(plans, { context, budget: Math.floor(full * 0.6) });
+  const full = renderComment(plans, { context, budget: Number.MAX_SAFE_INTEGER, digestKey }).markdown.length;
+  const result = renderComment(plans, { context, budget: Math.floor(full * 0.6), digestKey });
 
   it("keeps the attribute values of IAM policies, KMS keys and security-group rules when others must go", () => {
     expect(result.level).toBe(1);
@@ -148,7 +151,7 @@ describe("secrets inside values that are not marked sensitive", () => {
 describe("stacks are ordered by their dependencies", () => {
   it("state-backend first, then each stack after what it reads", () => {
     const context = loadSynthContext(manifest);
-    const comment = renderComment([...plansIn("all-create")].reverse(), { context }).markdown;
+    const comment = renderComment([...plansIn("all-create")].reverse(), { context, digestKey }).markdown;
     const order = [...comment.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]);
     expect(order[0]).toBe("state-backend");
     expect(order).toEqual(context.order.filter((s) => order.includes(s)));

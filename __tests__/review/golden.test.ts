@@ -4,6 +4,8 @@ import { environmentOfStack } from "../../config";
 import { asPlan, loadSynthContext, renderComment, type StackPlan } from "../../review";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures");
+/** A fixed key, so that the golden files' digests are stable. */
+export const DIGEST_KEY = "golden-test-digest-key";
 const context = loadSynthContext(path.join(FIXTURES, "cdktf.out", "manifest.json"));
 
 /** Fixture name → stack it is a plan of. */
@@ -28,7 +30,7 @@ export function fixturePlan(name: string, stack = CASES[name] as string): StackP
 }
 
 describe.each(Object.keys(CASES))("plan-comment golden output: %s", (name) => {
-  const markdown = renderComment([fixturePlan(name)], { sha: "0123abc", context, environmentOf: environmentOfStack }).markdown;
+  const markdown = renderComment([fixturePlan(name)], { sha: "0123abc", context, environmentOf: environmentOfStack, digestKey: DIGEST_KEY }).markdown;
   const golden = path.join(FIXTURES, "plans", `${name}.md`);
 
   it("matches the committed Markdown (UPDATE_GOLDEN=1 npx jest rewrites it)", () => {
@@ -43,7 +45,7 @@ describe.each(Object.keys(CASES))("plan-comment golden output: %s", (name) => {
 
 describe("all fixtures in one comment", () => {
   const plans = Object.keys(CASES).map((name, i) => fixturePlan(name, i % 2 ? "dev-network" : "dev-database"));
-  const { markdown } = renderComment(plans, { sha: "0123abc", context, environmentOf: environmentOfStack });
+  const { markdown } = renderComment(plans, { sha: "0123abc", context, environmentOf: environmentOfStack, digestKey: DIGEST_KEY });
 
   it("starts with the marker, then the summary line", () => {
     const [marker, summary] = markdown.split("\n");
@@ -56,7 +58,7 @@ describe("all fixtures in one comment", () => {
   });
 
   it("collapses stacks without changes into one line", () => {
-    const quiet = renderComment([fixturePlan("basic"), { stack: "state-backend", plan: { format_version: "1.2", resource_changes: [] } }], { context }).markdown;
+    const quiet = renderComment([fixturePlan("basic"), { stack: "state-backend", plan: { format_version: "1.2", resource_changes: [] } }], { context, digestKey: DIGEST_KEY }).markdown;
     expect(quiet).toContain("No changes: `state-backend`");
     expect(quiet).not.toContain("| `state-backend` |");
   });
@@ -64,13 +66,13 @@ describe("all fixtures in one comment", () => {
 
 describe("drift", () => {
   it("details only drift the plan depends on, and counts the rest", () => {
-    const { markdown } = renderComment([fixturePlan("drift")], { context });
+    const { markdown } = renderComment([fixturePlan("drift")], { context, digestKey: DIGEST_KEY });
     expect(markdown).toContain("1 other resource(s) drifted in attributes this plan does not depend on.");
     expect(markdown).not.toContain("tags_all");
   });
 
   it("details all drift with allDrift (the drift report)", () => {
-    const { markdown } = renderComment([fixturePlan("drift")], { context, allDrift: true });
+    const { markdown } = renderComment([fixturePlan("drift")], { context, allDrift: true, digestKey: DIGEST_KEY });
     expect(markdown).toContain('~ tags_all.a: "1" → "2"');
     expect(markdown).not.toContain("other resource(s) drifted");
   });

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { allowLabel, dependencyOrder, guard, guardReport, loadSynthContext, semanticDigest, STATEFUL_TYPES, stackFromFileName, type ResourceChange, type StackPlan } from "../../review";
+import { dependencyOrder, guard, guardReport, KNOWN_ACTIONS, loadSynthContext, STATEFUL_TYPES, stackFromFileName, unjudgeable, type ResourceChange, type StackPlan } from "../../review";
 import { readPlans } from "../../scripts/review-cli";
 
 const context = loadSynthContext(path.join(__dirname, "..", "fixtures", "cdktf.out", "manifest.json"));
@@ -41,7 +41,6 @@ describe("plan-guard", () => {
         constructPath: "dev-network/network/nat/eu-west-1a",
         action: "replace",
         why: "protected by config: dev-network/network/nat",
-        label: allowLabel("dev-network", "aws_nat_gateway.network_nat_eu-west-1a_5E6F7A8B"),
       },
     ]);
   });
@@ -65,25 +64,32 @@ describe("plan-guard", () => {
 
   it("reports every allow that allowed nothing here, and why, rather than dropping it", () => {
     const plans = [planOf("dev-database", [{ type: "aws_db_instance", actions: ["delete"] }, { type: "aws_route", actions: ["delete"] }])];
-    const result = guard(plans, { allow: ["dev-network:aws_s3_bucket.x", "dev-database:aws_route.x", allowLabel("dev-database", "aws_db_instance.x"), allowLabel("prod-database", "aws_db_instance.x")], context });
+    const result = guard(plans, { allow: ["dev-network:aws_s3_bucket.x", "dev-database:aws_route.x", "dev-database:aws_db_instance.x", "dev-database:orphaned-state"], context });
     expect(result.blocked).toEqual([]);
     expect(result.unused).toEqual([
       { allow: "dev-network:aws_s3_bucket.x", why: "no plan of dev-network was given" },
-      { allow: "dev-database:aws_route.x", why: "is not destroyed or replaced, or not protected: nothing to allow" },
-      { allow: allowLabel("prod-database", "aws_db_instance.x"), why: "matches no protected destroy or replace in these plans" },
+      { allow: "dev-database:aws_route.x", why: "is not destroyed, replaced or changed in a way that destroys data, or not protected: nothing to allow" },
+      { allow: "dev-database:orphaned-state", why: "is not orphaned here: nothing to allow" },
     ]);
     expect(guardReport(result)).toContain(`Allowed, but unused here:\n  - dev-network:aws_s3_bucket.x no plan of dev-network was given`);
   });
 
   it("refuses an allow without a stack: the network stacks of every environment share addresses", () => {
     const plans = [planOf("dev-network", [{ type: "aws_s3_bucket", actions: ["delete"] }]), planOf("prod-network", [{ type: "aws_s3_bucket", actions: ["delete"] }])];
-    expect(() => guard(plans, { allow: ["aws_s3_bucket.x"] })).toThrow('--allow takes stack:address (stacks share addresses, so the stack is required) or an allow-destroy:<12 hex digits> label; got "aws_s3_bucket.x"');
+    expect(() => guard(plans, { allow: ["aws_s3_bucket.x"] })).toThrow('--allow takes stack:address (stacks share addresses, so the stack is required), or stack:orphaned-state for an orphaned state; got "aws_s3_bucket.x"');
+  });
+
+  it("refuses an allow-destroy label: labels, which any writer can add, allow nothing", () => {
+    const plans = [planOf("dev-network", [{ type: "aws_s3_bucket", actions: ["delete"] }])];
+    expect(() => guard(plans, { allow: ["allow-destroy:0b407ba28311"] })).toThrow(
+      "--allow allow-destroy:0b407ba28311: labels allow nothing any more; a reviewer allows a change with an /allow line in an approving review (review/allow.ts), handed to the guard as stack:address",
+    );
   });
 
   it("protects by the naming rule too, so a protected resource removed from the code stays protected", () => {
     const plans = [planOf("prod-network", [{ type: "aws_nat_gateway", address: "aws_nat_gateway.network_nat_eu-west-1c", actions: ["delete"] }])];
     expect(guard(plans, { protectedPaths: ["prod-network/network/nat"] }).blocked).toEqual([
-      { stack: "prod-network", address: "aws_nat_gateway.network_nat_eu-west-1c", constructPath: undefined, action: "delete", why: "protected by config: prod-network/network/nat", label: "allow-destroy:0b407ba28311" },
+      { stack: "prod-network", address: "aws_nat_gateway.network_nat_eu-west-1c", constructPath: undefined, action: "delete", why: "protected by config: prod-network/network/nat" },
     ]);
     expect(guard(plans, { protectedPaths: ["prod-network/network/na"] }).blocked).toEqual([]);
     expect(guard(plans, { protectedPaths: ["dev-network/network/nat"] }).blocked).toEqual([]);
@@ -93,38 +99,60 @@ describe("plan-guard", () => {
     const result = guard([planOf("dev-database", [{ type: "aws_db_instance", address: "aws_db_instance.database_instance_ABCDEF12", actions: ["delete", "create"] }])], { context });
     expect(guardReport(result)).toBe(
       [
-        "plan-guard: 1 protected resource(s) would be destroyed or replaced:",
+        "plan-guard: 1 change(s) refused until allowed:",
         "  - dev-database: aws_db_instance.database_instance_ABCDEF12 (dev-database/database/instance) would be replaced; stateful: RDS instance",
         "",
-        "To proceed deliberately, allow each one: --allow <stack>:<address>, or in CI a maintainer adds its label to the pull request:",
-        `  ${allowLabel("dev-database", "aws_db_instance.database_instance_ABCDEF12")}   (dev-database: aws_db_instance.database_instance_ABCDEF12)`,
+        "To proceed deliberately, a reviewer on the approver list allows each one with a line in an approving review of the latest head (locally: --allow <stack>:<address>):",
+        "  /allow dev-database aws_db_instance.database_instance_ABCDEF12 sha256:<sha256 of dev-database's .tfplan>",
       ].join("\n"),
     );
-    expect(guardReport({ blocked: [], allowed: [] })).toBe("plan-guard: no protected resource would be destroyed or replaced.");
+    expect(guardReport({ blocked: [], allowed: [] })).toBe("plan-guard: nothing refused: no stateful, protected or data-destroying change, and no orphaned state.");
+  });
+
+  it("names the plan's sha256 in the allow line when the caller knows it", () => {
+    const result = guard([planOf("dev-database", [{ type: "aws_db_instance", actions: ["delete"] }])]);
+    const sha = "a".repeat(64);
+    expect(guardReport(result, { plans: { "dev-database": sha } })).toContain(`  /allow dev-database aws_db_instance.x sha256:${sha}`);
   });
 });
 
-describe("semantic digest", () => {
-  const base = planOf("dev-network", [{ type: "aws_subnet", actions: ["update"] }]);
-  const withAfter = (after: unknown, sensitive?: unknown): StackPlan => ({
-    stack: "dev-network",
-    plan: { format_version: "1.2", resource_changes: [{ address: "aws_subnet.x", type: "aws_subnet", change: { actions: ["update"], before: {}, after, after_sensitive: sensitive } }] },
+describe("plans the guard cannot judge", () => {
+  const nat = { type: "aws_nat_gateway", actions: ["delete"] as ResourceChange["change"]["actions"] };
+
+  it("refuses a plan that errored part-way", () => {
+    const plan = planOf("prod-network", [nat]);
+    expect(() => guard([{ ...plan, plan: { ...plan.plan, errored: true } }])).toThrow(
+      "plan-guard cannot judge these plans: prod-network: the plan errored (errored: true): Terraform stopped part-way, so it does not show every change; fix the error and plan again",
+    );
   });
 
-  it("is the same for the same changes, whatever the order of stacks", () => {
-    const other = planOf("dev-eks", [{ type: "aws_eks_cluster", actions: ["create"] }]);
-    expect(semanticDigest([base, other])).toBe(semanticDigest([other, base]));
+  it("refuses an incomplete plan (complete: false)", () => {
+    const plan = planOf("prod-network", [nat]);
+    expect(() => guard([{ ...plan, plan: { ...plan.plan, complete: false } }])).toThrow(
+      "prod-network: the plan is incomplete (complete: false): more changes follow after this apply, which no one has reviewed; plan again once nothing is deferred",
+    );
   });
 
-  it("changes when an address, action or visible after-value changes", () => {
-    expect(semanticDigest([withAfter({ cidr: "a" })])).not.toBe(semanticDigest([withAfter({ cidr: "b" })]));
-    expect(semanticDigest([base])).not.toBe(semanticDigest([planOf("dev-network", [{ type: "aws_subnet", actions: ["delete"] }])]));
+  it("refuses an action list Terraform never plans, and a change with no action list", () => {
+    const odd = planOf("dev-database", [{ type: "aws_db_instance", actions: ["update", "delete"] as never }]);
+    expect(() => guard([odd])).toThrow(`dev-database: aws_db_instance.x has actions ["update","delete"], none of those Terraform plans (${KNOWN_ACTIONS.map((a) => JSON.stringify(a)).join(", ")})`);
+    const none: StackPlan = { stack: "dev-database", plan: { format_version: "1.2", resource_changes: [{ address: "aws_db_instance.x", type: "aws_db_instance", change: {} as never }] } };
+    expect(() => guard([none])).toThrow("dev-database: aws_db_instance.x has actions undefined, none of those Terraform plans");
   });
 
-  it("leaves sensitive values out, so it reveals nothing about them", () => {
-    expect(semanticDigest([withAfter({ password: "a" }, { password: true })])).toBe(semanticDigest([withAfter({ password: "b" }, { password: true })]));
+  it("refuses a data source planned as a delete, which every rule would otherwise pass over", () => {
+    const plan = planOf("dev-database", [{ type: "aws_db_instance", mode: "data", address: "data.aws_db_instance.x", actions: ["delete"] }]);
+    expect(() => guard([plan])).toThrow('dev-database: data.aws_db_instance.x is a data source (mode "data") planned as ["delete"]: Terraform only reads data sources, so this is not a plan Terraform made');
+  });
+
+  it("judges every documented action list, and data sources that are read", () => {
+    const plans = [planOf("dev-network", [...KNOWN_ACTIONS.map((actions) => ({ type: "aws_route", actions: [...actions] as ResourceChange["change"]["actions"] })), { type: "aws_vpc", mode: "data", actions: ["read"] }])];
+    expect(unjudgeable(plans)).toEqual([]);
+    expect(unjudgeable([{ stack: "dev-network", plan: { format_version: "1.2", complete: true, errored: false } }])).toEqual([]);
   });
 });
+
+// The semantic digest is tested in digest.test.ts.
 
 describe("stacks and files", () => {
   it("orders stacks after their dependencies", () => {
@@ -145,21 +173,5 @@ describe("stacks and files", () => {
     expect(readPlans([file, `dev-eks=${file}`]).map((p) => p.stack)).toEqual(["basic", "dev-eks"]);
     expect(() => readPlans([])).toThrow("no plan files given");
     expect(() => readPlans(["/nonexistent/x.json"])).toThrow(/\/nonexistent\/x\.json: cannot be read as JSON/);
-  });
-});
-
-describe("allow labels", () => {
-  it("fit GitHub's 50-character limit however long the address, and are one per stack and address", () => {
-    const long = allowLabel("prod-database", "aws_rds_cluster_instance.database_aurora_cluster_instances_reader-eu-west-1c");
-    expect(long).toMatch(/^allow-destroy:[0-9a-f]{12}$/);
-    expect(long.length).toBeLessThanOrEqual(50);
-    expect(allowLabel("dev-network", "aws_eip.x")).not.toBe(allowLabel("prod-network", "aws_eip.x"));
-  });
-
-  it("allow exactly the destroy they name", () => {
-    const plans = [planOf("dev-network", [{ type: "aws_s3_bucket", actions: ["delete"] }]), planOf("prod-network", [{ type: "aws_s3_bucket", actions: ["delete"] }])];
-    const result = guard(plans, { allow: [allowLabel("dev-network", "aws_s3_bucket.x")] });
-    expect(result.allowed.map((a) => a.stack)).toEqual(["dev-network"]);
-    expect(result.blocked.map((b) => b.stack)).toEqual(["prod-network"]);
   });
 });

@@ -62,11 +62,13 @@ function plantedSecrets(plans: readonly StackPlan[]): string[] {
   return JSON.stringify(plans).match(/S3CR3T[0-9a-f]{12}/g) ?? [];
 }
 
+const digestKey = "properties-test-key";
+
 describe("plan-comment properties (fast-check)", () => {
   it("never exceeds the budget, whatever the plans", () => {
     fc.assert(
       fc.property(stackPlans, fc.integer({ min: 3_000, max: GITHUB_COMMENT_LIMIT }), (plans, budget) => {
-        expect(renderComment(plans, { budget }).markdown.length).toBeLessThanOrEqual(budget);
+        expect(renderComment(plans, { budget, digestKey }).markdown.length).toBeLessThanOrEqual(budget);
       }),
       { numRuns: 150 },
     );
@@ -75,7 +77,7 @@ describe("plan-comment properties (fast-check)", () => {
   it("never shows a value marked sensitive or named like a secret", () => {
     fc.assert(
       fc.property(stackPlans, (plans) => {
-        const markdown = renderComment(plans, { budget: 10_000_000 }).markdown;
+        const markdown = renderComment(plans, { budget: 10_000_000, digestKey }).markdown;
         for (const s of plantedSecrets(plans)) expect(markdown).not.toContain(s);
       }),
       { numRuns: 150 },
@@ -96,7 +98,7 @@ describe("plan-comment properties (fast-check)", () => {
             if (rc.change.importing) expected.import = (expected.import ?? 0) + 1;
           }
         }
-        const summary = renderComment(plans).markdown.split("\n")[1] ?? "";
+        const summary = renderComment(plans, { digestKey }).markdown.split("\n")[1] ?? "";
         const shown = Object.fromEntries([...summary.matchAll(/(\d+) to (\w+)/g)].map((m) => [m[2], Number(m[1])]));
         expect(shown).toEqual(expected);
         expect(countChanges(plans.flatMap((p) => p.plan.resource_changes ?? []))).toEqual(expected);

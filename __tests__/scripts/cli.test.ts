@@ -7,7 +7,9 @@ import { FIXTURE, ROOT } from "../helpers";
 // The review CLIs as a user runs them: compiled (jest's global setup builds dist/), as processes,
 // in the fixture project, so that what they read of config is the fixture's, never the user's.
 
-const cli = (script: string, args: string[]) => spawnSync("node", [path.join(ROOT, "dist", "scripts", `${script}.js`), ...args], { cwd: FIXTURE, encoding: "utf8" });
+// plan-digest needs a key (PLAN_DIGEST_KEY); any fixed one does, digests are compared with each other only.
+const cli = (script: string, args: string[]) =>
+  spawnSync("node", [path.join(ROOT, "dist", "scripts", `${script}.js`), ...args], { cwd: FIXTURE, encoding: "utf8", env: { ...process.env, PLAN_DIGEST_KEY: "cli-test-key" } });
 const plan = path.join(ROOT, "__tests__", "fixtures", "plans", "basic.json");
 
 describe.each(["stacks", "plan-digest", "plan-guard", "plan-comment", "kube-check"])("%s", (script) => {

@@ -46,12 +46,13 @@ describe("npm run doctor", () => {
     const root = copyWith("config/dev.yaml", (t) => t.replaceAll("101010101010", "111111111111"));
     // The example values the shipped backend.config carries (written here: the user's own file may be adopted already).
     writeFileSync(path.join(root, "backend.config"), ['bucket = "example-org-tfstate-000000000000-eu-west-1"', 'region = "eu-west-1"', "encrypt = true", 'kms_key_id = "arn:aws:kms:eu-west-1:000000000000:alias/tfstate"', "use_lockfile = true", ""].join("\n"));
-    writeFileSync(path.join(root, "cdktf.json"), readFileSync(path.join(root, "cdktf.json"), "utf8").replaceAll("fixture-org", "example-org"));
+    writeFileSync(path.join(root, "cdktf.json"), readFileSync(path.join(root, "cdktf.json"), "utf8").replaceAll("fixture-org", "example-org").replace(/"githubRepositoryId": \d+/, '"githubRepositoryId": 123456789'));
     const found = report(root, tools()).lines.filter((l) => l.startsWith("✖"));
     expect(found).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^✖ backend\.config:1: names the example state bucket example-org-tfstate-000000000000-eu-west-1 \(account 000000000000\)$/),
         "✖ cdktf.json:12: githubRepository is the example example-org/platform-infra",
+        "✖ cdktf.json:13: githubRepositoryId is the example 123456789",
         "✖ config/dev.yaml:7: account.id 111111111111 is an example",
         expect.stringMatching(/^✖ config\/dev\.yaml:\d+: arn:aws:iam::111111111111:role\/platform-admin is in an example account$/),
       ]),
@@ -65,7 +66,8 @@ describe("npm run doctor", () => {
       writeFileSync(file, readFileSync(file, "utf8").replace("00000000-0000-0000-0000-000000000000", "4f6b2c1e-8d3a-4b5c-9e7f-0a1b2c3d4e5f"));
     }
     const envVars = Object.fromEntries(expected.environments.map((e) => [`gh variable list --env ${e.name}`, listed(e.variables)]));
-    const gh = tools([], { ...envVars, "gh variable list --json": listed(expected.variables), "gh secret list --json name": JSON.stringify([{ name: "PLAN_ARTIFACT_KEY" }]) });
+    const envSecrets = Object.fromEntries(expected.environments.map((e) => [`gh secret list --env ${e.name}`, JSON.stringify(e.secrets.map((name) => ({ name })))]));
+    const gh = tools([], { ...envVars, ...envSecrets, "gh variable list --json": listed({ ...expected.variables, PLAN_PUBLIC_KEY: "-----BEGIN PUBLIC KEY-----" }) });
     expect(report(root, gh)).toEqual({ code: 0, lines: ["doctor: nothing missing that can be checked here"] });
   });
 
@@ -86,10 +88,11 @@ describe("npm run doctor", () => {
     const missing = checkGithub(expected, tools()).findings.map((f) => f.where);
     expect(missing).toEqual([
       ...Object.keys(expected.variables).map((v) => `GitHub variable ${v}`),
-      "GitHub secret PLAN_ARTIFACT_KEY",
-      ...expected.environments.map((e) => `GitHub environment ${e.name}, variable APPLY_ROLE_ARN`),
+      "GitHub variable PLAN_PUBLIC_KEY",
+      "GitHub environment plan-review, secret PLAN_PRIVATE_KEY",
+      ...expected.environments.filter((e) => e.gates === "apply").flatMap((e) => [`GitHub environment ${e.name}, variable APPLY_ROLE_ARN`, `GitHub environment ${e.name}, secret PLAN_PRIVATE_KEY`]),
     ]);
-    expect(expected.environments.map((e) => e.name)).toEqual(["shared", "dev", "stage", "prod"]);
+    expect(expected.environments.map((e) => e.name)).toEqual(["plan-review", "shared", "dev", "stage", "prod", "plan-prod"]);
     // A value left from the example, or another environment's role, is named with the right one.
     const wrong = { ...expected.variables, AWS_REGION: "us-east-1" };
     const found = checkGithub(expected, tools([], { "gh variable list --json": listed(wrong) })).findings.find((f) => f.where === "GitHub variable AWS_REGION");

@@ -26,4 +26,17 @@ describe("protectedPathsIn", () => {
     expect(() => protectedPathsIn(folder({ "dev.yaml": "protect: [1]\n" }))).toThrow(/protect must be a list/);
     expect(protectedPathsIn(folder({ "dev.yaml": "name: dev\n" }))).toEqual([]);
   });
+
+  it("is protected if any of several folders protects it: the base branch's config and the change's", () => {
+    const base = path.join(FIXTURE, "config");
+    const change = folder({ "prod.yaml": "name: prod\n", "dev.yaml": "protect: [dev-network/network/vpc]\n" });
+    expect(protectedPathsIn([base, change])).toEqual([...protectedPathsIn(base), "dev-network/network/vpc"]);
+    expect(protectedPathsIn([base, base])).toEqual(protectedPathsIn(base));
+  });
+
+  it("fails closed on each folder of several, and on none", () => {
+    expect(() => protectedPathsIn([path.join(FIXTURE, "config"), "/nonexistent"])).toThrow("/nonexistent: config folder not found; pass --config-dir");
+    expect(() => protectedPathsIn([folder({ "dev.yaml": "protect: [1]\n" }), path.join(FIXTURE, "config")])).toThrow(/protect must be a list/);
+    expect(() => protectedPathsIn([])).toThrow("no config folder given, so nothing would be protected; pass --config-dir");
+  });
 });

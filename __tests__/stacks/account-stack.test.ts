@@ -1,5 +1,5 @@
 import { Testing } from "cdktf";
-import { ciRoleArn, stateCiRoleArn } from "../../config";
+import { ACCOUNT_PLAN_ROLE_NAME, accountPlanRoleArn, accountStateKey, ciRoleArn, stateCiRoleArn } from "../../config";
 import { type PolicyStatement } from "../../modules/iam/policy-document";
 import { AccountStack, buildAccountStacks } from "../../stacks";
 import { fixtureInputsWithLockTable, policyStatements, resourcesOf, type SynthesizedStack, synthJson } from "../helpers";
@@ -54,12 +54,48 @@ describe.each([
     expect(subjects).toEqual({ "state-backend-github-plan": [`repo:${project.githubRepository}:pull_request`], "state-backend-github-apply": [`repo:${project.githubRepository}:environment:shared`] });
   });
 
+  it("pin every role to the repository's id, and the state apply role to the apply workflow on main", () => {
+    const json = stacks[stateAccount]!;
+    const pins = Object.fromEntries(
+      stateRoles(json).map((r) => {
+        const equals = policyStatements(json, r.assume_role_policy)[0]?.Condition?.StringEquals as Record<string, string[]>;
+        return [r.name, [equals["token.actions.githubusercontent.com:repository_id"], equals["token.actions.githubusercontent.com:job_workflow_ref"]]];
+      }),
+    );
+    expect(pins).toEqual({
+      "state-backend-github-plan": [[String(project.githubRepositoryId)], undefined],
+      "state-backend-github-apply": [[String(project.githubRepositoryId)], [`${project.githubRepository}/.github/workflows/apply-env.yml@refs/heads/main`]],
+    });
+  });
+
+  it("give each account stack a plan role of its own: pull requests, the repository's id, its own state key read, nothing written", () => {
+    for (const [account, json] of Object.entries(stacks)) {
+      const role = roleNamed(json, ACCOUNT_PLAN_ROLE_NAME)!;
+      expect(arnOf(account, role)).toBe(accountPlanRoleArn(account));
+      expect(role).toMatchObject({ path: "/ci/", permissions_boundary: "${aws_iam_policy.github_boundary.arn}" });
+      expect(policyStatements(json, role.assume_role_policy)[0]?.Condition?.StringEquals).toEqual({
+        "token.actions.githubusercontent.com:sub": [`repo:${project.githubRepository}:pull_request`],
+        "token.actions.githubusercontent.com:aud": ["sts.amazonaws.com"],
+        "token.actions.githubusercontent.com:repository_id": [String(project.githubRepositoryId)],
+      });
+      // No ReadOnlyAccess: it reads the account stack's own services only.
+      expect(resourcesOf(json, "aws_iam_role_policy_attachment").filter((a) => String(a.role).includes("account-plan"))).toEqual([]);
+      const own = policyStatements(json, json.resource.aws_iam_role_policy?.["account-plan_policy"]?.policy);
+      expect(own.filter((s) => s.Effect === "Allow" && (s.Action as string[]).some((a) => a.startsWith("s3:")))).toEqual([
+        expect.objectContaining({ Sid: "ListOwnStateKey", Condition: { StringEquals: { "s3:prefix": [accountStateKey(account)] } } }),
+        expect.objectContaining({ Sid: "ReadOwnStateKey", Action: ["s3:GetObject"], Resource: [`arn:aws:s3:::${backend.bucket}/${accountStateKey(account)}`] }),
+      ]);
+      expect(own.filter((s) => s.Effect === "Allow").flatMap((s) => s.Action as string[]).filter((a) => /Put|Delete|Update|Create/.test(a))).toEqual([]);
+    }
+  });
+
   it("output every role ARN the GitHub settings name, from the roles themselves, and those ARNs are what config computes", () => {
     for (const [account, json] of Object.entries(stacks)) {
       const outputs = (json.output ?? {}) as Record<string, { value: string }>;
       const envs = inputs.environments.filter((e) => e.account.id === account);
       const expected = [
         "github_oidc_provider_arn",
+        "account_plan_role_arn",
         ...envs.flatMap((e) => ["plan", "apply", "drift"].map((k) => `${e.name}_${k}_role_arn`)),
         ...(account === stateAccount ? ["state_plan_role_arn", "state_apply_role_arn"] : []),
       ];
@@ -90,8 +126,8 @@ describe.each([
 describe("the account stack of a state account that holds no environment", () => {
   const json = accountStacks(backend.accountId)[backend.accountId]!;
 
-  it("has no environment's roles and no image registry: only the provider, the boundary and state-backend's roles", () => {
-    expect(resourcesOf(json, "aws_iam_role").map((r) => r.name).sort()).toEqual(["state-backend-github-apply", "state-backend-github-plan"]);
+  it("has no environment's roles and no image registry: only the provider, the boundary, its own plan role and state-backend's roles", () => {
+    expect(resourcesOf(json, "aws_iam_role").map((r) => r.name).sort()).toEqual([ACCOUNT_PLAN_ROLE_NAME, "state-backend-github-apply", "state-backend-github-plan"]);
     expect(resourcesOf(json, "aws_ecr_repository")).toEqual([]);
   });
 

@@ -117,34 +117,46 @@ describe("account stacks", () => {
   const stackJson = JSON.parse(
     Testing.synth(new AccountStack(Testing.app(), { accountId, environments: inputs.environments.filter((e) => e.account.id === accountId), backend: inputs.backend, project: inputs.project })),
   ) as SynthesizedStack;
-  const roles = rolesOf(stackJson);
+  const roles = rolesOf(stackJson).filter((r) => r.name.startsWith(`${env.name}-github-`));
+  const repo = inputs.project.githubRepository;
+  /** The trust's `StringEquals` of each CI role of an environment, by role name. */
+  const trusts = (account: SynthesizedStack, name: string) =>
+    Object.fromEntries(
+      rolesOf(account)
+        .filter((r) => r.name.startsWith(`${name}-github-`))
+        .map((r) => {
+          expect(r.trust).toHaveLength(1);
+          return [r.name, r.trust[0]?.Condition?.StringEquals as Record<string, string[]>];
+        }),
+    );
+  const pins = { "token.actions.githubusercontent.com:aud": ["sts.amazonaws.com"], "token.actions.githubusercontent.com:repository_id": [String(inputs.project.githubRepositoryId)] };
+  const workflow = (file: string) => ({ "token.actions.githubusercontent.com:job_workflow_ref": [`${repo}/.github/workflows/${file}@refs/heads/main`] });
 
   it("have one GitHub OIDC provider, and CI's three roles per environment", () => {
     expect(resourcesOf(stackJson, "aws_iam_openid_connect_provider")).toEqual([expect.objectContaining({ url: "https://token.actions.githubusercontent.com", client_id_list: ["sts.amazonaws.com"] })]);
     expect(roles.map((r) => r.name).sort()).toEqual(["apply", "drift", "plan"].map((k) => `${env.name}-github-${k}`));
   });
 
-  it("trust each role for exactly one subject of this repository, with the audience pinned", () => {
-    const subjects = Object.fromEntries(
-      roles.map((r) => {
-        expect(r.trust).toHaveLength(1);
-        const equals = r.trust[0]?.Condition?.StringEquals as Record<string, string[]>;
-        expect(equals["token.actions.githubusercontent.com:aud"]).toEqual(["sts.amazonaws.com"]);
-        return [r.name, equals["token.actions.githubusercontent.com:sub"]];
-      }),
-    );
-    const repo = inputs.project.githubRepository;
-    expect(subjects).toEqual({
-      [`${env.name}-github-plan`]: [`repo:${repo}:pull_request`],
-      [`${env.name}-github-drift`]: [`repo:${repo}:ref:refs/heads/main`],
-      [`${env.name}-github-apply`]: [`repo:${repo}:environment:${env.name}`],
+  it("trust each role for exactly one subject of this repository, by name and id, with the audience pinned, and apply and drift to their workflow on main", () => {
+    expect(env.production).toBe(false);
+    expect(trusts(stackJson, env.name)).toEqual({
+      [`${env.name}-github-plan`]: { "token.actions.githubusercontent.com:sub": [`repo:${repo}:pull_request`], ...pins },
+      [`${env.name}-github-drift`]: { "token.actions.githubusercontent.com:sub": [`repo:${repo}:ref:refs/heads/main`], ...pins, ...workflow("drift.yml") },
+      [`${env.name}-github-apply`]: { "token.actions.githubusercontent.com:sub": [`repo:${repo}:environment:${env.name}`], ...pins, ...workflow("apply-env.yml") },
     });
   });
 
-  it("never let the plan or drift role write state, only take its lock", () => {
+  it("trust a production environment's plan role only for its plan-<env> GitHub Environment, never for any pull request", () => {
+    const prod = inputs.environments.find((e) => e.production)!;
+    const account = JSON.parse(Testing.synth(new AccountStack(Testing.app(), { accountId: prod.account.id, environments: inputs.environments.filter((e) => e.account.id === prod.account.id), backend: inputs.backend, project: inputs.project }))) as SynthesizedStack;
+    expect(trusts(account, prod.name)[`${prod.name}-github-plan`]).toEqual({ "token.actions.githubusercontent.com:sub": [`repo:${repo}:environment:plan-${prod.name}`], ...pins });
+  });
+
+  it("never let the plan or drift role write state or take its lock (they plan with -lock=false)", () => {
     for (const kind of ["plan", "drift"]) {
-      const writes = inlineOf(stackJson, `github_${env.name}-${kind}`).filter((s) => (s.Action as string[]).some((a) => /^s3:(Put|Delete)/.test(a)));
-      expect(writes.map((s) => s.Resource)).toEqual([[`arn:aws:s3:::${inputs.backend.bucket}/${env.name}/*.tflock`]]);
+      const allowed = inlineOf(stackJson, `github_${env.name}-${kind}`).filter((s) => s.Effect === "Allow");
+      expect(allowed.flatMap((s) => s.Action as string[]).filter((a) => /^(s3|dynamodb):(Put|Delete|Update)/.test(a))).toEqual([]);
+      expect(allowed.find((s) => s.Sid === "ReadOwnState")).toMatchObject({ Action: ["s3:GetObject"], Resource: [`arn:aws:s3:::${inputs.backend.bucket}/${env.name}/*`] });
     }
   });
 

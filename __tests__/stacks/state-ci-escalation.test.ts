@@ -1,5 +1,5 @@
 import { Testing } from "cdktf";
-import { accountStateKey, ciRoleArn, permissionsBoundaryName, stateCiRoleArn } from "../../config";
+import { accountPlanRoleArn, accountStateKey, ciRoleArn, permissionsBoundaryName, stateCiRoleArn } from "../../config";
 import { CI_BOUNDARY_NAME } from "../../modules/ci/github-roles";
 import { PermissionsBoundary } from "../../modules/iam/permissions-boundary";
 import { BOUNDARY_PATH } from "../../modules/iam/reserved-paths";
@@ -31,15 +31,20 @@ const trail = `arn:aws:cloudtrail:${backend.region}:${state}:trail/terraform-sta
 const env = inputs.environments[0]!;
 
 describe("state-backend's plan role reads its own state and resources, nothing else", () => {
-  it("reads the stack's state and takes its lock, but never writes the state", () => {
+  it("reads the stack's state, but never writes it nor takes or deletes its lock (plans run with -lock=false)", () => {
     expect(asPlan({ action: "s3:GetObject", resource: object("state-backend/terraform.tfstate") }).decision).toBe("Allow");
-    expect(asPlan({ action: "s3:PutObject", resource: object("state-backend/terraform.tfstate.tflock") }).decision).toBe("Allow");
-    expect(asPlan({ action: "s3:PutObject", resource: object("state-backend/terraform.tfstate") }).decision).toBe("ImplicitDeny");
+    for (const action of ["s3:PutObject", "s3:DeleteObject"]) {
+      for (const key of ["state-backend/terraform.tfstate", "state-backend/terraform.tfstate.tflock"]) expect({ action, key, ...asPlan({ action, resource: object(key) }) }).toMatchObject({ decision: "ImplicitDeny" });
+    }
+    // With the legacy lock table: its digest read, no lock item written.
+    const digest = { "dynamodb:LeadingKeys": `${backend.bucket}/state-backend/terraform.tfstate-md5` };
+    expect(asPlan({ action: "dynamodb:GetItem", resource: table, context: digest }).decision).toBe("Allow");
+    for (const action of ["dynamodb:PutItem", "dynamodb:DeleteItem"]) expect({ action, ...asPlan({ action, resource: table, context: { "dynamodb:LeadingKeys": `${backend.bucket}/state-backend/terraform.tfstate` } }) }).toMatchObject({ decision: "ImplicitDeny" });
   });
 
-  it("reads no other stack's state, and no object of the access log", () => {
+  it("reads no other stack's state, and no object of the access log, whatever else it is granted", () => {
     for (const resource of [object(`${env.name}/network.tfstate`), object(accountStateKey(env.account.id)), `arn:aws:s3:::${accessLogBucketName(backend.bucket)}/AWSLogs/x`]) {
-      expect({ resource, ...asPlan({ action: "s3:GetObject", resource }) }).toMatchObject({ decision: "ImplicitDeny" });
+      expect({ resource, ...asPlan({ action: "s3:GetObject", resource }) }).toMatchObject({ decision: "ExplicitDeny", by: expect.arrayContaining(["plan role: DenyObjectsButOwnState"]) });
     }
   });
 
@@ -138,6 +143,32 @@ describe("the state bucket lets each account stack's operator write that stack's
     const other = inputs.environments.find((e) => e.account.id !== env.account.id)!;
     for (const k of [accountStateKey(other.account.id), `${env.name}/network.tfstate`, "state-backend/terraform.tfstate"]) {
       for (const action of ["s3:GetObject", "s3:PutObject"]) expect({ k, action, ...asOperator({ action, resource: object(k) }) }).toMatchObject({ decision: "ImplicitDeny" });
+    }
+  });
+});
+
+describe("an account stack's plan role reads its stack's state across accounts, and nothing else", () => {
+  const stateJson = synthJson(stacks.stateBackend);
+  const statements = JSON.stringify(policyStatements(stateJson, stateJson.resource.aws_s3_bucket_policy?.bucket_policy?.policy)).replaceAll("${aws_s3_bucket.bucket.arn}", bucket);
+  const bucketPolicy: NamedPolicies = { "bucket policy": JSON.parse(statements) as Statement[] };
+  const account = env.account.id;
+  const accountJson = synthJson(stacks.accounts.find((a) => a.node.id === `account-${account}`)!);
+  const own: NamedPolicies = { "account plan role": inline(accountJson, "account-plan") };
+  const asAccountPlan = (request: IamRequest) => evaluateCrossAccount(request, accountPlanRoleArn(account), own, ciBoundary(accountJson), bucketPolicy);
+  const key = accountStateKey(account);
+
+  it("lists and reads its key, as both its own policy and the bucket's allow", () => {
+    expect(asAccountPlan({ action: "s3:GetObject", resource: object(key) }).decision).toBe("Allow");
+    expect(asAccountPlan({ action: "s3:ListBucket", resource: bucket, context: { "s3:prefix": key } }).decision).toBe("Allow");
+  });
+
+  it("writes nothing, its lock neither, and reads no other state", () => {
+    for (const action of ["s3:PutObject", "s3:DeleteObject"]) {
+      for (const k of [key, `${key}.tflock`]) expect({ action, k, ...asAccountPlan({ action, resource: object(k) }) }).not.toMatchObject({ decision: "Allow" });
+    }
+    const other = inputs.environments.find((e) => e.account.id !== account)!;
+    for (const k of [accountStateKey(other.account.id), `${env.name}/network.tfstate`, "state-backend/terraform.tfstate"]) {
+      expect({ k, ...asAccountPlan({ action: "s3:GetObject", resource: object(k) }) }).toMatchObject({ decision: "ExplicitDeny" });
     }
   });
 });

@@ -6,32 +6,49 @@ import { BOUNDARY_SERVICES } from "../iam/permissions-boundary";
 import { PolicyDocument, type PolicyStatement } from "../iam/policy-document";
 import { BOUNDARY_PATH, CI_ROLE_PATH } from "../iam/reserved-paths";
 import { Role } from "../iam/role";
-
-/** GitHub Actions' OIDC issuer. */
-export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
-
-/** Where the Terraform state is, for CI's state statements. */
-export interface StateLocation {
-  readonly bucket: string;
-  readonly region: string;
-  readonly accountId: string;
-  readonly lockTable?: string;
-}
+import { checkRepository, DEFAULT_BRANCH_REF, GITHUB_OIDC_HOST, githubTrust, type GithubRepository } from "./github-trust";
+import { secretReadDenies } from "./secret-read-denies";
+import { type StateLocation, stateStatements } from "./state-statements";
 
 /** One environment's CI roles, as the account's stack makes them. */
 export interface CiEnvironment {
   /** Environment name: roles are `<env>-github-plan`, `-apply`, `-drift`. */
   readonly name: string;
+  /** Its region: where the secrets its plans refresh are. */
+  readonly region: string;
   /** ARN of the environment's permissions boundary, which the apply role must put on every role it creates. */
   readonly boundaryArn: string;
+  /**
+   * The GitHub Environment whose jobs may assume the plan role (`plan-prod`: one with required
+   * reviewers, for a production environment), instead of any pull request's.
+   * @default - pull requests (`pull_request`)
+   */
+  readonly planEnvironment?: string;
+  /**
+   * Names of the secrets whose value refreshing the environment's stacks reads (Grafana's admin
+   * secret, whose version is write-only yet read back with GetSecretValue): the only secret values
+   * the plan and drift roles may read.
+   * @default - none
+   */
+  readonly refreshedSecrets?: readonly string[];
+}
+
+/** The workflow files (`.github/workflows/apply-env.yml`) whose jobs on the default branch may assume each role. */
+export interface CiWorkflows {
+  /** The one that applies: it holds the jobs of the GitHub Environments. */
+  readonly apply: string;
+  /** The scheduled one that looks for drift. */
+  readonly drift: string;
 }
 
 /** Props of {@link GithubCiRoles}. */
 export interface GithubCiRolesProps {
   /** The account. */
   readonly accountId: string;
-  /** The repository (`org/repo`) whose workflows may assume the roles. */
-  readonly repository: string;
+  /** The repository whose workflows may assume the roles. */
+  readonly repository: GithubRepository;
+  /** The workflow files the apply and drift roles pin (`job_workflow_ref`). */
+  readonly workflows: CiWorkflows;
   /** The environments deployed to this account (none in a state account that holds no environment). */
   readonly environments: readonly CiEnvironment[];
   /** The Terraform state. */
@@ -44,24 +61,20 @@ export interface GithubCiRolesProps {
   readonly ceiling?: readonly PolicyStatement[];
 }
 
-/** The trust of one of CI's roles: GitHub's OIDC tokens of this repository with exactly this subject, for STS. */
-export function githubTrust(providerArn: string, repository: string, subject: string): PolicyStatement {
-  return {
-    Sid: "GithubActionsOfThisRepository",
-    Effect: "Allow",
-    Principal: { Federated: providerArn },
-    Action: "sts:AssumeRoleWithWebIdentity",
-    Condition: { StringEquals: { [`${GITHUB_OIDC_HOST}:sub`]: `repo:${repository}:${subject}`, [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com" } },
-  };
-}
-
 /**
  * GitHub Actions' OIDC provider (one per account) and CI's roles per environment:
- * - plan: trusted for `repo:<org>/<repo>:pull_request` only; read-only, reads its state and takes the lock;
- * - drift: trusted for the scheduled run on the default branch only (`ref:refs/heads/main`); the same;
- * - apply: trusted for `repo:<org>/<repo>:environment:<env>` only; the boundary's services, and IAM only on
- *   `<env>-*` names, with the environment's permissions boundary required on every role it makes.
- * Every trust pins `aud`, and no subject has a wildcard. All of them carry the CI boundary.
+ * - plan: trusted for `repo:<org>/<repo>:pull_request`, or, for a production environment, only for
+ *   jobs of its `plan-<env>` GitHub Environment (required reviewers): so pull-request code reads
+ *   production only after a person approved the run. Read-only: `ReadOnlyAccess` for refresh, its
+ *   own state read (never written, never locked), and explicit denies of every secret and data
+ *   value planning never reads ({@link secretReadDenies});
+ * - drift: trusted for jobs of the drift workflow on the default branch only (`ref:refs/heads/main`
+ *   and its `job_workflow_ref`); the same reads;
+ * - apply: trusted for `repo:<org>/<repo>:environment:<env>` jobs of the apply workflow on the
+ *   default branch only; the boundary's services, and IAM only on `<env>-*` names, with the
+ *   environment's permissions boundary required on every role it makes.
+ * Every trust pins `aud` and the repository's id, and no subject has a wildcard. All of them carry
+ * the CI boundary.
  *
  * Merged code runs as the apply role, so the apply role must never be able to make itself (or
  * anything) more than the boundaries allow: CI's roles live under the reserved path `/ci/` and the
@@ -80,29 +93,30 @@ export class GithubCiRoles extends Construct {
 
   constructor(scope: Construct, id: string, props: GithubCiRolesProps) {
     super(scope, id);
-    if (!/^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+$/.test(props.repository)) throw new Error(`${this.node.path}: repository must be org/repo (got "${props.repository}")`);
+    checkRepository(this.node.path, props.repository);
     this.provider = new IamOpenidConnectProvider(this, "oidc-provider", { url: `https://${GITHUB_OIDC_HOST}`, clientIdList: ["sts.amazonaws.com"] });
     const boundary = this.boundary(props);
     this.boundaryArn = boundary.arn;
     const roles: Record<string, Role> = {};
     for (const env of props.environments) {
-      const trust = (subject: string) => githubTrust(this.provider.arn, props.repository, subject);
-      const role = (kind: string, subject: string, description: string, statements: PolicyStatement[], managed: string[] = []) =>
+      const role = (kind: string, trust: PolicyStatement, description: string, statements: PolicyStatement[], managed: string[] = []) =>
         (roles[`${env.name}-${kind}`] = new Role(this, `${env.name}-${kind}`, {
           name: `${env.name}-github-${kind}`,
           path: CI_ROLE_PATH,
           description,
-          trust: [trust(subject)],
+          trust: [trust],
           permissionsBoundaryArn: boundary.arn,
           statements,
           managedPolicyArns: managed,
         }));
-      // Planning opens ephemeral aws_secretsmanager_random_password (Grafana's admin password,
-      // written write-only at apply): GetRandomPassword returns random characters and reads nothing.
-      const readState = [...stateStatements(env.name, props.state, "read"), { Sid: "RandomPasswordsForPlans", Effect: "Allow" as const, Action: "secretsmanager:GetRandomPassword", Resource: "*" }];
-      role("plan", "pull_request", `Plans ${env.name} for pull requests: read-only`, readState, ["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
-      role("drift", "ref:refs/heads/main", `Looks for drift in ${env.name} on schedule: read-only`, readState, ["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
-      role("apply", `environment:${env.name}`, `Applies reviewed plans to ${env.name}`, [
+      const trust = (subject: string, workflow?: string) => githubTrust(this.provider.arn, props.repository, subject, workflow);
+      const secrets = (env.refreshedSecrets ?? []).map((name) => `arn:aws:secretsmanager:${env.region}:${props.accountId}:secret:${name}-??????`);
+      const reads = [...stateStatements(env.name, props.state, "read"), ...refreshReads(secrets, env.region, props.accountId), ...secretReadDenies({ stateObjects: [`arn:aws:s3:::${props.state.bucket}/${env.name}/*`], state: props.state, refreshedSecrets: secrets, secretsRegion: env.region })];
+      const planTrust = env.planEnvironment ? trust(`environment:${env.planEnvironment}`) : trust("pull_request");
+      const planFor = env.planEnvironment ? `for pull requests, after an approval in the GitHub Environment ${env.planEnvironment}` : "for pull requests";
+      role("plan", planTrust, `Plans ${env.name} ${planFor}: read-only, never locks, secret values denied`, reads, [READ_ONLY_ACCESS]);
+      role("drift", trust(`ref:${DEFAULT_BRANCH_REF}`, props.workflows.drift), `Looks for drift in ${env.name} on schedule: read-only, never locks, secret values denied`, reads, [READ_ONLY_ACCESS]);
+      role("apply", trust(`environment:${env.name}`, props.workflows.apply), `Applies reviewed plans to ${env.name}`, [
         ...stateStatements(env.name, props.state, "write"),
         ...applyStatements(props.accountId, env),
         ...escalationDenies(props.accountId, [env.boundaryArn]),
@@ -158,31 +172,30 @@ export function escalationDenies(accountId: string, boundaryArns: readonly strin
   ];
 }
 
-/** The state under one key prefix (`dev/`, `state-backend/`): read and lock, or read and write. */
-export function stateStatements(env: string, state: StateLocation, access: "read" | "write"): PolicyStatement[] {
-  const bucket = `arn:aws:s3:::${state.bucket}`;
+/** The AWS-managed policy the plan and drift roles read resources' configuration with (values denied: {@link secretReadDenies}). */
+export const READ_ONLY_ACCESS = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+
+/**
+ * What refreshing an environment's stacks reads beyond configuration: the values of the given
+ * secrets (decrypted through Secrets Manager), and random characters for the ephemeral
+ * `aws_secretsmanager_random_password` that Grafana's admin password is made with at apply
+ * (GetRandomPassword reads nothing).
+ */
+function refreshReads(secrets: readonly string[], region: string, accountId: string): PolicyStatement[] {
   return [
-    { Sid: "ListOwnState", Effect: "Allow", Action: "s3:ListBucket", Resource: bucket, Condition: { StringLike: { "s3:prefix": [`${env}/*`] } } },
-    { Sid: "ReadOwnState", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucket}/${env}/*` },
-    { Sid: access === "read" ? "LockOwnState" : "WriteOwnState", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: access === "read" ? `${bucket}/${env}/*.tflock` : `${bucket}/${env}/*` },
-    ...(state.lockTable
+    { Sid: "RandomPasswordsForPlans", Effect: "Allow", Action: "secretsmanager:GetRandomPassword", Resource: "*" },
+    ...(secrets.length
       ? [
+          { Sid: "ReadRefreshedSecrets", Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: [...secrets] },
           {
-            Sid: "LockTable",
+            Sid: "DecryptRefreshedSecrets",
             Effect: "Allow" as const,
-            Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
-            Resource: `arn:aws:dynamodb:${state.region}:${state.accountId}:table/${state.lockTable}`,
-            Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${state.bucket}/${env}/*`] } },
+            Action: "kms:Decrypt",
+            Resource: `arn:aws:kms:${region}:${accountId}:key/*`,
+            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` }, StringLike: { "kms:EncryptionContext:SecretARN": [...secrets] } },
           },
         ]
       : []),
-    {
-      Sid: "StateKeyThroughS3AndDynamoDB",
-      Effect: "Allow",
-      Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
-      Resource: `arn:aws:kms:${state.region}:${state.accountId}:key/*`,
-      Condition: { StringEquals: { "kms:ViaService": [`s3.${state.region}.amazonaws.com`, `dynamodb.${state.region}.amazonaws.com`] } },
-    },
   ];
 }
 

@@ -2,7 +2,10 @@ import { Construct } from "constructs";
 import { type PolicyStatement } from "../iam/policy-document";
 import { CI_ROLE_PATH } from "../iam/reserved-paths";
 import { Role } from "../iam/role";
-import { escalationDenies, githubTrust, stateStatements, type StateLocation } from "./github-roles";
+import { escalationDenies } from "./github-roles";
+import { githubTrust, type GithubRepository } from "./github-trust";
+import { secretReadDenies } from "./secret-read-denies";
+import { type StateLocation, stateStatements } from "./state-statements";
 
 /** What the state-backend stack manages, by the names config gives it: all the roles may reach. */
 export interface StateBackendResources {
@@ -29,8 +32,10 @@ export interface StateBackendCiRolesProps {
   readonly accountId: string;
   /** The state's region: the stack's keys, table and trail are there. */
   readonly region: string;
-  /** The repository (`org/repo`) whose workflows may assume the roles. */
-  readonly repository: string;
+  /** The repository whose workflows may assume the roles. */
+  readonly repository: GithubRepository;
+  /** The workflow file whose jobs on the default branch may assume the apply role (`job_workflow_ref`). */
+  readonly applyWorkflow: string;
   /** ARN of the account's GitHub OIDC provider (exactly one per account: the account stack's). */
   readonly providerArn: string;
   /** ARN of CI's permissions boundary of the account, which the roles carry. */
@@ -53,10 +58,12 @@ export interface StateBackendCiRolesProps {
  * CI's two roles of the state-backend stack, in the state account, beside the environments' CI
  * roles and with their protections (the reserved path `/ci/`, the CI boundary, the escalation
  * denies):
- * - plan: trusted for `repo:<org>/<repo>:pull_request` only; reads the stack's own state and
- *   takes its lock, and reads the configuration of the stack's resources, never an object of
- *   another state (pull-request code runs as this role);
- * - apply: trusted for `repo:<org>/<repo>:environment:<shared>` only; writes the stack's state and
+ * - plan: trusted for `repo:<org>/<repo>:pull_request` only; reads the stack's own state (never
+ *   writes or locks it: plans run with `-lock=false`), and reads the configuration of the stack's
+ *   resources, never an object of another state (pull-request code runs as this role); the
+ *   denies of every plan role's secret reads back that up;
+ * - apply: trusted for `repo:<org>/<repo>:environment:<shared>` jobs of the apply workflow on the
+ *   default branch only (and the repository's id, like every trust); writes the stack's state and
  *   manages the stack's buckets, keys, table and trail, by name, and can never delete them, stop
  *   the trail or delete a state version. It has no IAM at all: the stack makes no role.
  *
@@ -76,12 +83,17 @@ export class StateBackendCiRoles extends Construct {
         name: props.names[kind],
         path: CI_ROLE_PATH,
         description,
-        trust: [githubTrust(props.providerArn, props.repository, subject)],
+        trust: [githubTrust(props.providerArn, props.repository, subject, kind === "apply" ? props.applyWorkflow : undefined)],
         permissionsBoundaryArn: props.boundaryArn,
         statements,
       });
     const prefix = props.statePrefix.replace(/\/$/, "");
-    this.plan = role("plan", "pull_request", "Plans state-backend for pull requests: read-only", [...stateStatements(prefix, props.state, "read"), ...readStatements(props)]);
+    const stateObjects = [`arn:aws:s3:::${props.state.bucket}/${prefix}/*`];
+    this.plan = role("plan", "pull_request", "Plans state-backend for pull requests: read-only, never locks, secret values denied", [
+      ...stateStatements(prefix, props.state, "read"),
+      ...readStatements(props),
+      ...secretReadDenies({ stateObjects, state: props.state }),
+    ]);
     this.apply = role("apply", `environment:${props.applyEnvironment}`, "Applies reviewed plans to state-backend", [
       ...stateStatements(prefix, props.state, "write"),
       ...readStatements(props),

@@ -19,6 +19,8 @@ export interface PolicyStatement {
   /** Every action but these: for Deny statements only (an Allow with NotAction grants the future too; the policy pack refuses it). */
   readonly NotAction?: string | readonly string[];
   readonly Resource?: string | readonly string[];
+  /** Every resource but these: for Deny statements only (a Deny of reads except of one's own state). At most one of Resource and NotResource. */
+  readonly NotResource?: string | readonly string[];
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | boolean | readonly string[]>>>>;
 }
 
@@ -80,12 +82,14 @@ export function toTerraform(s: PolicyStatement): DataAwsIamPolicyDocumentStateme
     Object.entries(byVariable).map(([variable, values]) => ({ test, variable, values: typeof values === "boolean" ? [String(values)] : list(values) })),
   );
   if ((s.Action === undefined) === (s.NotAction === undefined)) throw new Error(`statement ${s.Sid ?? "(no Sid)"}: give exactly one of Action and NotAction`);
+  if (s.Resource !== undefined && s.NotResource !== undefined) throw new Error(`statement ${s.Sid ?? "(no Sid)"}: give at most one of Resource and NotResource`);
   return {
     sid: s.Sid,
     effect: s.Effect,
     actions: s.Action === undefined ? undefined : list(s.Action),
     notActions: s.NotAction === undefined ? undefined : list(s.NotAction),
     resources: s.Resource === undefined ? undefined : list(s.Resource),
+    notResources: s.NotResource === undefined ? undefined : list(s.NotResource),
     principals,
     condition: condition.length ? condition : undefined,
   };

@@ -2,7 +2,7 @@ import { DynamodbResourcePolicy } from "@cdktf/provider-aws/lib/dynamodb-resourc
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { Construct } from "constructs";
 import { PolicyDocument, type PolicyStatement } from "../iam/policy-document";
-import { grantPrincipals, grantSid, keyGrantSid, type StateAccessGrant, type StateKeyGrant } from "./state-access";
+import { grantSid, keyGrantPrincipals, keyGrantSid, type StateAccessGrant, type StateKeyGrant } from "./state-access";
 
 /** Props of {@link LockTable}. */
 export interface LockTableProps {
@@ -13,12 +13,14 @@ export interface LockTableProps {
   /** The state bucket: lock ids are `<bucket>/<key>`, which grants are scoped by. */
   readonly bucketName: string;
   /**
-   * Roles that may take locks on their own key prefix.
+   * Roles that may take locks on their own key prefix, and write its digest items (writers), or
+   * only read those digests (readers: the S3 backend compares them with the state it reads).
    * @default - none: only IAM principals of the table's account, through their own policies
    */
   readonly grants?: readonly StateAccessGrant[];
   /**
-   * Roles that may take the lock of exactly one state key (and write its digest item).
+   * Roles that may take the lock of exactly one state key and write its digest item (writers), or
+   * only read that digest (readers).
    * @default - none
    */
   readonly keyGrants?: readonly StateKeyGrant[];
@@ -45,45 +47,26 @@ export class LockTable extends Construct {
       deletionProtectionEnabled: true,
       lifecycle: { preventDestroy: true },
     });
-    const keyGrants = (props.keyGrants ?? []).filter((grant) => grant.writers.length > 0);
-    if (props.grants?.length || keyGrants.length) {
+    const grants = (props.grants ?? []).filter((grant) => (grant.readers?.length ?? 0) + (grant.writers?.length ?? 0) > 0);
+    const keyGrants = (props.keyGrants ?? []).filter((grant) => keyGrantPrincipals(grant).length > 0);
+    if (grants.length || keyGrants.length) {
+      // Lock ids are "<bucket>/<key>" and digests "<bucket>/<key>-md5". Writers lock and write
+      // digests; readers only read digests: they plan with -lock=false, so none can take or
+      // delete a writer's lock item, nor change the digest of a state it did not write.
+      const lock = ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"];
+      const statement = (sid: string, principals: readonly string[] | undefined, actions: readonly string[], condition: PolicyStatement["Condition"]): PolicyStatement[] =>
+        principals?.length ? [{ Sid: sid, Effect: "Allow", Principal: { AWS: [...principals] }, Action: [...actions], Resource: this.table.arn, Condition: condition }] : [];
       const document = new PolicyDocument(this, "policy-document", {
         statements: [
-          ...(props.grants ?? []).flatMap((grant): PolicyStatement[] => [
-            {
-              Sid: `Lock${grantSid(grant)}State`,
-              Effect: "Allow",
-              Principal: { AWS: grantPrincipals(grant) },
-              Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
-              Resource: this.table.arn,
-              // Lock ids are "<bucket>/<key>" (and "<bucket>/<key>-md5"): only this prefix's keys.
-              Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${props.bucketName}/${grant.prefix}*`] } },
-            },
-            // The "-md5" item is the digest of the state a writer stored; a reader must not change it.
-            ...(grant.readers?.length
-              ? [
-                  <PolicyStatement>{
-                    Sid: `Readers${grantSid(grant)}KeepTheDigest`,
-                    Effect: "Deny",
-                    Principal: { AWS: [...grant.readers] },
-                    Action: ["dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"],
-                    Resource: this.table.arn,
-                    Condition: { "ForAnyValue:StringLike": { "dynamodb:LeadingKeys": ["*-md5"] } },
-                  },
-                ]
-              : []),
+          ...grants.flatMap((grant) => {
+            const keys = { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${props.bucketName}/${grant.prefix}*`] } };
+            return [...statement(`Lock${grantSid(grant)}State`, grant.writers, lock, keys), ...statement(`Read${grantSid(grant)}StateDigests`, grant.readers, ["dynamodb:GetItem"], keys)];
+          }),
+          ...keyGrants.flatMap((grant) => [
+            // This key's lock and digest items only.
+            ...statement(`Lock${keyGrantSid(grant)}State`, grant.writers, lock, { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": [`${props.bucketName}/${grant.key}`, `${props.bucketName}/${grant.key}-md5`] } }),
+            ...statement(`Read${keyGrantSid(grant)}StateDigest`, grant.readers, ["dynamodb:GetItem"], { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": [`${props.bucketName}/${grant.key}-md5`] } }),
           ]),
-          ...keyGrants.map(
-            (grant): PolicyStatement => ({
-              Sid: `Lock${keyGrantSid(grant)}State`,
-              Effect: "Allow",
-              Principal: { AWS: [...grant.writers] },
-              Action: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
-              Resource: this.table.arn,
-              // This key's lock and digest items only.
-              Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": [`${props.bucketName}/${grant.key}`, `${props.bucketName}/${grant.key}-md5`] } },
-            }),
-          ),
         ],
       });
       new DynamodbResourcePolicy(this, "policy", { resourceArn: this.table.arn, policy: document.json });

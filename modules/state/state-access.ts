@@ -1,12 +1,13 @@
 /**
  * Access to one key prefix of the state: the roles that plan an environment read its `<env>/`
- * keys and take the lock; the roles that apply it also write them. Nothing else.
+ * keys; the roles that apply it also write them and take their locks. Nothing else.
  */
 export interface StateAccessGrant {
   /** Key prefix, with its trailing slash (`dev/`). */
   readonly prefix: string;
   /**
-   * Roles that read the state and take the lock, but cannot change the state (CI's plan and drift roles).
+   * Roles that read the state, and neither change it nor lock it (CI's plan and drift roles, which
+   * plan with `-lock=false`): so no reader can take, or delete, a writer's lock.
    * @default - none
    */
   readonly readers?: readonly string[];
@@ -32,8 +33,9 @@ export function grantSid(grant: StateAccessGrant): string {
 }
 
 /**
- * Read and write of exactly one state key and its lock, and no other: what an operator role
- * needs to keep an account stack's state (`bootstrap/account-<id>.tfstate`) in the bucket.
+ * Access to exactly one state key, and no other: read and write with its lock for an operator
+ * role that keeps an account stack's state (`bootstrap/account-<id>.tfstate`) in the bucket;
+ * read only for the stack's plan role (pull requests plan it).
  * @see https://developer.hashicorp.com/terraform/language/backend/s3#s3-bucket-permissions
  */
 export interface StateKeyGrant {
@@ -41,6 +43,16 @@ export interface StateKeyGrant {
   readonly key: string;
   /** Roles that read and write it. */
   readonly writers: readonly string[];
+  /**
+   * Roles that only read it, and never lock it.
+   * @default - none
+   */
+  readonly readers?: readonly string[];
+}
+
+/** Every role of a key grant, writers and readers. */
+export function keyGrantPrincipals(grant: StateKeyGrant): string[] {
+  return [...grant.writers, ...(grant.readers ?? [])];
 }
 
 /** A policy statement id for a key grant (`bootstrap/account-1.tfstate` → `BootstrapAccount1`). */

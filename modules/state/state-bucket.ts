@@ -7,7 +7,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
 import { PolicyDocument, type PolicyStatement } from "../iam/policy-document";
-import { grantPrincipals, grantSid, keyGrantSid, type StateAccessGrant, type StateKeyGrant } from "./state-access";
+import { grantPrincipals, grantSid, keyGrantPrincipals, keyGrantSid, type StateAccessGrant, type StateKeyGrant } from "./state-access";
 
 /** Props of {@link StateBucket}. */
 export interface StateBucketProps {
@@ -26,14 +26,15 @@ export interface StateBucketProps {
    */
   readonly abortIncompleteUploadDays?: number;
   /**
-   * Roles that may list and read their own key prefix, and take its locks (readers) or also write
-   * its state (writers).
+   * Roles that may list and read their own key prefix (readers), or also write its state and
+   * locks (writers).
    * @default - none: only IAM principals of the bucket's account, through their own policies
    */
   readonly grants?: readonly StateAccessGrant[];
   /**
-   * Roles that may read and write one state key and its lock, nothing else (the account stacks'
-   * operators, whose state is in the bucket from the second apply on).
+   * Roles that may read and write one state key and its lock (the account stacks' operators,
+   * whose state is in the bucket from the second apply on), or only read it (the account stacks'
+   * plan roles); nothing else.
    * @default - none
    */
   readonly keyGrants?: readonly StateKeyGrant[];
@@ -83,7 +84,7 @@ export class StateBucket extends Construct {
           Condition: { Bool: { "aws:SecureTransport": false } },
         },
         ...(props.grants ?? []).flatMap((grant) => grantStatements(this.bucket.arn, grant)),
-        ...(props.keyGrants ?? []).filter((grant) => grant.writers.length > 0).flatMap((grant) => keyGrantStatements(this.bucket.arn, grant)),
+        ...(props.keyGrants ?? []).flatMap((grant) => keyGrantStatements(this.bucket.arn, grant)),
       ],
     });
     new S3BucketPolicy(this, "policy", { bucket, policy: document.json });
@@ -108,8 +109,9 @@ export class StateBucket extends Construct {
 }
 
 /**
- * Listing of, and object access to, one prefix only: everyone reads; readers may write only the
- * lock objects (`*.tflock`, S3-native locking), writers the state too.
+ * Listing of, and object access to, one prefix only: everyone reads; only writers write, the
+ * state and its lock objects (`*.tflock`, S3-native locking). Readers write nothing, not even a
+ * lock: they plan with `-lock=false`, so none can delete a running apply's lock object.
  */
 function grantStatements(bucketArn: string, grant: StateAccessGrant): PolicyStatement[] {
   const sid = grantSid(grant);
@@ -118,9 +120,6 @@ function grantStatements(bucketArn: string, grant: StateAccessGrant): PolicyStat
     { Sid: `List${sid}State`, Effect: "Allow", Principal: { AWS: all }, Action: "s3:ListBucket", Resource: bucketArn, Condition: { StringLike: { "s3:prefix": [`${grant.prefix}*`] } } },
     { Sid: `Read${sid}State`, Effect: "Allow", Principal: { AWS: all }, Action: "s3:GetObject", Resource: `${bucketArn}/${grant.prefix}*` },
   ];
-  if (grant.readers?.length) {
-    statements.push({ Sid: `Lock${sid}State`, Effect: "Allow", Principal: { AWS: [...grant.readers] }, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/${grant.prefix}*.tflock` });
-  }
   if (grant.writers?.length) {
     statements.push({ Sid: `Write${sid}State`, Effect: "Allow", Principal: { AWS: [...grant.writers] }, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/${grant.prefix}*` });
   }
@@ -129,16 +128,23 @@ function grantStatements(bucketArn: string, grant: StateAccessGrant): PolicyStat
 
 /**
  * One state key, as the S3 backend's documentation lists what it needs without workspaces:
- * listing that key only, reading and writing it (never deleting it: Terraform does not), and
- * reading, writing and deleting its lock file.
+ * listing that key only and reading it (writers and readers); writing it (never deleting it:
+ * Terraform does not), and reading, writing and deleting its lock file (writers only).
  * @see https://developer.hashicorp.com/terraform/language/backend/s3#s3-bucket-permissions
  */
 function keyGrantStatements(bucketArn: string, grant: StateKeyGrant): PolicyStatement[] {
   const sid = keyGrantSid(grant);
+  const all = keyGrantPrincipals(grant);
+  if (all.length === 0) return [];
   const writers = { AWS: [...grant.writers] };
   return [
-    { Sid: `List${sid}State`, Effect: "Allow", Principal: writers, Action: "s3:ListBucket", Resource: bucketArn, Condition: { StringEquals: { "s3:prefix": [grant.key] } } },
-    { Sid: `ReadWrite${sid}State`, Effect: "Allow", Principal: writers, Action: ["s3:GetObject", "s3:PutObject"], Resource: `${bucketArn}/${grant.key}` },
-    { Sid: `Lock${sid}State`, Effect: "Allow", Principal: writers, Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/${grant.key}.tflock` },
+    { Sid: `List${sid}State`, Effect: "Allow", Principal: { AWS: all }, Action: "s3:ListBucket", Resource: bucketArn, Condition: { StringEquals: { "s3:prefix": [grant.key] } } },
+    ...(grant.readers?.length ? [{ Sid: `Read${sid}State`, Effect: "Allow" as const, Principal: { AWS: [...grant.readers] }, Action: "s3:GetObject", Resource: `${bucketArn}/${grant.key}` }] : []),
+    ...(grant.writers.length
+      ? [
+          { Sid: `ReadWrite${sid}State`, Effect: "Allow" as const, Principal: writers, Action: ["s3:GetObject", "s3:PutObject"], Resource: `${bucketArn}/${grant.key}` },
+          { Sid: `Lock${sid}State`, Effect: "Allow" as const, Principal: writers, Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/${grant.key}.tflock` },
+        ]
+      : []),
   ];
 }

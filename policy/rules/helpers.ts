@@ -36,6 +36,7 @@ export interface Statement {
   readonly Action?: unknown;
   readonly NotAction?: unknown;
   readonly Resource?: unknown;
+  readonly NotResource?: unknown;
   readonly Condition?: Record<string, Record<string, unknown>>;
 }
 
@@ -74,6 +75,7 @@ function fromDocumentStatement(block: Record<string, unknown>): Statement {
     Action: block.actions,
     NotAction: block.not_actions,
     Resource: block.resources,
+    NotResource: block.not_resources,
     Condition: conditions.length ? condition : undefined,
   };
   return Object.fromEntries(Object.entries(statement).filter(([, v]) => v !== undefined)) as Statement;
