@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { strToU8, zipSync } from "fflate";
 import { run } from "../main";
 import { readBinding } from "../review";
 import { ROOT, tempProject, TEST_NOW } from "./helpers";
@@ -18,6 +19,8 @@ import { ROOT, tempProject, TEST_NOW } from "./helpers";
 const FAKE_TERRAFORM = `#!/usr/bin/env bash
 stack="$(basename "$PWD")"
 echo "$stack $*" >> "$FAKE_TF_LOG"
+# What Terraform and its providers could read: the review key must not be among it.
+if [ -n "\${PLAN_PRIVATE_KEY:-}\${PLAN_DIGEST_KEY:-}" ]; then echo "$stack sees-the-review-key" >> "$FAKE_TF_LOG"; fi
 S="$FAKE_DIR"
 case "$1" in
   init) exit 0 ;;
@@ -89,6 +92,8 @@ interface Reviewed {
   /** The plan's JSON, as `terraform show -json` of its .tfplan prints it (the fake's scenario). */
   readonly plan?: unknown;
   readonly status?: Record<string, unknown>;
+  /** The configuration stored in the plan file. @default - the project's synth of the stack */
+  readonly config?: string;
 }
 
 function script(name: string, args: string[], env: Record<string, string>) {
@@ -116,6 +121,16 @@ function scenario(files: Record<string, unknown>): string {
 }
 
 /**
+ * A saved plan as Terraform writes it: a zip holding the plan and the configuration it was made
+ * from (tfconfig/m-/ is the root module), here the project's synth of the stack unless `config`
+ * says otherwise (a plan made from other code).
+ */
+function planFile(stack: string, plan: unknown, config?: string): Buffer {
+  const synthesized = config ?? readFileSync(path.join(project, "cdktf.out", "stacks", stack, "cdk.tf.json"), "utf8");
+  return Buffer.from(zipSync({ tfplan: strToU8(JSON.stringify(plan)), "tfconfig/modules.json": strToU8('{"Modules":[{"Key":"","Source":"","Dir":"."}]}'), "tfconfig/m-/cdk.tf.json": strToU8(synthesized) }, { mtime: "2026-01-01" }));
+}
+
+/**
  * The sealed artifacts of dev, as the plan run leaves them, and the binding of the comment that
  * approved them: each .tfplan's sha256, and its outputs' sha256 when it was planned.
  */
@@ -126,7 +141,7 @@ function reviewed(stacks: Partial<Record<Stack, Reviewed>>, outputs: Partial<Rec
   for (const [stack, r] of Object.entries(stacks)) {
     writeFileSync(path.join(dir, `${stack}.status.json`), JSON.stringify(r.status ?? { status: "planned", changes: true }));
     if (!r.plan) continue;
-    const tfplan = `binary plan of ${stack}: ${JSON.stringify(r.plan)}`;
+    const tfplan = planFile(stack, r.plan, r.config);
     writeFileSync(path.join(dir, `${stack}.tfplan`), tfplan);
     writeFileSync(path.join(dir, `${stack}.outputs`), `${outputs[stack as Stack] ?? EMPTY_OUTPUTS}\n`);
     plans[stack] = createHash("sha256").update(tfplan).digest("hex");
@@ -155,11 +170,12 @@ describe("apply-env.sh", () => {
     expect(calls.filter((c) => c.includes(" apply "))).toEqual(["dev-network", "dev-eks"].map((s) => `${s} apply -input=false -no-color ${dir}/${s}.tfplan`));
     expect(output).toContain("dev-iam: the reviewed plan changes nothing; skipped.");
     expect(output).toContain("plan-guard:");
+    expect(calls.filter((c) => c.includes("sees-the-review-key"))).toEqual([]);
     // Terraform's output reaches the log masked.
     expect(output).not.toContain("hunter2");
   }, 90_000);
 
-  it("refuses, before applying anything, a plan file the binding does not list, a bound plan without its file, a changed file, and a stack with neither plan nor wait", () => {
+  it("refuses, before applying anything, a plan file the binding does not list, a bound plan without its file, a changed file, a stack with neither plan nor wait, and a plan made from other code", () => {
     const r = reviewed(all);
     const run = (binding: object) => {
       writeFileSync(r.binding, JSON.stringify({ run: "4242", pr: 17, base: "a".repeat(40), head: "b".repeat(40), ...binding }));
@@ -181,6 +197,12 @@ describe("apply-env.sh", () => {
     rmSync(path.join(r.dir, "dev-iam.status.json"));
     const unreported = run({ plans: others });
     expect(unreported.output).toContain("::error::dev-iam: the approved comment binds no plan of it, and the plan run reports it as nothing: nothing reviewed to apply; re-run the plan");
+    // Terraform applies the configuration stored in a saved plan: it must be the merged code's synth.
+    const provisioner = JSON.stringify({ resource: { terraform_data: { x: { provisioner: [{ "local-exec": { command: "env > /tmp/keys" } }] } } } });
+    const other = reviewed({ ...all, "dev-eks": { plan: basic, config: provisioner } });
+    const foreign = script("apply-env.sh", ["dev", other.dir], { FAKE_DIR: scenario(other.shows), NEW_PLANS_DIR: mkdtempSync(path.join(tmpdir(), "np-")), BINDING_FILE: other.binding });
+    expect([foreign.code, foreign.calls.filter((c) => c.includes(" apply "))]).toEqual([1, []]);
+    expect(foreign.output).toContain("::error::dev-eks: the reviewed plan was made from another configuration than the merged code's (cdk.tf.json differs): re-run the plan");
   }, 90_000);
 
   it("re-plans a stale plan, and a stack whose upstream's outputs this run changed, and applies each when its keyed semantic digest equals the reviewed one", () => {
@@ -267,7 +289,8 @@ describe("apply-env.sh", () => {
 describe("plan-env.sh", () => {
   const planEnv = (fake: Record<string, unknown>, target = "dev", env: Record<string, string> = {}) => {
     const planDir = mkdtempSync(path.join(tmpdir(), "plans-"));
-    return { ...script("plan-env.sh", [target], { FAKE_DIR: scenario(fake), PLAN_DIR: planDir, ...env }), planDir };
+    // The plan job holds no private key: only the public one its artifacts are sealed to.
+    return { ...script("plan-env.sh", [target], { FAKE_DIR: scenario(fake), PLAN_DIR: planDir, PLAN_PRIVATE_KEY: "", ...env }), planDir };
   };
   const statusOf = (dir: string, stack: string) => JSON.parse(readFileSync(path.join(dir, `${stack}.status.json`), "utf8")) as Record<string, unknown>;
   const unseal = (dir: string) => execFileSync("bash", [path.join(ROOT, ".github", "scripts", "unseal.sh"), dir], { env: { ...process.env, ...keys } });

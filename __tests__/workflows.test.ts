@@ -107,7 +107,12 @@ describe("GitHub workflows", () => {
     expect(apply.jobs.apply?.strategy?.matrix.target).toBe("${{ fromJSON(needs.reviewed-plan.outputs.matrix) }}");
     expect(apply.concurrency).toEqual({ group: "apply", "cancel-in-progress": false });
     expect(apply.jobs.build?.permissions).toEqual({ contents: "read" });
-    expect(JSON.stringify(apply.jobs.build)).toContain('git worktree add --detach base \\"$SHA^1\\"');
+    // main before the push (a rebase merge's SHA^1 would be the pull request's own commit).
+    expect(JSON.stringify(apply.jobs.build)).toContain('git worktree add --detach base \\"${BEFORE:-$SHA^1}\\"');
+    expect(JSON.stringify(apply.jobs.build)).toContain("${{ github.event.before }}");
+    // What leaves the code is refused at apply unless allowed, whatever the review's status said.
+    expect(JSON.stringify(apply.jobs["reviewed-plan"])).toContain("BASE_MANIFEST");
+    expect(JSON.stringify(apply.jobs.apply)).not.toContain("inherit");
     expect(apply.jobs["reviewed-plan"]?.environment).toBe("plan-review");
     expect(JSON.stringify(apply.jobs["reviewed-plan"])).toContain("delivery/base/.github/scripts/find-reviewed-plan.sh");
     // A dispatch names a run, never an allow: allows come from approving reviews only.

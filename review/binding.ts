@@ -26,10 +26,11 @@ export interface PlanBinding {
   /** sha256 (hex) of the orphaned-state report the comment showed. @default - no report */
   readonly orphans?: string;
   /**
-   * HMAC-SHA256 of the marker's other fields and the plans' semantic digest, keyed with the
-   * review key ({@link bindingMac}). Only the trusted jobs hold that key (the `plan-review` and
-   * apply GitHub Environments, which only the default branch may enter), so a comment posted by any
-   * other workflow, even as github-actions[bot], does not verify. @default - unsigned
+   * HMAC-SHA256 of the whole comment: the marker's other fields, its digest, and all of its text
+   * ({@link commentMac}), keyed with the review key. Only the trusted jobs hold that key (the
+   * `plan-review` and apply GitHub Environments, which only the default branch may enter), so a
+   * comment posted by any other workflow, even as github-actions[bot], or edited after it was
+   * posted, does not verify. @default - unsigned
    */
   readonly mac?: string;
 }
@@ -48,29 +49,46 @@ export function bindingFields(binding: PlanBinding): string {
   return ` run=${binding.run} pr=${binding.pr} base=${binding.base} head=${binding.head} plans=${plans || "-"} changed=${[...(binding.changed ?? [])].sort().join(",") || "-"}${binding.orphans ? ` orphans=${binding.orphans}` : ""}${binding.mac ? ` mac=${binding.mac}` : ""}`;
 }
 
-/** The MAC of a binding and the digest it is rendered with: what {@link PlanBinding.mac} holds. */
-export function bindingMac(binding: PlanBinding, digest: string, key: string): string {
-  if (!key) throw new Error("no review key: set PLAN_DIGEST_KEY (the trusted jobs derive it from PLAN_PRIVATE_KEY)");
-  const unsigned: PlanBinding = { ...binding, mac: undefined };
-  return createHmac("sha256", key).update(`plan-binding\n${digest}\n${bindingFields(unsigned)}`).digest("hex");
-}
-
-/** Signs a binding: the same binding, with its {@link PlanBinding.mac}. */
-export function signBinding(binding: PlanBinding, digest: string, key: string): PlanBinding {
-  return { ...binding, mac: bindingMac(binding, digest, key) };
+/** The first line (the marker) without its `mac` field, and the rest: what the MAC covers. */
+function unsignedParts(markdown: string): { marker: string; body: string } {
+  const newline = markdown.indexOf("\n");
+  const marker = newline < 0 ? markdown : markdown.slice(0, newline);
+  return { marker: marker.replace(/ mac=\S+/, ""), body: newline < 0 ? "" : markdown.slice(newline + 1) };
 }
 
 /**
- * Checks a binding read from a comment against the key and the digest in the same marker; throws
- * when it is unsigned or signed with another key, or its fields were changed after signing.
+ * The MAC of a whole comment: its marker (the binding and the digest) and every character below
+ * it, keyed with the review key. An edit of the comment's text (any writer may edit a bot's
+ * comment) breaks it, as does a change of any bound field.
  */
-export function verifyBinding(binding: PlanBinding, digest: string, key: string): void {
+export function commentMac(markdown: string, key: string): string {
+  if (!key) throw new Error("no review key: set PLAN_DIGEST_KEY (the trusted jobs derive it from PLAN_PRIVATE_KEY)");
+  const { marker, body } = unsignedParts(markdown);
+  return createHmac("sha256", key).update(`plan-comment\n${marker}\n${body}`).digest("hex");
+}
+
+/** Signs a rendered comment: its marker gets the `mac` of the whole comment. */
+export function signComment(markdown: string, key: string): string {
+  readBinding(markdown);
+  const { marker, body } = unsignedParts(markdown);
+  const signed = marker.replace(/ -->$/, ` mac=${commentMac(markdown, key)} -->`);
+  if (signed === marker) throw new Error("the plan comment's marker does not end with -->");
+  return markdown.includes("\n") ? `${signed}\n${body}` : signed;
+}
+
+/**
+ * Checks a comment's signature; throws when it is unsigned, signed with another key, or its
+ * marker or text changed after signing. Returns its binding.
+ */
+export function verifyComment(markdown: string, key: string): PlanBinding {
+  const binding = readBinding(markdown);
   if (!binding.mac) throw new Error("the plan comment's binding is not signed: it was not rendered by the trusted review job (plan-review.yml)");
-  const expected = Buffer.from(bindingMac(binding, digest, key), "hex");
+  const expected = Buffer.from(commentMac(markdown, key), "hex");
   const given = Buffer.from(binding.mac, "hex");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new Error("the plan comment's binding does not verify: it was changed after the trusted review job signed it, or signed by another workflow; re-run the plan");
+    throw new Error("the plan comment does not verify: its binding or its text was changed after the trusted review job signed it, or another workflow signed it; re-run the plan");
   }
+  return binding;
 }
 
 /** The semantic digest in a comment's marker (`digest=sha256:…`). */

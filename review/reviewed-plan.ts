@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import { type Allow, ORPHANED_STATE, readAllows } from "./allow";
-import { markerDigest, type PlanBinding, readBinding, verifyBinding } from "./binding";
+import { type PlanBinding, readBinding, verifyComment } from "./binding";
 
 /**
  * Which reviewed plans an apply may use, decided from GitHub's own records (the REST API's JSON,
@@ -64,6 +64,12 @@ export function mergedPullRequest(prs: readonly PullRequestFacts[], sha: string,
   return merged[0] as PullRequestFacts;
 }
 
+/** A pull request fetched by number for a follow-up: it must be merged into the default branch. */
+export function checkMerged(pr: PullRequestFacts, defaultBranch: string): PullRequestFacts {
+  if (!pr.merged_at || pr.base.ref !== defaultBranch) throw new Error(`pull request #${pr.number} is ${pr.merged_at ? `merged into ${pr.base.ref}` : "not merged"}: a follow-up applies layers of a pull request merged into ${defaultBranch} only`);
+  return pr;
+}
+
 /**
  * Checks that a run is the plan run of exactly this pull request: the plan workflow, a
  * `pull_request` event, the pull request's head, concluded successfully, and listed for this pull
@@ -109,7 +115,7 @@ export function boundComment(comments: readonly CommentFacts[], run: string | un
     try {
       binding = readBinding(comment.body);
       if (run !== undefined && binding.run !== run) continue;
-      verifyBinding(binding, markerDigest(comment.body), key);
+      verifyComment(comment.body, key);
     } catch (error) {
       rejected.push(`comment ${comment.id} by ${comment.user.login}: ${(error as Error).message}`);
       continue;
@@ -153,6 +159,10 @@ export function countedAllows(reviews: readonly ReviewFacts[], pr: PullRequestFa
   const counted: CountedAllow[] = [];
   const refused: Array<{ line: string; by: string; why: string }> = [];
   const approverSet = new Set(approvers.map((a) => a.toLowerCase()));
+  // Each reviewer's standing: their last review that approves, requests changes or was dismissed
+  // (GitHub lists reviews oldest first; a comment changes no one's standing).
+  const standing = new Map<string, string>();
+  for (const r of reviews) if (r.user && ["APPROVED", "CHANGES_REQUESTED", "DISMISSED"].includes(r.state)) standing.set(r.user.login.toLowerCase(), r.state);
   for (const review of reviews) {
     const by = review.user?.login ?? "(deleted user)";
     const { allows, malformed } = readAllows(review.body ?? "");
@@ -162,6 +172,7 @@ export function countedAllows(reviews: readonly ReviewFacts[], pr: PullRequestFa
       : review.commit_id !== binding.head ? `the review is of ${review.commit_id}, not the reviewed head ${binding.head}`
       : by.toLowerCase() === pr.user.login.toLowerCase() ? "the author of the pull request cannot allow their own change"
       : !approverSet.has(by.toLowerCase()) ? `${by} is not on the approver list (.github/approvers.yaml)`
+      : standing.get(by.toLowerCase()) !== "APPROVED" ? `a later review of ${by} ${standing.get(by.toLowerCase()) === "DISMISSED" ? "was dismissed" : "requests changes"}`
       : undefined;
     for (const allow of allows) {
       const line = `/allow ${allow.stack} ${allow.address} sha256:${allow.sha256}`;

@@ -6,13 +6,13 @@ import { runCli } from "./review-cli";
 const USAGE = `Usage: node dist/scripts/bundle-delivery.js <out dir>
 
 Bundles the command-line tools the apply jobs run (stacks, plan-guard, plan-digest, plan-comment,
-plan-binding, mask-log, reviewed-plan) from dist/scripts into <out dir>/dist/scripts, each one file with its
+plan-binding, mask-log, reviewed-plan, orphans) from dist/scripts into <out dir>/dist/scripts, each one file with its
 dependencies (esbuild), so that the jobs that hold credentials run no \`npm ci\` (and no package's
 install script): the build job, which holds no OIDC token, makes them, and the apply jobs check the
 sha256 of what it handed over (apply.yml).`;
 
 /** The tools the apply jobs (apply-env.sh, download-plans.sh) call. */
-export const DELIVERY_TOOLS = ["stacks", "plan-guard", "plan-digest", "plan-comment", "plan-binding", "mask-log", "reviewed-plan"] as const;
+export const DELIVERY_TOOLS = ["stacks", "plan-guard", "plan-digest", "plan-comment", "plan-binding", "mask-log", "reviewed-plan", "orphans"] as const;
 
 runCli(USAGE, () => {
   const out = process.argv[2];

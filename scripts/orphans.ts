@@ -37,9 +37,11 @@ runCli(USAGE, () => {
     allowPositionals: true,
     options: { "counted-by": { type: "string", default: "" }, env: { type: "string" }, keys: { type: "string" }, lines: { type: "boolean" }, removed: { type: "string" }, merge: { type: "boolean" }, manifest: { type: "string", default: "cdktf.out/manifest.json" } },
   });
+  // The stacks a manifest lists (its own entries: `order` also holds a dependency it lacks).
+  const stacksOf = (manifest: string) => Object.keys(loadSynthContext(manifest).dependencies);
   const removedOf = (baseManifest: string) => {
-    const order = loadSynthContext(values.manifest as string).order;
-    const base = loadSynthContext(baseManifest).order;
+    const order = stacksOf(values.manifest as string);
+    const base = stacksOf(baseManifest);
     return sorted(base.filter((s) => !order.includes(s)).map((stack) => ({ stack, key: stateKeyOfStack(stack), resources: null })));
   };
   if (values.merge) {
@@ -63,7 +65,7 @@ runCli(USAGE, () => {
     console.log(JSON.stringify(removedOf(values.removed)));
     return 0;
   }
-  const order = loadSynthContext(values.manifest as string).order;
+  const order = stacksOf(values.manifest as string);
   if (!values.env || !values.keys) throw new Error("--env and --keys are required (or --removed, or --merge)");
   const env = values.env;
   const listing = read(values.keys);

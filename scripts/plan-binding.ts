@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { type PlanBinding, signBinding } from "../review/binding";
-import { semanticDigest } from "../review/digest";
+import { readFileSync as read, writeFileSync } from "node:fs";
+import { type PlanBinding, signComment } from "../review/binding";
 import { type Plan } from "../review/plan";
 import { readPlans, runCli } from "./review-cli";
 
@@ -24,12 +24,16 @@ const sha256 = (file: string) => createHash("sha256").update(readFileSync(file))
 
 runCli(USAGE, () => {
   const { values } = parseArgs({
-    options: { run: { type: "string" }, pr: { type: "string" }, base: { type: "string" }, head: { type: "string" }, plans: { type: "string" }, orphans: { type: "string" } },
+    options: { sign: { type: "string" }, run: { type: "string" }, pr: { type: "string" }, base: { type: "string" }, head: { type: "string" }, plans: { type: "string" }, orphans: { type: "string" } },
   });
+  if (values.sign) {
+    const key = process.env.PLAN_DIGEST_KEY ?? "";
+    if (!key) throw new Error("PLAN_DIGEST_KEY is not set: only the trusted jobs, which hold the review key, sign comments");
+    writeFileSync(values.sign, signComment(read(values.sign, "utf8"), key));
+    return 0;
+  }
   const missing = (["run", "pr", "base", "head", "plans"] as const).filter((k) => !values[k]);
   if (missing.length) throw new Error(`missing ${missing.map((m) => `--${m}`).join(", ")}`);
-  const key = process.env.PLAN_DIGEST_KEY ?? "";
-  if (!key) throw new Error("PLAN_DIGEST_KEY is not set: only the trusted jobs, which hold the review key, sign bindings");
   const dir = values.plans as string;
   if (!existsSync(dir)) throw new Error(`--plans ${dir}: no such folder`);
   const stacks = readdirSync(dir).filter((f) => f.endsWith(".tfplan")).map((f) => f.replace(/\.tfplan$/, "")).sort();
@@ -45,6 +49,6 @@ runCli(USAGE, () => {
     changed: plans.filter((p) => changesAnything(p.plan)).map((p) => p.stack),
     ...(values.orphans ? { orphans: sha256(values.orphans) } : {}),
   };
-  console.log(JSON.stringify(signBinding(binding, semanticDigest(plans, key), key)));
+  console.log(JSON.stringify(binding));
   return 0;
 });

@@ -33,14 +33,16 @@ runCli(USAGE, () => {
   if (positionals[0] === "find") {
     if (!values.trigger) throw new Error("find needs --trigger RUN_ID");
     const trigger = api(`repos/${repo}/actions/runs/${values.trigger}`) as RunFacts;
-    const number = trigger.pull_requests?.[0]?.number;
+    // A branch may have pull requests into several bases: the one into the default branch counts.
+    const branch = values["default-branch"] as string;
+    const number = (trigger.pull_requests ?? []).find((p) => p.base?.ref === undefined || p.base.ref === branch)?.number;
     if (number === undefined) {
       console.log(`skip=run ${trigger.id} lists no pull request of this repository (a fork's pull request is never planned with credentials)`);
       return 0;
     }
     const pr = api(`repos/${repo}/pulls/${number}`) as PullRequestFacts;
     const planRuns = (api(`repos/${repo}/actions/workflows/plan.yml/runs?event=pull_request&head_sha=${pr.head.sha}`) as { workflow_runs: RunFacts[] }).workflow_runs;
-    const verdict = runToRender(trigger, pr, planRuns, values["default-branch"] as string);
+    const verdict = runToRender(trigger, pr, planRuns, branch);
     if ("skip" in verdict) console.log(`skip=${verdict.skip}`);
     else console.log([`pr=${pr.number}`, `run=${verdict.run.id}`, `head=${pr.head.sha}`, `conclusion=${verdict.run.conclusion ?? ""}`].join("\n"));
     return 0;

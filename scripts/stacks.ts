@@ -35,7 +35,8 @@ and shell loops. Run \`npm run synth\` first.
                          targets apply.yml applies, as JSON [{name, production}] in apply order
                          ("shared" first, then promotion order): those with a stack whose reviewed
                          plan changes anything, or a stack with no plan yet (it waits for its
-                         upstream, or the run lost it: its apply job says which)
+                         upstream, or the run lost it: its apply job says which); with --follow-up (an
+                         apply run's newly plannable layers) only those with a bound plan that changes anything
   --lines                one per line instead of JSON
   --github-settings      the GitHub environments, variables and secrets docs/review-workflow.md's
                          checklist asks for, computed from config, backend.config and cdktf.json
@@ -59,6 +60,7 @@ runCli(USAGE, () => {
       approved: { type: "boolean" },
       "apply-targets": { type: "boolean" },
       binding: { type: "string" },
+      "follow-up": { type: "boolean" },
       manifest: { type: "string", default: "cdktf.out/manifest.json" },
       "config-dir": { type: "string", default: "config" },
     },
@@ -95,7 +97,7 @@ runCli(USAGE, () => {
   if (values["apply-targets"]) {
     if (!values.binding) throw new Error("--apply-targets needs --binding FILE");
     const binding = JSON.parse(readFileSync(values.binding, "utf8")) as PlanBinding;
-    console.log(JSON.stringify(applyTargets(context.order, path.resolve(values["config-dir"] as string), binding)));
+    console.log(JSON.stringify(applyTargets(context.order, path.resolve(values["config-dir"] as string), binding, values["follow-up"] === true)));
     return 0;
   }
   if (values["plan-targets"]) {
@@ -148,10 +150,11 @@ function planTargets(order: readonly string[], configDir: string, approved: bool
 }
 
 /** What apply.yml applies: state-backend, then the environments in promotion order, that have anything to apply. */
-function applyTargets(order: readonly string[], configDir: string, binding: PlanBinding): Array<{ name: string; production: boolean }> {
+function applyTargets(order: readonly string[], configDir: string, binding: PlanBinding, followUp: boolean): Array<{ name: string; production: boolean }> {
   const envs = configLoader().loadEnvironments({ configDir });
   const changed = new Set(binding.changed ?? []);
-  const pending = (target: string) => order.some((s) => environmentOfStack(s) === target && (changed.has(s) || !(s in binding.plans)));
+  // A follow-up run bound only the layers it planned for review: its targets are theirs.
+  const pending = (target: string) => order.some((s) => environmentOfStack(s) === target && (changed.has(s) || (!followUp && !(s in binding.plans))));
   const inOrder = [SHARED_ENVIRONMENT, ...envs.filter((e) => !e.production).map((e) => e.name), ...envs.filter((e) => e.production).map((e) => e.name)];
   return inOrder.filter(pending).map((name) => ({ name, production: envs.some((e) => e.name === name && e.production) }));
 }

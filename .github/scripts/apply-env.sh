@@ -18,7 +18,7 @@
 # Everything it prints reaches the log through mask-log.
 # Run from the project root after `npm run synth`.
 # Usage: apply-env.sh <env|shared> <dir with the reviewed, sealed artifacts> [aws|cluster]
-# Environment: PLAN_PRIVATE_KEY, PLAN_PUBLIC_KEY, BINDING_FILE, ALLOW, GUARD, TRUSTED_DIST,
+# Environment: PLAN_PRIVATE_KEY, PLAN_PUBLIC_KEY, BINDING_FILE, ALLOW, GUARD, TRUSTED_DIST, FOLLOW_UP,
 # GUARD_CONFIG_DIRS, ORPHANS_FILE, NEW_PLANS_DIR; for a follow-up comment RUN_ID, PR and HEAD_SHA.
 set -euo pipefail
 env_name="$1"
@@ -42,19 +42,50 @@ exec > >(node "$tools/mask-log.js") 2>&1
 masker=$!
 trap 'exec >&- 2>&-; wait "$masker"' EXIT
 fail() { echo "::error::$*"; exit 1; }
+# Terraform, its providers and provisioners never see the review key: a plan made from code that
+# runs anything at apply (a local-exec) could otherwise sign bindings and open every artifact.
+terraform() { env -u PLAN_PRIVATE_KEY -u PLAN_DIGEST_KEY terraform "$@"; }  # env runs the binary, not this function
 "$here/unseal.sh" "$reviewed"
 
 # Read whole first: nothing in the loops may consume the list from its stdin (terraform, node).
-mapfile -t lines < <(node dist/scripts/stacks.js --env "$env_name" ${scope:+--scope "$scope"} --with-upstream --lines)
+# A variable first: a failing command substitution stops the script (set -e), a process
+# substitution would not.
+listing="$(node dist/scripts/stacks.js --env "$env_name" ${scope:+--scope "$scope"} --with-upstream --lines)"
+mapfile -t lines <<< "$listing"
 stacks=()
 for line in "${lines[@]}"; do [ -n "$line" ] && stacks+=("${line%% *}"); done
 # The binding's sha256 of each stack's plan, read once (jq once, not once per question).
 declare -A bound_sha=()
-while read -r s h; do [ -n "$s" ] && bound_sha[$s]="$h"; done < <(jq -r '.plans // {} | to_entries[] | "\(.key) \(.value)"' "$BINDING_FILE")
+bindings="$(jq -r '.plans // {} | to_entries[] | "\(.key) \(.value)"' "$BINDING_FILE")"
+while read -r s h; do [ -n "$s" ] && bound_sha[$s]="$h"; done <<< "$bindings"
+# A bound plan of this environment whose stack the merged code no longer has would be dropped in
+# silence: it left the code after the review (its state is orphaned). Stop.
+everything=""
+for s in "${!bound_sha[@]}"; do
+  # An environment's stacks are <env>-<layer>: environment names have no hyphen. The whole list
+  # only when one is outside this scope's (a node process fewer in the usual case).
+  [ "${s%%-*}" = "$env_name" ] || continue
+  grep -qx "$s" <<< "$(printf '%s\n' "${lines[@]%% *}")" && continue
+  [ -n "$everything" ] || everything="$(node dist/scripts/stacks.js --env "$env_name" --lines)"
+  grep -qx "$s" <<< "$everything" || fail "$s: the approved comment binds a plan of it, but the merged code has no such stack: re-run the plan"
+done
 bound() { printf '%s' "${bound_sha[$1]:-}"; }
 in_scope() { local s; for s in "${stacks[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
-# 1. Bind: each plan file is exactly the one reviewed, and each stack has a reviewed plan or wait.
+# A saved plan applies the configuration stored in it, not the checkout's: each must be exactly
+# the merged code's synth of its stack (a plan file is a zip; tfconfig/m-/ is the root module).
+same_config() { # <stack> <tfplan>
+  local dir="$root/cdktf.out/stacks/$1" stored expected f
+  stored="$(unzip -Z1 "$2" 'tfconfig/*' 2>/dev/null | grep -vx 'tfconfig/modules.json' | sort)" || fail "$1: its plan file is not a Terraform plan (no tfconfig/)"
+  expected="$(cd "$dir" && find . -maxdepth 1 -type f \( -name '*.tf.json' -o -name '*.tf' \) | sed 's#^\./#tfconfig/m-/#' | sort)"
+  [ "$stored" = "$expected" ] || fail "$1: the reviewed plan was made from other files than the merged code's synth ($(echo "$stored" | tr '\n' ' ')): re-run the plan"
+  for f in $stored; do
+    unzip -p "$2" "$f" | cmp -s - "$dir/${f#tfconfig/m-/}" || fail "$1: the reviewed plan was made from another configuration than the merged code's (${f#tfconfig/m-/} differs): re-run the plan"
+  done
+}
+
+# 1. Bind: each plan file is exactly the one reviewed, made from the merged code, and each stack
+# has a reviewed plan or wait.
 shopt -s nullglob
 for f in "$reviewed"/*.tfplan; do
   stack="$(basename "$f" .tfplan)"
@@ -67,9 +98,10 @@ for stack in "${stacks[@]}"; do
     [ -f "$reviewed/$stack.tfplan" ] || fail "$stack: the approved comment binds a plan of it (sha256 ${sha:0:12}…), but the artifacts hold none; re-run the plan"
     actual="$(sha256sum "$reviewed/$stack.tfplan" | cut -d' ' -f1)"
     [ "$actual" = "$sha" ] || fail "$stack: its plan file's sha256 is ${actual:0:12}…, the approved comment's ${sha:0:12}…: this is not the plan that was reviewed"
+    same_config "$stack" "$reviewed/$stack.tfplan"
   else
     status="$(jq -r '.status // ""' "$reviewed/$stack.status.json" 2>/dev/null || true)"
-    [ "$status" = "awaiting-upstream" ] || [ "$status" = "applied" ] || fail "$stack: the approved comment binds no plan of it, and the plan run reports it ${status:-as nothing}: nothing reviewed to apply; re-run the plan"
+    [ "$status" = "awaiting-upstream" ] || { [ "$status" = "applied" ] && [ "${FOLLOW_UP:-}" = "1" ]; } || fail "$stack: the approved comment binds no plan of it, and the plan run reports it ${status:-as nothing}: nothing reviewed to apply; re-run the plan"
   fi
 done
 
@@ -88,7 +120,8 @@ if [ "${#jsons[@]}" -gt 0 ]; then
 fi
 
 digest() { node "$tools/plan-digest.js" "$1=$2"; }
-changes() { jq '[(.resource_changes // [])[] | select(.change.actions != ["no-op"] and .change.actions != ["read"])] + [(.output_changes // {})[] | select(.actions != ["no-op"])] | length > 0' "$1"; }
+# The binding's "changed" test (plan-binding.ts): an action, a move or an import.
+changes() { jq '[(.resource_changes // [])[] | select((.change.actions != ["no-op"] and .change.actions != ["read"]) or (.previous_address != null and .previous_address != .address) or .change.importing != null)] + [(.output_changes // {})[] | select(.actions != ["no-op"] and .actions != ["read"])] | length > 0' "$1"; }
 outputs_now() { (cd "$root/cdktf.out/stacks/$1" && terraform init -input=false -no-color -backend-config="$root/backend.config" >/dev/null && terraform output -json 2>/dev/null || echo '{}') | sha256sum | cut -d' ' -f1; }
 # Re-plans the stack in the current folder; applies the fresh plan only if it makes the same
 # changes as the reviewed one (equal semantic digests), else stops with the given reason.
@@ -102,7 +135,8 @@ apply_fresh_if_same() { # <stack> <error message>
 # The AWS job carries the cluster stacks' waits into this run's artifact, so that a follow-up run
 # (apply with this run's id) finds a status for every stack of the environment.
 if [ "$scope" = "aws" ]; then
-  for other in $(node dist/scripts/stacks.js --env "$env_name" --scope cluster --lines); do
+  others="$(node dist/scripts/stacks.js --env "$env_name" --scope cluster --lines)"
+  for other in $others; do
     if [ "$(jq -r '.status // ""' "$reviewed/$other.status.json" 2>/dev/null || true)" = "awaiting-upstream" ]; then cp "$reviewed/$other.status.json" "$new_plans/$other.status.json"; fi
   done
 fi
@@ -114,7 +148,7 @@ for line in "${lines[@]}"; do
   [ -n "$line" ] || continue   # an empty scope prints one empty line
   read -r stack upstream <<< "$line"
   echo "::group::$stack"
-  if [ -z "$(bound "$stack")" ] && [ "$(jq -r '.status // ""' "$reviewed/$stack.status.json")" = "applied" ]; then
+  if [ -z "$(bound "$stack")" ] && [ "${FOLLOW_UP:-}" = "1" ] && [ "$(jq -r '.status // ""' "$reviewed/$stack.status.json")" = "applied" ]; then
     # A follow-up run: the run whose new plans it applies applied this stack already.
     echo "$stack: applied by the run that planned the rest; nothing to apply."
     echo '{"status":"applied"}' > "$new_plans/$stack.status.json"
@@ -176,6 +210,7 @@ if [ "${#waiting[@]}" -gt 0 ]; then
     # A comment bound to this run's new plans and signed, for review on the merged pull request.
     node "$tools/plan-binding.js" --run "${RUN_ID:?}" --pr "${PR:?}" --base "$(jq -r .base "$BINDING_FILE")" --head "${HEAD_SHA:?HEAD_SHA: the merge commit this run applies}" --plans "$new_plans" > "$new_plans/binding.json"
     node "$tools/plan-comment.js" "${pending[@]}" --binding "$new_plans/binding.json" --out "$new_plans/comment.md"
+    node "$tools/plan-binding.js" --sign "$new_plans/comment.md"
     "$here/seal.sh" "$new_plans"/*.tfplan "$new_plans"/*.outputs
     rm -f "${pending[@]}"
   fi

@@ -11,11 +11,14 @@ dir="$3"
 mkdir -p "$dir"
 gh run download "$run" --name "plans-$env_name" --dir "$dir" || { echo "::error::run $run: the artifact plans-$env_name could not be downloaded (expired, or the API failed): nothing of $env_name is applied; re-run the plan" >&2; exit 1; }
 # The cluster stacks' artifact exists when the run planned them on the environment's runner.
-if gh api "repos/${REPO:?}/actions/runs/$run/artifacts?name=plans-$env_name-cluster" --jq '.total_count' | grep -qv '^0$'; then
+# A variable first: an API error stops the script instead of reading as "no such artifact".
+cluster_count="$(gh api "repos/${REPO:?}/actions/runs/$run/artifacts?name=plans-$env_name-cluster" --jq '.total_count')"
+if [ "$cluster_count" != "0" ]; then
   gh run download "$run" --name "plans-$env_name-cluster" --dir "$dir" || { echo "::error::run $run: the artifact plans-$env_name-cluster exists but could not be downloaded" >&2; exit 1; }
 fi
 missing=()
-for stack in $(node dist/scripts/stacks.js --env "$env_name" --lines); do
+stacks="$(node dist/scripts/stacks.js --env "$env_name" --lines)"
+for stack in $stacks; do
   if [ -n "$(jq -r --arg s "$stack" '.plans[$s] // empty' "$BINDING_FILE")" ] && [ ! -f "$dir/$stack.tfplan.enc" ]; then missing+=("$stack"); fi
   [ -f "$dir/$stack.status.json" ] || missing+=("$stack (status)")
 done

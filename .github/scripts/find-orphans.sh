@@ -30,7 +30,8 @@ case "$env_name" in
       | jq '[.Contents // [] | .[].Key | select(endswith(".tfstate")) | {key: ., resources: null}]' > "$keys"
     # Only the keys no stack owns are read, to count what they still hold.
     counted="[]"
-    for key in $(node dist/scripts/orphans.js --env "$env_name" --keys "$keys" --lines); do
+    unowned="$(node dist/scripts/orphans.js --env "$env_name" --keys "$keys" --lines)"
+    for key in $unowned; do
       count="$(aws s3 cp --region "$region" "s3://$bucket/$key" - | jq '[.resources // [] | .[] | select(.mode == "managed") | (.instances // []) | length] | add // 0')"
       counted="$(jq -c --arg key "$key" --argjson n "$count" '. + [{key: $key, resources: $n}]' <<< "$counted")"
     done

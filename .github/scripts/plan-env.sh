@@ -39,7 +39,8 @@ status() { # status <stack> <status> [changes] [detail file]
   ' "$@"
 }
 
-for stack in $(node dist/scripts/stacks.js --env "$env_name" ${scope:+--scope "$scope"} --lines); do
+stacks="$(node dist/scripts/stacks.js --env "$env_name" ${scope:+--scope "$scope"} --lines)"
+for stack in $stacks; do
   echo "::group::plan $stack"
   dir="$root/cdktf.out/stacks/$stack"
   err="$PLAN_DIR/$stack.err"

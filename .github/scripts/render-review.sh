@@ -13,7 +13,7 @@
 # The status is success only when every stack has a plan (or waits for its upstream, or is an
 # operator's) and everything the guard refuses is allowed.
 # Run from the base branch's checkout after `npm run synth`.
-# Usage: render-review.sh <plan run id> <pr> <head sha>   (GH_TOKEN, REPO, PLAN_PRIVATE_KEY, BASE_SHA, WORK)
+# Usage: render-review.sh <plan run id> <pr> <head sha>   (GH_TOKEN, REPO, PLAN_PRIVATE_KEY, BASE_SHA, CONCLUSION, WORK)
 set -euo pipefail
 run="$1"
 pr="$2"
@@ -30,13 +30,23 @@ rm -rf "$work" && mkdir -p "$work/plans" "$work/change"
 status() { gh api --method POST "repos/$REPO/statuses/$head" -f "state=$1" -f context=plan-review -f "description=$2" >/dev/null; }
 trap 'status failure "the review could not be rendered: see the plan-review run"' ERR
 
-gh run download "$run" --dir "$work/artifacts"
-out="$work/artifacts/cdktf-out"
-[ -f "$out/manifest.json" ] || { echo "::error::run $run has no cdktf-out artifact: its synth failed" >&2; exit 1; }
 shopt -s nullglob
+gh run download "$run" --dir "$work/artifacts"
+[ -f "$work/artifacts/cdktf-out/manifest.json" ] || { echo "::error::run $run has no cdktf-out artifact: its synth failed" >&2; exit 1; }
+# The run's synth as data: the manifest and each stack's *.tf.json only, in fresh folders, so that
+# no provider, lock file or .terraform folder the pull request's job left there is ever used.
+out="$work/synth"
+mkdir -p "$out/stacks"
+cp "$work/artifacts/cdktf-out/manifest.json" "$out/"
+for d in "$work/artifacts/cdktf-out/stacks"/*/; do
+  mkdir -p "$out/stacks/$(basename "$d")"
+  for f in "$d"*.tf.json; do cp "$f" "$out/stacks/$(basename "$d")/"; done
+done
 for d in "$work/artifacts"/plans-*/; do cp -R "$d". "$work/plans/"; done
 "$here/unseal.sh" "$work/plans"
 
+# Terraform and its providers never see the review key.
+terraform() { env -u PLAN_PRIVATE_KEY -u PLAN_DIGEST_KEY terraform "$@"; }  # env runs the binary, not this function
 # Each plan's JSON, derived from the .tfplan itself.
 export TF_CLI_CONFIG_FILE="$root/.github/terraformrc-review"
 jsons=()
@@ -69,6 +79,8 @@ node dist/scripts/plan-comment.js "${jsons[@]}" --statuses "$work/plans" --manif
   --allow "$allow" --binding "$work/binding.json" "${orphan_args[@]}" --operator-stacks "$operators" \
   --out "$work/comment.md" --full-out "$work/full.md" --summary-out "$work/summary.md" \
   --verdict-out "$work/verdict" --unplanned-out "$work/unplanned"
+# Signed as a whole: the binding, the digest and every character a reviewer reads.
+node dist/scripts/plan-binding.js --sign "$work/comment.md"
 # The guard's verdict (0 nothing refused, 1 something refused until allowed, 2 a plan it cannot
 # judge), and the stacks with no plan and no reason not to.
 verdict="$(cat "$work/verdict")"
@@ -76,7 +88,8 @@ unplanned="$(cat "$work/unplanned")"
 [ -z "${GITHUB_STEP_SUMMARY:-}" ] || cat "$work/summary.md" >> "$GITHUB_STEP_SUMMARY"
 PR="$pr" "$here/post-comment.sh" "$work/comment.md"
 trap - ERR
-if [ -n "$unplanned" ]; then status failure "no plan of: $unplanned"
+if [ -n "${CONCLUSION:-}" ] && [ "$CONCLUSION" != "success" ]; then status failure "the plan run ended ${CONCLUSION}: apply takes only a successful one; fix it and push"
+elif [ -n "$unplanned" ]; then status failure "no plan of: $unplanned"
 elif [ "$verdict" -eq 2 ]; then status failure "a plan cannot be judged (errored, incomplete or unknown actions): see the comment"
 elif [ "$verdict" -ne 0 ]; then status failure "refused by the guard unless allowed: see the comment's /allow lines"
 else status success "every stack planned and judged by ${base:0:7}"; fi

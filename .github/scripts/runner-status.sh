@@ -19,7 +19,8 @@ if [[ "$label" == codebuild-* ]]; then
     ready="$(jq '[.prior_state.values.root_module.resources // [] | .[] | select(.type == "aws_codebuild_webhook")] | length' "$access")"
   fi
   if [ "$ready" = "0" ]; then
-    for stack in $(node dist/scripts/stacks.js --env "$env_name" --scope cluster --lines); do
+    cluster_stacks="$(node dist/scripts/stacks.js --env "$env_name" --scope cluster --lines)"
+    for stack in $cluster_stacks; do
       jq -n --arg detail "CI's runner ($env_name-access) is not applied yet; this stack is planned on it once it is" '{status: "awaiting-upstream", detail: $detail}' > "$PLAN_DIR/$stack.status.json"
     done
     echo "::notice::$env_name: its cluster stacks wait for CI's runner ($env_name-access), which is not applied yet"

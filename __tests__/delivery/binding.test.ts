@@ -1,4 +1,4 @@
-import { allowLine, bindingFields, markerDigest, type PlanBinding, readAllows, readBinding, signBinding, verifyBinding } from "../../review";
+import { allowLine, bindingFields, markerDigest, type PlanBinding, readAllows, readBinding, signComment, verifyComment } from "../../review";
 
 const sha = (c: string) => c.repeat(64);
 const binding: PlanBinding = { run: "4242", pr: 17, base: "a".repeat(40), head: "b".repeat(40), plans: { "dev-network": sha("1"), "dev-eks": sha("2") }, changed: ["dev-network"] };
@@ -7,29 +7,32 @@ const comment = (b: PlanBinding, digest = DIGEST) => `<!-- plan-comment sha=${b.
 
 describe("the plan comment's binding", () => {
   it("reads back what it writes, plans in stack order", () => {
-    const signed = signBinding(binding, DIGEST, "key");
-    expect(bindingFields(signed)).toMatch(/ plans=dev-eks:2{64},dev-network:1{64} changed=dev-network mac=[0-9a-f]{64}$/);
-    expect(readBinding(comment(signed))).toEqual(signed);
-    expect(markerDigest(comment(signed))).toBe(DIGEST);
+    const signed = signComment(comment(binding), "key");
+    expect(signed.split("\n")[0]).toMatch(/ plans=dev-eks:2{64},dev-network:1{64} changed=dev-network mac=[0-9a-f]{64} -->$/);
+    expect(readBinding(signed)).toEqual({ ...binding, mac: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(markerDigest(signed)).toBe(DIGEST);
   });
 
-  it("verifies with the key it was signed with, and with no other", () => {
-    const signed = signBinding(binding, DIGEST, "key");
-    expect(() => verifyBinding(readBinding(comment(signed)), DIGEST, "key")).not.toThrow();
-    expect(() => verifyBinding(signed, DIGEST, "another key")).toThrow(/does not verify: it was changed after the trusted review job signed it, or signed by another workflow/);
+  it("verifies a comment signed with the key, and with no other", () => {
+    const signed = signComment(comment(binding), "key");
+    expect(verifyComment(signed, "key")).toMatchObject({ run: "4242", plans: binding.plans });
+    expect(() => verifyComment(signed, "another key")).toThrow(/does not verify: its binding or its text was changed after the trusted review job signed it, or another workflow signed it/);
   });
 
-  it("refuses a binding whose plans, head or digest changed after signing", () => {
-    const signed = signBinding(binding, DIGEST, "key");
-    expect(() => verifyBinding({ ...signed, plans: { ...signed.plans, "dev-eks": sha("3") } }, DIGEST, "key")).toThrow(/does not verify/);
-    expect(() => verifyBinding({ ...signed, head: "c".repeat(40) }, DIGEST, "key")).toThrow(/does not verify/);
-    expect(() => verifyBinding({ ...signed, changed: [] }, DIGEST, "key")).toThrow(/does not verify/);
-    expect(() => verifyBinding(signed, "sha256:" + "e".repeat(64), "key")).toThrow(/does not verify/);
+  it("refuses a comment whose plans, head, digest or text changed after signing (any writer can edit a bot's comment)", () => {
+    const signed = signComment(comment(binding), "key");
+    const tampered = [
+      signed.replace(`dev-eks:${sha("2")}`, `dev-eks:${sha("3")}`),
+      signed.replace(`head=${binding.head}`, `head=${"c".repeat(40)}`),
+      signed.replace(DIGEST, `sha256:${"e".repeat(64)}`),
+      signed.replace("**Plan:** …", "**Plan:** nothing to see here"),
+    ];
+    for (const t of tampered) expect(() => verifyComment(t, "key")).toThrow(/does not verify/);
   });
 
-  it("refuses an unsigned binding, and signs nothing without a key", () => {
-    expect(() => verifyBinding(binding, DIGEST, "key")).toThrow("the plan comment's binding is not signed: it was not rendered by the trusted review job (plan-review.yml)");
-    expect(() => signBinding(binding, DIGEST, "")).toThrow(/no review key: set PLAN_DIGEST_KEY/);
+  it("refuses an unsigned comment, and signs nothing without a key", () => {
+    expect(() => verifyComment(comment(binding), "key")).toThrow("the plan comment's binding is not signed: it was not rendered by the trusted review job (plan-review.yml)");
+    expect(() => signComment(comment(binding), "")).toThrow(/no review key: set PLAN_DIGEST_KEY/);
   });
 
   it("says what a marker without a binding lacks: such a comment vouches for no plan", () => {

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { allowLine, bindingFields, markerDigest, type PlanBinding, readBinding, signBinding, verifyBinding } from "../../review";
+import { allowLine, bindingFields, type PlanBinding, readBinding, signComment, verifyComment } from "../../review";
 import { FIXTURE, fixtureSynth, ROOT } from "../helpers";
 import { fakeGh, type GhScenario } from "../support/fake-gh";
 
@@ -49,7 +49,7 @@ describe("find-reviewed-plan.sh (a dispatched apply)", () => {
   const pr = { number: 17, state: "closed", merged_at: "2026-11-30T10:00:00Z", merge_commit_sha: MERGE, user: { login: "author" }, base: { ref: "main" }, head: { sha: HEAD } };
   const planRun = { id: 4242, path: ".github/workflows/plan.yml", event: "pull_request", status: "completed", conclusion: "success", head_sha: HEAD, pull_requests: [{ number: 17, base: { ref: "main" } }] };
   const binding: PlanBinding = { run: "4242", pr: 17, base: "a".repeat(40), head: HEAD, plans: { "prod-network": sha("1") }, changed: ["prod-network"] };
-  const comment = (b: PlanBinding) => ({ id: 1, user: { login: "github-actions[bot]", type: "Bot" }, body: `<!-- plan-comment sha=${HEAD} digest=${DIGEST}${bindingFields(signBinding(b, DIGEST, DIGEST_KEY))} -->\n…` });
+  const comment = (b: PlanBinding, key = DIGEST_KEY) => ({ id: 1, user: { login: "github-actions[bot]", type: "Bot" }, body: signComment(`<!-- plan-comment sha=${HEAD} digest=${DIGEST}${bindingFields(b)} -->\n…`, key) });
   const nat = allowLine("prod-network", "aws_nat_gateway.network_nat_c", sha("1"));
   const scenario = (over: { run?: object; comments?: object[]; reviews?: object[] } = {}): GhScenario => ({
     api: {
@@ -79,10 +79,26 @@ describe("find-reviewed-plan.sh (a dispatched apply)", () => {
   }, 30_000);
 
   it("refuses when no comment is signed with the review key", () => {
-    const forged = { ...comment(binding), body: `<!-- plan-comment sha=${HEAD} digest=${DIGEST}${bindingFields(signBinding(binding, DIGEST, "attacker"))} -->` };
+    const forged = comment(binding, "attacker");
     const result = find(scenario({ comments: [forged] }));
     expect(result.code).not.toBe(0);
-    expect(result.output).toMatch(/no signed plan comment binds run 4242; passed over: comment 1 by github-actions\[bot\]: the plan comment's binding does not verify/);
+    expect(result.output).toMatch(/no signed plan comment binds run 4242; passed over: comment 1 by github-actions\[bot\]: the plan comment does not verify/);
+  }, 30_000);
+
+  it("refuses a merge that removes a stack from the code unless an approver allowed its state to be orphaned", () => {
+    const manifest = JSON.parse(readFileSync(path.join(fixtureSynth.dir, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
+    const gone = Object.keys(manifest.stacks).find((st) => st.startsWith("prod-") && st !== "prod-network") as string;
+    const merged = path.join(mkdtempSync(path.join(tmpdir(), "merged-")), "manifest.json");
+    const { [gone]: _, ...rest } = manifest.stacks;
+    writeFileSync(merged, JSON.stringify({ ...manifest, stacks: rest }));
+    const env = { SHA: MERGE, INPUT_RUN: "4242", PLAN_PRIVATE_KEY: PRIVATE_KEY, APPROVERS: "approvers.yaml", BASE_MANIFEST: path.join(fixtureSynth.dir, "manifest.json"), MERGED_MANIFEST: merged };
+    const refused = run("find-reviewed-plan.sh", [], scenario(), env);
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain(`::error::the merge removes ${gone} from the code, and no approver allowed their states to be orphaned`);
+    const orphans = sha("3");
+    const allowed = run("find-reviewed-plan.sh", [], scenario({ comments: [comment({ ...binding, orphans })], reviews: [{ user: { login: "maintainer" }, state: "APPROVED", commit_id: HEAD, body: allowLine(gone, "orphaned-state", orphans) }] }), env);
+    expect(allowed.code).toBe(0);
+    expect(allowed.outputs.allow).toBe(`${gone}:orphaned-state`);
   }, 30_000);
 
   it("refuses to run without the review key", () => {
@@ -214,7 +230,7 @@ describe("render-review.sh (the trusted review of a plan run)", () => {
     expect(result.terraform).toMatch(/^prod-network init -backend=false -get=false -input=false -no-color\nprod-network show -json \S+\/prod-network\.tfplan\n$/);
     const binding = readBinding(result.comment);
     expect(binding).toMatchObject({ run: "4242", pr: 17, head: HEAD, plans: { "prod-network": sha256 }, changed: ["prod-network"] });
-    expect(() => verifyBinding(binding, markerDigest(result.comment), DIGEST_KEY_OF(keys.PLAN_PRIVATE_KEY))).not.toThrow();
+    expect(() => verifyComment(result.comment, DIGEST_KEY_OF(keys.PLAN_PRIVATE_KEY))).not.toThrow();
     // The change removed prod's protect list; the base branch's still protects the NAT gateways.
     expect(result.comment).toContain("protected by config: prod-network/network/nat");
     expect(result.comment).toContain(allowLine("prod-network", "aws_nat_gateway.network_nat_eu-west-1c", sha256));

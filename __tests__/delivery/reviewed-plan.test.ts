@@ -1,4 +1,4 @@
-import { allowLine, bindingFields, type PlanBinding, signBinding } from "../../review";
+import { allowLine, bindingFields, type PlanBinding, signComment } from "../../review";
 import {
   allowSummary, boundComment, checkFollowUpRun, checkPlanRun, type CommentFacts, countedAllows, mergedPullRequest, type PullRequestFacts, readApprovers, type ReviewFacts, type RunFacts, runToRender,
 } from "../../review/reviewed-plan";
@@ -13,8 +13,8 @@ const pr: PullRequestFacts = { number: 17, state: "closed", merged_at: "2026-11-
 const planRun: RunFacts = { id: 4242, path: ".github/workflows/plan.yml", event: "pull_request", status: "completed", conclusion: "success", head_sha: HEAD, pull_requests: [{ number: 17, base: { ref: "main" } }] };
 const binding: PlanBinding = { run: "4242", pr: 17, base: "a".repeat(40), head: HEAD, plans: { "prod-network": sha("1"), "prod-database": sha("2") }, changed: ["prod-network"], orphans: sha("3") };
 const DIGEST = "sha256:" + "d".repeat(64);
-const commentOf = (b: PlanBinding, id: number, extra = ""): CommentFacts => ({ id, user: { login: "github-actions[bot]", type: "Bot" }, body: `<!-- plan-comment sha=${b.head} digest=${DIGEST}${bindingFields(b)}${extra} -->\n**Plan:** …` });
-const signed = signBinding(binding, DIGEST, KEY);
+const commentOf = (b: PlanBinding, id: number, extra = "", key = KEY): CommentFacts => ({ id, user: { login: "github-actions[bot]", type: "Bot" }, body: signComment(`<!-- plan-comment sha=${b.head} digest=${DIGEST}${bindingFields(b)}${extra} -->\n**Plan:** …`, key) });
+const signed = binding;
 const review = (over: Partial<ReviewFacts> & { body: string }): ReviewFacts => ({ user: { login: "maintainer" }, state: "APPROVED", commit_id: HEAD, ...over });
 
 describe("which pull request an apply of main takes its plans from", () => {
@@ -55,15 +55,15 @@ describe("the plan run a comment binds", () => {
 
 describe("the signed comment", () => {
   it("takes the newest comment signed with the review key", () => {
-    const older = signBinding({ ...binding, run: "4000" }, DIGEST, KEY);
-    expect(boundComment([commentOf(older, 1), commentOf(signed, 2)], undefined, KEY).binding).toEqual(signed);
+    const older = { ...binding, run: "4000" };
+    expect(boundComment([commentOf(older, 1), commentOf(signed, 2)], undefined, KEY).binding).toMatchObject(signed);
     expect(boundComment([commentOf(older, 1), commentOf(signed, 2)], "4000", KEY).binding.run).toBe("4000");
   });
 
   it("passes over a comment any other workflow posted, even as github-actions[bot], and an outdated one", () => {
-    const forged = signBinding({ ...binding, plans: { "prod-network": sha("f") } }, DIGEST, "a key of the attacker's");
-    const unsigned = commentOf(binding, 3);
-    expect(() => boundComment([commentOf(forged, 2), unsigned], undefined, KEY)).toThrow(/no signed plan comment binds a plan run; passed over: comment 3 by github-actions\[bot\]: the plan comment's binding is not signed.*; comment 2 by github-actions\[bot\]: the plan comment's binding does not verify/);
+    const forged = commentOf({ ...binding, plans: { "prod-network": sha("f") } }, 2, "", "a key of the attacker's");
+    const unsigned: CommentFacts = { ...commentOf(binding, 3), body: `<!-- plan-comment sha=${HEAD} digest=${DIGEST}${bindingFields(binding)} -->\n**Plan:** …` };
+    expect(() => boundComment([forged, unsigned], undefined, KEY)).toThrow(/no signed plan comment binds a plan run; passed over: comment 3 by github-actions\[bot\]: the plan comment's binding is not signed.*; comment 2 by github-actions\[bot\]: the plan comment does not verify/);
     expect(() => boundComment([commentOf(signed, 4, ` stale=${"c".repeat(40)}`)], undefined, KEY)).toThrow(/comment 4: marked outdated, a newer commit was being planned/);
   });
 });
@@ -88,6 +88,12 @@ describe("allows", () => {
     ["a writer who is not an approver (a label, or a review, anyone with write access can give)", { user: { login: "writer" } }, "writer is not on the approver list (.github/approvers.yaml)"],
   ])("do not count in %s", (_, change, why) => {
     expect(countedAllows([review({ ...change, body: nat })], pr, signed, approvers)).toEqual({ counted: [], refused: [{ line: nat, by: change.user?.login ?? "maintainer", why }] });
+  });
+
+  it("do not count once the same approver's later review requests changes", () => {
+    const later: ReviewFacts = { user: { login: "maintainer" }, state: "CHANGES_REQUESTED", commit_id: HEAD, body: "not yet" };
+    expect(countedAllows([review({ body: nat }), later], pr, signed, approvers).refused).toEqual([{ line: nat, by: "maintainer", why: "a later review of maintainer requests changes" }]);
+    expect(countedAllows([review({ body: nat }), { ...later, state: "COMMENTED" }], pr, signed, approvers).counted).toHaveLength(1);
   });
 
   it("do not count for another plan than the reviewed one, a stack without a plan, or an orphan report not shown", () => {
