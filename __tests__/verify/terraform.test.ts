@@ -40,7 +40,8 @@ suite(`a consumer stack planned offline against its producer's mock state${why ?
     useLocalState(prepared.json, "network", stateFile);
     const work = path.join(dir, "work");
     writeWork(work, prepared);
-    const result = await planWork({ binary: found.binary, env }, work, path.join(dir, "plan.json"));
+    // No separate validate: plan validates the configuration too, and each step loads the provider.
+    const result = await planWork({ binary: found.binary, env }, work, path.join(dir, "plan.json"), { validate: false });
     if ("failed" in result) throw new Error(result.failed);
     const after = (address: string) => (result.plan.resource_changes as Array<{ address: string; change: { after: Record<string, unknown> } }>).find((rc) => rc.address === address)?.change.after;
     expect(after("aws_security_group.nodes")?.vpc_id).toBe("vpc-0123456789abcdef0");
