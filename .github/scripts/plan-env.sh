@@ -29,14 +29,16 @@ failed=0
 mask() { node "$root/dist/scripts/mask-log.js"; }
 
 status() { # status <stack> <status> [changes] [detail file]
-  node -e '
-    const [stack, status, changes, detailFile] = process.argv.slice(1);
-    const fs = require("fs");
-    const detail = detailFile && fs.existsSync(detailFile) ? fs.readFileSync(detailFile, "utf8").split("\n").map((l) => l.replace(/^[│╷╵]\s?/, "").trimEnd()).filter(Boolean) : [];
-    const start = Math.max(0, detail.findIndex((l) => l.startsWith("Error")));
-    const out = { status, ...(changes ? { changes: changes === "true" } : {}), ...(detail.length ? { detail: detail.slice(start, start + 6).join("\n") } : {}) };
-    fs.writeFileSync(process.env.PLAN_DIR + "/" + stack + ".status.json", JSON.stringify(out) + "\n");
-  ' "$@"
+  # jq, not node: it runs once per stack. The detail is Terraform's error from its first "Error"
+  # line, six lines at most, without the box-drawing frame.
+  local detail=""
+  if [ -n "${4:-}" ] && [ -f "$4" ]; then detail="$(sed -E 's/^[│╷╵] ?//; s/[[:space:]]+$//' "$4" | grep -v '^$' || true)"; fi
+  jq -cn --arg status "$2" --arg changes "${3:-}" --arg detail "$detail" '
+    ($detail | split("\n") | map(select(. != ""))) as $lines
+    | ([$lines | to_entries[] | select(.value | startswith("Error")) | .key] | first // 0) as $start
+    | {status: $status}
+    + (if $changes == "" then {} else {changes: ($changes == "true")} end)
+    + (if ($lines | length) == 0 then {} else {detail: ($lines[$start:$start + 6] | join("\n"))} end)' > "$PLAN_DIR/$1.status.json"
 }
 
 stacks="$(node dist/scripts/stacks.js --env "$env_name" ${scope:+--scope "$scope"} --lines)"

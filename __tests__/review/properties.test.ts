@@ -70,7 +70,7 @@ describe("plan-comment properties (fast-check)", () => {
       fc.property(stackPlans, fc.integer({ min: 3_000, max: GITHUB_COMMENT_LIMIT }), (plans, budget) => {
         expect(renderComment(plans, { budget, digestKey }).markdown.length).toBeLessThanOrEqual(budget);
       }),
-      { numRuns: 80 },
+      { numRuns: 60 },
     );
   });
 
@@ -80,7 +80,7 @@ describe("plan-comment properties (fast-check)", () => {
         const markdown = renderComment(plans, { budget: 10_000_000, digestKey }).markdown;
         for (const s of plantedSecrets(plans)) expect(markdown).not.toContain(s);
       }),
-      { numRuns: 80 },
+      { numRuns: 60 },
     );
   });
 
@@ -103,7 +103,7 @@ describe("plan-comment properties (fast-check)", () => {
         expect(shown).toEqual(expected);
         expect(countChanges(plans.flatMap((p) => p.plan.resource_changes ?? []))).toEqual(expected);
       }),
-      { numRuns: 80 },
+      { numRuns: 60 },
     );
   });
 });
