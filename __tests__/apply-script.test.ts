@@ -150,7 +150,10 @@ function reviewed(stacks: Partial<Record<Stack, Reviewed>>, outputs: Partial<Rec
   const toSeal = readdirSync(dir).filter((f) => f.endsWith(".tfplan") || f.endsWith(".outputs")).map((f) => path.join(dir, f));
   if (toSeal.length) execFileSync("bash", [path.join(ROOT, ".github", "scripts", "seal.sh"), ...toSeal], { env: { ...process.env, ...keys } });
   const binding = path.join(mkdtempSync(path.join(tmpdir(), "binding-")), "binding.json");
-  writeFileSync(binding, JSON.stringify({ run: "4242", pr: 17, base: "a".repeat(40), head: "b".repeat(40), plans }));
+  // The trusted review's "changed" list, as plan-binding computes it from each plan.
+  const acts = (p: unknown) => ((p as { resource_changes?: Array<{ change: { actions: string[] } }> }).resource_changes ?? []).some((rc) => !rc.change.actions.every((a) => a === "no-op" || a === "read"));
+  const changedStacks = Object.entries(stacks).filter(([, r]) => r.plan && acts(r.plan)).map(([s]) => s);
+  writeFileSync(binding, JSON.stringify({ run: "4242", pr: 17, base: "a".repeat(40), head: "b".repeat(40), plans, changed: changedStacks }));
   return { dir, binding, shows, plans };
 }
 

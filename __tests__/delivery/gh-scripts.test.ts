@@ -13,7 +13,8 @@ import { fakeGh, type GhScenario } from "../support/fake-gh";
 // production environment is protected (19), and that a broken drift check never says "no drift" (11).
 const REPO = "example-org/platform-infra";
 const PRIVATE_KEY = "-----BEGIN PRIVATE KEY-----\ntest key: only its digest key is derived here\n-----END PRIVATE KEY-----";
-const DIGEST_KEY = createHash("sha256").update(`plan-digest\n${PRIVATE_KEY}`).digest("hex");
+const DIGEST_KEY_OF = (pem: string) => createHash("sha256").update(`plan-digest\n${pem}`).digest("hex");
+const DIGEST_KEY = DIGEST_KEY_OF(PRIVATE_KEY);
 const HEAD = "b".repeat(40);
 const MERGE = "9".repeat(40);
 const sha = (c: string) => c.repeat(64);
@@ -281,4 +282,3 @@ describe("drift-report.sh", () => {
   }, 30_000);
 });
 
-const DIGEST_KEY_OF = (pem: string) => createHash("sha256").update(`plan-digest\n${pem}`).digest("hex");
