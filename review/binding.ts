@@ -91,13 +91,6 @@ export function verifyComment(markdown: string, key: string): PlanBinding {
   return binding;
 }
 
-/** The semantic digest in a comment's marker (`digest=sha256:…`). */
-export function markerDigest(markdown: string): string {
-  const digest = / digest=(\S+)/.exec(markdown.split("\n", 1)[0] ?? "")?.[1];
-  if (!digest) throw new Error("the plan comment's marker has no digest");
-  return digest;
-}
-
 /**
  * The binding in a comment's marker line. Throws, naming what is missing or malformed, when the
  * comment has none: a comment without a binding vouches for nothing.

@@ -19,7 +19,8 @@
 # Run from the project root after `npm run synth`.
 # Usage: apply-env.sh <env|shared> <dir with the reviewed, sealed artifacts> [aws|cluster]
 # Environment: PLAN_PRIVATE_KEY, PLAN_PUBLIC_KEY, BINDING_FILE, ALLOW, GUARD, TRUSTED_DIST, FOLLOW_UP,
-# GUARD_CONFIG_DIRS, ORPHANS_FILE, NEW_PLANS_DIR; for a follow-up comment RUN_ID, PR and HEAD_SHA.
+# GUARD_CONFIG_DIRS, NEW_PLANS_DIR (orphaned states are refused once per apply, before any
+# environment, by find-reviewed-plan.sh); for a follow-up comment RUN_ID, PR and HEAD_SHA.
 set -euo pipefail
 env_name="$1"
 reviewed="$2"
@@ -115,7 +116,6 @@ done
 if [ "${#jsons[@]}" -gt 0 ]; then
   guard_args=()
   for d in "${config_dirs[@]}"; do guard_args+=(--config-dir "$d"); done
-  [ -z "${ORPHANS_FILE:-}" ] || guard_args+=(--orphans "$ORPHANS_FILE")
   node "$guard_js" "${jsons[@]}" --allow "${ALLOW:-}" "${guard_args[@]}"
 fi
 
