@@ -13,17 +13,24 @@ const { TEST_NOW_ISO } = require("./test-now");
 module.exports = async function globalSetup() {
   const root = path.resolve(__dirname, "..");
   execFileSync(path.join(root, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
-  const outdir = mkdtempSync(path.join(tmpdir(), "fixture-synth-"));
   const { run } = require(path.join(root, "dist", "main.js"));
+  process.env.FIXTURE_SYNTH = synthesize(run, "the fixture project", path.join(__dirname, "fixtures", "project"), []);
+  // Reference design 004's example, with the repository's own cdktf.json and backend.config.
+  process.env.EXAMPLE_SYNTH = synthesize(run, "the microservices example", root, ["--config-dir", path.join("examples", "microservices", "config")]);
+};
+
+/** Synthesizes a project into a new temporary folder, quietly, and returns the folder. */
+function synthesize(run, what, projectRoot, args) {
+  const outdir = mkdtempSync(path.join(tmpdir(), "fixture-synth-"));
   const printed = [];
   const saved = { log: console.log, warn: console.warn, error: console.error };
   console.log = console.warn = console.error = (...parts) => void printed.push(parts.join(" "));
   let code;
   try {
-    code = run(["--quiet"], { CDKTF_OUTDIR: outdir }, path.join(__dirname, "fixtures", "project"), new Date(TEST_NOW_ISO));
+    code = run(["--quiet", ...args], { CDKTF_OUTDIR: outdir }, projectRoot, new Date(TEST_NOW_ISO));
   } finally {
     Object.assign(console, saved);
   }
-  if (code !== 0) throw new Error(`the fixture project does not synthesize (exit ${code}):\n${printed.join("\n")}`);
-  process.env.FIXTURE_SYNTH = outdir;
-};
+  if (code !== 0) throw new Error(`${what} does not synthesize (exit ${code}):\n${printed.join("\n")}`);
+  return outdir;
+}

@@ -149,22 +149,34 @@ export function secretsIn(value: unknown, at = ""): string[] {
 }
 
 /**
- * The fixture project as the global setup synthesized it once (`npm run synth`'s output, with
- * TEST_NOW): for tests that only read stacks' JSON, so that none builds the whole project again.
+ * A project the global setup synthesized once (`npm run synth`'s output, with TEST_NOW), by the
+ * environment variable naming its folder: for tests that only read stacks' JSON, so that none
+ * builds the whole project again.
  */
-export const fixtureSynth = {
-  /** The output folder (`cdktf.out`'s layout). */
-  get dir(): string {
-    const dir = process.env.FIXTURE_SYNTH;
-    if (!dir) throw new Error("FIXTURE_SYNTH is not set: run the tests through jest, whose global setup synthesizes the fixture");
-    return dir;
-  },
-  /** One stack's synthesized JSON. */
-  stack(id: string): SynthesizedStack {
-    return JSON.parse(readFileSync(path.join(this.dir, "stacks", id, "cdk.tf.json"), "utf8")) as SynthesizedStack;
-  },
-  /** Every stack id, with its dependencies (the manifest's). */
-  manifest(): Record<string, { dependencies: string[] }> {
-    return (JSON.parse(readFileSync(path.join(this.dir, "manifest.json"), "utf8")) as { stacks: Record<string, { dependencies: string[] }> }).stacks;
-  },
-};
+function synthesized(variable: "FIXTURE_SYNTH" | "EXAMPLE_SYNTH") {
+  return {
+    /** The output folder (`cdktf.out`'s layout). */
+    get dir(): string {
+      const dir = process.env[variable];
+      if (!dir) throw new Error(`${variable} is not set: run the tests through jest, whose global setup synthesizes it`);
+      return dir;
+    },
+    /** One stack's synthesized JSON. */
+    stack(id: string): SynthesizedStack {
+      return JSON.parse(readFileSync(path.join(this.dir, "stacks", id, "cdk.tf.json"), "utf8")) as SynthesizedStack;
+    },
+    /** Every stack id, with its dependencies (the manifest's). */
+    manifest(): Record<string, { dependencies: string[] }> {
+      return (JSON.parse(readFileSync(path.join(this.dir, "manifest.json"), "utf8")) as { stacks: Record<string, { dependencies: string[] }> }).stacks;
+    },
+  };
+}
+
+/** The fixture project (`__tests__/fixtures/project`) as the global setup synthesized it once. */
+export const fixtureSynth = synthesized("FIXTURE_SYNTH");
+
+/** The microservices example (`examples/microservices/config`, reference design 004), synthesized once by the global setup. */
+export const exampleSynth = synthesized("EXAMPLE_SYNTH");
+
+/** The example's config folder. */
+export const EXAMPLE_CONFIG = path.join("examples", "microservices", "config");

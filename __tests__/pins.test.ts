@@ -14,6 +14,8 @@ import { FIXTURE } from "./helpers";
 const inputs = projectInputs(FIXTURE);
 const pins = computePins(inputs);
 const dev = inputs.environments.find((e) => e.name === "dev")!;
+/** An IPv4 CIDR's first address, as a number. */
+const ipv4 = (cidr: string) => cidr.split("/")[0]!.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
 const without = <T>(record: Record<string, T>, drop: (key: string) => boolean): Record<string, T> => Object.fromEntries(Object.entries(record).filter(([key]) => !drop(key)));
 /** The fixture's pins with one environment changed: that environment's computed alone, a third of the work. */
 const pinsWith = (changed: EnvironmentConfig): Pins => {
@@ -77,6 +79,22 @@ describe("comparing the committed pins with the code's", () => {
     const wider = { ...dev, network: { ...dev.network, vpcCidr: "10.11.0.0/16" } };
     const { problems } = comparePins(pins, { ...pins, subnetCidrs: { ...pins.subnetCidrs, dev: networkFacts(wider).subnetCidrs } });
     expect(problems).toEqual([expect.stringMatching(/^dev: subnet CIDRs changed \(public eu-west-1a: 10\.10\.96\.0\/24 → 10\.11\.96\.0\/24; .*\)\. A changed CIDR replaces the subnet and everything in it, which no moved block can prevent\. If that is deliberate, run `npm run pins` and commit pins\/ with the change$/)]);
+  });
+
+  it("finds only new subnets, after every pinned one, when an environment gains the control-plane tier: nothing moves", () => {
+    const tiered = { ...dev, network: { ...dev.network, subnetPrefixLength: { ...dev.network.subnetPrefixLength, controlPlane: 28 } } };
+    // Subnets are no stateful type: only the CIDRs can change, so config's are enough (no build).
+    const after: Pins = { ...pins, subnetCidrs: { ...pins.subnetCidrs, dev: networkFacts(tiered).subnetCidrs } };
+    const { controlPlane, ...others } = after.subnetCidrs.dev!;
+    expect(others).toEqual(pins.subnetCidrs.dev);
+    expect(comparePins(pins, after)).toEqual({
+      problems: [`dev: new subnets (${Object.entries(controlPlane!).map(([zone, cidr]) => `controlPlane ${zone}: ${cidr}`).join("; ")}): no pinned subnet moves, nothing is replaced; run \`npm run pins\` and commit pins/ with the change`],
+      notes: [],
+    });
+    // Every new subnet lies after the last address of every pinned one (the tier's slots come last).
+    const end = (cidr: string) => ipv4(cidr) + 2 ** (32 - Number(cidr.split("/")[1]));
+    const pinnedEnd = Math.max(...Object.values(pins.subnetCidrs.dev!).flatMap((zones) => Object.values(zones)).map(end));
+    for (const cidr of Object.values(controlPlane!)) expect(ipv4(cidr)).toBeGreaterThanOrEqual(pinnedEnd);
   });
 
   it("refuses a pinned stack, or environment, that is no longer synthesized", () => {

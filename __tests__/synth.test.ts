@@ -41,6 +41,11 @@ function synth(args: string[], root: string, outdir: string): { code: number; st
 }
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), "cdktf-out-"));
+/** A value computed on first use, and shared by the tests that read it. */
+const once = <T>(make: () => T): (() => T) => {
+  let value: { made: T } | undefined;
+  return () => (value ??= { made: make() }).made;
+};
 const fixture = loadEnvironments({ configDir: path.join(FIXTURE, "config"), now: TEST_NOW });
 const expectedStacks = expectedStackIds(fixture, loadBackendSettings(path.join(FIXTURE, "backend.config")).accountId);
 
@@ -198,16 +203,28 @@ describe("readable addresses", () => {
 describe("selecting environments", () => {
   const [one, two] = fixture.map((env) => env.name) as [string, string];
 
-  it("synthesizes only the environments asked for (plus the state backend), keeping other environments' folders", () => {
+  // One synth of one environment into a folder holding another environment's work, a stack no
+  // config has any more and HCL left by `cdktf synth --hcl`; the tests below read its parts.
+  const selected = once(() => {
     const outdir = tmp();
     mkdirSync(path.join(outdir, "stacks", `${two}-network`, ".terraform"), { recursive: true });
     writeFileSync(path.join(outdir, "stacks", `${two}-network`, "plan.tfplan"), "saved plan");
     mkdirSync(path.join(outdir, "stacks", "gone-network"), { recursive: true });
     writeFileSync(path.join(outdir, "stacks", "gone-network", "cdk.tf.json"), "{}");
-    const result = synth(["--env", one, "--quiet"], FIXTURE, outdir);
+    mkdirSync(path.join(outdir, "stacks", `${one}-network`), { recursive: true });
+    writeFileSync(path.join(outdir, "stacks", `${one}-network`, "cdk.tf"), 'resource "aws_vpc" "network_vpc" {}');
+    return { outdir, result: synth(["--env", one, "--quiet"], FIXTURE, outdir) };
+  });
+  const synthWarnings = (warnings: string[]) => warnings.filter((w) => w.startsWith("synth:")).sort();
+
+  it("synthesizes only the environments asked for (plus the state backend), keeping other environments' folders", () => {
+    const { outdir, result } = selected();
     expect(result).toMatchObject({ code: 0, stdout: "", stderr: "" });
-    // The one removal, said even with --quiet; the unselected environment's folder is not touched, so not mentioned.
-    expect(result.warnings.filter((w) => w.startsWith("synth:"))).toEqual([expect.stringMatching(/^synth: removed .*stacks\/gone-network: the stack is in no environment of the config any more/)]);
+    // The removals, said even with --quiet; the unselected environment's folder is not touched, so not mentioned.
+    expect(synthWarnings(result.warnings)).toEqual([
+      expect.stringMatching(new RegExp(`^synth: removed .*stacks/${one}-network/cdk\\.tf: `)),
+      expect.stringMatching(/^synth: removed .*stacks\/gone-network: the stack is in no environment of the config any more/),
+    ]);
     const left = readdirSync(path.join(outdir, "stacks")).sort();
     expect(left).toContain(`${one}-network`);
     expect(left).not.toContain("gone-network");
@@ -215,49 +232,45 @@ describe("selecting environments", () => {
     expect(existsSync(path.join(outdir, "stacks", `${two}-network`, ".terraform"))).toBe(true);
   });
 
-  it("keeps, and says so, the folder of a stack missing from the config read when it holds work: .terraform, a lock file, a saved plan", () => {
+  it("removes a cdk.tf left by `cdktf synth --hcl` beside the cdk.tf.json it writes, and says so", () => {
+    const { outdir, result } = selected();
+    expect(existsSync(path.join(outdir, "stacks", `${one}-network`, "cdk.tf"))).toBe(false);
+    expect(synthWarnings(result.warnings)).toContainEqual(expect.stringMatching(new RegExp(`^synth: removed .*stacks/${one}-network/cdk\\.tf: HCL left by \`cdktf synth --hcl\` would declare every block a second time`)));
+  });
+
+  it("gives the state backend the same output whichever environments are selected", () => {
+    const file = path.join("stacks", STATE_BACKEND_STACK_ID, "cdk.tf.json");
+    expect(readFileSync(path.join(selected().outdir, file), "utf8")).toBe(output[file]);
+  });
+
+  // One synth of another config folder (environment qa only) into a folder holding another
+  // folder's prod, with work in it, and a stack with only old output.
+  const other = once(() => {
     const project = tempProject({ "qa.yaml": validEnvironmentInput({ name: "qa" }) });
     const outdir = tmp();
-    const folder = (stack: string, files: Record<string, string>) => {
-      mkdirSync(path.join(outdir, "stacks", stack, ".terraform"), { recursive: true });
-      for (const [file, content] of Object.entries(files)) writeFileSync(path.join(outdir, "stacks", stack, file), content);
-    };
-    // Another config folder's prod (a subset synthesized here), with work in it; and one with only old output.
-    folder("prod-network", { "cdk.tf.json": "{}", ".terraform.lock.hcl": "lock", "plan.tfplan": "saved plan" });
+    mkdirSync(path.join(outdir, "stacks", "prod-network", ".terraform"), { recursive: true });
+    for (const [file, content] of Object.entries({ "cdk.tf.json": "{}", ".terraform.lock.hcl": "lock", "plan.tfplan": "saved plan" })) writeFileSync(path.join(outdir, "stacks", "prod-network", file), content);
     mkdirSync(path.join(outdir, "stacks", "old-network"), { recursive: true });
     writeFileSync(path.join(outdir, "stacks", "old-network", "cdk.tf.json"), "{}");
-    const result = synth(["--config-dir", path.join(project, "config"), "--quiet"], project, outdir);
+    return { project, outdir, result: synth(["--config-dir", path.join(project, "config"), "--quiet"], project, outdir) };
+  });
+
+  it("keeps, and says so, the folder of a stack missing from the config read when it holds work: .terraform, a lock file, a saved plan", () => {
+    const { outdir, result } = other();
     expect(result.code).toBe(0);
     expect(readFileSync(path.join(outdir, "stacks", "prod-network", "plan.tfplan"), "utf8")).toBe("saved plan");
     expect(existsSync(path.join(outdir, "stacks", "old-network"))).toBe(false);
-    expect(result.warnings.filter((w) => w.startsWith("synth:")).sort()).toEqual([
+    expect(synthWarnings(result.warnings)).toEqual([
       expect.stringMatching(/^synth: kept .*stacks\/prod-network: the stack is in no environment of the config read, but its folder holds \.terraform, \.terraform\.lock\.hcl, plan\.tfplan; delete it yourself/),
       expect.stringMatching(/^synth: removed .*stacks\/old-network: the stack is in no environment of the config any more/),
     ]);
   });
 
-  it("removes a cdk.tf left by `cdktf synth --hcl` beside the cdk.tf.json it writes, and says so", () => {
-    const outdir = tmp();
-    mkdirSync(path.join(outdir, "stacks", `${one}-network`), { recursive: true });
-    writeFileSync(path.join(outdir, "stacks", `${one}-network`, "cdk.tf"), 'resource "aws_vpc" "network_vpc" {}');
-    const result = synth(["--env", one, "--quiet"], FIXTURE, outdir);
-    expect(result.code).toBe(0);
-    expect(existsSync(path.join(outdir, "stacks", `${one}-network`, "cdk.tf"))).toBe(false);
-    expect(result.warnings.filter((w) => w.startsWith("synth:"))).toEqual([expect.stringMatching(new RegExp(`^synth: removed .*stacks/${one}-network/cdk\\.tf: HCL left by \`cdktf synth --hcl\` would declare every block a second time`))]);
-  });
-
-  it("gives the state backend the same output whichever environments are selected", () => {
-    const outdir = tmp();
-    expect(synth(["--env", one, "--quiet"], FIXTURE, outdir).code).toBe(0);
-    const file = path.join("stacks", STATE_BACKEND_STACK_ID, "cdk.tf.json");
-    expect(readFileSync(path.join(outdir, file), "utf8")).toBe(output[file]);
-  });
-
   it("reads another config folder", () => {
-    const project = tempProject({ "qa.yaml": validEnvironmentInput({ name: "qa" }) });
-    const outdir = tmp();
-    expect(synth(["--config-dir", path.join(project, "config"), "--quiet"], project, outdir).code).toBe(0);
-    expect(readdirSync(path.join(outdir, "stacks")).sort()).toEqual(expectedStackIds(loadEnvironments({ configDir: path.join(project, "config"), now: TEST_NOW }), loadBackendSettings(path.join(project, "backend.config")).accountId).sort());
+    const { project, outdir, result } = other();
+    expect(result.code).toBe(0);
+    const written = readdirSync(path.join(outdir, "stacks")).filter((s) => s !== "prod-network").sort();
+    expect(written).toEqual(expectedStackIds(loadEnvironments({ configDir: path.join(project, "config"), now: TEST_NOW }), loadBackendSettings(path.join(project, "backend.config")).accountId).sort());
   });
 
   it("prints the usage, not a configuration error, for an option it does not know, and exits 2", () => {

@@ -12,7 +12,7 @@ import { type PolicyReport } from "../policy";
 import { loadSynthContext } from "../review/context";
 import { comparePins } from "../scripts/pins-check";
 import { pinsOfSynth, projectInputs, readPins } from "../scripts/pins";
-import { ROOT, TEST_NOW } from "./helpers";
+import { EXAMPLE_CONFIG, ROOT, TEST_NOW } from "./helpers";
 
 // The user's own project, whatever it holds: the environments in config/ (and each folder of
 // environment files under examples/, where there is one), with the project's backend.config and
@@ -56,8 +56,10 @@ const REFERENCE = referenceFolder(ROOT);
 const annotations = REFERENCE ? loadIngressAnnotations(referenceAnnotationsFile(REFERENCE, LOAD_BALANCER_CONTROLLER_VERSION)) : undefined;
 const crds = REFERENCE ? loadCrds([path.join(REFERENCE, "crds")]) : new Map();
 
-// Each folder synthesized once; pins/ is config/'s.
-const syntheses = new Map(configFolders().map((dir) => [dir, synthesize(dir)] as const));
+// Each folder synthesized once; pins/ is config/'s. The microservices example is the global
+// setup's synth (the same run: the repository's cdktf.json and backend.config, TEST_NOW).
+const reused = (dir: string) => (dir === path.join(ROOT, EXAMPLE_CONFIG) && process.env.EXAMPLE_SYNTH ? { outdir: process.env.EXAMPLE_SYNTH, code: 0, errors: "" } : undefined);
+const syntheses = new Map(configFolders().map((dir) => [dir, reused(dir) ?? synthesize(dir)] as const));
 const userSynth = syntheses.get(path.join(ROOT, "config"))!;
 
 describe.each(configFolders().map((dir) => [path.relative(ROOT, dir), dir] as const))("your config, whatever it holds (%s, backend.config, cdktf.json)", (_name, configDir) => {

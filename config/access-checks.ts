@@ -7,8 +7,8 @@ import { type EnvironmentConfig } from "./schema";
  * CLUSTER_LAYERS: `<env>-platform`, `<env>-app`). Only those need CI's in-VPC runner (a test
  * keeps this in step with the registry).
  */
-export function reachesCluster(env: Pick<EnvironmentConfig, "platform" | "app">): boolean {
-  return env.platform !== undefined || env.app !== undefined;
+export function reachesCluster(env: Pick<EnvironmentConfig, "platform" | "services">): boolean {
+  return env.platform !== undefined || Object.keys(env.services).length > 0;
 }
 
 /** Whether the environment gets a CodeBuild runner: it has stacks that reach the cluster, and chose `ci.runner: codebuild`. */

@@ -16,17 +16,24 @@ const hostname = z
 /** The application's HTTP port unless config says otherwise (FastAPI's and NestJS's usual 8000). */
 export const DEFAULT_APP_PORT = 8000;
 
-export const appSchema = strict({
+/** The settings every service has: the `app` section, and each entry of `services`. */
+const serviceShape = {
   namespace: z
     .string()
     .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a Kubernetes namespace name")
     .default("app")
-    .describe("Namespace of the application; must not be a platform namespace."),
+    .describe("Namespace of the application; must not be a platform namespace. Every service of an environment runs in the same one."),
   image: strict({
-    tag: z.string().regex(/^[\w][\w.-]{0,127}$/, "must be an image tag such as 1.4.2").describe("Image tag in the environment's ECR repository `app`. Never `latest`."),
+    repository: z
+      .string()
+      .regex(/^[a-z0-9]+([._-][a-z0-9]+)*$/, "must be an ECR repository name such as orders: lowercase letters and digits, separated by single '.', '_' or '-'")
+      .max(200)
+      .optional()
+      .describe("The ECR repository of the image, in the account's registry (the account stack makes one per repository named by any service). Default: the service's name (`app` for the app section)."),
+    tag: z.string().regex(/^[\w][\w.-]{0,127}$/, "must be an image tag such as 1.4.2").describe("Image tag in the service's ECR repository. Never `latest`."),
     digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be sha256: and 64 hex digits").optional().describe("The image's digest: pins exactly what runs. Required in production."),
-  }).describe("The application's image (the repository is the account's ECR repository `app`)."),
-  port: z.int().min(1024).max(65535).default(DEFAULT_APP_PORT).describe("The container's HTTP port (/health and /metrics are served on it)."),
+  }).describe("The service's image, from the account's ECR repository (image.repository)."),
+  port: z.int().min(1024).max(65535).optional().describe("The container's HTTP port: health checks and /metrics are served on it, and the Service, the Ingress and the callers of talksTo use it. Leave out for a worker that serves no HTTP (a Kafka consumer): then it has no Service, no probes and no scrape."),
   architectures: z
     .array(z.enum(ARCHITECTURES))
     .min(1, `must list at least one of ${ARCHITECTURES.join(", ")}`)
@@ -45,8 +52,33 @@ export const appSchema = strict({
   })
     .default({ min: 2, max: 6, cpuTargetPercent: 70 })
     .describe("Horizontal pod autoscaler: it owns the replica count (`min` is the fewest), so the Deployment sets none and a helm upgrade never resets it."),
+  scaling: strict({
+    kafkaLag: strict({
+      topic: z.string().min(1).describe("The topic whose lag counts: one the service consumes."),
+      group: z.string().min(1).describe("The consumer group whose lag counts: under the service's consumer-group prefix."),
+      lagThreshold: z.int().min(1).describe("Messages of lag per replica the autoscaler aims for (KEDA's lagThreshold)."),
+    })
+      .optional()
+      .describe("Scale on consumer lag as well as CPU: a KEDA ScaledObject takes the HPA's place, with the same min, max and CPU target (platform.keda must be on)."),
+  })
+    .default({})
+    .describe("What else the replica count follows besides CPU."),
+  probes: strict({
+    path: z.string().regex(/^\/[\w./-]*$/, "must be an absolute HTTP path such as /health").default("/health").describe("The HTTP path of the readiness, liveness and startup probes, on the service's port."),
+  })
+    .default({ path: "/health" })
+    .describe("Health checks (only with a port; the ALB checks the same path)."),
+  exposure: z
+    .enum(["public", "internal", "none"])
+    .default("public")
+    .describe("Who reaches the service from outside the namespace: `public` (a host and path on the environment's internet-facing ALB), `internal` (an internal ALB, reachable from the VPC only), `none` (no load balancer: only the services whose talksTo names it)."),
+  talksTo: z
+    .array(z.string())
+    .default([])
+    .describe("The services of this environment this one calls: a NetworkPolicy of each admits exactly its callers, on its port; every other call inside the namespace is refused."),
   ingress: strict({
-    host: hostname.describe("The public host name the ALB answers for."),
+    host: hostname.describe("The host name the ALB answers for (public or internal, by exposure)."),
+    path: z.string().max(200).regex(/^\/[\w./-]*$/, "must be an absolute HTTP path such as / or /orders").default("/").describe("The path prefix routed to the service (Prefix match): services may share a host with different paths."),
     certificateArn: z
       .string()
       .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "must be an ACM certificate ARN such as arn:aws:acm:eu-west-1:123456789012:certificate/<uuid>")
@@ -57,7 +89,9 @@ export const appSchema = strict({
       .regex(/^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[\w-]{1,128}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "must be a regional WAFv2 web ACL ARN such as arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/<name>/<uuid>")
       .optional()
       .describe("A regional WAFv2 web ACL made elsewhere, attached to the ALB instead of the one `<env>-edge` makes (the waf section)."),
-  }).describe("The internet-facing ALB: HTTPS only, TLS 1.3 policy."),
+  })
+    .optional()
+    .describe("The service's route on its ALB (exposure public or internal): HTTPS only, TLS 1.3 policy. Required with those, refused with exposure none."),
   migrations: strict({
     command: z
       .array(z.string().min(1, "must not be empty"), { error: (issue) => (issue.code === "invalid_type" ? 'must be a list of the command and its arguments, such as ["alembic", "upgrade", "head"]: a string would be run by no shell' : undefined) })
@@ -74,6 +108,19 @@ export const appSchema = strict({
   })
     .optional()
     .describe("Deploy this OCI chart instead of the chart the project ships (its values are the same contract)."),
-}).describe("The application (`<env>-app`). Leave out for an environment without it.");
+};
+
+/** A service of the `services` map: no port unless it says one. */
+export const serviceSchema = strict(serviceShape).describe("One service of the environment (`<env>-app` deploys each as a Helm release of its own).");
+
+/**
+ * The `app` section: shorthand for an environment with one service, `app`. Its port defaults to
+ * {@link DEFAULT_APP_PORT}, as it always has.
+ */
+export const appSchema = strict({ ...serviceShape, port: z.int().min(1024).max(65535).default(DEFAULT_APP_PORT).describe("The container's HTTP port (health checks and /metrics are served on it).") }).describe(
+  "The application (`<env>-app`): shorthand for `services: { app: ... }`. Leave out for an environment without it.",
+);
 
 export type AppConfig = z.output<typeof appSchema>;
+/** One service's settings, whichever section it came from. */
+export type ServiceSettings = z.output<typeof serviceSchema>;

@@ -1,6 +1,6 @@
 import { type FieldProblem } from "./checks";
 import { type EnvironmentConfig } from "./schema";
-import { serviceEntries } from "./services";
+import { serviceEntries, serviceField } from "./services";
 
 /**
  * ARNs in config whose account or region AWS requires to be the environment's: a schema regex
@@ -41,8 +41,8 @@ export function checkArns(env: EnvironmentConfig): FieldProblem[] {
     problems.push({ field: "account.deployRoleArn", value: deployRole, message: `the role is in account ${roleAccount}, but this environment deploys to ${id}; use a role in ${id}` });
   }
   for (const [service, config] of serviceEntries(env)) {
-    const at = service === "app" ? "app.ingress" : `services.${service}.ingress`;
-    const { certificateArn, wafAclArn } = config.ingress;
+    const at = serviceField(env, service, "ingress");
+    const { certificateArn, wafAclArn } = config.ingress ?? {};
     // ACM certificates are regional and belong to one account; an ALB's listener takes only its own
     // account's, of its own region (https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html).
     const certElsewhere = certificateArn && whereElse(certificateArn, env, true);

@@ -7,6 +7,7 @@ import { checkDatabase, checkStreaming } from "./data-checks";
 import { checkDatabaseUsers } from "./database-users";
 import { checkEdge } from "./edge-checks";
 import { checkTopics } from "./topics";
+import { checkKafkaLag } from "./scaling-checks";
 import { checkEks } from "./eks-checks";
 import { checkPlatform } from "./platform-checks";
 import { checkQuantities } from "./quantity-checks";
@@ -17,7 +18,7 @@ import { didYouMean } from "./near";
 import { type ConfigProblem } from "./problems";
 import { availabilityZones } from "./regions";
 import { type EnvironmentConfig } from "./schema";
-import { MAX_ZONES, planSubnets, TIERS } from "./subnet-plan";
+import { type AnyTier, MAX_ZONES, OPTIONAL_TIERS, planSubnets, TIERS } from "./subnet-plan";
 
 /** A problem before it is given a file and line: just the field, message and value. */
 export type FieldProblem = Pick<ConfigProblem, "field" | "message" | "value">;
@@ -82,7 +83,7 @@ export function checkEnvironment(env: EnvironmentConfig, now?: Date): FieldProbl
     });
   }
   if (network.azCount <= zones.length) problems.push(...checkSubnetsFit(env));
-  problems.push(...checkEks(env, now), ...checkDatabase(env), ...checkDatabaseUsers(env), ...checkStreaming(env), ...checkTopics(env), ...checkEdge(env), ...checkAccess(env), ...checkPlatform(env), ...checkApp(env), ...checkArns(env), ...checkQuantities(env), ...checkStateAccess(env), ...checkEnvironmentName(env));
+  problems.push(...checkEks(env, now), ...checkDatabase(env), ...checkDatabaseUsers(env), ...checkStreaming(env), ...checkTopics(env), ...checkEdge(env), ...checkAccess(env), ...checkPlatform(env), ...checkApp(env), ...checkKafkaLag(env), ...checkArns(env), ...checkQuantities(env), ...checkStateAccess(env), ...checkEnvironmentName(env));
   return problems;
 }
 
@@ -90,7 +91,8 @@ function checkSubnetsFit(env: EnvironmentConfig): FieldProblem[] {
   const { network, account } = env;
   const plan = planSubnets({ vpcCidr: network.vpcCidr, region: account.region, azCount: network.azCount, prefixLength: network.subnetPrefixLength });
   if (plan.fits) return [];
-  const tiers = TIERS.map((tier) => `${MAX_ZONES} × /${network.subnetPrefixLength[tier]} ${tier}`).join(" + ");
+  const prefixes: Partial<Record<AnyTier, number>> = network.subnetPrefixLength;
+  const tiers = [...TIERS, ...OPTIONAL_TIERS].filter((tier) => prefixes[tier] !== undefined).map((tier) => `${MAX_ZONES} × /${prefixes[tier]} ${tier}`).join(" + ");
   return [
     {
       field: "network.subnetPrefixLength",

@@ -127,11 +127,22 @@ export function checkStreaming(env: EnvironmentConfig): FieldProblem[] {
   const typeProblem = brokerTypeProblem(kafka.instanceType);
   const express = MSK_EXPRESS_BROKERS.includes(kafka.instanceType);
   if (typeProblem) problems.push({ field: "streaming.instanceType", value: kafka.instanceType, message: typeProblem + (express ? "" : didYouMean(kafka.instanceType, MSK_STANDARD_BROKERS)) });
+  if (kafka.zones !== undefined && kafka.zones > env.network.azCount) {
+    const most = Math.min(env.network.azCount, MAX_BROKER_ZONES);
+    problems.push({
+      field: "streaming.zones",
+      value: kafka.zones,
+      message: `is more than network.azCount (${env.network.azCount}): brokers go in the data subnets, one zone each, and the VPC has subnets in ${env.network.azCount} zones; allowed: ${most === 2 ? "2" : `2–${most}`}`,
+    });
+  }
+  // MSK requires the broker count to be a multiple of the client subnets (zones) and spreads
+  // brokers evenly over them (registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/msk_cluster, number_of_broker_nodes).
   if (kafka.brokers % zones !== 0) {
+    const from = kafka.zones === undefined ? `network.azCount, at most ${MAX_BROKER_ZONES}` : "streaming.zones";
     problems.push({
       field: "streaming.brokers",
       value: kafka.brokers,
-      message: `must be a multiple of the ${zones} broker zones (network.azCount, at most ${MAX_BROKER_ZONES}), so every zone has the same number of brokers; allowed: ${zones}, ${zones * 2}, ${zones * 3}, …`,
+      message: `must be a multiple of the ${zones} broker zones (${from}), so every zone has the same number of brokers; allowed: ${zones}, ${zones * 2}, ${zones * 3}, …`,
     });
   }
   if (env.production && kafka.brokers < 3) {
@@ -154,9 +165,13 @@ export function checkStreaming(env: EnvironmentConfig): FieldProblem[] {
   return problems;
 }
 
-/** How many zones (data subnets) MSK places brokers in: every zone of the environment, at most three. */
-export function brokerZones(env: Pick<EnvironmentConfig, "network">): number {
-  return Math.min(env.network.azCount, MAX_BROKER_ZONES);
+/**
+ * How many zones (data subnets) MSK places brokers in: `streaming.zones`, or every zone of the
+ * environment, at most three. The streaming stack passes the data subnets of the first this many
+ * zones, in the region's order, so the choice is stable.
+ */
+export function brokerZones(env: Pick<EnvironmentConfig, "network" | "streaming">): number {
+  return env.streaming?.zones ?? Math.min(env.network.azCount, MAX_BROKER_ZONES);
 }
 
 /** What the synth prints about valid data config: every accepted weaker production setting, and paid extended support, with its reason. */

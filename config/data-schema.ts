@@ -2,7 +2,7 @@ import { z } from "zod";
 import { DATABASE_ENGINES, DEFAULT_POSTGRES_VERSION, POSTGRES_VERSIONS } from "../modules/database/engines";
 import { AUDIT_CLASSES } from "../modules/database/settings";
 import { LOG_RETENTION_DAYS } from "../modules/logs/retention";
-import { DEFAULT_KAFKA_VERSION, KAFKA_VERSIONS } from "../modules/streaming/kafka-versions";
+import { DEFAULT_KAFKA_VERSION, KAFKA_VERSIONS, MAX_BROKER_ZONES } from "../modules/streaming/kafka-versions";
 import { REGIONS } from "./regions";
 import { nonEmpty, strict } from "./strict";
 
@@ -118,6 +118,12 @@ export const databaseSchema = strict({
   })
   .describe("PostgreSQL for the application (`<env>-database`). Leave out for an environment without a database.");
 
+/**
+ * MSK takes two or three client subnets, in distinct zones, and spreads the brokers evenly over
+ * them (docs.aws.amazon.com/msk/latest/developerguide/msk-create-cluster.html).
+ */
+const BROKER_ZONES_MESSAGE = `must be 2 or ${MAX_BROKER_ZONES}: MSK places brokers in two or three client subnets, each in its own zone`;
+
 const groupPrefix = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "must be a consumer-group prefix: 1–100 letters, digits, . _ -");
 
 /** One Kafka topic. Its name is the key in `streaming.topics`. */
@@ -138,7 +144,15 @@ const topicSchema = strict({
 
 export const streamingSchema = strict({
     kafkaVersion: z.enum(KAFKA_VERSIONS).default(DEFAULT_KAFKA_VERSION).describe("Apache Kafka version, KRaft only (modules/streaming/kafka-versions.ts lists them)."),
-    brokers: z.int().min(2).max(90).default(3).describe("Broker count: a multiple of the broker zones (azCount, at most 3); at least 3 in production."),
+    brokers: z.int().min(2).max(90).default(3).describe("Broker count: a multiple of the broker zones (zones); at least 3 in production."),
+    zones: z
+      .int()
+      .min(2, BROKER_ZONES_MESSAGE)
+      .max(MAX_BROKER_ZONES, BROKER_ZONES_MESSAGE)
+      .optional()
+      .describe(
+        "Zones the brokers are spread over, 2 or 3, at most network.azCount: the data subnets of the VPC's first zones, in the region's order (reference design 004's dev: 2 brokers in 2 zones of a 3-zone VPC). Default: azCount, at most 3. Changing it on an existing cluster replaces the cluster (its client subnets cannot change), which plan-guard refuses.",
+      ),
     instanceType: z.string().describe("Broker instance type, such as kafka.m7g.large (kafka.t3.small for development)."),
     volumeSizeGiB: z.int().min(1).max(16384).default(100).describe("Initial EBS storage per broker, GiB."),
     maxVolumeSizeGiB: z.int().min(1).max(16384).default(1000).describe("Storage autoscaling grows each broker's volume up to this, GiB; at least volumeSizeGiB."),

@@ -25,3 +25,5 @@ export * from "./warnings";
 export * from "./access-schema";
 export * from "./access-checks";
 export * from "./github-settings";
+export * from "./scaling-checks";
+export * from "./node-groups";

@@ -48,28 +48,34 @@ export function accessHostName(env: Pick<EnvironmentConfig, "name">): string {
 /** Namespace of the application, unless config names another (`app.namespace`). */
 export const APP_NAMESPACE = "app";
 
-/** The application's namespace in an environment. */
-export function appNamespace(env: Pick<EnvironmentConfig, "app">): string {
-  return env.app?.namespace ?? APP_NAMESPACE;
+/** The namespace of the environment's services (config checks they share one). */
+export function appNamespace(env: Pick<EnvironmentConfig, "services">): string {
+  return Object.values(env.services)[0]?.namespace ?? APP_NAMESPACE;
 }
 
 /** Namespaces of the platform's Helm releases (and of the platform's own objects). */
-export const PLATFORM_NAMESPACES = ["kube-system", "aws-load-balancer-controller", "external-secrets", "external-dns", "monitoring", "logging", "karpenter"] as const;
+export const PLATFORM_NAMESPACES = ["kube-system", "aws-load-balancer-controller", "external-secrets", "external-dns", "monitoring", "logging", "karpenter", "keda"] as const;
 
 /**
  * Namespaces of the platform's Helm releases and the application: CI's plan role may read their
- * Secrets (Helm keeps release state there), nothing else's.
+ * Secrets (Helm keeps release state there), nothing else's. KEDA's only where it runs: the list is
+ * the access scope of CI's EKS access policies, which EKS replaces when it changes.
  */
-export function releaseNamespaces(env: Pick<EnvironmentConfig, "app">): string[] {
-  return [...PLATFORM_NAMESPACES, appNamespace(env)];
+export function releaseNamespaces(env: Pick<EnvironmentConfig, "services" | "platform">): string[] {
+  // kedaEnabled's test, inline: naming.ts loads no schema (the delivery CLIs import it, and start faster without zod).
+  return [...PLATFORM_NAMESPACES.filter((ns) => ns !== "keda" || env.platform?.keda?.enabled === true), appNamespace(env)];
 }
 
-/** The account's image registry of the application (`account-<id>` makes it), in the environment's region. */
-export function appImageRepositoryUrl(env: Pick<EnvironmentConfig, "account">): string {
-  return `${env.account.id}.dkr.ecr.${env.account.region}.amazonaws.com/${APP_IMAGE_REPOSITORY}`;
+/** The workload role of a platform controller (`<env>-keda`): `<env>-iam` names each controller's role so, and other stacks grant to it by that name. */
+export function platformRoleName(env: Pick<EnvironmentConfig, "name">, workload: string): string {
+  return `${env.name}-${workload}`;
 }
 
-/** Name of the application's ECR repository in each account. */
+/**
+ * The ECR repository every account with environments has had: the `app` service's. An account
+ * whose environments name no service keeps it, so that no existing registry is ever deleted by
+ * an upgrade.
+ */
 export const APP_IMAGE_REPOSITORY = "app";
 
 /** What each of CI's roles per environment does; see docs/review-workflow.md, "The trust chain". */

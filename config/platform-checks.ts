@@ -3,10 +3,11 @@ import { AMI_TYPES } from "../modules/eks/versions";
 import { familyArchitecture as ec2FamilyArchitecture } from "../modules/instance-types/ec2";
 import { type FieldProblem } from "./checks";
 import { nodePoolNameProblems } from "./instance-checks";
+import { nodeGroupRole } from "./node-groups";
 import { type Architecture, ARCHITECTURES, karpenterSettings } from "./platform-schema";
 import { type EnvironmentConfig } from "./schema";
 
-/** The node label application pods select: the managed apps group's, and every Karpenter node's. */
+/** The node label application pods select: the managed apps group's (and a small cluster's shared group's), and every Karpenter node's. */
 export const APPS_NODE_LABEL = { key: "platform/node-group", value: "apps" } as const;
 
 /** Requirement keys a NodePool sets from its own fields; a raw requirement on them would contradict those. */
@@ -78,7 +79,7 @@ export function checkPlatform(env: EnvironmentConfig): FieldProblem[] {
  */
 export function appArchitectures(env: EnvironmentConfig): Architecture[] {
   const groups = Object.entries(env.eks.nodeGroups)
-    .filter(([name, group]) => (group.labels[APPS_NODE_LABEL.key] ?? name) === APPS_NODE_LABEL.value)
+    .filter(([name, group]) => nodeGroupRole(name, group) === APPS_NODE_LABEL.value)
     .map(([, group]) => (AMI_TYPES[group.amiType] === "arm64" ? "arm64" : "amd64"));
   const pools = env.eks.karpenter && env.platform ? Object.values(karpenterSettings(env.platform).nodePools).flatMap((p) => p.architectures) : [];
   return ARCHITECTURES.filter((arch) => [...groups, ...pools].includes(arch));

@@ -134,11 +134,24 @@ export const platformSchema = strict({
     .default({ adminPasswordVersion: 1 })
     .describe("Grafana (kube-prometheus-stack)."),
   karpenter: karpenterSchema.optional(),
-}).describe("The platform's add-ons (`<env>-platform`): ingress, External Secrets, monitoring, logs, metrics-server, Karpenter. Leave out for a cluster without them (and without an app).");
+  keda: strict({
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe("Install KEDA (chart keda 2.20.2, namespace keda) and its role `<env>-keda`, which may read the lag of exactly the topics and groups services scale on (services.<name>.scaling.kafkaLag)."),
+  })
+    .optional()
+    .describe("KEDA, the autoscaler services need to scale on Kafka consumer lag (docs/how-to.md, \"Scale a Kafka consumer on lag\"). Off unless enabled: CPU alone needs only the HPA."),
+}).describe("The platform's add-ons (`<env>-platform`): ingress, External Secrets, monitoring, logs, metrics-server, Karpenter, KEDA. Leave out for a cluster without them (and without an app).");
 
 export type PlatformConfig = z.output<typeof platformSchema>;
 /** Karpenter's settings, defaults applied. */
 export type KarpenterConfig = z.output<typeof karpenterSchema>;
+
+/** Whether the environment runs KEDA (`platform.keda.enabled`): its add-on, its role and its lag grants. */
+export function kedaEnabled(env: { readonly platform?: Pick<PlatformConfig, "keda"> }): boolean {
+  return env.platform?.keda?.enabled === true;
+}
 
 /** Karpenter's settings of an environment: its own, or the defaults. */
 export function karpenterSettings(platform: Pick<PlatformConfig, "karpenter"> | undefined): KarpenterConfig {

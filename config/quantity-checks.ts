@@ -1,5 +1,6 @@
 import { EC2_FAMILIES_BY_NAME, EC2_INSTANCE_TYPES, familyCategory, familyGeneration, type InstanceShape, lookupInstanceType } from "../modules/instance-types/ec2";
 import { type FieldProblem } from "./checks";
+import { nodeGroupRole } from "./node-groups";
 import { APPS_NODE_LABEL } from "./platform-checks";
 import { type Architecture, karpenterSettings, type NodePoolConfig } from "./platform-schema";
 import { type EnvironmentConfig } from "./schema";
@@ -65,7 +66,7 @@ function poolShapes(pool: NodePoolConfig, archs: readonly Architecture[]): Insta
 export function largestAppNodes(env: EnvironmentConfig, archs: readonly Architecture[]): { cpu: Largest; memory: Largest } | undefined {
   const candidates: Largest[] = [];
   for (const [name, group] of Object.entries(env.eks.nodeGroups)) {
-    if ((group.labels[APPS_NODE_LABEL.key] ?? name) !== APPS_NODE_LABEL.value) continue;
+    if (nodeGroupRole(name, group) !== APPS_NODE_LABEL.value) continue;
     for (const instanceType of group.instanceTypes) {
       const found = lookupInstanceType(instanceType);
       if (found.kind !== "known") return undefined;

@@ -4,9 +4,9 @@ import { LOG_RETENTION_DAYS } from "../modules/logs/retention";
 import { cidrProblem, prefixOf, SUBNET_PREFIX, VPC_PREFIX } from "./cidr";
 import { REGIONS } from "./regions";
 import { ACCESS_DEFAULTS, accessSchema, apiAccessSchema, ciSchema } from "./access-schema";
-import { appSchema } from "./app-schema";
+import { appSchema, serviceSchema } from "./app-schema";
 import { dnsSchema, wafSchema } from "./edge-schema";
-import { APP_SERVICE, type ServiceConfig } from "./services";
+import { APP_SERVICE, SERVICE_NAME, type ServiceConfig } from "./services";
 import { platformSchema } from "./platform-schema";
 import { databaseSchema, streamingSchema } from "./data-schema";
 import { MAX_ZONES } from "./subnet-plan";
@@ -36,6 +36,16 @@ const subnetPrefix = z
   .int()
   .min(SUBNET_PREFIX.min, `must be between ${SUBNET_PREFIX.min} and ${SUBNET_PREFIX.max} (AWS subnet sizes)`)
   .max(SUBNET_PREFIX.max, `must be between ${SUBNET_PREFIX.min} and ${SUBNET_PREFIX.max} (AWS subnet sizes)`);
+
+/**
+ * The control-plane tier's prefix: EKS needs at least 6 free addresses in each subnet it puts its
+ * network interfaces in (docs.aws.amazon.com/eks/latest/userguide/network-reqs.html, "Subnet
+ * requirements for clusters"); AWS keeps 5 of every subnet, so even the smallest, a /28, leaves 11.
+ */
+const controlPlanePrefix = z
+  .int()
+  .min(SUBNET_PREFIX.min, `must be between ${SUBNET_PREFIX.min} and ${SUBNET_PREFIX.max} (AWS subnet sizes; a /${SUBNET_PREFIX.max} leaves 11 free addresses, above the 6 EKS needs in each cluster subnet)`)
+  .max(SUBNET_PREFIX.max, `must be between ${SUBNET_PREFIX.min} and ${SUBNET_PREFIX.max} (AWS subnet sizes; a /${SUBNET_PREFIX.max} leaves 11 free addresses, above the 6 EKS needs in each cluster subnet)`);
 
 const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/deploy");
 
@@ -72,6 +82,11 @@ export const networkSchema = strict({
     public: subnetPrefix.describe("Prefix length of the public subnets (load balancers, NAT)."),
     private: subnetPrefix.describe("Prefix length of the private subnets (nodes, pods)."),
     data: subnetPrefix.describe("Prefix length of the data subnets (RDS, MSK)."),
+    controlPlane: controlPlanePrefix
+      .optional()
+      .describe(
+        "Prefix length of the control-plane subnets: an optional fourth tier, one subnet per zone, holding only the EKS cluster's own network interfaces (EKS recommends small dedicated /28 subnets for them). Set, the cluster uses these instead of the private subnets (node groups stay in the private ones); unset, there is no such tier. Its six slots come after every other tier's, so adding it moves no subnet. On an existing cluster, adding or removing it changes the cluster's subnets in place (UpdateClusterConfig; the AWS provider replaced the cluster before 5.25.0, and plan-guard refuses any replacement of it).",
+      ),
   })
     .default({ public: 24, private: 20, data: 24 })
     .describe(`Prefix length of each tier's subnets. Every tier reserves ${MAX_ZONES} zone slots, which must all fit in the VPC.`),
@@ -85,10 +100,10 @@ const principalArn = z
 const nodeGroupSchema = strict({
   instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as m7g.large")).describe("EC2 instance types, in order of preference. Graviton types (m7g, c7g, …) need the ARM AMI type."),
   amiType: z.enum(Object.keys(AMI_TYPES) as [AmiType, ...AmiType[]]).default("AL2023_ARM_64_STANDARD").describe("Amazon Linux 2023 on Graviton (AL2023_ARM_64_STANDARD) or x86 (AL2023_x86_64_STANDARD)."),
-  capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND").describe("ON_DEMAND, or SPOT for interruptible, cheaper capacity (never for the system group)."),
+  capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND").describe("ON_DEMAND, or SPOT for interruptible, cheaper capacity (never for the system or shared group)."),
   size: strict({
     min: z.int().min(0).describe("Fewest nodes."),
-    desired: z.int().min(0).describe("Nodes at creation; later the autoscaler decides, and Terraform ignores changes to it."),
+    desired: z.int().min(0).describe("Nodes at creation. With the Cluster Autoscaler (eks.clusterAutoscaler) it decides later, between min and max, and Terraform ignores changes to this value so it never fights the autoscaler; without it (Karpenter adds nodes of its own instead) Terraform keeps the group at this size."),
     max: z.int().min(1).describe("Most nodes."),
   }).describe("Node counts: min ≤ desired ≤ max."),
   maxUnavailablePercentage: z.int().min(1).max(100).default(33).describe("Share of nodes replaced at once during an update."),
@@ -97,7 +112,7 @@ const nodeGroupSchema = strict({
   taints: z
     .array(strict({ key: z.string().min(1).describe("Taint key."), value: z.string().default("").describe("Taint value."), effect: z.enum(["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"]).describe("Taint effect.") }))
     .default([])
-    .describe("Taints on the group's nodes (the system group also gets CriticalAddonsOnly)."),
+    .describe("Taints on the group's nodes (the system group also gets CriticalAddonsOnly; the shared group gets none, since application pods must land on it)."),
 });
 
 export const eksSchema = strict({
@@ -120,7 +135,11 @@ export const eksSchema = strict({
   workloadIdentity: z.enum(["irsa", "pod-identity"]).default("irsa").describe("How workload roles are assumed: IRSA (OIDC web identity) or EKS Pod Identity."),
   logRetentionDays: z.literal(LOG_RETENTION_DAYS).default(90).describe("Retention of the control-plane logs, in days."),
   karpenter: z.boolean().default(false).describe("Create Karpenter's controller role, node role and interruption queue."),
-  nodeGroups: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "must be a short lowercase name such as apps"), nodeGroupSchema).describe("Managed node groups by name: at least system (on-demand, CriticalAddonsOnly) and apps."),
+  clusterAutoscaler: z
+    .boolean()
+    .optional()
+    .describe("Run the Cluster Autoscaler (in kube-system, on the nodes of the other add-ons), which scales each managed node group between its size.min and size.max. Default: on when eks.karpenter is off and there is a platform section (it is a release of <env>-platform), off otherwise; refused together with Karpenter (both would add nodes for the same pending pods) and without a platform section."),
+  nodeGroups: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "must be a short lowercase name such as apps"), nodeGroupSchema).describe("Managed node groups by name: a system group (on-demand, tainted CriticalAddonsOnly: CoreDNS and the controllers) and an apps group (the services), or, outside production, one group named shared that runs both (a small cluster: no taint, labelled for both; a warning says what it gives up). Other groups may be added."),
 }).describe("The environment's EKS cluster.");
 
 const severity = z.enum(["error", "warning"]);
@@ -156,6 +175,10 @@ export const environmentSchema = strict({
   streaming: streamingSchema.optional(),
   platform: platformSchema.optional(),
   app: appSchema.optional(),
+  services: z
+    .record(z.string().regex(SERVICE_NAME, "must be a service name: 1–32 lowercase letters, digits and '-', starting with a letter and not ending with '-' (it names a service account, a role, a repository and a secrets prefix)"), serviceSchema)
+    .optional()
+    .describe("The environment's services by name, each with its own image repository, role, database user, topics, secrets and exposure (docs/services.md). Use either this or app, the shorthand for one service named app."),
   dns: dnsSchema.optional(),
   waf: wafSchema.default({ enabled: true, rateLimit: 2000, rateWindowSeconds: 300, countInsteadOfBlock: {}, logRetentionDays: 90 }),
   ci: ciSchema.default(ACCESS_DEFAULTS.ci),
@@ -166,9 +189,17 @@ export const environmentSchema = strict({
     .describe("Construct-path prefixes plan-guard protects on top of stateful types (e.g. NAT gateways whose Elastic IPs partners allow-list): a plan that destroys or replaces them fails until allowed. Each must match a construct."),
   policy: policySchema.default({ severity: {} }),
 })
-  // The services, by name: what topics, database users, hosts and roles are keyed by. An `app`
-  // section is the one service `app` (config/services.ts).
-  .transform((env) => ({ ...env, services: (env.app ? { [APP_SERVICE]: env.app } : {}) as Readonly<Record<string, ServiceConfig>> }));
+  .superRefine((env, ctx) => {
+    if (env.app && env.services) ctx.addIssue({ code: "custom", path: ["services"], input: Object.keys(env.services), message: "is given together with app: app is the shorthand for services: { app: ... }; move the app section into services as its entry app, or use app alone" });
+  })
+  // The services, by name: what topics, database users, hosts, roles and releases are keyed by.
+  // An `app` section is the one service `app` (config/services.ts); `servicesSection` remembers
+  // which section they came from, so errors name the field the file has.
+  .transform(({ services, ...env }) => ({
+    ...env,
+    services: (env.app ? { [APP_SERVICE]: env.app } : (services ?? {})) as Readonly<Record<string, ServiceConfig>>,
+    servicesSection: (env.app ? "app" : "services") as "app" | "services",
+  }));
 
 /**
  * Keys the schema once had, with what to do instead: said in place of "unknown key", so an

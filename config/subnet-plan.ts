@@ -9,18 +9,29 @@ import { availabilityZones, type Region } from "./regions";
  */
 export const MAX_ZONES = 6;
 
-/** The three subnet tiers: load balancers and NAT; nodes and pods; RDS and MSK. */
+/** The three subnet tiers every environment has: load balancers and NAT; nodes and pods; RDS and MSK. */
 export const TIERS = ["public", "private", "data"] as const;
 export type Tier = (typeof TIERS)[number];
 
+/** The optional tiers, present only where config sets their prefix: the EKS cluster's own network interfaces. */
+export const OPTIONAL_TIERS = ["controlPlane"] as const;
+export type OptionalTier = (typeof OPTIONAL_TIERS)[number];
+/** Every tier, the optional ones included. */
+export type AnyTier = Tier | OptionalTier;
+
 /**
  * Tiers are laid out in this order: the usually largest (private) first, so that every block
- * lands aligned without gaps. Changing this order renumbers every subnet; never do it.
+ * lands aligned without gaps. Changing this order renumbers every subnet; never do it. A tier
+ * added later goes at the end, after every existing tier's six slots, so that adding it (to the
+ * code, or to an environment's config) never moves a subnet of the others.
  */
-const LAYOUT_ORDER: readonly Tier[] = ["private", "public", "data"];
+const LAYOUT_ORDER: readonly AnyTier[] = ["private", "public", "data", "controlPlane"];
 
-/** Subnet CIDR per tier, keyed by availability zone name. */
-export type SubnetPlan = Record<Tier, Record<string, string>>;
+/** Subnet CIDR per tier, keyed by availability zone name; an optional tier only when configured. */
+export type SubnetPlan = Record<Tier, Record<string, string>> & Partial<Record<OptionalTier, Record<string, string>>>;
+
+/** Prefix length of each tier's subnets; an optional tier's absent when it has none. */
+export type TierPrefixLengths = Readonly<Record<Tier, number>> & Readonly<Partial<Record<OptionalTier, number>>>;
 
 /** Inputs of the plan: everything that decides where a subnet goes. */
 export interface SubnetPlanInput {
@@ -30,8 +41,8 @@ export interface SubnetPlanInput {
   readonly region: Region;
   /** Zones to create subnets in (the first `azCount` of the region's list). */
   readonly azCount: number;
-  /** Prefix length of each tier's subnets. */
-  readonly prefixLength: Readonly<Record<Tier, number>>;
+  /** Prefix length of each tier's subnets (an optional tier without one has no subnets and reserves nothing). */
+  readonly prefixLength: TierPrefixLengths;
 }
 
 /** Result of planning: the subnets, or how many addresses they would need. */
@@ -51,18 +62,26 @@ export function planSubnets(input: SubnetPlanInput): SubnetPlanResult {
   const vpc = bounds(input.vpcCidr);
   const subnets: SubnetPlan = { public: {}, private: {}, data: {} };
   let cursor = vpc.first;
-  for (const tier of LAYOUT_ORDER) {
-    const prefix = input.prefixLength[tier];
+  const tiers = plannedTiers(input.prefixLength);
+  for (const tier of tiers) {
+    const prefix = input.prefixLength[tier] as number;
     const size = blockSize(prefix);
     const tierStart = alignUp(cursor - vpc.first, size) + vpc.first;
+    const cidrs: Record<string, string> = {};
     zones.slice(0, input.azCount).forEach((zone, slot) => {
-      subnets[tier][zone] = blockAt(tierStart + BigInt(slot) * size, prefix);
+      cidrs[zone] = blockAt(tierStart + BigInt(slot) * size, prefix);
     });
+    subnets[tier] = cidrs;
     cursor = tierStart + BigInt(MAX_ZONES) * size;
   }
   const needed = cursor - vpc.first;
-  const fitsPrefixes = TIERS.every((tier) => input.prefixLength[tier] >= prefixOf(input.vpcCidr));
+  const fitsPrefixes = tiers.every((tier) => (input.prefixLength[tier] as number) >= prefixOf(input.vpcCidr));
   return needed <= vpc.size && fitsPrefixes ? { fits: true, subnets } : { fits: false, needed, available: vpc.size };
+}
+
+/** The tiers that get subnets, in layout order: the three, and an optional one only with a prefix. */
+function plannedTiers(prefixLength: TierPrefixLengths): AnyTier[] {
+  return LAYOUT_ORDER.filter((tier) => prefixLength[tier] !== undefined);
 }
 
 function alignUp(offset: bigint, size: bigint): bigint {

@@ -94,6 +94,9 @@ export function checkTopics(env: EnvironmentConfig): FieldProblem[] {
         problems.push({ field: `${at}.configs.${key}`, message: `is not a topic config of Kafka ${kafka.kafkaVersion.replace(".x.kraft", "")}${didYouMean(key, known)}; allowed: ${known.filter((k) => !TOPIC_CONFIG_FIELDS[k]).join(", ")}` });
       }
     }
+    if (topic.producers.length === 0 && services.length > 0) {
+      problems.push({ field: `${at}.producers`, value: [], message: `lists no service: nothing of this environment may write to the topic, so it would stay empty; allowed: one or more of ${allowedServices}` });
+    }
     for (const role of ["producers", "consumers"] as const) {
       topic[role].forEach((service, i) => {
         if (!services.includes(service)) problems.push({ field: `${at}.${role}.${i}`, value: service, message: `is not a service of this environment${didYouMean(service, services)}; allowed: ${allowedServices}` });

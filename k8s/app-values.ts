@@ -11,8 +11,16 @@ export interface AppValues {
   readonly namespace: string;
   /** The image: the ECR repository's URL and an immutable tag, pinned by digest where given. */
   readonly image: { readonly repository: string; readonly tag: string; readonly digest?: string };
-  /** The container port serving HTTP, `/health` and `/metrics`. */
-  readonly port: number;
+  /**
+   * The container port serving HTTP, the health checks and `/metrics`.
+   * @default - none: a worker that serves no HTTP (no Service, probes, scrape or Ingress)
+   */
+  readonly port?: number;
+  /**
+   * The HTTP path of the readiness, liveness and startup probes (and of the ALB's health check).
+   * @default "/health"
+   */
+  readonly probePath?: string;
   /**
    * CPU architectures the image is built for: pods run only on nodes of these. There is no
    * replica count: the HPA owns it (a chart that set `spec.replicas` would reset it on every
@@ -23,13 +31,48 @@ export interface AppValues {
   readonly resources: { readonly cpu: string; readonly memory: string };
   /** The horizontal pod autoscaler. */
   readonly hpa: { readonly min: number; readonly max: number; readonly cpuTargetPercent: number };
+  /**
+   * Scale on a consumer group's lag as well as CPU: a KEDA ScaledObject instead of the chart's HPA
+   * (KEDA makes and owns the HPA, `keda-hpa-<name>`).
+   * @default - none: the chart's own HPA, on CPU
+   */
+  readonly kafkaLag?: { readonly topic: string; readonly group: string; readonly lagThreshold: number; readonly bootstrapServers: string; readonly region: string };
+  /**
+   * Whether the cluster runs KEDA: the chart's HPA then carries `validations.keda.sh/hpa-ownership:
+   * "false"`, so that switching the service to lag scaling is one apply (below).
+   * @default false
+   */
+  readonly kedaOnCluster?: boolean;
   /** The service account, annotated with the app role (IRSA; none with Pod Identity). */
   readonly serviceAccount: { readonly name: string; readonly annotations: Readonly<Record<string, string>> };
-  /** The internet-facing ALB. */
-  readonly ingress: {
+  /**
+   * The service's route on an ALB.
+   * @default - none: exposure none, reachable only from the services that call it
+   */
+  readonly ingress?: {
     /** IngressClass of the AWS Load Balancer Controller (`<env>-platform`'s contract). */
     readonly className: string;
+    /**
+     * Which ALB: the internet-facing one, or the internal one (VPC only).
+     * @default "internet-facing"
+     */
+    readonly scheme?: "internet-facing" | "internal";
+    /**
+     * The IngressGroup, whose Ingresses share one ALB.
+     * @default - none: the Ingress's own ALB (an implicit group)
+     */
+    readonly group?: string;
+    /**
+     * The subnets the ALB is placed in, by Name tag or id.
+     * @default - the controller's discovery: the subnets tagged for the scheme
+     */
+    readonly subnets?: readonly string[];
     readonly host: string;
+    /**
+     * Path prefix routed to the service.
+     * @default "/"
+     */
+    readonly path?: string;
     /** ACM certificate. */
     readonly certificateArn: string;
     /** ELB security policy: TLS 1.3 (and 1.2 for older clients). */
@@ -43,6 +86,12 @@ export interface AppValues {
    * @default - none
    */
   readonly migrations?: { readonly command: readonly string[]; readonly deadlineSeconds: number };
+  /**
+   * The services of the namespace that call this one (their talksTo names it): a NetworkPolicy
+   * admits exactly their pods, on the port.
+   * @default - none
+   */
+  readonly callers?: readonly string[];
   /** Settings, as environment variables: database, Kafka (when on), region. Never secrets. */
   readonly env: Readonly<Record<string, string>>;
   /** Where the app's secrets come from: a ClusterSecretStore and the Secrets Manager prefix synced into one Secret. */

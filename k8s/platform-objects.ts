@@ -69,8 +69,19 @@ export interface PlatformObjectsProps extends ChartProps {
   readonly secretNamespaces: readonly string[];
   /** Grafana's admin Secret: its name and namespace, its key in Secrets Manager, and the version of its value (bumped to rotate). */
   readonly grafanaAdmin: { readonly secretName: string; readonly namespace: string; readonly secretsManagerKey: string; readonly version: number };
-  /** The application's namespace and what may reach it. */
-  readonly app: { readonly namespace: string; readonly port: number; readonly loadBalancerCidrs: readonly string[]; readonly monitoringNamespace: string };
+  /** The services' namespace and what may reach each service in it. */
+  readonly app: {
+    readonly namespace: string;
+    readonly monitoringNamespace: string;
+    /** Where the ALBs' nodes are, internet-facing and internal alike: the public subnets, which hold no pod. */
+    readonly loadBalancerCidrs: readonly string[];
+    /**
+     * The services: a port, who reaches it from outside the namespace, and whether it deploys a
+     * chart of its own, whose pods' labels the project does not know (its allows then select every
+     * pod of the namespace, on its port, as they always have).
+     */
+    readonly services: ReadonlyArray<{ readonly name: string; readonly port?: number; readonly exposure: "public" | "internal" | "none"; readonly ownChart?: boolean }>;
+  };
   /**
    * Karpenter's NodePools and EC2NodeClass.
    * @default - none: Karpenter is off
@@ -124,23 +135,31 @@ export class PlatformObjects extends Chart {
     if (props.karpenter) this.karpenterNodes(props.karpenter);
   }
 
-  /** Default-deny ingress, then only the load balancer to the app port and Prometheus to the metrics port; a quota and default limits. */
+  /**
+   * Default-deny ingress, then per service only its ALB to its port (exposure public or internal)
+   * and Prometheus to its port; a quota and default limits. Each allow selects its service's pods
+   * by name, so a worker (exposure none) is reachable from no load balancer, whatever its port.
+   * The service charts add the calls between services (talksTo). They stay here, in the release
+   * applied first, so that no upgrade ever leaves a service without them for a moment.
+   */
   private appGuardRails(app: PlatformObjectsProps["app"]): void {
     const namespace = app.namespace;
     new k8s.KubeNetworkPolicy(this, "app-default-deny", { metadata: { name: "default-deny-ingress", namespace }, spec: { podSelector: {}, policyTypes: ["Ingress"] } });
-    // The ALB sends to pod IPs (target type ip) from its nodes in the public subnets.
-    new k8s.KubeNetworkPolicy(this, "app-from-load-balancer", {
-      metadata: { name: "allow-load-balancer", namespace },
-      spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: app.loadBalancerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: k8s.IntOrString.fromNumber(app.port) }] }] },
-    });
-    new k8s.KubeNetworkPolicy(this, "app-from-monitoring", {
-      metadata: { name: "allow-prometheus", namespace },
-      spec: {
-        podSelector: {},
-        policyTypes: ["Ingress"],
-        ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": app.monitoringNamespace } } }], ports: [{ protocol: "TCP", port: k8s.IntOrString.fromNumber(app.port) }] }],
-      },
-    });
+    for (const service of app.services) {
+      if (service.port === undefined) continue;
+      const allow = (id: string, name: string, from: k8s.NetworkPolicyPeer[]) =>
+        new k8s.KubeNetworkPolicy(this, id, {
+          metadata: { name, namespace },
+          spec: {
+            podSelector: service.ownChart ? {} : { matchLabels: { "app.kubernetes.io/name": service.name } },
+            policyTypes: ["Ingress"],
+            ingress: [{ from, ports: [{ protocol: "TCP", port: k8s.IntOrString.fromNumber(service.port as number) }] }],
+          },
+        });
+      // The ALB sends to pod IPs (target type ip) from its nodes in its subnets.
+      if (service.exposure !== "none") allow(`${service.name}-from-load-balancer`, `${service.name}-from-load-balancer`, app.loadBalancerCidrs.map((cidr) => ({ ipBlock: { cidr } })));
+      allow(`${service.name}-from-monitoring`, `${service.name}-from-prometheus`, [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": app.monitoringNamespace } } }]);
+    }
     new k8s.KubeResourceQuota(this, "app-quota", {
       metadata: { name: "app", namespace },
       spec: { hard: { "requests.cpu": k8s.Quantity.fromString("16"), "requests.memory": k8s.Quantity.fromString("32Gi"), "limits.memory": k8s.Quantity.fromString("64Gi"), pods: k8s.Quantity.fromString("100") } },

@@ -64,12 +64,19 @@ function compareStack(stack: string, before: string[], after: string[] | undefin
   return [`${stack}: stateful addresses changed (${what}). ${fix}`];
 }
 
-/** An environment's subnet CIDRs: pinned, now. */
+/**
+ * An environment's subnet CIDRs: pinned, now. A subnet that is only new (a zone, or an optional
+ * tier, added) replaces nothing, and says so; one changed or gone does.
+ */
 function compareSubnets(env: string, before: Pins["subnetCidrs"][string] | undefined, after: Pins["subnetCidrs"][string] | undefined): string[] {
   const flat = (cidrs: typeof before) => Object.entries(cidrs ?? {}).flatMap(([tier, zones]) => Object.entries(zones).map(([zone, cidr]) => [`${tier} ${zone}`, cidr] as const));
   const was = new Map(flat(before));
   const is = new Map(flat(after));
-  const changed = [...new Set([...was.keys(), ...is.keys()])].filter((subnet) => was.get(subnet) !== is.get(subnet)).map((subnet) => `${subnet}: ${was.get(subnet) ?? "none"} → ${is.get(subnet) ?? "none"}`);
-  if (!changed.length) return [];
-  return [`${env}: subnet CIDRs changed (${changed.join("; ")}). A changed CIDR replaces the subnet and everything in it, which no moved block can prevent. If that is deliberate, ${RECORD} with the change`];
+  const differ = [...new Set([...was.keys(), ...is.keys()])].filter((subnet) => was.get(subnet) !== is.get(subnet));
+  const changed = differ.filter((subnet) => was.has(subnet)).map((subnet) => `${subnet}: ${was.get(subnet)} → ${is.get(subnet) ?? "none"}`);
+  const added = differ.filter((subnet) => !was.has(subnet)).map((subnet) => `${subnet}: ${is.get(subnet)}`);
+  const problems: string[] = [];
+  if (changed.length) problems.push(`${env}: subnet CIDRs changed (${changed.join("; ")}). A changed CIDR replaces the subnet and everything in it, which no moved block can prevent. If that is deliberate, ${RECORD} with the change`);
+  if (added.length) problems.push(`${env}: new subnets (${added.join("; ")}): no pinned subnet moves, nothing is replaced; ${RECORD} with the change`);
+  return problems;
 }

@@ -15,7 +15,7 @@ import { planWork, writeWork } from "./verify/plan-stack";
 import { findProviderSource, findTerraform, writeCliConfig } from "./verify/toolchain";
 import { runCli } from "./review-cli";
 
-const USAGE = `Usage: npm run verify -- [STACK...] [--no-synth] [--out DIR] [--require] [--jobs N]
+const USAGE = `Usage: npm run verify -- [STACK...] [--no-synth] [--config-dir DIR] [--out DIR] [--require] [--jobs N]
 
 Checks the synthesized Terraform with Terraform itself, offline and without AWS credentials: for
 every stack (or the ones named, with the stacks they read from), in dependency order, on a copy
@@ -23,6 +23,8 @@ with a local backend and fake credentials: terraform init, validate, plan -refre
 Consumers plan against mock states built from their producers' plans.
 
   --no-synth   use the existing cdktf.out instead of synthesizing first
+  --config-dir the environment files to synthesize and verify (default: config, or
+               PLATFORM_CONFIG_DIR), such as examples/microservices/config
   --out DIR    work folder; plans are kept as DIR/plans/<stack>.json (default: cdktf.out/verify)
   --require    fail, instead of skipping, when terraform is not installed
   --jobs N     stacks planned at once (default: 2)
@@ -40,6 +42,7 @@ interface StackResult {
 
 interface Options {
   readonly "no-synth"?: boolean;
+  readonly "config-dir"?: string;
   readonly out?: string;
   readonly require?: boolean;
   readonly jobs?: string;
@@ -53,7 +56,8 @@ async function main(values: Options, positionals: readonly string[]): Promise<nu
     console.log(`verify: skipped: ${found.missing}`);
     return values.require ? 1 : 0;
   }
-  if (!values["no-synth"] && synth(["--quiet"], process.env, root, now) !== 0) return 1;
+  const configDir = path.resolve(root, values["config-dir"] ?? process.env.PLATFORM_CONFIG_DIR ?? "config");
+  if (!values["no-synth"] && synth(["--quiet", "--config-dir", configDir], process.env, root, now) !== 0) return 1;
   const outdir = path.resolve(values.out ?? path.join(root, "cdktf.out", "verify"));
   const context = loadSynthContext(path.join(root, "cdktf.out", "manifest.json"));
   if (context.order.length === 0) throw new Error("cdktf.out/manifest.json lists no stacks; run npm run synth first");
@@ -69,7 +73,7 @@ async function main(values: Options, positionals: readonly string[]): Promise<nu
     mkdirSync(path.join(outdir, "plugin-cache"), { recursive: true });
     env.TF_PLUGIN_CACHE_DIR = path.join(outdir, "plugin-cache");
   }
-  const accounts = Object.fromEntries(loadEnvironments({ configDir: path.join(root, "config"), baseDir: root }).map((e) => [e.name, { account: e.account.id, region: e.account.region }]));
+  const accounts = Object.fromEntries(loadEnvironments({ configDir, baseDir: root }).map((e) => [e.name, { account: e.account.id, region: e.account.region }]));
   console.log(`verify: terraform ${found.version}, providers from ${source.mirror ? `the mirror ${source.mirror}` : "the registry"}; ${wanted.length} stacks`);
 
   const notes = new Set<string>();
@@ -160,7 +164,7 @@ async function schedule(stacks: readonly string[], dependencies: Readonly<Record
 runCli(USAGE, () => {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { "no-synth": { type: "boolean" }, out: { type: "string" }, require: { type: "boolean" }, jobs: { type: "string", default: "2" } },
+    options: { "no-synth": { type: "boolean" }, "config-dir": { type: "string" }, out: { type: "string" }, require: { type: "boolean" }, jobs: { type: "string", default: "2" } },
   });
   main(values, positionals).then(
     (code) => (process.exitCode = code),

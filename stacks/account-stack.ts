@@ -13,6 +13,8 @@ import {
   permissionsBoundaryName,
   planEnvironmentName,
   type ProjectSettings,
+  serviceEntries,
+  serviceImageRepository,
   SHARED_ENVIRONMENT,
   stateCiRoleName,
 } from "../config";
@@ -129,7 +131,17 @@ export class AccountStack extends PlatformStack {
       new TerraformOutput(this, "state_plan_role_arn", { value: roles.plan.arn, description: `CI's plan role of state-backend (${GITHUB_VARIABLES.statePlanRole})` });
       new TerraformOutput(this, "state_apply_role_arn", { value: roles.apply.arn, description: `CI's apply role of state-backend (${GITHUB_VARIABLES.applyRole} of the GitHub Environment ${SHARED_ENVIRONMENT})` });
     }
-    // The application's images are pulled where environments run; a state account without one needs none.
-    if (props.environments.length > 0) new ImageRepository(this, "app-images", { name: APP_IMAGE_REPOSITORY, accountId: props.accountId });
+    // Each service's images are pulled where its environments run: one repository per repository
+    // name any of the account's services uses (`<name>-images`: the app's stays `app-images`). An
+    // account with environments but no service keeps the app's, which it always had; a state
+    // account without environments needs none.
+    for (const name of accountImageRepositories(props.environments)) new ImageRepository(this, `${name}-images`, { name, accountId: props.accountId });
   }
+}
+
+/** The ECR repositories of an account: every one its environments' services name, sorted. */
+export function accountImageRepositories(environments: readonly EnvironmentConfig[]): string[] {
+  if (environments.length === 0) return [];
+  const names = new Set(environments.flatMap((env) => serviceEntries(env).map(([name, service]) => serviceImageRepository(name, service))));
+  return names.size ? [...names].sort() : [APP_IMAGE_REPOSITORY];
 }

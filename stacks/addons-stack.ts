@@ -4,10 +4,12 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { App as K8sApp } from "cdk8s";
 import { type Construct } from "constructs";
-import { appNamespace, clusterName, externalDnsHosts, DEFAULT_APP_PORT, karpenterSettings, type PlatformConfig } from "../config";
+import { addonPlacement, appNamespace, clusterAutoscalerEnabled, clusterName, externalDnsHosts, karpenterSettings, kedaEnabled, type PlatformConfig, serviceEntries } from "../config";
+import { ClusterAutoscaler } from "../modules/addons/cluster-autoscaler";
 import { ExternalDns, EXTERNAL_DNS_CHART } from "../modules/addons/external-dns";
 import { ExternalSecrets, EXTERNAL_SECRETS_CHART } from "../modules/addons/external-secrets";
 import { Karpenter, KARPENTER_CHART } from "../modules/addons/karpenter";
+import { Keda, KEDA_CHART } from "../modules/addons/keda";
 import { LoadBalancerController, LOAD_BALANCER_CONTROLLER_CHART } from "../modules/addons/load-balancer-controller";
 import { LogShipping, LOG_SHIPPING_CHART } from "../modules/addons/log-shipping";
 import { MetricsServer } from "../modules/addons/metrics-server";
@@ -34,7 +36,7 @@ export const NODE_DRAIN_TIMEOUT_SECONDS = 1200;
 /**
  * `<env>-platform`: the add-ons every application relies on, as Helm releases at pinned
  * versions (load balancer controller, External Secrets, metrics-server, Fluent Bit, Karpenter,
- * kube-prometheus-stack, external-dns with a dns section), their namespaces, the containers' log group, and the platform's own
+ * kube-prometheus-stack, external-dns with a dns section, KEDA when on), their namespaces, the containers' log group, and the platform's own
  * typed objects, installed after the releases that bring their CRDs.
  */
 export class AddonsStack extends EnvironmentStack {
@@ -55,7 +57,7 @@ export class AddonsStack extends EnvironmentStack {
 
     const namespace = (name: string, labels: Record<string, string> = {}) => new NamespaceV1(this, `namespace-${name}`, { metadata: { name, labels } });
     const namespaces = Object.fromEntries(
-      [LOAD_BALANCER_CONTROLLER_CHART, EXTERNAL_SECRETS_CHART, MONITORING_CHART, LOG_SHIPPING_CHART, ...(env.eks.karpenter ? [KARPENTER_CHART] : []), ...(externalDnsHosts(env).length ? [EXTERNAL_DNS_CHART] : [])].map((c) => c.namespace).map((n) => [n, namespace(n)]),
+      [LOAD_BALANCER_CONTROLLER_CHART, EXTERNAL_SECRETS_CHART, MONITORING_CHART, LOG_SHIPPING_CHART, ...(env.eks.karpenter ? [KARPENTER_CHART] : []), ...(externalDnsHosts(env).length ? [EXTERNAL_DNS_CHART] : []), ...(kedaEnabled(env) ? [KEDA_CHART] : [])].map((c) => c.namespace).map((n) => [n, namespace(n)]),
     );
     const app = appNamespace(env);
     // The application's namespace refuses any pod that breaks the restricted Pod Security Standard.
@@ -82,10 +84,12 @@ export class AddonsStack extends EnvironmentStack {
       secretStringWoVersion: platform.grafana.adminPasswordVersion,
     });
 
-    const on = (...names: string[]) => ({ dependsOn: names.map((n) => namespaces[n]!) });
+    // Every add-on on the system nodes, or on a small cluster's shared group (config/node-groups.ts).
+    const placement = addonPlacement(env);
+    const on = (...names: string[]) => ({ dependsOn: names.map((n) => namespaces[n]!), placement });
     new LoadBalancerController(this, "load-balancer-controller", { ...on(LOAD_BALANCER_CONTROLLER_CHART.namespace), clusterName: eks.cluster_name, region: account.region, vpcId: network.vpcId, roleArn: iam.load_balancer_controller_role_arn, identityMode });
     const externalSecrets = new ExternalSecrets(this, "external-secrets", { ...on(EXTERNAL_SECRETS_CHART.namespace), roleArn: iam.external_secrets_role_arn, identityMode });
-    new MetricsServer(this, "metrics-server", { dependsOn: [] });
+    new MetricsServer(this, "metrics-server", on());
     new LogShipping(this, "log-shipping", { ...on(LOG_SHIPPING_CHART.namespace), region: account.region, logGroupName: logGroup.name, roleArn: iam.log_shipping_role_arn, identityMode });
     if (env.dns && externalDnsHosts(env).length) {
       new ExternalDns(this, "external-dns", {
@@ -102,6 +106,12 @@ export class AddonsStack extends EnvironmentStack {
     const karpenter = env.eks.karpenter
       ? new Karpenter(this, "karpenter", { ...on(KARPENTER_CHART.namespace), clusterName: eks.cluster_name, clusterEndpoint: eks.cluster_endpoint, interruptionQueue: iam.karpenter_queue_name, roleArn: iam.karpenter_role_arn, identityMode })
       : undefined;
+    // Without Karpenter, the Cluster Autoscaler sizes the managed node groups (in kube-system: no namespace to make).
+    if (clusterAutoscalerEnabled(env)) {
+      new ClusterAutoscaler(this, "cluster-autoscaler", { ...on(), clusterName: cluster, kubernetesVersion: env.eks.version, region: account.region, roleArn: iam.cluster_autoscaler_role_arn, identityMode });
+    }
+    // KEDA, for the services that scale on Kafka lag: its CRDs come with it, before the app's ScaledObjects (the app layer follows this one).
+    if (kedaEnabled(env)) new Keda(this, "keda", { ...on(KEDA_CHART.namespace), roleArn: iam.keda_role_arn, identityMode, watchNamespace: app });
 
     const karpenterConfig = karpenterSettings(platform);
     const objects = new PlatformObjects(new K8sApp(), "platform-objects", {
@@ -109,7 +119,13 @@ export class AddonsStack extends EnvironmentStack {
       externalSecretsServiceAccount: identityMode === "irsa" ? externalSecrets.serviceAccount : undefined,
       secretNamespaces: [MONITORING_CHART.namespace, app],
       grafanaAdmin: { secretName: GRAFANA_ADMIN_SECRET, namespace: MONITORING_CHART.namespace, secretsManagerKey: grafanaKey, version: platform.grafana.adminPasswordVersion },
-      app: { namespace: app, port: env.app?.port ?? DEFAULT_APP_PORT, loadBalancerCidrs: Object.values(networkFacts(env).subnetCidrs.public), monitoringNamespace: MONITORING_CHART.namespace },
+      app: {
+        namespace: app,
+        monitoringNamespace: MONITORING_CHART.namespace,
+        // Both ALBs are in the public subnets (the internal one by name: stacks/contracts/network.ts).
+        loadBalancerCidrs: Object.values(networkFacts(env).subnetCidrs.public),
+        services: serviceEntries(env).map(([name, service]) => ({ name, port: service.port, exposure: service.exposure, ownChart: service.chart !== undefined })),
+      },
       karpenter: karpenter && { clusterName: cluster, nodeRoleName: eks.node_role_name, nodeSecurityGroupId: eks.node_security_group_id, amiAlias: karpenterConfig.amiAlias, pools: karpenterConfig.nodePools },
     });
     this.objects = new ManifestRelease(this, "platform-objects", {
@@ -131,6 +147,7 @@ export class AddonsStack extends EnvironmentStack {
     new Monitoring(this, "monitoring", {
       // After the objects: Grafana's admin Secret and the StorageClass its volumes use exist first.
       dependsOn: [namespaces[MONITORING_CHART.namespace]!, this.objects.release.release],
+      placement,
       retentionDays: platform.prometheus.retentionDays,
       storageGiB: platform.prometheus.storageGiB,
       replicas: platform.prometheus.replicas,

@@ -1,6 +1,6 @@
 import { App as K8sApp } from "cdk8s";
 import { Construct } from "constructs";
-import { APP_SERVICE, type AppConfig, appImageRepositoryUrl, appNamespace, databaseUsers, groupPrefixes, resolvedTopics, serviceEntries, serviceSecretsPrefix } from "../config";
+import { appNamespace, certificateIdOf, databaseUsers, kedaEnabled, groupPrefixes, ingressGroupOf, resolvedTopics, serviceAccountOf, type ServiceConfig, serviceEntries, serviceImageRepositoryUrl, serviceRoleArn, serviceSecretsPrefix } from "../config";
 import { Certificate } from "../modules/edge/certificate";
 import { WebAcl } from "../modules/edge/web-acl";
 import { roleAnnotations } from "../modules/addons/addon";
@@ -12,89 +12,106 @@ import { type AppValues, TLS13_POLICY } from "../k8s/app-values";
 import { DEPLOY_ROLE_VARIABLE } from "./aws-provider";
 import { databaseFromRemoteState } from "./contracts/database";
 import { zoneIdOf } from "./contracts/dns";
+import { publicSubnetNames } from "./contracts/network";
 import { eksFromRemoteState } from "./contracts/eks";
-import { iamFromRemoteState } from "./contracts/iam";
 import { platformFromRemoteState } from "./contracts/platform";
 import { streamingFromRemoteState } from "./contracts/streaming";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 
 /**
- * `<env>-app`: the application's Helm release, its values assembled from typed outputs: the
- * image from the account's registry, the role from `<env>-iam`, the names from
+ * `<env>-app`: a Helm release per service, its values assembled from typed outputs and config:
+ * the image from the account's registry, the role `<env>-iam` made, the names from
  * `<env>-platform`, the database and Kafka settings from the data stacks (when the environment
  * has them). Applied after `<env>-platform` and destroyed before it, so the load balancer
- * controller is still there to delete the Ingress's ALB.
+ * controller is still there to delete the Ingresses' ALBs.
  */
 export class AppStack extends EnvironmentStack {
-  /** The values the chart is given. */
-  readonly values: AppValues;
+  /** The values each service's chart is given, by service. */
+  readonly services: Readonly<Record<string, AppValues>>;
 
   constructor(scope: Construct, props: EnvironmentStackProps) {
     super(scope, "app", props);
     const { env, project } = props;
-    const app = env.app as AppConfig;
     const eks = eksFromRemoteState(this, props.backend, env);
-    const iam = iamFromRemoteState(this, props.backend, env);
     const platform = platformFromRemoteState(this, props.backend, env);
     clusterProviders(this, { clusterName: eks.cluster_name, endpoint: eks.cluster_endpoint, certificateAuthority: eks.cluster_certificate_authority, region: env.account.region, roleVariable: DEPLOY_ROLE_VARIABLE, kubernetes: false });
 
     const database = env.database && databaseFromRemoteState(this, props.backend, env);
     const streaming = env.streaming && streamingFromRemoteState(this, props.backend, env);
 
-    // The public edge: a certificate per service host that brings none, issued (validated in the
-    // environment's zone) before the release uses it, and one web ACL for the environment's ALB.
+    // The edge: a certificate per host that no service brings one for, issued (validated in the
+    // environment's zone) before a release uses it; one web ACL for the internet-facing ALB.
+    const routed = serviceEntries(env).filter((entry): entry is [string, ServiceConfig & { ingress: NonNullable<ServiceConfig["ingress"]> }] => entry[1].exposure !== "none" && entry[1].ingress !== undefined);
     const zoneId = env.dns && zoneIdOf(this, props.backend, env);
-    const certificates = Object.fromEntries(
-      serviceEntries(env)
-        .filter(([, service]) => !service.ingress.certificateArn)
-        .map(([name, service]) => [name, new Certificate(this, `certificate-${name}`, { domainName: service.ingress.host, zoneId: zoneId as string }).arn]),
-    );
-    const needsAcl = env.waf.enabled && serviceEntries(env).some(([, service]) => !service.ingress.wafAclArn);
+    const certificates = new Map<string, string>();
+    for (const [, { ingress }] of routed.filter(([, s]) => !s.ingress.certificateArn)) {
+      if (!certificates.has(ingress.host)) certificates.set(ingress.host, new Certificate(this, certificateIdOf(env, ingress.host), { domainName: ingress.host, zoneId: zoneId as string }).arn);
+    }
+    const needsAcl = env.waf.enabled && routed.some(([, service]) => service.exposure === "public" && !service.ingress.wafAclArn);
     const acl = needsAcl ? new WebAcl(this, "web-acl", { name: `${env.name}-alb`, ...env.waf, accountId: env.account.id, region: env.account.region }) : undefined;
 
     const topics = resolvedTopics(env);
-    const dbUser = databaseUsers(env).find((u) => u.service === APP_SERVICE);
-    this.values = {
-      name: "app",
-      // Config decides it (a literal, as the contract rule says), and <env>-platform made it.
-      namespace: appNamespace(env),
-      image: { repository: appImageRepositoryUrl(env), tag: app.image.tag, digest: app.image.digest },
-      port: app.port,
-      architectures: app.architectures,
-      resources: app.resources,
-      hpa: app.hpa,
-      serviceAccount: { name: "app", annotations: roleAnnotations(env.eks.workloadIdentity, iam.app_role_arn) },
-      ingress: {
-        className: platform.ingress_class,
-        host: app.ingress.host,
-        certificateArn: app.ingress.certificateArn ?? (certificates[APP_SERVICE] as string),
-        sslPolicy: TLS13_POLICY,
-        wafAclArn: app.ingress.wafAclArn ?? acl?.arn,
-      },
-      migrations: app.migrations,
-      env: {
-        AWS_REGION: env.account.region,
-        ...(database && dbUser && { DB_HOST: database.endpoint, DB_READER_HOST: database.reader_endpoint, DB_PORT: database.port, DB_NAME: database.database_name, DB_USER: dbUser.name, DB_IAM_AUTH: "true", DB_SSLMODE: "verify-full" }),
-        ...(streaming && {
-          KAFKA_BOOTSTRAP_SERVERS: streaming.bootstrap_brokers,
-          KAFKA_AUTH: streaming.auth_mode,
-          // The topics it may use, comma-separated: its grants name exactly these.
-          KAFKA_PRODUCES: topics.filter((t) => t.producers.includes(APP_SERVICE)).map((t) => t.name).join(","),
-          KAFKA_CONSUMES: topics.filter((t) => t.consumers.includes(APP_SERVICE)).map((t) => t.name).join(","),
-          ...(groupPrefixes(env)[APP_SERVICE] !== undefined && { KAFKA_GROUP_PREFIX: groupPrefixes(env)[APP_SERVICE] as string }),
-        }),
-      },
-      secrets: { store: platform.secret_store, prefix: serviceSecretsPrefix(env, APP_SERVICE) },
-      runbookBaseUrl: `https://github.com/${project.githubRepository}/blob/main/docs/runbooks/`,
-    };
-
-    if (app.chart) {
-      // The team's own chart, given the same values: the contract is AppValues. At the same
-      // address as the shipped chart's release, so switching charts upgrades the release in
-      // place instead of uninstalling the application.
-      new ChartRelease(new Construct(this, "app"), "release", { name: "app", namespace: this.values.namespace, chart: app.chart.name, repository: app.chart.repository, version: app.chart.version, values: { ...this.values } });
-    } else {
-      new ManifestRelease(this, "app", { name: "app", namespace: this.values.namespace, chart: new AppChart(new K8sApp(), "app", this.values) });
+    const groups = groupPrefixes(env);
+    const users = databaseUsers(env);
+    const values: Record<string, AppValues> = {};
+    for (const [name, service] of serviceEntries(env)) {
+      const dbUser = users.find((u) => u.service === name);
+      const { ingress } = service;
+      values[name] = {
+        name,
+        // Config decides it (a literal, as the contract rule says), and <env>-platform made it.
+        namespace: appNamespace(env),
+        image: { repository: serviceImageRepositoryUrl(env, name, service), tag: service.image.tag, digest: service.image.digest },
+        port: service.port,
+        probePath: service.probes.path,
+        architectures: service.architectures,
+        resources: service.resources,
+        hpa: service.hpa,
+        kafkaLag: streaming && service.scaling.kafkaLag ? { ...service.scaling.kafkaLag, bootstrapServers: streaming.bootstrap_brokers, region: env.account.region } : undefined,
+        kedaOnCluster: kedaEnabled(env) || undefined,
+        // The role's name is config's, `<env>-<service>`: `<env>-iam`, applied first, made it.
+        serviceAccount: { name: serviceAccountOf(name), annotations: roleAnnotations(env.eks.workloadIdentity, serviceRoleArn(env, name)) },
+        ingress:
+          service.exposure === "none" || !ingress
+            ? undefined
+            : {
+                className: platform.ingress_class,
+                scheme: service.exposure === "public" ? "internet-facing" : "internal",
+                group: ingressGroupOf(env, service.exposure),
+                // The internal ALB in the public subnets, which hold no pod (stacks/contracts/network.ts).
+                subnets: service.exposure === "internal" ? publicSubnetNames(env) : undefined,
+                host: ingress.host,
+                path: ingress.path,
+                certificateArn: ingress.certificateArn ?? (certificates.get(ingress.host) as string),
+                sslPolicy: TLS13_POLICY,
+                wafAclArn: service.exposure === "public" ? (ingress.wafAclArn ?? acl?.arn) : undefined,
+              },
+        callers: serviceEntries(env).filter(([, caller]) => caller.talksTo.includes(name)).map(([caller]) => caller),
+        migrations: service.migrations,
+        env: {
+          AWS_REGION: env.account.region,
+          ...(database && dbUser && { DB_HOST: database.endpoint, DB_READER_HOST: database.reader_endpoint, DB_PORT: database.port, DB_NAME: database.database_name, DB_USER: dbUser.name, DB_IAM_AUTH: "true", DB_SSLMODE: "verify-full" }),
+          ...(streaming && {
+            KAFKA_BOOTSTRAP_SERVERS: streaming.bootstrap_brokers,
+            KAFKA_AUTH: streaming.auth_mode,
+            // The topics it may use, comma-separated: its grants name exactly these.
+            KAFKA_PRODUCES: topics.filter((t) => t.producers.includes(name)).map((t) => t.name).join(","),
+            KAFKA_CONSUMES: topics.filter((t) => t.consumers.includes(name)).map((t) => t.name).join(","),
+            ...(groups[name] !== undefined && { KAFKA_GROUP_PREFIX: groups[name] as string }),
+          }),
+        },
+        secrets: { store: platform.secret_store, prefix: serviceSecretsPrefix(env, name) },
+        runbookBaseUrl: `https://github.com/${project.githubRepository}/blob/main/docs/runbooks/`,
+      };
+      if (service.chart) {
+        // The team's own chart, given the same values: the contract is AppValues. At the same
+        // address as the shipped chart's release, so switching charts upgrades the release in
+        // place instead of uninstalling the service.
+        new ChartRelease(new Construct(this, name), "release", { name, namespace: values[name].namespace, chart: service.chart.name, repository: service.chart.repository, version: service.chart.version, values: { ...values[name] } });
+      } else {
+        new ManifestRelease(this, name, { name, namespace: values[name].namespace, chart: new AppChart(new K8sApp(), name, values[name]) });
+      }
     }
+    this.services = values;
   }
 }

@@ -1,5 +1,5 @@
 import { type Construct } from "constructs";
-import { ciRoleArn, clusterName, releaseNamespaces } from "../config";
+import { ciRoleArn, clusterAutoscalerEnabled, clusterName, nodeGroupLabels, nodeGroupTaints, releaseNamespaces } from "../config";
 import { type AccessGrant, ClusterAccess } from "../modules/eks/access";
 import { Addons } from "../modules/eks/addons";
 import { ApiAccess } from "../modules/eks/api-access";
@@ -9,7 +9,7 @@ import { MANAGED_POLICIES } from "../modules/iam/managed-policies";
 import { serviceTrust } from "../modules/iam/policy-document";
 import { Role } from "../modules/iam/role";
 import { EKS_CONTRACT } from "./contracts/eks";
-import { networkFromRemoteState } from "./contracts/network";
+import { clusterSubnetIds, networkFromRemoteState } from "./contracts/network";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 
 /** Node-role policies: join the cluster, pull images, be reached through SSM. Not the CNI policy: vpc-cni has its own role. */
@@ -29,7 +29,11 @@ export class EksStack extends EnvironmentStack {
       version: eks.version,
       accountId: account.id,
       region: account.region,
-      subnetIds: network.subnetIds.private,
+      // The cluster's network interfaces go in the control-plane tier where config has one (EKS
+      // recommends small dedicated subnets for them), else beside the nodes. Switching changes
+      // subnet_ids in place (UpdateClusterConfig; AWS provider >= 5.25.0), in the same zones, as
+      // EKS requires of a change (docs.aws.amazon.com/eks/latest/userguide/network-reqs.html).
+      subnetIds: clusterSubnetIds(network),
       vpcId: network.vpcId,
       publicAccessCidrs: eks.publicAccessCidrs,
       supportType: eks.supportType,
@@ -45,9 +49,9 @@ export class EksStack extends EnvironmentStack {
       permissionsBoundaryArn: network.permissionsBoundaryArn,
       managedPolicyArns: NODE_POLICIES,
     });
+    // With the Cluster Autoscaler, it owns each group's desired size; otherwise Terraform does.
+    const autoscaled = clusterAutoscalerEnabled(env);
     const groups = Object.entries(eks.nodeGroups).map(([group, spec]) => {
-      // The system group runs only what tolerates CriticalAddonsOnly: CoreDNS and the controllers.
-      const taints = group === "system" ? [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" as const }, ...spec.taints] : spec.taints;
       return new NodeGroup(this, `node-group-${group}`, {
         clusterName: cluster.cluster.name,
         name: group,
@@ -59,10 +63,12 @@ export class EksStack extends EnvironmentStack {
         version: cluster.cluster.version,
         capacityType: spec.capacityType,
         size: spec.size,
+        autoscaled,
         maxUnavailablePercentage: spec.maxUnavailablePercentage,
         diskSizeGiB: spec.diskSizeGiB,
-        labels: { "platform/node-group": group, ...spec.labels },
-        taints,
+        // The system group tainted CriticalAddonsOnly; a shared group labelled for both kinds of pods (config/node-groups.ts).
+        labels: nodeGroupLabels(group, spec),
+        taints: nodeGroupTaints(group, spec),
       }).nodeGroup;
     });
     const workloadCluster = { name: cluster.cluster.name, oidcProviderArn: cluster.oidcProvider.arn, oidcIssuer: cluster.oidcIssuer, accountId: account.id };

@@ -1,6 +1,9 @@
 import { type Construct } from "constructs";
-import { APP_SERVICE, clusterName, externalDnsHosts, serviceAccountOf, serviceEntries, serviceSecretsPrefix } from "../config";
+import { clusterAutoscalerEnabled, MIGRATIONS_SUFFIX, clusterName, externalDnsHosts, kedaEnabled, serviceAccountOf, serviceEntries, serviceSecretsPrefix } from "../config";
+import { KEDA_CHART, KEDA_OPERATOR_SERVICE_ACCOUNT } from "../modules/addons/keda";
+import { CLUSTER_AUTOSCALER_CHART, CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from "../modules/addons/cluster-autoscaler";
 import { InterruptionQueue } from "../modules/eks/interruption-queue";
+import { clusterAutoscalerStatements } from "../modules/iam/policies/cluster-autoscaler";
 import { externalDnsStatements } from "../modules/iam/policies/external-dns";
 import { karpenterControllerStatements } from "../modules/iam/policies/karpenter";
 import { loadBalancerControllerStatements } from "../modules/iam/policies/load-balancer-controller";
@@ -64,6 +67,16 @@ export class IamStack extends EnvironmentStack {
       }).arn;
       karpenterQueue = queue.queue.name;
     }
+    // Without Karpenter, the Cluster Autoscaler scales the managed node groups (config refuses both).
+    const clusterAutoscalerRoleArn = clusterAutoscalerEnabled(env)
+      ? workload("cluster-autoscaler", CLUSTER_AUTOSCALER_CHART.namespace, CLUSTER_AUTOSCALER_SERVICE_ACCOUNT, "Cluster Autoscaler: scales this cluster's managed node groups", {
+          statements: clusterAutoscalerStatements({ region: account.region, accountId: account.id, clusterName: clusterName(env) }),
+        }).arn
+      : "";
+
+    // KEDA's operator reads consumer lag as its own role; `<env>-streaming` grants it exactly the
+    // topics and groups services scale on (KafkaCluster.grantReadLag), so it holds nothing here.
+    const kedaRoleArn = kedaEnabled(env) ? workload("keda", KEDA_CHART.namespace, KEDA_OPERATOR_SERVICE_ACCOUNT, "KEDA operator: reads the Kafka lag services scale on").arn : "";
 
     let externalDnsRoleArn = "";
     const hosts = externalDnsHosts(env);
@@ -79,14 +92,13 @@ export class IamStack extends EnvironmentStack {
     for (const [name, service] of serviceEntries(env)) {
       // Its id is the service's name, so the role is named serviceRoleName(env, name), as grantees expect.
       const role = workload(name, service.namespace, serviceAccountOf(name), `Service ${name}: its own secrets; the data layers grant its database and Kafka access`, {
-        additionalServiceAccounts: service.migrations ? [`${serviceAccountOf(name)}-migrations`] : [],
+        additionalServiceAccounts: service.migrations ? [`${serviceAccountOf(name)}${MIGRATIONS_SUFFIX}`] : [],
       });
       role.addToPrincipalPolicy({ Sid: "ReadItsOwnSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secretsUnder(serviceSecretsPrefix(env, name)) });
       secretsKey.grantDecrypt(role);
       roles[name] = role;
     }
     this.serviceRoles = roles;
-    const appRole = roles[APP_SERVICE];
 
     IAM_CONTRACT.publish(this, {
       load_balancer_controller_role_arn: lbc.arn,
@@ -94,9 +106,9 @@ export class IamStack extends EnvironmentStack {
       log_shipping_role_arn: logShipping.arn,
       karpenter_role_arn: karpenterRoleArn,
       karpenter_queue_name: karpenterQueue,
+      cluster_autoscaler_role_arn: clusterAutoscalerRoleArn,
+      keda_role_arn: kedaRoleArn,
       external_dns_role_arn: externalDnsRoleArn,
-      app_role_arn: appRole?.arn ?? "",
-      app_role_name: appRole?.role.role.name ?? "",
       app_secrets_kms_key_arn: secretsKey.arn,
     });
   }

@@ -33,7 +33,8 @@ export class NetworkStack extends EnvironmentStack {
       subnets: facts.subnetCidrs,
       natMode: network.natMode,
       // What the EKS layer's controllers discover subnets by: load balancers (AWS Load Balancer
-      // Controller) and nodes (Karpenter).
+      // Controller) and nodes (Karpenter). The control-plane tier gets neither: nothing but the
+      // cluster's own network interfaces goes there.
       subnetTags: {
         public: { "kubernetes.io/role/elb": "1" },
         private: { "kubernetes.io/role/internal-elb": "1", "karpenter.sh/discovery": clusterName(props.env) },
@@ -47,7 +48,12 @@ export class NetworkStack extends EnvironmentStack {
     this.outputs = {
       ...facts,
       vpcId: net.vpc.id,
-      subnetIds: { public: inZoneOrder(net.subnetIds.public), private: inZoneOrder(net.subnetIds.private), data: inZoneOrder(net.subnetIds.data) },
+      subnetIds: {
+        public: inZoneOrder(net.subnetIds.public),
+        private: inZoneOrder(net.subnetIds.private),
+        data: inZoneOrder(net.subnetIds.data),
+        controlPlane: facts.subnetCidrs.controlPlane ? inZoneOrder(net.subnetIds.controlPlane) : [],
+      },
       endpointSecurityGroupId: net.endpointSecurityGroupId,
     };
     NETWORK_CONTRACT.publish(this, {
@@ -55,6 +61,7 @@ export class NetworkStack extends EnvironmentStack {
       public_subnet_ids: this.outputs.subnetIds.public,
       private_subnet_ids: this.outputs.subnetIds.private,
       data_subnet_ids: this.outputs.subnetIds.data,
+      control_plane_subnet_ids: this.outputs.subnetIds.controlPlane,
       availability_zones: facts.availabilityZones,
       vpc_endpoint_security_group_id: this.outputs.endpointSecurityGroupId,
     });

@@ -55,7 +55,8 @@ export const LAYER_REGISTRY: readonly LayerEntry[] = [
   { layer: "streaming", consumes: ["network", "eks"], after: ["iam"], enabled: (env) => env.streaming !== undefined, create: (scope, props) => new StreamingStack(scope, props) },
   { layer: "platform", consumes: ["network", "eks", "iam", "dns"], after: ["access"], enabled: (env) => env.platform !== undefined, create: (scope, props) => new AddonsStack(scope, props) },
   // After platform (and destroyed before it): the controller must outlive the app's Ingress and its ALB.
-  { layer: "app", consumes: ["eks", "iam", "dns", "platform", "database", "streaming"], after: ["access"], enabled: (env) => env.app !== undefined, create: (scope, props) => new AppStack(scope, props) },
+  // After iam too, whose roles (named by config, `<env>-<service>`) its service accounts name.
+  { layer: "app", consumes: ["eks", "dns", "platform", "database", "streaming"], after: ["iam", "access"], enabled: (env) => Object.keys(env.services).length > 0, create: (scope, props) => new AppStack(scope, props) },
 ];
 
 /** The layers an environment has. */

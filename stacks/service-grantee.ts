@@ -1,4 +1,4 @@
-import { serviceRoleName } from "../config";
+import { platformRoleName, serviceRoleName } from "../config";
 import { RoleReference } from "../modules/iam/role-reference";
 import { type EnvironmentStack } from "./environment-stack";
 
@@ -13,5 +13,18 @@ export function serviceGrantee(stack: EnvironmentStack, service: string): RoleRe
   return (
     (stack.node.tryFindChild(id) as RoleReference | undefined) ??
     new RoleReference(stack, id, { roleName: serviceRoleName(stack.env, service), policyName: `${stack.env.name}-${service}-${stack.layer}` })
+  );
+}
+
+/**
+ * A platform controller's role of `<env>-iam` (`<env>-<workload>`, such as `<env>-keda`) as a
+ * grantee of this stack's resources, as {@link serviceGrantee} does for a service: one inline
+ * policy `<env>-<workload>-<layer>`, held in this stack's state.
+ */
+export function platformGrantee(stack: EnvironmentStack, workload: string): RoleReference {
+  const id = `platform-${workload}-role`;
+  return (
+    (stack.node.tryFindChild(id) as RoleReference | undefined) ??
+    new RoleReference(stack, id, { roleName: platformRoleName(stack.env, workload), policyName: `${stack.env.name}-${workload}-${stack.layer}` })
   );
 }

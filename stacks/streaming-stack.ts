@@ -1,12 +1,12 @@
 import { Construct } from "constructs";
-import { brokerZones, groupPrefixes, resolvedTopics, type StreamingConfig } from "../config";
+import { brokerZones, groupPrefixes, kafkaLagScalings, kedaEnabled, resolvedTopics, type StreamingConfig } from "../config";
 import { KafkaCluster } from "../modules/streaming/kafka-cluster";
 import { KafkaTopic } from "../modules/streaming/kafka-topic";
 import { eksFromRemoteState } from "./contracts/eks";
 import { networkFromRemoteState } from "./contracts/network";
 import { STREAMING_CONTRACT } from "./contracts/streaming";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
-import { serviceGrantee } from "./service-grantee";
+import { platformGrantee, serviceGrantee } from "./service-grantee";
 
 /**
  * The AWS provider this stack requires: the first with `aws_msk_topic` (6.38.0, "New Resource:
@@ -17,7 +17,8 @@ export const TOPICS_PROVIDER_VERSION = "6.38.0";
 
 /**
  * `<env>-streaming`: the application's Kafka (MSK), its topics, and each service's grants to
- * produce to and consume exactly the topics config says. As in `<env>-database`, the grants live
+ * produce to and consume exactly the topics config says (and KEDA's, to read the lag of the
+ * groups services scale on). As in `<env>-database`, the grants live
  * beside the cluster, as an inline policy of this stack on each service's role.
  */
 export class StreamingStack extends EnvironmentStack {
@@ -58,6 +59,9 @@ export class StreamingStack extends EnvironmentStack {
       this.kafka.grantProduce(grantee, topics.filter((t) => t.producers.includes(service)).map((t) => t.name));
       this.kafka.grantConsume(grantee, topics.filter((t) => t.consumers.includes(service)).map((t) => t.name), groups[service] as string);
     }
+    // KEDA's operator reads the lag of exactly the topics and groups services scale on, as its own role.
+    const lag = kafkaLagScalings(env);
+    if (kedaEnabled(env) && lag.length > 0) this.kafka.grantReadLag(platformGrantee(this, "keda"), lag.map((l) => l.topic), lag.map((l) => l.group));
 
     STREAMING_CONTRACT.publish(this, {
       cluster_arn: this.kafka.cluster.arn,

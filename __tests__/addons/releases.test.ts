@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- values are plain JSON here */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,7 +7,11 @@ import { unknownValueKeys } from "../../modules/helm/value-keys";
 import { EXACT_CHART_VERSION } from "../../modules/helm/versions";
 import { MANIFESTS_CHART_VERSION, manifestsChartDir } from "../../modules/helm/manifest-release";
 import { checkReleases, releasesIn, type SynthesizedRelease, upstreamReleases } from "../../scripts/chart-values";
-import { fixtureSynth, ROOT } from "../helpers";
+import { clusterAutoscalerEnabled, clusterName, hasSharedNodeGroup } from "../../config";
+import { ON_SHARED_NODES, ON_SYSTEM_NODES } from "../../modules/addons/addon";
+import { CLUSTER_AUTOSCALER_CHART, CLUSTER_AUTOSCALER_IMAGE_TAGS, CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from "../../modules/addons/cluster-autoscaler";
+import { autoDiscoveryTags } from "../../modules/iam/policies/cluster-autoscaler";
+import { fixtureInputs, fixtureSynth, ROOT } from "../helpers";
 
 // Every helm_release of every environment of the fixture project: pinned exactly, installed atomically, its
 // values valid YAML, and every key one the pinned chart has. Helm ignores a misspelt key
@@ -48,6 +53,31 @@ describe("every Helm release", () => {
     const defaults = parse(readFileSync(path.join(manifestsChartDir(), "values.yaml"), "utf8")) as Record<string, unknown>;
     for (const values of r.values) expect(unknownValueKeys(values, defaults)).toEqual([]);
   });
+});
+
+describe("the Cluster Autoscaler's release", () => {
+  const environments = fixtureInputs().environments;
+  const ofEnv = (name: string) => all.find((r) => r.stack === `${name}-platform` && r.chart === CLUSTER_AUTOSCALER_CHART.chart);
+
+  it("runs exactly in the environments without Karpenter (the fixture has one)", () => {
+    expect(environments.filter((e) => ofEnv(e.name)).map((e) => e.name)).toEqual(environments.filter((e) => !e.eks.karpenter).map((e) => e.name));
+    expect(environments.some((e) => !e.eks.karpenter)).toBe(true);
+  });
+
+  it.each(environments.filter(clusterAutoscalerEnabled).map((e) => [e.name, e] as const))(
+    "%s: the build of its Kubernetes version, auto-discovery by its cluster's tags, its own role, on the add-ons' nodes",
+    (_name, env) => {
+      const release = ofEnv(env.name)!;
+      expect(release).toMatchObject({ repository: CLUSTER_AUTOSCALER_CHART.repository, version: CLUSTER_AUTOSCALER_CHART.version });
+      expect(raw(release)).toMatchObject({ namespace: "kube-system" });
+      const values = release.values[0] as Record<string, any>;
+      expect(values.image).toEqual({ tag: CLUSTER_AUTOSCALER_IMAGE_TAGS[env.eks.version] });
+      expect(values).toMatchObject({ cloudProvider: "aws", awsRegion: env.account.region, autoDiscovery: { clusterName: clusterName(env), tags: autoDiscoveryTags(clusterName(env)) } });
+      expect(values.rbac.serviceAccount).toEqual({ create: true, name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT, annotations: env.eks.workloadIdentity === "irsa" ? { "eks.amazonaws.com/role-arn": "${data.terraform_remote_state.iam.outputs.cluster_autoscaler_role_arn}" } : {} });
+      expect(values.nodeSelector).toEqual((hasSharedNodeGroup(env) ? ON_SHARED_NODES : ON_SYSTEM_NODES).nodeSelector);
+      expect(values.extraArgs).toMatchObject({ expander: "least-waste", "balance-similar-node-groups": true, "skip-nodes-with-local-storage": false });
+    },
+  );
 });
 
 describe("the key check", () => {

@@ -81,7 +81,7 @@ describe("app config: one message per kind of bad input", () => {
 
   it("rejects an architecture no node the app may run on offers, naming the ones offered", () => {
     expect(problems({ ...APP, architectures: ["amd64", "arm64"] })).toEqual([
-      '[test] app.architectures: no node the app may run on is amd64 (the apps node group and Karpenter\'s NodePools offer arm64), so the image\'s amd64 build would never run, or its pods never schedule: list the architectures the image is built for that the cluster runs, such as [arm64], or add amd64 nodes (got "amd64")',
+      '[test] app.architectures: no node the service may run on is amd64 (the apps node group and Karpenter\'s NodePools offer arm64), so the image\'s amd64 build would never run, or its pods never schedule: list the architectures the image is built for that the cluster runs, such as [arm64], or add amd64 nodes (got "amd64")',
     ]);
     // Both is the default, and needs nodes of both.
     const { architectures: _default, ...both } = APP;

@@ -167,6 +167,27 @@ describe("database and streaming config: one message per kind of bad input", () 
     expect(problems({ streaming: { ...STREAMING, brokers: 4 } }, { network: { vpcCidr: "10.50.0.0/16", azCount: 2, natMode: "single" } })).toEqual([]);
   });
 
+  it("spreads brokers over fewer zones than the VPC has with streaming.zones (reference design 004's dev), and counts brokers against it", () => {
+    expect(problems({ streaming: { ...STREAMING, brokers: 2, zones: 2 } })).toEqual([]);
+    expect(problems({ streaming: { ...STREAMING, brokers: 3, zones: 2 } })).toEqual([
+      "[test] streaming.brokers: must be a multiple of the 2 broker zones (streaming.zones), so every zone has the same number of brokers; allowed: 2, 4, 6, … (got 3)",
+    ]);
+  });
+
+  it("rejects streaming.zones above network.azCount, naming the file, line, field, value and what is allowed", () => {
+    const content = stringify(validEnvironmentInput({ network: { vpcCidr: "10.50.0.0/16", azCount: 2, natMode: "single" }, streaming: { ...STREAMING, zones: 3 } } as never));
+    const line = content.split("\n").findIndex((l) => l.includes("zones: 3")) + 1;
+    expect(loadEnvironmentFile("config/test.yaml", content, TEST_NOW).problems.map((p) => formatProblem({ ...p, frame: undefined }))).toEqual([
+      `config/test.yaml:${line}: [test] streaming.zones: is more than network.azCount (2): brokers go in the data subnets, one zone each, and the VPC has subnets in 2 zones; allowed: 2 (got 3)`,
+    ]);
+  });
+
+  it("rejects streaming.zones MSK cannot place brokers in", () => {
+    const message = "must be 2 or 3: MSK places brokers in two or three client subnets, each in its own zone";
+    expect(problems({ streaming: { ...STREAMING, zones: 1 } })).toEqual([`[test] streaming.zones: ${message} (got 1)`]);
+    expect(problems({ streaming: { ...STREAMING, zones: 4 } })).toEqual([`[test] streaming.zones: ${message} (got 4)`]);
+  });
+
   it("rejects fewer than 3 brokers in production", () => {
     expect(problems({ streaming: { ...STREAMING, brokers: 2 } }, { production: true, network: { vpcCidr: "10.50.0.0/16", azCount: 2, natMode: "per-az" } })).toEqual([
       "[test] streaming.brokers: a production cluster needs at least 3 brokers, so a topic keeps 3 replicas and survives losing one; allowed: 3 or more (got 2)",

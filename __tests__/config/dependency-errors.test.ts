@@ -109,7 +109,7 @@ describe("the zone, the certificate and the web ACL", () => {
 
   it("rejects a zone for no service", () => {
     expect(problems({ app: undefined, platform: undefined })).toEqual([
-      '[test] dns: names a zone for no service: the environment has no app, so nothing would get a record or a certificate there; add the app section, or leave dns out (got "dev.example.com")',
+      '[test] dns: names a zone for no service: the environment has no service with an ingress host, so nothing would get a record or a certificate there; add a service with exposure public or internal, or leave dns out (got "dev.example.com")',
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { configWarnings, eksWarnings, formatProblem, loadEnvironmentFile, loadProjectSettings } from "../../config";
+import { clusterAutoscalerEnabled, configWarnings, eksWarnings, formatProblem, loadEnvironmentFile, loadProjectSettings } from "../../config";
 import { TEST_NOW, validEnvironment, validEnvironmentInput } from "../helpers";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -64,7 +64,7 @@ describe("EKS config: one message per kind of bad input", () => {
 
   it("rejects a cluster without a system node group", () => {
     expect(problems((eks) => ({ ...eks, nodeGroups: { apps: groups(eks).apps } }))).toEqual([
-      'config/test.yaml:15: [test] eks.nodeGroups.system: is required: every cluster has a "system" group for add-ons and an "apps" group for workloads',
+      'config/test.yaml:15: [test] eks.nodeGroups.system: is required: every cluster has a "system" group for add-ons and an "apps" group for workloads, or, outside production, one "shared" group for both',
     ]);
   });
 
@@ -72,11 +72,72 @@ describe("EKS config: one message per kind of bad input", () => {
     expect(problems((eks) => ({ ...eks, nodeGroups: { ...groups(eks), system: { ...groups(eks).system, capacityType: "SPOT" } } }))).toEqual([
       'config/test.yaml:23: [test] eks.nodeGroups.system.capacityType: the system group runs CoreDNS and the controllers and must not be interrupted; allowed: ON_DEMAND (got "SPOT")',
     ]);
+    expect(problems((eks) => ({ ...eks, nodeGroups: { shared: { ...groups(eks).apps, capacityType: "SPOT" } } }))).toEqual([
+      'config/test.yaml:23: [test] eks.nodeGroups.shared.capacityType: the shared group runs CoreDNS and the controllers and must not be interrupted; allowed: ON_DEMAND (got "SPOT")',
+    ]);
     expect(problems((eks) => ({ ...eks, nodeGroups: { ...groups(eks), system: { ...groups(eks).system, size: { min: 1, desired: 1, max: 2 } } } }), { production: true })).toEqual([
       "config/test.yaml:20: [test] eks.nodeGroups.system.size.min: a production cluster needs at least 2 system nodes, so one node failing does not take DNS and the controllers down; allowed: 2 or more (got 1)",
     ]);
   });
+});
 
+describe("a small cluster: one shared node group for the add-ons and the services", () => {
+  const shared = (eks: Record<string, unknown>) => ({ ...eks, nodeGroups: { shared: { instanceTypes: ["t3.medium"], amiType: "AL2023_x86_64_STANDARD", size: { min: 1, desired: 2, max: 3 } } } });
+
+  it("accepts one shared group outside production, and warns at every synth what it gives up", () => {
+    expect(problems(shared)).toEqual([]);
+    const { config } = loadEnvironmentFile("config/test.yaml", stringify({ ...validEnvironmentInput(), eks: shared(validEnvironmentInput().eks as Record<string, unknown>) }), TEST_NOW);
+    expect(configWarnings([config!], TEST_NOW).map((w) => formatProblem({ ...w, line: undefined }))).toEqual([
+      'test.yaml: [test] eks.nodeGroups.shared: runs the add-ons and the services on the same nodes, with no CriticalAddonsOnly taint: the add-ons compete with application pods for CPU and memory, and a noisy application can starve CoreDNS and the controllers (load balancer, External Secrets, the autoscaler); fine for a small cluster outside production, which requires separate "system" and "apps" groups',
+    ]);
+  });
+
+  it("rejects a shared group in production: a single node group in production", () => {
+    expect(problems(shared, { production: true })).toEqual([
+      'config/test.yaml:16: [test] eks.nodeGroups.shared: a production cluster keeps CoreDNS and the controllers on their own system group, tainted CriticalAddonsOnly, so that no application can starve them; allowed: a "system" group and an "apps" group instead',
+    ]);
+  });
+
+  it("rejects a shared group beside the system or apps group it replaces", () => {
+    expect(problems((eks) => ({ ...eks, nodeGroups: { ...groups(eks), shared: { ...groups(eks).apps } } }))).toEqual([
+      'config/test.yaml:30: [test] eks.nodeGroups.shared: replaces the system and apps groups (one group for the add-ons and the services), so it cannot be given with them; remove it, or remove system and apps (got ["system","apps"])',
+    ]);
+  });
+});
+
+describe("the Cluster Autoscaler", () => {
+  // It is a release of <env>-platform: the environments here have a platform section.
+  const platform = { platform: {} };
+
+  it("runs exactly when Karpenter is off and there is a platform section, unless config says otherwise", () => {
+    const env = (eks: Record<string, unknown>, overrides: Record<string, unknown> = platform) => validEnvironment({ ...overrides, eks: { ...(validEnvironmentInput().eks as object), ...eks } } as never);
+    expect([env({}), env({ karpenter: true }), env({ clusterAutoscaler: false }), env({}, {})].map(clusterAutoscalerEnabled)).toEqual([true, false, false, false]);
+  });
+
+  it("rejects the Cluster Autoscaler together with Karpenter", () => {
+    expect(problems((eks) => ({ ...eks, karpenter: true, clusterAutoscaler: true }), platform)).toEqual([
+      "config/test.yaml:32: [test] eks.clusterAutoscaler: cannot run together with Karpenter: both would add nodes for the same pending pods; allowed: false (or leave it out) with eks.karpenter: true, or turn eks.karpenter off (got true)",
+    ]);
+  });
+
+  it("rejects it without a platform section, whose stack its release is in", () => {
+    expect(problems((eks) => ({ ...eks, clusterAutoscaler: true }))).toEqual([
+      "config/test.yaml:30: [test] eks.clusterAutoscaler: runs in <env>-platform with the other add-ons, which needs a platform section; add one, or leave eks.clusterAutoscaler out (got true)",
+    ]);
+  });
+
+  it("rejects a Kubernetes version it has no build pinned for, when switched on; by default it stays off there, and a warning says so", () => {
+    expect(problems((eks) => ({ ...eks, version: "1.34", clusterAutoscaler: true }), platform)).toEqual([
+      'config/test.yaml:31: [test] eks.version: has no Cluster Autoscaler build pinned, and eks.clusterAutoscaler is true (upstream builds one per Kubernetes minor version); allowed: 1.35, 1.36 (the builds modules/addons/cluster-autoscaler-builds.ts pins), or eks.clusterAutoscaler: false, which leaves the managed groups at the size config gives them (got "1.34")',
+    ]);
+    expect(problems((eks) => ({ ...eks, version: "1.34" }), platform)).toEqual([]);
+    const unbuilt = validEnvironment({ ...platform, eks: { ...(validEnvironmentInput().eks as object), version: "1.34" } } as never);
+    expect(clusterAutoscalerEnabled(unbuilt)).toBe(false);
+    expect(eksWarnings(unbuilt, new Date("2026-06-01T00:00:00Z")).map((w) => w.message)).toContain(
+      "has no Cluster Autoscaler build pinned (1.35, 1.36 do), so with eks.karpenter off nothing adds nodes for pending pods: the managed groups stay at the size config gives them; upgrade Kubernetes, or set eks.clusterAutoscaler: false to say that is meant",
+    );
+    expect(problems((eks) => ({ ...eks, version: "1.34", karpenter: true }), platform)).toEqual([]);
+  });
 });
 
 describe("the Kubernetes support window, judged on a date passed in (never the clock)", () => {

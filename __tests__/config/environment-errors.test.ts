@@ -187,6 +187,23 @@ describe("environment file validation: one message per kind of bad input", () =>
     ]);
   });
 
+  it("counts the control-plane tier's six slots when checking that the subnets fit", () => {
+    const network = { ...valid.network, vpcCidr: "10.50.0.0/17" };
+    expect(problems({ ...valid, network: { ...network, subnetPrefixLength: { public: 24, private: 20, data: 24, controlPlane: 28 } } })).toEqual([]);
+    expect(problems({ ...valid, network: { ...network, subnetPrefixLength: { public: 24, private: 20, data: 24, controlPlane: 22 } } })).toEqual([
+      "config/test.yaml:13: [test] network.subnetPrefixLength: subnets do not fit in 10.50.0.0/17: 6 × /24 public + 6 × /20 private + 6 × /24 data + 6 × /22 controlPlane " +
+        "(every tier reserves 6 zone slots, so adding a zone never renumbers a subnet) needs 33792 addresses, the VPC has 32768; use longer prefixes or a larger VPC " +
+        '(got {"public":24,"private":20,"data":24,"controlPlane":22})',
+    ]);
+  });
+
+  it("rejects a control-plane prefix AWS does not allow, saying what EKS needs of the tier", () => {
+    const network = { ...valid.network, subnetPrefixLength: { public: 24, private: 20, data: 24, controlPlane: 29 } };
+    expect(problems({ ...valid, network })).toEqual([
+      "config/test.yaml:17: [test] network.subnetPrefixLength.controlPlane: must be between 16 and 28 (AWS subnet sizes; a /28 leaves 11 free addresses, above the 6 EKS needs in each cluster subnet) (got 29)",
+    ]);
+  });
+
   it("rejects a subnet prefix AWS does not allow", () => {
     const network = { ...valid.network, subnetPrefixLength: { public: 29, private: 20, data: 24 } };
     expect(problems({ ...valid, network })).toEqual(["config/test.yaml:14: [test] network.subnetPrefixLength.public: must be between 16 and 28 (AWS subnet sizes) (got 29)"]);

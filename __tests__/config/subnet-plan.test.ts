@@ -43,6 +43,24 @@ describe("subnet plan", () => {
     expect(Object.keys(subnets({ ...base, region: "ap-northeast-1", azCount: 3 }).private)).toEqual(["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]);
   });
 
+  it("lays the optional control-plane tier after the other tiers' six slots, moving none of their subnets", () => {
+    const without = subnets(base);
+    const withTier = subnets({ ...base, prefixLength: { ...base.prefixLength, controlPlane: 28 } });
+    expect(withTier).toEqual({ ...without, controlPlane: { "eu-west-1a": "10.10.108.0/28", "eu-west-1b": "10.10.108.16/28" } });
+    // Reference design 004's /24s start at the same place: the first address after the data tier's slots.
+    expect(subnets({ ...base, prefixLength: { ...base.prefixLength, controlPlane: 24 } }).controlPlane).toEqual({ "eu-west-1a": "10.10.108.0/24", "eu-west-1b": "10.10.109.0/24" });
+    expect(without).not.toHaveProperty("controlPlane");
+  });
+
+  it("counts the control-plane tier's six slots in what the VPC must hold", () => {
+    const tight = { ...base, vpcCidr: "10.10.0.0/20", prefixLength: { public: 26, private: 24, data: 26 } };
+    expect(planSubnets(tight).fits).toBe(true);
+    // The data tier's six /26 slots run from 10.10.7.128 to 10.10.8.255: six /25s fit after them (10.10.9.0–10.10.11.255).
+    expect(planSubnets({ ...tight, prefixLength: { ...tight.prefixLength, controlPlane: 25 } })).toEqual({ fits: true, subnets: expect.objectContaining({ controlPlane: { "eu-west-1a": "10.10.9.0/25", "eu-west-1b": "10.10.9.128/25" } }) });
+    // Six /22s, aligned to 10.10.12.0, would run to 10.10.35.255: 3072 + 6 × 1024 addresses.
+    expect(planSubnets({ ...tight, prefixLength: { ...tight.prefixLength, controlPlane: 22 } })).toEqual({ fits: false, needed: 3072n + 6n * 1024n, available: 4096n });
+  });
+
   it("reports the addresses needed when the tiers do not fit", () => {
     expect(planSubnets({ ...base, vpcCidr: "10.10.0.0/24" })).toEqual({ fits: false, needed: 27648n, available: 256n });
   });

@@ -24,6 +24,38 @@ export const VALUES: AppValues = {
 const manifests = (values: AppValues = VALUES) => new AppChart(new App(), "app", values).toJson() as Array<Record<string, any>>;
 const byKind = (kind: string, values?: AppValues) => manifests(values).find((m) => m.kind === kind)!;
 
+describe("a service of several", () => {
+  it("a worker with no port: no Service, probes, scrape, Ingress or HTTP alerts; still restricted, scaled and protected", () => {
+    const worker = manifests({ ...VALUES, name: "notifications", port: undefined, ingress: undefined });
+    expect(worker.map((m) => m.kind).sort()).toEqual(["Deployment", "ExternalSecret", "HorizontalPodAutoscaler", "PodDisruptionBudget", "PrometheusRule", "ServiceAccount"]);
+    const container = worker.find((m) => m.kind === "Deployment")!.spec.template.spec.containers[0];
+    expect([container.ports, container.readinessProbe, container.livenessProbe, container.startupProbe]).toEqual([undefined, undefined, undefined, undefined]);
+    expect(worker.find((m) => m.kind === "PrometheusRule")!.spec.groups[0].rules.map((r: any) => r.alert)).toEqual(["AppSaturated"]);
+    expect(restrictedViolations(worker)).toEqual([]);
+  });
+
+  it("an internal route in an IngressGroup, on a path, probed on its own path", () => {
+    const values: AppValues = { ...VALUES, name: "users", probePath: "/healthz", ingress: { ...VALUES.ingress!, scheme: "internal", group: "dev-internal", path: "/users" } };
+    const ingress = byKind("Ingress", values);
+    expect(ingress.metadata.annotations).toMatchObject({ "alb.ingress.kubernetes.io/scheme": "internal", "alb.ingress.kubernetes.io/group.name": "dev-internal", "alb.ingress.kubernetes.io/healthcheck-path": "/healthz" });
+    expect(ingress.spec.rules[0].http.paths[0].path).toBe("/users");
+    expect(byKind("Deployment", values).spec.template.spec.containers[0].readinessProbe.httpGet.path).toBe("/healthz");
+    // The app keeps its own ALB: no group.
+    expect(byKind("Ingress").metadata.annotations).not.toHaveProperty("alb.ingress.kubernetes.io/group.name");
+  });
+
+  it("admits exactly its callers' pods, on its port, and makes no such policy without callers", () => {
+    const policy = byKind("NetworkPolicy", { ...VALUES, name: "orders", callers: ["api-gateway", "billing"] });
+    expect(policy.metadata.name).toBe("orders-from-callers");
+    expect(policy.spec).toEqual({
+      podSelector: { matchLabels: { "app.kubernetes.io/name": "orders" } },
+      policyTypes: ["Ingress"],
+      ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: ["api-gateway", "billing"] }] } }], ports: [{ protocol: "TCP", port: 8000 }] }],
+    });
+    expect(manifests().some((m) => m.kind === "NetworkPolicy")).toBe(false);
+  });
+});
+
 describe("the app chart", () => {
   it("passes the restricted Pod Security Standard", () => {
     expect(restrictedViolations(manifests())).toEqual([]);
@@ -57,7 +89,7 @@ describe("the app chart", () => {
     });
     expect(ingress.metadata.annotations).not.toHaveProperty("alb.ingress.kubernetes.io/wafv2-acl-arn");
     const waf = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/edge/11111111-2222-3333-4444-555555555555";
-    expect(ingressAnnotations({ ...VALUES, ingress: { ...VALUES.ingress, wafAclArn: waf } })["alb.ingress.kubernetes.io/wafv2-acl-arn"]).toBe(waf);
+    expect(ingressAnnotations(VALUES, { ...VALUES.ingress!, wafAclArn: waf })["alb.ingress.kubernetes.io/wafv2-acl-arn"]).toBe(waf);
   });
 
   it("scales with an HPA, keeps one pod at most unavailable, syncs its secrets, and is scraped on /metrics", () => {

@@ -13,7 +13,8 @@ import { fixtureInputs, fixtureSynth, ROOT, synthJson } from "../helpers";
 
 // Every Kubernetes object every environment of the fixture project gets, validated as `kubeconform -strict`
 // would (unknown fields are errors) against the schemas of the pinned versions, then checked
-// against each other.
+// against each other. The examples (examples/microservices: five services, talksTo, a worker,
+// KEDA) are checked the same way by user-config.test.ts, which reads every config folder.
 const inputs = fixtureInputs();
 // The fixture's stacks as the global setup synthesized them once.
 const manifest = fixtureSynth.manifest();
@@ -95,6 +96,7 @@ describe("the strict validator is not vacuous", () => {
       expect({ kind: object.kind, misspelt: validator.validate(misspell(object)) }).toEqual({ kind: object.kind, misspelt: [expect.stringMatching(/\/misspeltFeild: unknown field$/)] });
       expect({ kind: object.kind, wrongType: validator.validate({ ...clone(object), metadata: { ...object.metadata, name: 5 } }) }).toEqual({ kind: object.kind, wrongType: ["/metadata/name: must be string"] });
     }
+    // KEDA's ScaledObject and TriggerAuthentication, which the fixture does not emit, get the same checks in kafka-lag-scaler.test.ts.
     expect(kinds.map((p) => p.object.kind).sort()).toEqual([
       "ClusterSecretStore", "Deployment", "EC2NodeClass", "ExternalSecret", "HorizontalPodAutoscaler", "Ingress", "Job", "LimitRange", "NetworkPolicy",
       "NodePool", "PodDisruptionBudget", "PrometheusRule", "ResourceQuota", "Service", "ServiceAccount", "ServiceMonitor", "StorageClass",
@@ -151,10 +153,14 @@ describe("runtime behaviour the cross-object checks prove, each from the upstrea
     expect(crossCheck(edit("Service", (o) => (o.spec.ports[0].targetPort = "web")))).toEqual([expect.stringMatching(/Service app\/app: port http targets "web", which no selected pod's container declares$/)]);
   });
 
-  it("a NetworkPolicy admitting a namespace that does not exist, or a port no pod listens on", () => {
+  it("a NetworkPolicy admitting a namespace that does not exist, or a port no pod listens on, or selecting no pod", () => {
     const policy = (name: string, change: (o: any) => void) => ({ ...app, objects: app.objects.map((p) => (p.object.kind === "NetworkPolicy" && p.object.metadata.name === name ? { ...p, object: ((o) => (change(o), o))(clone(p.object)) } : p)) });
-    expect(crossCheck(policy("allow-prometheus", (o) => (o.spec.ingress[0].from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"] = "monitorng")))).toEqual([expect.stringMatching(/NetworkPolicy app\/allow-prometheus: admits namespace monitorng, which does not exist/)]);
-    expect(crossCheck(policy("allow-load-balancer", (o) => (o.spec.ingress[0].ports[0].port = 8080)))).toEqual([expect.stringMatching(/NetworkPolicy app\/allow-load-balancer: admits port 8080, on which no pod it selects listens$/)]);
+    expect(crossCheck(policy("app-from-prometheus", (o) => (o.spec.ingress[0].from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"] = "monitorng")))).toEqual([expect.stringMatching(/NetworkPolicy app\/app-from-prometheus: admits namespace monitorng, which does not exist/)]);
+    expect(crossCheck(policy("app-from-load-balancer", (o) => (o.spec.ingress[0].ports[0].port = 8080)))).toEqual([expect.stringMatching(/NetworkPolicy app\/app-from-load-balancer: admits port 8080, on which no pod it selects listens$/)]);
+    expect(crossCheck(policy("app-from-load-balancer", (o) => (o.spec.podSelector.matchLabels["app.kubernetes.io/name"] = "ap")))).toEqual([expect.stringMatching(/NetworkPolicy app\/app-from-load-balancer: selects no pod of namespace app: the policy guards nothing$/)]);
+    expect(crossCheck(policy("app-from-load-balancer", (o) => (o.spec.ingress[0].from = [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "gateway" } } }])))).toEqual([
+      expect.stringMatching(/NetworkPolicy app\/app-from-load-balancer: admits pods that no workload of namespace app runs: the rule would admit nothing$/),
+    ]);
   });
 
   it("an ExternalSecret in a namespace its ClusterSecretStore does not admit, or of a store that does not exist", () => {

@@ -177,6 +177,39 @@ describe("Network", () => {
       const network = new Network(scope, "network", props);
       expect(Object.keys(network.subnetIds.private)).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
       expect(Object.keys(network.subnetIds.data)).toHaveLength(3);
+      expect(network.subnetIds.controlPlane).toEqual({});
+    });
+  });
+});
+
+describe("Network with a control-plane tier", () => {
+  const tiered = planSubnets({ vpcCidr: "10.10.0.0/16", region: "eu-west-1", azCount: 3, prefixLength: { public: 24, private: 20, data: 24, controlPlane: 28 } });
+  if (!tiered.fits) throw new Error("test plan must fit");
+  const out = synth({ subnets: tiered.subnets }).json;
+  const controlPlaneSubnets = Object.entries(out.resource.aws_subnet ?? {}).filter(([address]) => address.startsWith("network_control-plane_"));
+
+  it("adds one subnet per zone at the planned CIDRs, tagged with its name only, mapping no public IPs, and moves no other subnet", () => {
+    expect(controlPlaneSubnets.map(([, s]) => [s.availability_zone, s.cidr_block, s.tags, s.map_public_ip_on_launch])).toEqual(
+      Object.entries(tiered.subnets.controlPlane!).map(([zone, cidr]) => [zone, cidr, { Name: `test-control-plane-${zone}` }, false]),
+    );
+    const others = (json: SynthesizedStack) => Object.fromEntries(Object.entries(json.resource.aws_subnet ?? {}).filter(([address]) => !address.startsWith("network_control-plane_")));
+    expect(others(out)).toEqual(others(json));
+  });
+
+  it("gives it a route table of its own with no route out, outside the S3 endpoint's tables: the cluster's interfaces talk only inside the VPC", () => {
+    const tableAddress = Object.entries(out.resource.aws_route_table ?? {}).find(([, t]) => (t.tags as Record<string, string>).Name === "test-control-plane")?.[0];
+    expect(tableAddress).toMatch(/^network_routes-control-plane/);
+    expect(resourcesOf(out, "aws_route").filter((r) => String(r.route_table_id).includes(`${tableAddress}.`))).toEqual([]);
+    const associations = resourcesOf(out, "aws_route_table_association").filter((a) => String(a.route_table_id).includes(`${tableAddress}.`));
+    expect(associations.map((a) => a.subnet_id)).toEqual(controlPlaneSubnets.map(([address]) => `\${aws_subnet.${address}.id}`));
+    const s3 = resourcesOf(out, "aws_vpc_endpoint").find((e) => e.vpc_endpoint_type === "Gateway");
+    expect(s3?.route_table_ids).not.toContain(`\${aws_route_table.${tableAddress}.id}`);
+  });
+
+  it("exposes the tier's subnet ids keyed by zone", () => {
+    Testing.synthScope((scope) => {
+      const network = new Network(scope, "network", { ...props, subnets: tiered.subnets });
+      expect(Object.keys(network.subnetIds.controlPlane)).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
     });
   });
 });

@@ -130,6 +130,20 @@ describe("KafkaCluster grants", () => {
     ]);
   });
 
+  it("grantReadLag: connect only (no DescribeCluster, which lists every group), describe exactly the topics and the groups by their ids", () => {
+    expect(statementsOf((kafka, role) => kafka.grantReadLag(role, ["users", "orders", "orders"], ["orders-service.lag", "billing.invoices"]))).toEqual([
+      { Sid: "KafkaConnectForLagToTestKafka", Effect: "Allow", Action: ["kafka-cluster:Connect"], Resource: [cluster] },
+      { Sid: "KafkaDescribeLagTopics", Effect: "Allow", Action: ["kafka-cluster:DescribeTopic"], Resource: [arn("topic", "orders"), arn("topic", "users")] },
+      { Sid: "KafkaDescribeLagGroups", Effect: "Allow", Action: ["kafka-cluster:DescribeGroup"], Resource: [arn("group", "billing.invoices"), arn("group", "orders-service.lag")] },
+    ]);
+  });
+
+  it("grantReadLag refuses a group id that is no Kafka name, and grants nothing without topics or groups", () => {
+    expect(() => synth(base, (kafka, role) => kafka.grantReadLag(role, ["orders"], ["a*"]))).toThrow('test/kafka: a group name must be letters, digits, . _ - (got "a*")');
+    const json = JSON.parse(synth(base, (kafka, role) => { kafka.grantReadLag(role, [], ["a."]); kafka.grantReadLag(role, ["orders"], []); })) as SynthesizedStack;
+    expect(resourcesOf(json, "aws_iam_role_policy")).toEqual([]);
+  });
+
   it("grants nothing for no topics", () => {
     const json = JSON.parse(synth(base, (kafka, role) => { kafka.grantProduce(role, []); kafka.grantConsume(role, [], "x."); })) as SynthesizedStack;
     expect(resourcesOf(json, "aws_iam_role_policy")).toEqual([]);

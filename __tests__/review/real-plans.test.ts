@@ -207,3 +207,28 @@ describe("in-place updates that destroy data, each on a real plan", () => {
     expect(guard(plans, { protectedPaths, context, allow: blocked.map((b) => `${b.stack}:${b.address}`) }).blocked).toEqual([]);
   });
 });
+
+describe("the control-plane subnet tier added to a running environment (stage)", () => {
+  it("adds subnets, a route table and its associations to the network, and changes nothing else", () => {
+    const [network] = plansIn("control-plane-tier-network");
+    const changing = (network!.plan.resource_changes ?? []).filter((rc) => rc.change.actions.join() !== "no-op");
+    expect(changing.every((rc) => rc.change.actions.join() === "create")).toBe(true);
+    expect(changing.map((rc) => rc.address).sort()).toEqual([
+      "aws_route_table.network_routes-control-plane",
+      ...["a", "b", "c"].map((z) => `aws_route_table_association.network_routes-control-plane_eu-west-1${z}`),
+      ...["a", "b", "c"].map((z) => `aws_subnet.network_control-plane_eu-west-1${z}`),
+    ]);
+  });
+
+  it("moves the cluster's network interfaces to them in place: an update of vpc_config.subnet_ids, no replacement", () => {
+    const [eks] = plansIn("control-plane-tier-eks");
+    const changes = eks!.plan.resource_changes ?? [];
+    const cluster = changes.find((rc) => rc.address === "aws_eks_cluster.cluster")!;
+    expect(cluster.change.actions).toEqual(["update"]);
+    expect((cluster.change.after as { vpc_config: Array<{ subnet_ids: string[] }> }).vpc_config[0]!.subnet_ids).toEqual(["subnet-0123456789abc400", "subnet-0123456789abc401", "subnet-0123456789abc402"]);
+    // Nothing is replaced or deleted. (The add-on roles' trust policies read the cluster's issuer,
+    // which the offline plan cannot know after an update: in-place updates of the roles, no more.)
+    expect(countChanges(changes)).toMatchObject({ replace: 0, delete: 0 });
+    expect(guard(plansIn("control-plane-tier-eks"), { protectedPaths, context: contextOf("control-plane-tier-eks") }).blocked).toEqual([]);
+  });
+});

@@ -68,6 +68,15 @@ describe("data-streaming", () => {
     expect(resourcesOf(streaming, "aws_msk_cluster")[0]).toMatchObject({ broker_node_group_info: { client_subnets: "${slice(data.terraform_remote_state.network.outputs.data_subnet_ids, 0, 3)}" } });
   });
 
+  it("puts brokers in the first streaming.zones zones only, when fewer than the VPC has (reference design 004's dev)", () => {
+    const twoZones = { ...env, streaming: { ...env.streaming!, brokers: 2, zones: 2 } };
+    const json = synth(new StreamingStack(Testing.app(), { env: twoZones, backend, project }));
+    expect(resourcesOf(json, "aws_msk_cluster")[0]).toMatchObject({
+      number_of_broker_nodes: 2,
+      broker_node_group_info: { client_subnets: "${slice(data.terraform_remote_state.network.outputs.data_subnet_ids, 0, 2)}" },
+    });
+  });
+
   it("makes each topic as a resource of its own, at an address named after it, with its settings as Kafka names them", () => {
     expect(Object.keys(streaming.resource.aws_msk_topic ?? {})).toEqual(["topics_orders", "topics_orders_dlq", "topics_users"]);
     expect(streaming.resource.aws_msk_topic?.topics_orders).toMatchObject({

@@ -1,7 +1,7 @@
 import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { Testing } from "cdktf";
-import { ciRoleArn, clusterName, releaseNamespaces } from "../../config";
+import { ciRoleArn, clusterAutoscalerEnabled, clusterName, hasSharedNodeGroup, releaseNamespaces } from "../../config";
 import { ACCESS_POLICIES } from "../../modules/eks/access";
 import { KUBERNETES_VERSIONS } from "../../modules/eks/versions";
 import { EKS_CONTRACT, EksStack } from "../../stacks";
@@ -59,18 +59,31 @@ describe.each(inputs.environments.map((env) => [env.name, env] as const))("%s-ek
     for (const group of Object.values(json.resource.aws_eks_node_group ?? {})) expect(group.version).toBe("${aws_eks_cluster.cluster.version}");
   });
 
-  it("makes node groups from config: system on-demand and tainted CriticalAddonsOnly, desired size left to the autoscaler, auto-repair on", () => {
+  it("makes node groups from config: system on-demand and tainted CriticalAddonsOnly (or one shared group, untainted, labelled for both), auto-repair on", () => {
     const groups = json.resource.aws_eks_node_group ?? {};
     expect(Object.keys(groups).sort()).toEqual(Object.keys(env.eks.nodeGroups).map((g) => `node-group-${g}`).sort());
-    expect(groups["node-group-system"]).toMatchObject({ capacity_type: "ON_DEMAND", taint: [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }] });
+    if (hasSharedNodeGroup(env)) {
+      // Application pods select platform/node-group: apps; the add-ons, platform/system-pods.
+      expect(groups["node-group-shared"]).toMatchObject({ capacity_type: "ON_DEMAND", labels: { "platform/node-group": "apps", "platform/system-pods": "true" } });
+      expect(groups["node-group-shared"]).not.toHaveProperty("taint");
+    } else {
+      expect(groups["node-group-system"]).toMatchObject({ capacity_type: "ON_DEMAND", labels: { "platform/node-group": "system" }, taint: [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }] });
+      expect(groups["node-group-apps"]).toMatchObject({ labels: { "platform/node-group": "apps" } });
+    }
     for (const [group, spec] of Object.entries(env.eks.nodeGroups)) {
       expect(groups[`node-group-${group}`]).toMatchObject({
         ami_type: spec.amiType,
         instance_types: spec.instanceTypes,
         scaling_config: { min_size: spec.size.min, desired_size: spec.size.desired, max_size: spec.size.max },
         node_repair_config: { enabled: true },
-        lifecycle: { ignore_changes: ["scaling_config[0].desired_size"] },
       });
+    }
+  });
+
+  it("leaves the desired size to the Cluster Autoscaler where it runs, so that Terraform never fights it; keeps it at config's value where nothing else scales the groups", () => {
+    for (const group of Object.values(json.resource.aws_eks_node_group ?? {})) {
+      if (clusterAutoscalerEnabled(env)) expect(group.lifecycle).toEqual({ ignore_changes: ["scaling_config[0].desired_size"] });
+      else expect(group).not.toHaveProperty("lifecycle");
     }
   });
 
@@ -123,5 +136,19 @@ describe.each(inputs.environments.map((env) => [env.name, env] as const))("%s-ek
 
   it("publishes its contract as named, non-sensitive outputs", () => {
     expect(Object.keys(json.output ?? {}).sort()).toEqual(Object.keys(EKS_CONTRACT.outputs).sort());
+  });
+});
+
+describe("an environment with a control-plane subnet tier", () => {
+  const base = inputs.environments[0]!;
+  const env = { ...base, network: { ...base.network, subnetPrefixLength: { ...base.network.subnetPrefixLength, controlPlane: 28 } } };
+  const json = JSON.parse(Testing.synth(new EksStack(Testing.app(), { env, backend: inputs.backend, project: inputs.project }))) as SynthesizedStack;
+
+  it("puts the cluster's network interfaces in the control-plane subnets, and keeps every node group in the private ones", () => {
+    const [cluster] = resourcesOf(json, "aws_eks_cluster");
+    expect((cluster?.vpc_config as Record<string, unknown>).subnet_ids).toBe("${data.terraform_remote_state.network.outputs.control_plane_subnet_ids}");
+    const groups = resourcesOf(json, "aws_eks_node_group");
+    expect(groups.length).toBeGreaterThan(0);
+    for (const group of groups) expect(group.subnet_ids).toBe("${data.terraform_remote_state.network.outputs.private_subnet_ids}");
   });
 });

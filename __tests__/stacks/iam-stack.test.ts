@@ -6,7 +6,8 @@ import { loadBalancerControllerStatements } from "../../modules/iam/policies/loa
 import { fixtureInputs, policyStatements, resourcesOf, ROOT, type SynthesizedStack } from "../helpers";
 
 const inputs = fixtureInputs();
-const env = inputs.environments.find((e) => e.eks.karpenter) ?? inputs.environments[0]!;
+// A development environment with Karpenter (the fixture's dev is a small cluster without it: cluster-autoscaler-policy.test.ts).
+const env = inputs.environments.find((e) => e.eks.karpenter && !e.production) ?? inputs.environments[0]!;
 const json = JSON.parse(Testing.synth(new IamStack(Testing.app(), { env, backend: inputs.backend, project: inputs.project }))) as SynthesizedStack;
 const rolesOf = (j: SynthesizedStack) =>
   Object.entries(j.resource.aws_iam_role ?? {}).map(([name, r]) => ({ name: String(r.name), address: name, trust: policyStatements(j, r.assume_role_policy) }));
@@ -41,7 +42,7 @@ describe(`${env.name}-iam`, () => {
 
   it("lets external-dns change only the services' records of the environment's zone, and read that zone", () => {
     const zone = "arn:aws:route53:::hostedzone/${data.terraform_remote_state.dns.outputs.zone_id}";
-    const host = env.app!.ingress.host;
+    const host = env.app!.ingress!.host;
     expect(inlineOf(json, "external-dns")).toEqual([
       {
         Sid: "ChangeOnlyTheServicesRecords",

@@ -54,7 +54,9 @@ describe.each(inputs.environments.map((env) => [env.name, env] as const))("%s-ne
 
   it("publishes its contract as named, described, non-sensitive outputs", () => {
     expect(stack.outputs.vpcCidr).toBe(env.network.vpcCidr);
-    expect(Object.keys(stack.outputs.subnetIds)).toEqual(["public", "private", "data"]);
+    expect(Object.keys(stack.outputs.subnetIds)).toEqual(["public", "private", "data", "controlPlane"]);
+    // No control-plane tier in config: the output is there, an empty list, for every consumer alike.
+    expect((json.output?.control_plane_subnet_ids as { value: unknown }).value).toEqual(env.network.subnetPrefixLength.controlPlane ? stack.outputs.subnetIds.controlPlane : []);
     expect(Object.keys(json.output ?? {}).sort()).toEqual(Object.keys(NETWORK_CONTRACT.outputs).sort());
     for (const [name, output] of Object.entries(json.output ?? {}) as Array<[string, Record<string, unknown>]>) {
       expect(output).toMatchObject({ description: NETWORK_CONTRACT.outputs[name as keyof typeof NETWORK_CONTRACT.outputs].description, sensitive: false });
@@ -98,7 +100,37 @@ describe("reading the network's contract from another stack", () => {
     const resolved = json.output.probe.value;
     expect(resolved.vpcId).toBe("${data.terraform_remote_state.network.outputs.vpc_id}");
     expect(resolved.subnetIds.private).toBe("${data.terraform_remote_state.network.outputs.private_subnet_ids}");
+    // Without the tier nothing names control_plane_subnet_ids, which a network state applied before it lacks.
+    expect(resolved.subnetIds.controlPlane).toEqual([]);
     expect(resolved.vpcCidr).toBe(env.network.vpcCidr);
     expect(resolved.permissionsBoundaryArn).toBe(`arn:aws:iam::${env.account.id}:policy/boundaries/${env.name}-platform-boundary`);
+  });
+});
+
+describe("a network with a control-plane tier", () => {
+  const base = inputs.environments[0]!;
+  const env = { ...base, network: { ...base.network, subnetPrefixLength: { ...base.network.subnetPrefixLength, controlPlane: 28 } } };
+  const stack = new NetworkStack(Testing.app(), { env, backend: inputs.backend, project: inputs.project });
+  const json = synthJson(stack);
+
+  it("publishes the tier's subnet ids in zone order, and consumers read them from that output", () => {
+    expect(stack.outputs.availabilityZones.length).toBeGreaterThanOrEqual(2);
+    expect((json.output?.control_plane_subnet_ids as { value: unknown }).value).toEqual(stack.outputs.availabilityZones.map((zone) => `\${aws_subnet.network_control-plane_${zone}.id}`));
+    class Consumer extends EnvironmentStack {
+      constructor() {
+        super(Testing.app(), "eks", { env, backend: inputs.backend, project: inputs.project });
+        new TerraformOutput(this, "probe", { value: networkFromRemoteState(this, inputs.backend, env).subnetIds.controlPlane });
+      }
+    }
+    const probe = (JSON.parse(Testing.synth(new Consumer())) as { output: { probe: { value: unknown } } }).output.probe.value;
+    expect(probe).toBe("${data.terraform_remote_state.network.outputs.control_plane_subnet_ids}");
+  });
+
+  it("adds only the tier's subnets and their route table: every other subnet keeps its CIDR", () => {
+    const without = synthJson(stacks[base.name] as NetworkStack);
+    const cidrs = (j: typeof json) => Object.fromEntries(Object.entries(j.resource.aws_subnet ?? {}).map(([address, s]) => [address, s.cidr_block]));
+    const added = Object.keys(cidrs(json)).filter((address) => !(address in cidrs(without)));
+    expect(cidrs(json)).toMatchObject(cidrs(without));
+    expect(added).toEqual(stack.outputs.availabilityZones.map((zone) => `network_control-plane_${zone}`));
   });
 });

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are plain JSON here: the tests read and break them by path */
 import { Testing } from "cdktf";
 import { parse } from "yaml";
-import { appNamespace, clusterName } from "../../config";
+import { appNamespace, clusterName, hasSharedNodeGroup } from "../../config";
 import { restrictedViolations } from "../../k8s/pod-security";
 import { AppStack, PLATFORM_CONTRACT } from "../../stacks";
 import { fixtureInputs, fixtureSynth, resourcesOf, secretsIn, type SynthesizedStack, synthJson, validEnvironment } from "../helpers";
@@ -11,6 +11,11 @@ const inputs = fixtureInputs();
 const json = (env: string, layer: string) => fixtureSynth.stack(`${env}-${layer}`);
 const envNames = inputs.environments.map((e) => e.name);
 const manifestsOf = (stack: SynthesizedStack, release: string) => (parse(String((stack.resource.helm_release?.[release]?.values as string[])[0])) as { manifests: Array<Record<string, any>> }).manifests;
+/** Where the add-ons run: the system group's nodes, or a small cluster's shared group's (selected by the label only it carries). */
+const addOnNodes = (env: string) => {
+  const tolerations = [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }];
+  return hasSharedNodeGroup(inputs.environments.find((e) => e.name === env)!) ? { nodeSelector: { "platform/system-pods": "true" }, tolerations } : { nodeSelector: { "platform/node-group": "system" }, tolerations };
+};
 const releaseDeps = (stack: SynthesizedStack, release: string) => (stack.resource.helm_release?.[release]?.depends_on as string[] | undefined) ?? [];
 
 describe.each(envNames)("%s-platform and %s-app", (env) => {
@@ -67,9 +72,9 @@ describe.each(envNames)("%s-platform and %s-app", (env) => {
     expect(kinds).toEqual(expect.arrayContaining(["NodePool", "EC2NodeClass"]));
   });
 
-  it("run monitoring on the system nodes, which Karpenter never consolidates, with a Prometheus PDB only when a second replica can take over", () => {
+  it("run monitoring on the system nodes (a small cluster's shared group), which Karpenter never consolidates, with a Prometheus PDB only when a second replica can take over", () => {
     const values = parse(String((platform.resource.helm_release?.monitoring_release?.values as string[])[0])) as Record<string, any>;
-    const system = { nodeSelector: { "platform/node-group": "system" }, tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }] };
+    const system = addOnNodes(env);
     for (const component of [values.prometheusOperator, values.prometheusOperator.admissionWebhooks.patch, values.prometheus.prometheusSpec, values.alertmanager.alertmanagerSpec, values.grafana, values["kube-state-metrics"]]) {
       expect(component).toMatchObject(system);
     }
@@ -122,8 +127,23 @@ describe.each(envNames)("%s-platform and %s-app", (env) => {
     // Kafka settings only where the environment has Kafka: no special case, the stack reads what exists.
     expect(Object.keys(vars).some((k) => k.startsWith("KAFKA_"))).toBe(config.streaming !== undefined);
     expect(Object.keys(app.data?.terraform_remote_state ?? {}).includes("streaming")).toBe(config.streaming !== undefined);
-    expect(manifests.find((m) => m.kind === "ServiceAccount")!.metadata.annotations).toEqual({ "eks.amazonaws.com/role-arn": "${data.terraform_remote_state.iam.outputs.app_role_arn}" });
+    expect(manifests.find((m) => m.kind === "ServiceAccount")!.metadata.annotations).toEqual({ "eks.amazonaws.com/role-arn": `arn:aws:iam::${config.account.id}:role/${config.name}-app` });
     expect(manifests.find((m) => m.kind === "Ingress")!.spec.ingressClassName).toBe("${data.terraform_remote_state.platform.outputs.ingress_class}");
+  });
+});
+
+describe.each(inputs.environments.filter(hasSharedNodeGroup).map((e) => e.name))("%s: a small cluster, on one shared node group", (env) => {
+  const platform = json(env, "platform");
+  /** Every nodeSelector in a release's values, however deep. */
+  const selectors = (value: unknown): Array<Record<string, string>> =>
+    Array.isArray(value) ? value.flatMap(selectors) : value && typeof value === "object" ? Object.entries(value).flatMap(([k, v]) => (k === "nodeSelector" ? [v as Record<string, string>] : selectors(v))) : [];
+
+  it("selects the system group, which it does not have, in no add-on: they run on the shared group", () => {
+    const releases = Object.values(platform.resource.helm_release ?? {}).filter((r) => r.repository);
+    const found = releases.flatMap((r) => (r.values as string[] | undefined ?? []).flatMap((v) => selectors(parse(v))));
+    expect(found.length).toBeGreaterThanOrEqual(releases.length - 1);
+    expect(found.filter((s) => s["platform/node-group"] !== undefined)).toEqual([]);
+    expect(new Set(found.map((s) => JSON.stringify(s)))).toEqual(new Set([JSON.stringify({ "platform/system-pods": "true" })]));
   });
 });
 
@@ -145,7 +165,7 @@ describe.each(envNames)("%s: the public edge", (env) => {
       domainFilters: [config.dns!.zone],
       extraArgs: [`--zone-id-filter=${zoneId}`, "--aws-zone-type=public", "--ingress-class=alb"],
       serviceAccount: { name: "external-dns", annotations: { "eks.amazonaws.com/role-arn": "${data.terraform_remote_state.iam.outputs.external_dns_role_arn}" } },
-      nodeSelector: { "platform/node-group": "system" },
+      nodeSelector: addOnNodes(env).nodeSelector,
     });
   });
 
@@ -210,7 +230,7 @@ describe("an app with its own OCI chart", () => {
     const release = stack.resource.helm_release?.app_release as Record<string, unknown>;
     expect(release).toMatchObject({ chart: "orders", repository: "oci://123456789012.dkr.ecr.eu-west-1.amazonaws.com/charts", version: "2.3.1", atomic: true });
     const values = parse(String((release.values as string[])[0])) as Record<string, unknown>;
-    expect(Object.keys(values).sort()).toEqual(["architectures", "env", "hpa", "image", "ingress", "name", "namespace", "port", "resources", "runbookBaseUrl", "secrets", "serviceAccount"]);
+    expect(Object.keys(values).sort()).toEqual(["architectures", "callers", "env", "hpa", "image", "ingress", "name", "namespace", "port", "probePath", "resources", "runbookBaseUrl", "secrets", "serviceAccount"]);
     expect(values).toMatchObject({ image: { repository: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app", tag: "3.1.0" }, port: 8000 });
   });
 });

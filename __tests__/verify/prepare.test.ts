@@ -101,7 +101,7 @@ describe("mock states of producers", () => {
   it("keep what the producer's plan knows, and mock what it does not, per the contract", () => {
     expect(state.outputs.availability_zones).toEqual({ value: ["eu-west-1a", "eu-west-1b"], type: ["list", "string"] });
     expect(state.outputs.vpc_id).toEqual({ value: "vpc-0123456789abcdef0", type: "string" });
-    expect(state.outputs.private_subnet_ids).toEqual({ value: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"], type: ["list", "string"] });
+    expect(state.outputs.private_subnet_ids).toEqual({ value: ["subnet-0123456789abc200", "subnet-0123456789abc201"], type: ["list", "string"] });
   });
 
   it("have an output for every output of the contract", () => {
@@ -146,6 +146,6 @@ describe("a state of a contract's mocks, for a consumer whose producer was never
     const state = contractMockState(NETWORK_CONTRACT.outputs, { account: "123456789012", region: "eu-west-1" }) as { outputs: Record<string, { value: unknown }> };
     expect(Object.keys(state.outputs).sort()).toEqual(Object.keys(NETWORK_CONTRACT.outputs).sort());
     expect(state.outputs.vpc_id?.value).toBe("vpc-0123456789abcdef0");
-    expect(state.outputs.data_subnet_ids?.value).toEqual(["subnet-0123456789abcdef0", "subnet-0123456789abcdef1", "subnet-0123456789abcdef2"]);
+    expect(state.outputs.data_subnet_ids?.value).toEqual(["subnet-0123456789abc300", "subnet-0123456789abc301", "subnet-0123456789abc302"]);
   });
 });

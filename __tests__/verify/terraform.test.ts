@@ -45,6 +45,6 @@ suite(`a consumer stack planned offline against its producer's mock state${why ?
     if ("failed" in result) throw new Error(result.failed);
     const after = (address: string) => (result.plan.resource_changes as Array<{ address: string; change: { after: Record<string, unknown> } }>).find((rc) => rc.address === address)?.change.after;
     expect(after("aws_security_group.nodes")?.vpc_id).toBe("vpc-0123456789abcdef0");
-    expect(after("aws_db_subnet_group.data")?.subnet_ids).toEqual(["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]);
+    expect(after("aws_db_subnet_group.data")?.subnet_ids).toEqual(["subnet-0123456789abc300", "subnet-0123456789abc301"]);
   }, 120_000);
 });

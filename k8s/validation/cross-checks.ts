@@ -115,8 +115,10 @@ export function crossCheck(cluster: ClusterObjects, options: CrossCheckOptions =
       case "PodDisruptionBudget":
         if (!podsSelected(obj(spec.selector), p.namespace).length) say(p, "selects no pods: it protects nothing");
         break;
+      // KEDA's ScaledObject makes and owns an HPA of the same target (keda.sh/v1alpha1).
+      case "ScaledObject":
       case "HorizontalPodAutoscaler": {
-        const target = obj(spec.scaleTargetRef);
+        const target: Record<string, unknown> = { kind: "Deployment", ...obj(spec.scaleTargetRef) };
         const scaled = named(String(target.kind), String(target.name), p.namespace);
         if (!scaled) say(p, `scales ${String(target.kind)} ${String(target.name)}, which does not exist in ${p.namespace}`);
         // helm/helm#7090: a replica count in the chart resets the HPA's on every upgrade.
@@ -169,10 +171,17 @@ function networkPolicyProblems(p: PlacedObject, cluster: ClusterObjects, workloa
   const problems: string[] = [];
   const spec = obj(p.object.spec);
   const inNamespace = workloads.filter((w) => w.placed.namespace === p.namespace && selects(obj(spec.podSelector), w.labels));
+  // A selector that matches no pod guards nothing: a misspelt service name, a service removed.
+  // The empty selector (every pod of the namespace) is the default-deny's, valid with no pods yet.
+  if (Object.keys(obj(spec.podSelector)).length && !inNamespace.length) problems.push(`${where(p)}: selects no pod of namespace ${p.namespace}: the policy guards nothing`);
   for (const rule of [...list(spec.ingress), ...list(spec.egress)]) {
     for (const peer of [...list(rule.from), ...list(rule.to)]) {
       const names = obj(obj(peer.namespaceSelector).matchLabels)["kubernetes.io/metadata.name"];
       if (typeof names === "string" && !cluster.namespaces.includes(names)) problems.push(`${where(p)}: admits namespace ${names}, which does not exist: the rule would admit nothing`);
+      // A pod peer without a namespace selector is in the policy's own namespace.
+      if (peer.podSelector && !peer.namespaceSelector && !workloads.some((w) => w.placed.namespace === p.namespace && selects(obj(peer.podSelector), w.labels))) {
+        problems.push(`${where(p)}: admits pods that no workload of namespace ${p.namespace} runs: the rule would admit nothing`);
+      }
     }
     for (const port of list(rule.ports)) {
       // Ingress ports are the pods' own: one no selected pod listens on admits nothing useful.
@@ -277,8 +286,9 @@ function quotaProblems(objects: readonly PlacedObject[], workloads: readonly Wor
     const shares: string[] = [];
     for (const w of workloads.filter((x) => x.placed.namespace === namespace)) {
       const spec = obj(w.placed.object.spec);
-      const hpa = inNamespace("HorizontalPodAutoscaler").find((p) => obj(obj(p.object.spec).scaleTargetRef).name === w.placed.object.metadata.name);
-      const most = Number(hpa ? obj(hpa.object.spec).maxReplicas : (spec.replicas ?? 1));
+      const hpa = [...inNamespace("HorizontalPodAutoscaler"), ...inNamespace("ScaledObject")].find((p) => obj(obj(p.object.spec).scaleTargetRef).name === w.placed.object.metadata.name);
+      // A ScaledObject's maxReplicaCount defaults to 100 (KEDA's ScaledObject spec).
+      const most = Number(hpa ? (hpa.object.kind === "ScaledObject" ? (obj(hpa.object.spec).maxReplicaCount ?? 100) : obj(hpa.object.spec).maxReplicas) : (spec.replicas ?? 1));
       const surgeSetting = obj(obj(spec.strategy).rollingUpdate).maxSurge ?? "25%";
       const surge = typeof surgeSetting === "number" ? surgeSetting : Math.ceil((most * Number(String(surgeSetting).replace("%", ""))) / 100);
       const pods = most + surge;

@@ -32,25 +32,78 @@ function yamlFiles(dir: string): string[] {
     });
 }
 
+/** A CustomResourceDefinition document, as far as the loader reads it. */
+interface CrdDocument {
+  kind?: string;
+  spec?: { group: string; names: { kind: string; singular?: string }; versions: Array<{ name: string; served: boolean; schema?: { openAPIV3Schema?: Record<string, unknown> } }> };
+}
+
+/** One RFC 6902 operation of a kustomize JSON patch (upstream's CRD patches use `add` and `replace`). */
+interface PatchOperation {
+  op: string;
+  path: string;
+  value?: unknown;
+}
+
+/**
+ * A JSON patch of a CRD beside it: `<singular>_patch.yaml`, a YAML list of operations, patches
+ * the CRD of that folder whose `spec.names.singular` it names, as upstream's kustomization
+ * targets it (kedacore/keda `config/crd/kustomization.yaml`: `patches/scaledobject_patch.yaml`
+ * on `scaledobjects.keda.sh`). The cluster serves the patched schema: the chart's CRD templates
+ * are made from base and patch (../shared/reference/README.md, "KEDA"), so a patch is applied
+ * before the schema is read.
+ */
+const PATCH_FILE = /^([a-z0-9.-]+)_patch\.ya?ml$/;
+
+/** Applies `add` and `replace` operations in place; any other, or a path that is not there, is an error (a patch that no longer fits must not pass). */
+function applyPatch(target: Record<string, unknown>, operations: readonly PatchOperation[], file: string): void {
+  for (const { op, path: pointer, value } of operations) {
+    if (op !== "add" && op !== "replace") throw new Error(`${file}: patch operation "${op}" at ${pointer} is not supported (only add and replace)`);
+    const keys = pointer.split("/").slice(1).map((k) => k.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const last = keys.pop();
+    let node: unknown = target;
+    for (const key of keys) node = node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined;
+    if (last === undefined || !node || typeof node !== "object" || (op === "replace" && !(last in node))) throw new Error(`${file}: patch path ${pointer} is not in the CRD it patches`);
+    if (Array.isArray(node) && op === "add") node.splice(last === "-" ? node.length : Number(last), 0, value);
+    else (node as Record<string, unknown>)[last] = value;
+  }
+}
+
 /**
  * The served versions of every CustomResourceDefinition in YAML files below the folders (files
- * may hold many documents and other kinds). js-yaml reads the large CRDs about five times
- * faster than the `yaml` package; these are trusted files, read as data.
+ * may hold many documents and other kinds), with the JSON patches beside them applied
+ * ({@link PATCH_FILE}). js-yaml reads the large CRDs about five times faster than the `yaml`
+ * package; these are trusted files, read as data.
  */
 export function loadCrds(dirs: readonly string[]): Map<string, CrdVersion> {
-  const crds = new Map<string, CrdVersion>();
+  const docs: Array<{ doc: CrdDocument; file: string }> = [];
+  const patches: Array<{ singular: string; dir: string; file: string; operations: PatchOperation[] }> = [];
   for (const file of dirs.flatMap(yamlFiles)) {
     const text = readFileSync(file, "utf8");
+    const patch = PATCH_FILE.exec(path.basename(file));
+    if (patch) {
+      // A patch file may hold several documents (upstream's starts with "---"); each is a list of operations.
+      const operations = (loadAll(text) as unknown[]).filter((d) => d !== null && d !== undefined).flat() as PatchOperation[];
+      patches.push({ singular: patch[1] as string, dir: path.dirname(file), file, operations });
+      continue;
+    }
     if (!text.includes("CustomResourceDefinition")) continue;
-    for (const doc of loadAll(text) as Array<{ kind?: string; spec?: { group: string; names: { kind: string }; versions: Array<{ name: string; served: boolean; schema?: { openAPIV3Schema?: Record<string, unknown> } }> } }>) {
-      if (doc?.kind !== "CustomResourceDefinition" || !doc.spec) continue;
-      for (const version of doc.spec.versions) {
-        const schema = version.schema?.openAPIV3Schema;
-        if (!version.served || !schema) continue;
-        const apiVersion = apiVersionOf(doc.spec.group, version.name);
-        const key = `${apiVersion} ${doc.spec.names.kind}`;
-        if (!crds.has(key)) crds.set(key, { apiVersion, kind: doc.spec.names.kind, schema, file });
-      }
+    for (const doc of loadAll(text) as CrdDocument[]) if (doc?.kind === "CustomResourceDefinition" && doc.spec) docs.push({ doc, file });
+  }
+  for (const patch of patches) {
+    const target = docs.find(({ doc, file }) => path.dirname(file) === patch.dir && doc.spec?.names.singular === patch.singular);
+    if (!target) throw new Error(`${patch.file}: patches the CRD whose singular name is ${patch.singular}, but no CRD of that name is in ${patch.dir}`);
+    applyPatch(target.doc as Record<string, unknown>, patch.operations, patch.file);
+  }
+  const crds = new Map<string, CrdVersion>();
+  for (const { doc, file } of docs) {
+    const spec = doc.spec!;
+    for (const version of spec.versions) {
+      const schema = version.schema?.openAPIV3Schema;
+      if (!version.served || !schema) continue;
+      const apiVersion = apiVersionOf(spec.group, version.name);
+      const key = `${apiVersion} ${spec.names.kind}`;
+      if (!crds.has(key)) crds.set(key, { apiVersion, kind: spec.names.kind, schema, file });
     }
   }
   return crds;

@@ -1,6 +1,9 @@
 import { type ITerraformDependable } from "cdktf";
 import { type Construct } from "constructs";
 import { ChartRelease, type HelmValues } from "../helm/chart-release";
+import { type NodePlacement } from "./placement";
+
+export { type NodePlacement, ON_SHARED_NODES, ON_SYSTEM_NODES, placementOf, SYSTEM_PODS_LABEL } from "./placement";
 
 /** Where a pinned chart comes from: the one place its version is set (cdk-eks-blueprints' `defaultProps`). */
 export interface ChartSource {
@@ -18,13 +21,12 @@ export interface ChartSource {
 export interface AddonProps {
   /** What must exist first: the add-on's namespace, at least. */
   readonly dependsOn: readonly ITerraformDependable[];
+  /**
+   * Where its pods run.
+   * @default ON_SYSTEM_NODES - the system node group
+   */
+  readonly placement?: NodePlacement;
 }
-
-/** Pods of the platform run on the system node group: its label, and its CriticalAddonsOnly taint tolerated. */
-export const ON_SYSTEM_NODES = {
-  nodeSelector: { "platform/node-group": "system" },
-  tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }],
-} as const;
 
 /** The annotation that binds a service account to its IAM role (IRSA); Pod Identity needs none (its association is in `<env>-iam`). */
 export function roleAnnotations(mode: "irsa" | "pod-identity", roleArn: string): Record<string, string> {

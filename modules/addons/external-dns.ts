@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { type ChartRelease } from "../helm/chart-release";
-import { addonRelease, type AddonProps, type ChartSource, ON_SYSTEM_NODES, roleAnnotations } from "./addon";
+import { addonRelease, type AddonProps, type ChartSource, placementOf, roleAnnotations } from "./addon";
 
 /** The pinned chart (app v0.21.0). Its one CRD (DNSEndpoint) matters only to the `crd` source, which is not used. */
 export const EXTERNAL_DNS_CHART: ChartSource = { chart: "external-dns", repository: "https://kubernetes-sigs.github.io/external-dns", version: "1.21.1", namespace: "external-dns" };
@@ -48,7 +48,7 @@ export class ExternalDns extends Construct {
       env: [{ name: "AWS_DEFAULT_REGION", value: props.region }],
       serviceAccount: { create: true, name: "external-dns", annotations: roleAnnotations(props.identityMode, props.roleArn) },
       resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
-      ...ON_SYSTEM_NODES,
+      ...placementOf(props),
     }, props);
   }
 }

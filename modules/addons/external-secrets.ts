@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { type ChartRelease } from "../helm/chart-release";
-import { addonRelease, type AddonProps, type ChartSource, ON_SYSTEM_NODES, roleAnnotations } from "./addon";
+import { addonRelease, type AddonProps, type ChartSource, placementOf, roleAnnotations } from "./addon";
 
 /** The pinned chart. Its CRDs are templates (`installCRDs`): Helm installs and upgrades them with the release. */
 export const EXTERNAL_SECRETS_CHART: ChartSource = { chart: "external-secrets", repository: "https://charts.external-secrets.io", version: "2.9.0", namespace: "external-secrets" };
@@ -25,7 +25,7 @@ export class ExternalSecrets extends Construct {
       replicaCount: 2,
       podDisruptionBudget: { enabled: true, minAvailable: 1 },
       serviceAccount: { create: true, name: this.serviceAccount.name, annotations: roleAnnotations(props.identityMode, props.roleArn) },
-      global: ON_SYSTEM_NODES,
+      global: placementOf(props),
     }, props);
   }
 }

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { type ChartRelease } from "../helm/chart-release";
-import { addonRelease, type AddonProps, type ChartSource, ON_SYSTEM_NODES, roleAnnotations } from "./addon";
+import { addonRelease, type AddonProps, type ChartSource, placementOf, roleAnnotations } from "./addon";
 
 /** The pinned charts: `karpenter-crd` brings the CRDs as templates (so upgrades update them), `karpenter` runs with its own CRDs skipped. */
 export const KARPENTER_CRD_CHART: ChartSource = { chart: "karpenter-crd", repository: "oci://public.ecr.aws/karpenter", version: "1.14.1", namespace: "karpenter" };
@@ -30,7 +30,7 @@ export class Karpenter extends Construct {
       replicas: 2,
       settings: { clusterName: props.clusterName, clusterEndpoint: props.clusterEndpoint, interruptionQueue: props.interruptionQueue },
       serviceAccount: { create: true, name: "karpenter", annotations: roleAnnotations(props.identityMode, props.roleArn) },
-      ...ON_SYSTEM_NODES,
+      ...placementOf(props),
     }, { dependsOn: [...props.dependsOn, this.crds.release], installCrds: false });
   }
 }

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { type ChartRelease } from "../helm/chart-release";
-import { addonRelease, type AddonProps, type ChartSource, ON_SYSTEM_NODES, roleAnnotations } from "./addon";
+import { addonRelease, type AddonProps, type ChartSource, placementOf, roleAnnotations } from "./addon";
 
 /** The pinned chart. Its CRDs (IngressClassParams, TargetGroupBinding) are in the chart's `crds/`: Helm installs them on first install; an upgrade applies them first (docs/how-to.md, "Upgrade an add-on"). */
 export const LOAD_BALANCER_CONTROLLER_CHART: ChartSource = { chart: "aws-load-balancer-controller", repository: "https://aws.github.io/eks-charts", version: "3.5.0", namespace: "aws-load-balancer-controller" };
@@ -34,7 +34,7 @@ export class LoadBalancerController extends Construct {
       serviceAccount: { create: true, name: "aws-load-balancer-controller", annotations: roleAnnotations(props.identityMode, props.roleArn) },
       // Services of type LoadBalancer are opted in explicitly, never taken over silently.
       enableServiceMutatorWebhook: false,
-      ...ON_SYSTEM_NODES,
+      ...placementOf(props),
     }, props);
   }
 }

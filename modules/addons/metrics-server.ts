@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { type ChartRelease } from "../helm/chart-release";
-import { addonRelease, type AddonProps, type ChartSource, ON_SYSTEM_NODES } from "./addon";
+import { addonRelease, type AddonProps, type ChartSource, placementOf } from "./addon";
 
 /** The pinned chart (no CRDs: it registers an APIService). */
 export const METRICS_SERVER_CHART: ChartSource = { chart: "metrics-server", repository: "https://kubernetes-sigs.github.io/metrics-server", version: "3.13.1", namespace: "kube-system" };
@@ -11,6 +11,6 @@ export class MetricsServer extends Construct {
 
   constructor(scope: Construct, id: string, props: AddonProps) {
     super(scope, id);
-    this.release = addonRelease(this, "release", METRICS_SERVER_CHART, { replicas: 2, podDisruptionBudget: { enabled: true, maxUnavailable: 1 }, ...ON_SYSTEM_NODES }, props);
+    this.release = addonRelease(this, "release", METRICS_SERVER_CHART, { replicas: 2, podDisruptionBudget: { enabled: true, maxUnavailable: 1 }, ...placementOf(props) }, props);
   }
 }

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { type ChartRelease } from "../helm/chart-release";
 import { SECRET_VERSION_ANNOTATION } from "../../k8s/platform-objects";
-import { addonRelease, type AddonProps, type ChartSource, ON_SYSTEM_NODES } from "./addon";
+import { addonRelease, type AddonProps, type ChartSource, placementOf } from "./addon";
 
 /** The pinned chart. Its CRDs (ServiceMonitor, PrometheusRule, …) come with the bundled `crds` subchart on first install; CRD changes come with a major version, applied first (docs/how-to.md, "Upgrade an add-on"). */
 export const MONITORING_CHART: ChartSource = { chart: "kube-prometheus-stack", repository: "https://prometheus-community.github.io/helm-charts", version: "88.5.3", namespace: "monitoring" };
@@ -57,6 +57,7 @@ export class Monitoring extends Construct {
     const volume = (gib: number) => ({ volumeClaimTemplate: { spec: { storageClassName: props.storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${gib}Gi` } } } } });
     const replicas = props.replicas ?? 1;
     const memory = props.memoryGiB ?? 2;
+    const onNodes = placementOf(props);
     this.release = addonRelease(this, "release", MONITORING_CHART, {
       crds: { enabled: true },
       // Every component on the system nodes, which Karpenter never consolidates: on the apps
@@ -64,8 +65,8 @@ export class Monitoring extends Construct {
       // node-exporter is a DaemonSet of every node and tolerates their taints by default.
       // With requests, so the scheduler counts them against the system nodes (sized for them:
       // README, "The platform"), and they are not the first evicted under memory pressure.
-      prometheusOperator: { ...ON_SYSTEM_NODES, resources: resources("100m", "128Mi", "256Mi"), admissionWebhooks: { patch: { ...ON_SYSTEM_NODES, resources: resources("10m", "32Mi", "64Mi") } } },
-      "kube-state-metrics": { ...ON_SYSTEM_NODES, resources: resources("50m", "128Mi", "256Mi") },
+      prometheusOperator: { ...onNodes, resources: resources("100m", "128Mi", "256Mi"), admissionWebhooks: { patch: { ...onNodes, resources: resources("10m", "32Mi", "64Mi") } } },
+      "kube-state-metrics": { ...onNodes, resources: resources("50m", "128Mi", "256Mi") },
       prometheus: {
         // A PDB only with a second replica to fail over to: with one, minAvailable 1 would block
         // every drain of its node (a node group update fails with PodEvictionFailure), and
@@ -73,7 +74,7 @@ export class Monitoring extends Construct {
         podDisruptionBudget: replicas > 1 ? { enabled: true, minAvailable: replicas - 1 } : { enabled: false },
         prometheusSpec: {
           replicas,
-          ...ON_SYSTEM_NODES,
+          ...onNodes,
           resources: resources("500m", `${memory}Gi`, `${memory * 2}Gi`),
           retention: `${props.retentionDays}d`,
           storageSpec: volume(props.storageGiB),
@@ -84,8 +85,8 @@ export class Monitoring extends Construct {
           probeSelectorNilUsesHelmValues: false,
         },
       },
-      alertmanager: { enabled: true, alertmanagerSpec: { ...ON_SYSTEM_NODES, resources: resources("50m", "128Mi", "256Mi"), storage: volume(10) } },
-      grafana: { enabled: true, ...ON_SYSTEM_NODES, resources: resources("100m", "256Mi", "512Mi"), podAnnotations: { [SECRET_VERSION_ANNOTATION]: String(props.grafanaAdminVersion ?? 1) }, admin: { existingSecret: props.grafanaAdminSecret ?? GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" } },
+      alertmanager: { enabled: true, alertmanagerSpec: { ...onNodes, resources: resources("50m", "128Mi", "256Mi"), storage: volume(10) } },
+      grafana: { enabled: true, ...onNodes, resources: resources("100m", "256Mi", "512Mi"), podAnnotations: { [SECRET_VERSION_ANNOTATION]: String(props.grafanaAdminVersion ?? 1) }, admin: { existingSecret: props.grafanaAdminSecret ?? GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" } },
     }, { ...props, timeoutSeconds: 600 });
   }
 }

@@ -24,7 +24,7 @@ export interface ClusterProps {
   readonly accountId: string;
   /** The region, for the log group's ARN in the key policy. */
   readonly region: string;
-  /** Subnets of the control plane's network interfaces (the private tier). */
+  /** Subnets of the control plane's network interfaces: dedicated control-plane subnets, or the private ones, in at least two zones. */
   readonly subnetIds: readonly string[];
   /** The VPC, for the API's own security group. */
   readonly vpcId: string;

@@ -34,8 +34,16 @@ export interface NodeGroupProps {
    * @default "ON_DEMAND"
    */
   readonly capacityType?: "ON_DEMAND" | "SPOT";
-  /** Node counts. `desired` is set at creation only: afterwards the autoscaler owns it. */
+  /** Node counts: `desired` at creation, then as {@link NodeGroupProps.autoscaled} says. */
   readonly size: { readonly min: number; readonly desired: number; readonly max: number };
+  /**
+   * Whether the Cluster Autoscaler scales the group. Then it owns `desired_size` (between min and
+   * max), and Terraform ignores changes to it after creation, so that an apply never resets what
+   * the autoscaler chose. Otherwise nothing else sizes the group (Karpenter launches nodes of its
+   * own), and Terraform keeps it at `size.desired`.
+   * @default false
+   */
+  readonly autoscaled?: boolean;
   /**
    * Share of nodes replaced at once during an update.
    * @default 33
@@ -62,8 +70,10 @@ export interface NodeGroupProps {
  * A managed node group with a launch template of its own: IMDSv2 required with a hop limit of 1
  * (pods get AWS credentials through IRSA or Pod Identity, so they must not reach the node's
  * metadata service and its role; a hop limit of 1 stops a pod's packets at the node), an
- * encrypted gp3 root volume, no SSH key (nodes are reached through SSM), node auto-repair, and
- * `desired_size` ignored after creation so Terraform never fights the autoscaler.
+ * encrypted gp3 root volume, no SSH key (nodes are reached through SSM), node auto-repair, and,
+ * when the Cluster Autoscaler scales it, `desired_size` ignored after creation so Terraform never
+ * fights the autoscaler. (EKS tags the group's Auto Scaling group for the autoscaler's
+ * auto-discovery itself: modules/addons/cluster-autoscaler.ts.)
  */
 export class NodeGroup extends Construct {
   /** The node group. */
@@ -102,7 +112,7 @@ export class NodeGroup extends Construct {
       taint: props.taints?.length ? props.taints.map((t) => ({ key: t.key, value: t.value || undefined, effect: t.effect })) : undefined,
       launchTemplate: { id: template.id, version: template.latestVersion.toString() },
       nodeRepairConfig: { enabled: true },
-      lifecycle: { ignoreChanges: ["scaling_config[0].desired_size"] },
+      lifecycle: props.autoscaled ? { ignoreChanges: ["scaling_config[0].desired_size"] } : undefined,
     });
   }
 }

@@ -11,8 +11,11 @@ import { NatGateways } from "./nat-gateways";
 import { SubnetTier } from "./subnet-tier";
 import { VpcEndpoints } from "./vpc-endpoints";
 
-/** Subnet tiers: public (load balancers, NAT), private (nodes, pods), data (RDS, MSK). */
-export type SubnetTierName = "public" | "private" | "data";
+/** Subnet tiers: public (load balancers, NAT), private (nodes, pods), data (RDS, MSK), and the optional controlPlane (the EKS cluster's network interfaces). */
+export type SubnetTierName = "public" | "private" | "data" | "controlPlane";
+
+/** Subnet CIDR per tier, keyed by availability zone; the control-plane tier is optional. */
+export type TierCidrs = Readonly<Record<Exclude<SubnetTierName, "controlPlane">, Readonly<Record<string, string>>>> & { readonly controlPlane?: Readonly<Record<string, string>> };
 
 /** Props of {@link Network}. */
 export interface NetworkProps {
@@ -24,8 +27,11 @@ export interface NetworkProps {
   readonly region: string;
   /** The VPC's IPv4 block. */
   readonly vpcCidr: string;
-  /** Subnet CIDR per tier, keyed by availability zone (see config/subnet-plan.ts). */
-  readonly subnets: Readonly<Record<SubnetTierName, Readonly<Record<string, string>>>>;
+  /**
+   * Subnet CIDR per tier, keyed by availability zone (see config/subnet-plan.ts). The
+   * control-plane tier, when given, is private and has no route out (see below).
+   */
+  readonly subnets: TierCidrs;
   /** `per-az` (one NAT gateway per zone) or `single`. */
   readonly natMode: "single" | "per-az";
   /**
@@ -56,12 +62,13 @@ export interface NetworkProps {
 /**
  * A locked-down three-tier VPC: DNS on, the default security group emptied, public subnets
  * routed to an internet gateway, private subnets through NAT, data subnets with no route out,
- * flow logs, and VPC endpoints for S3, ECR, STS and CloudWatch Logs.
+ * flow logs, and VPC endpoints for S3, ECR, STS and CloudWatch Logs. An optional fourth tier,
+ * control-plane subnets for the EKS cluster's network interfaces, has no route out either.
  */
 export class Network extends Construct {
   /** The VPC. */
   readonly vpc: Vpc;
-  /** Subnet id per tier, keyed by availability zone. */
+  /** Subnet id per tier, keyed by availability zone (none in the control-plane tier when it is not given). */
   readonly subnetIds: Readonly<Record<SubnetTierName, Readonly<Record<string, string>>>>;
   /** Security group of the interface endpoints. */
   readonly endpointSecurityGroupId: string;
@@ -76,9 +83,10 @@ export class Network extends Construct {
     // nothing launched without an explicit group can talk to anything.
     new DefaultSecurityGroup(this, "default-security-group", { vpcId, tags: { Name: `${name}-default-unused` } });
 
-    const tier = (t: SubnetTierName) => new SubnetTier(this, t, { vpcId, namePrefix: `${name}-${t}`, cidrs: props.subnets[t], tags: props.subnetTags?.[t] });
+    const tier = (t: SubnetTierName, id: string = t) => new SubnetTier(this, id, { vpcId, namePrefix: `${name}-${id}`, cidrs: props.subnets[t] ?? {}, tags: props.subnetTags?.[t] });
     const tiers = { public: tier("public"), private: tier("private"), data: tier("data") };
-    this.subnetIds = { public: tiers.public.subnetIds, private: tiers.private.subnetIds, data: tiers.data.subnetIds };
+    const controlPlane = props.subnets.controlPlane ? tier("controlPlane", "control-plane") : undefined;
+    this.subnetIds = { public: tiers.public.subnetIds, private: tiers.private.subnetIds, data: tiers.data.subnetIds, controlPlane: controlPlane?.subnetIds ?? {} };
 
     const igw = new InternetGateway(this, "internet-gateway", { vpcId, tags: { Name: name } });
     const nat = new NatGateways(this, "nat", { namePrefix: name, mode: props.natMode, publicSubnetIds: tiers.public.subnetIds, internetGateway: igw });
@@ -97,6 +105,13 @@ export class Network extends Construct {
     });
     // Data subnets have no default route: databases and brokers never need the internet.
     const dataTable = routeTable(this, "routes-data", vpcId, `${name}-data`, tiers.data.subnetIds);
+    // Control-plane subnets hold only the cluster's cross-account network interfaces, which carry
+    // traffic between the control plane and the nodes inside the VPC (the local route). With the
+    // default controlPlaneEgressMode (AWS_MANAGED) the API server's outbound calls do not leave
+    // through them; only CUSTOMER_ROUTED, which this project never sets, would need a way out
+    // (docs.aws.amazon.com/eks/latest/userguide/network-reqs.html). So: no default route, no
+    // endpoint routes, as little exposure as the data tier.
+    if (controlPlane) routeTable(this, "routes-control-plane", vpcId, `${name}-control-plane`, controlPlane.subnetIds);
 
     const endpoints = new VpcEndpoints(this, "endpoints", {
       name,

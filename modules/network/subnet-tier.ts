@@ -36,10 +36,18 @@ export class SubnetTier extends Construct {
         availabilityZone: zone,
         cidrBlock,
         mapPublicIpOnLaunch: false,
-        tags: { Name: `${props.namePrefix}-${zone}`, ...props.tags },
+        tags: { Name: subnetName(props.namePrefix, zone), ...props.tags },
       });
       ids[zone] = subnet.id;
     }
     this.subnetIds = ids;
   }
+}
+
+/**
+ * A subnet's Name tag: `<prefix>-<zone>` (the network names its tiers' prefixes `<network>-<tier>`).
+ * Part of the interface: the internal ALB is placed in the public subnets by these names.
+ */
+export function subnetName(namePrefix: string, zone: string): string {
+  return `${namePrefix}-${zone}`;
 }

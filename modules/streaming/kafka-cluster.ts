@@ -71,7 +71,7 @@ export interface KafkaClusterProps {
  * own, and a configuration that refuses unsafe defaults (no automatic topics, no unclean leader
  * election, replication derived from the broker count).
  *
- * Grants ({@link KafkaCluster.grantProduce}, {@link KafkaCluster.grantConsume}) name this
+ * Grants ({@link KafkaCluster.grantProduce}, {@link KafkaCluster.grantConsume}, {@link KafkaCluster.grantReadLag}) name this
  * cluster's topics and groups by its name and UUID, by prefix.
  */
 export class KafkaCluster extends Construct {
@@ -201,6 +201,30 @@ export class KafkaCluster extends Construct {
     this.grantConnect(grantee);
     grantee.addToPrincipalPolicy({ Sid: "KafkaConsumeItsTopics", Effect: "Allow", Action: ["kafka-cluster:ReadData", "kafka-cluster:DescribeTopic"], Resource: topics.map((t) => this.arnOf("topic", t)) });
     grantee.addToPrincipalPolicy({ Sid: `KafkaGroups${sidPart(groupPrefix)}`, Effect: "Allow", Action: ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"], Resource: this.arnOf("group", groupPrefix, "*") });
+  }
+
+  /**
+   * Lets a role read the lag of exactly these consumer groups on exactly these topics, and
+   * nothing else: what KEDA's Kafka scaler asks the brokers for (kedacore/keda
+   * pkg/scalers/kafka_scaler.go: Metadata for the topic's partitions, ListOffsets for their
+   * newest offsets, FindCoordinator and OffsetFetch for the group's committed offsets). Kafka
+   * authorizes those as DESCRIBE on the topic (Metadata, ListOffsets, OffsetFetch) and DESCRIBE on
+   * the group (FindCoordinator, OffsetFetch) (Apache Kafka docs, "Operations and Resources on
+   * Protocols"), which MSK's IAM access control names `kafka-cluster:DescribeTopic` and
+   * `kafka-cluster:DescribeGroup`, each needing `kafka-cluster:Connect`
+   * (https://docs.aws.amazon.com/msk/latest/developerguide/kafka-actions.html). So: `Connect` on
+   * this cluster (no DescribeCluster: it would list every group), `DescribeTopic` on each topic,
+   * `DescribeGroup` on each group by its exact id; no read, write or group membership. Call it
+   * once per grantee, with all its topics and groups.
+   */
+  grantReadLag(grantee: IGrantable, topics: readonly string[], groups: readonly string[]): void {
+    if (topics.length === 0 || groups.length === 0) return;
+    const unique = (names: readonly string[]) => [...new Set(names)].sort();
+    if (!this.connected.has(grantee)) {
+      grantee.addToPrincipalPolicy({ Sid: `KafkaConnectForLagTo${sidPart(this.props.name)}`, Effect: "Allow", Action: "kafka-cluster:Connect", Resource: this.cluster.arn });
+    }
+    grantee.addToPrincipalPolicy({ Sid: "KafkaDescribeLagTopics", Effect: "Allow", Action: "kafka-cluster:DescribeTopic", Resource: unique(topics).map((t) => this.arnOf("topic", t)) });
+    grantee.addToPrincipalPolicy({ Sid: "KafkaDescribeLagGroups", Effect: "Allow", Action: "kafka-cluster:DescribeGroup", Resource: unique(groups).map((g) => this.arnOf("group", g)) });
   }
 
   /** Connecting to the cluster, which every grant needs once per grantee. */

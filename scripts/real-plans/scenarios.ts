@@ -59,6 +59,9 @@ const twoZones = (p: string) => {
   edit(prod(p), "brokers: 3", "brokers: 4");
 };
 
+/** stage with the control-plane tier: /28s after the data tier's slots. */
+const addControlPlaneTier = (p: string) => edit(path.join(p, "config", "stage.yaml"), "    data: 24\n", "    data: 24\n    controlPlane: 28\n");
+
 /** Removes prod's `protect` list, and the comment above it. */
 const removeProtect = (p: string) => edit(prod(p), /\n# Partners allow-list[^\n]*\nprotect:\n(?: {2}- [^\n]+\n)+/, "\n");
 
@@ -113,6 +116,11 @@ export const SCENARIOS: readonly Scenario[] = [
       edit(prod(p), "    PI-RDS-008: error\n", '    PI-RDS-008: error\n    PI-RDS-004: { severity: warning, reason: "a migration to a new cluster" }\n');
     },
   },
+  // Issue 23: the control-plane subnet tier added to a running environment. Its subnets come
+  // after every other tier's slots, so the network only gains subnets, and the cluster moves its
+  // network interfaces to them in place (vpc_config.subnet_ids is updated, not ForceNew).
+  { name: "control-plane-tier-network", stack: "stage-network", change: addControlPlaneTier },
+  { name: "control-plane-tier-eks", stack: "stage-eks", change: addControlPlaneTier },
   // The modules hard-code skip_final_snapshot = false: only a change to the code turns it on.
   { name: "final-snapshot-skipped", stack: "prod-database", change: () => undefined, codeChange: setAttribute("aws_rds_cluster", "postgres_cluster", "skip_final_snapshot", true) },
 ];

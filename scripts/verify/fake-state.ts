@@ -4,6 +4,7 @@
  * (ids, ARNs). Planning again against it shows what a *change* would do to deployed
  * infrastructure, offline: that is how the real destructive plans of the review tests are made.
  */
+import { createHash } from "node:crypto";
 
 /** A plan as `terraform show -json` writes it, the parts used here. */
 export interface FullPlan {
@@ -33,7 +34,14 @@ interface StateResource {
 }
 
 /** Computed lists that apply always fills with one object, which configurations index with [0]. */
-const ONE_OBJECT_LISTS = ["aws_db_instance.master_user_secret", "aws_rds_cluster.master_user_secret"];
+const ONE_OBJECT_LISTS = [
+  "aws_db_instance.master_user_secret",
+  "aws_rds_cluster.master_user_secret",
+  // The cluster's CA and OIDC issuer (identity[0].oidc[0].issuer), which its outputs read.
+  "aws_eks_cluster.certificate_authority",
+  "aws_eks_cluster.identity",
+  "aws_eks_cluster.oidc",
+];
 
 /** A placeholder of the attribute's type; ARNs look like ARNs and policies are JSON, so provider validators accept them. */
 function placeholder(type: unknown, attribute: string, resourceType: string, address: string, where: { account: string; region: string }): unknown {
@@ -54,8 +62,16 @@ function placeholder(type: unknown, attribute: string, resourceType: string, add
     const global = service === "iam" || service === "s3";
     return `arn:aws:${service}:${global ? "" : where.region}:${service === "s3" ? "" : where.account}:mock/${address}`;
   }
+  // URLs the provider validates as such where another resource names them (the cluster's OIDC issuer in its provider).
+  if (attribute === "issuer" || attribute === "endpoint" || attribute === "url") return `https://${address.replace(/[^A-Za-z0-9-]/g, "-").toLowerCase()}.mock.example.com`;
+  // Ids the provider validates by their prefix where another resource names them (a launch template's in a node group's).
+  const prefix = ID_PREFIXES[resourceType];
+  if (attribute === "id" && prefix) return `${prefix}-${createHash("sha256").update(address).digest("hex").slice(0, 17)}`;
   return `mock-${address.replace(/[^A-Za-z0-9-]/g, "-")}-${attribute}`.slice(0, 200);
 }
+
+/** The id prefixes of resource types whose ids other resources' validators check (`lt-` and alphanumerics). */
+const ID_PREFIXES: Readonly<Record<string, string>> = { aws_launch_template: "lt" };
 
 /** Planned values with every unknown top-level attribute filled with a placeholder. */
 function filled(resource: PlannedResource, unknown: unknown, types: AttributeTypes, where: { account: string; region: string }): Record<string, unknown> {

@@ -16,7 +16,7 @@ interface StateOutput {
 /**
  * The mock of one unknown output value: the contract's `mock` (or `mock-<name>`), with `{name}`,
  * `{account}` and `{region}` filled in. The n-th element of a list gets its index in the last
- * hex digits, so ids stay distinct and well-formed (`subnet-0123456789abcdef0`, `…f1`).
+ * hex digits, so ids stay distinct and well-formed (`subnet-0123456789abc100`, `…101`).
  */
 export function mockValue(name: string, spec: OutputSpec | undefined, context: MockContext, index?: number): string {
   const base = (spec?.mock ?? "mock-{name}").replaceAll("{name}", name).replaceAll("{account}", context.account).replaceAll("{region}", context.region);
