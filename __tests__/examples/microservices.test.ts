@@ -117,6 +117,12 @@ describe.each(["dev", "prod"])("the microservices example, %s", (name) => {
     expect(ingress("api-gateway")).toMatchObject({ "alb.ingress.kubernetes.io/scheme": "internet-facing", "alb.ingress.kubernetes.io/group.name": `${name}-public` });
     expect(ingress("users")).toMatchObject({ "alb.ingress.kubernetes.io/scheme": "internal", "alb.ingress.kubernetes.io/group.name": `${name}-internal` });
     expect(ingress("users")).not.toHaveProperty("alb.ingress.kubernetes.io/wafv2-acl-arn");
+    // The internal ALB sits in the public subnets, by name: the private ones hold the pods, and an
+    // allow of their CIDRs would admit every pod of the cluster.
+    const zones = ["a", "b", "c"].map((z) => `eu-west-1${z}`);
+    expect(ingress("users")!["alb.ingress.kubernetes.io/subnets"]).toBe(zones.map((z) => `${name}-public-${z}`).join(", "));
+    expect(ingress("api-gateway")).not.toHaveProperty("alb.ingress.kubernetes.io/subnets");
+    expect([ingress("api-gateway")!["alb.ingress.kubernetes.io/group.order"], ingress("users")!["alb.ingress.kubernetes.io/group.order"]]).toEqual(["999", "999"]);
     expect(["auth", "orders", "notifications"].map(ingress)).toEqual([undefined, undefined, undefined]);
     // The worker serves no HTTP: no Service, no probes, no scrape.
     const worker = manifests(app, "notifications");
@@ -125,6 +131,9 @@ describe.each(["dev", "prod"])("the microservices example, %s", (name) => {
     const platform = parse(String((stack(name, "platform").resource.helm_release?.["platform-objects_release"]?.values as string[])[0])) as { manifests: any[] };
     const fromLoadBalancer = platform.manifests.filter((m) => m.kind === "NetworkPolicy" && m.metadata.name.endsWith("-from-load-balancer")).map((m) => m.spec.podSelector.matchLabels["app.kubernetes.io/name"]);
     expect(fromLoadBalancer).toEqual(["api-gateway", "users"]);
+    const publicCidrs = resourcesOf(stack(name, "network"), "aws_subnet").filter((s) => String((s.tags as Record<string, string>).Name).includes("-public-")).map((s) => s.cidr_block);
+    const admitted = platform.manifests.find((m) => m.metadata.name === "users-from-load-balancer").spec.ingress[0].from.map((f: any) => f.ipBlock.cidr);
+    expect(admitted).toEqual(publicCidrs);
   });
 });
 

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are plain JSON here: the tests read and break them by path */
 import { App } from "cdk8s";
-import { AppChart, ingressAnnotations } from "../../k8s/app-chart";
+import { AppChart, groupOrder, ingressAnnotations } from "../../k8s/app-chart";
 import { type AppValues, imageRef, TLS13_POLICY } from "../../k8s/app-values";
 import { restrictedViolations } from "../../k8s/pod-security";
 import { readFileSync } from "node:fs";
@@ -40,6 +40,9 @@ describe("a service of several", () => {
     expect(ingress.metadata.annotations).toMatchObject({ "alb.ingress.kubernetes.io/scheme": "internal", "alb.ingress.kubernetes.io/group.name": "dev-internal", "alb.ingress.kubernetes.io/healthcheck-path": "/healthz" });
     expect(ingress.spec.rules[0].http.paths[0].path).toBe("/users");
     expect(byKind("Deployment", values).spec.template.spec.containers[0].readinessProbe.httpGet.path).toBe("/healthz");
+    // The longer path first in its group: the controller orders by group.order, never by path.
+    expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/group.order"]).toBe("994");
+    expect([groupOrder("/"), groupOrder("/orders/"), groupOrder("/orders/v2")]).toEqual([999, 993, 990]);
     // The app keeps its own ALB: no group.
     expect(byKind("Ingress").metadata.annotations).not.toHaveProperty("alb.ingress.kubernetes.io/group.name");
   });
