@@ -3,7 +3,7 @@ import { PLATFORM_NAMESPACES } from "./naming";
 import { didYouMean } from "./near";
 import { appArchitectures } from "./platform-checks";
 import { type EnvironmentConfig } from "./schema";
-import { MIGRATIONS_SUFFIX, RESERVED_SERVICE_NAMES, serviceEntries, serviceField, type ServiceConfig, serviceNames } from "./services";
+import { MIGRATIONS_SUFFIX, RESERVED_SERVICE_NAMES, RESERVED_SERVICE_PREFIX, serviceEntries, serviceField, type ServiceConfig, serviceNames } from "./services";
 
 /** Namespaces Kubernetes itself owns. */
 const SYSTEM_NAMESPACES = ["default", "kube-public", "kube-node-lease"] as const;
@@ -17,6 +17,13 @@ export function checkApp(env: EnvironmentConfig): FieldProblem[] {
     problems.push({ field: env.servicesSection, message: "needs the platform's add-ons (its ingress controller, secrets and monitoring): add a platform section, even an empty one (platform: {})" });
   }
   for (const [name, service] of services) problems.push(...checkService(env, name, service));
+  // Both ALBs and the NAT gateways take addresses of the public subnets (Elastic Load Balancing:
+  // a /27 at least, and 8 free addresses per load balancer).
+  const exposed = services.some(([, s]) => s.exposure !== "none");
+  const publicPrefix = env.network.subnetPrefixLength.public;
+  if (exposed && publicPrefix > 27) {
+    problems.push({ field: "network.subnetPrefixLength.public", value: publicPrefix, message: "leaves too few addresses for the load balancers of the exposed services, which the public subnets hold beside the NAT gateways: Elastic Load Balancing asks for a /27 at least, with 8 free addresses per load balancer; allowed: 16–27" });
+  }
   problems.push(...checkRoutes(env), ...checkNamespaces(env));
   return problems;
 }
@@ -26,6 +33,8 @@ function checkService(env: EnvironmentConfig, name: string, service: ServiceConf
   const problems: FieldProblem[] = [];
   if (RESERVED_SERVICE_NAMES.includes(name)) {
     problems.push({ field: serviceField(env, name), value: name, message: `is the name of a layer, a platform controller or a resource of the stacks, whose role or address the service's would take; allowed: any other service name (taken: ${RESERVED_SERVICE_NAMES.join(", ")})` });
+  } else if (name.startsWith(RESERVED_SERVICE_PREFIX)) {
+    problems.push({ field: serviceField(env, name), value: name, message: `starts with ${RESERVED_SERVICE_PREFIX}, the construct ids of the hosts' certificates in <env>-app, whose address the service's release would take; allowed: a name that does not start so` });
   } else if (name.endsWith(MIGRATIONS_SUFFIX)) {
     problems.push({ field: serviceField(env, name), value: name, message: `ends with ${MIGRATIONS_SUFFIX}: <service>${MIGRATIONS_SUFFIX} is the service account of a service's migrations Job, which that service's role trusts, so this service's pods could act as it; allowed: a name without that ending` });
   }

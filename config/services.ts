@@ -28,6 +28,9 @@ export const RESERVED_SERVICE_NAMES: readonly string[] = [
   ...["aws", "backend", "helm", "kubernetes", "web-acl"],
 ];
 
+/** The prefix of `<env>-app`'s certificates' construct ids ({@link certificateIdOf}), which no service name may take. */
+export const RESERVED_SERVICE_PREFIX = "certificate-";
+
 /** The suffix of a service's migrations Job's service account (`<service>-migrations`), which the service's role trusts too. */
 export const MIGRATIONS_SUFFIX = "-migrations";
 
@@ -115,5 +118,6 @@ export function servicesWithPorts(env: Pick<WithServices, "services">): Array<[s
  * `app` shorthand's stays `certificate-app`, the address it always had.
  */
 export function certificateIdOf(env: Pick<WithServices, "servicesSection">, host: string): string {
-  return env.servicesSection === "app" ? `certificate-${APP_SERVICE}` : `certificate-${host.replace(/\./g, "-")}`;
+  // '-' doubled, then '.' as '-': api-dev.example.com and api.dev.example.com stay apart.
+  return env.servicesSection === "app" ? `certificate-${APP_SERVICE}` : `certificate-${host.replace(/-/g, "--").replace(/\./g, "-")}`;
 }

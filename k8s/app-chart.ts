@@ -151,7 +151,7 @@ export function ingressAnnotations(values: AppValues, ingress: NonNullable<AppVa
   return {
     "alb.ingress.kubernetes.io/scheme": ingress.scheme ?? "internet-facing",
     "alb.ingress.kubernetes.io/target-type": "ip",
-    ...(ingress.group ? { "alb.ingress.kubernetes.io/group.name": ingress.group, "alb.ingress.kubernetes.io/group.order": String(groupOrder(ingress.path ?? "/")) } : {}),
+    ...(ingress.group ? { "alb.ingress.kubernetes.io/group.name": ingress.group, "alb.ingress.kubernetes.io/group.order": String(ingress.order ?? groupOrder(ingress.path ?? "/")) } : {}),
     ...(ingress.subnets?.length ? { "alb.ingress.kubernetes.io/subnets": ingress.subnets.join(", ") } : {}),
     "alb.ingress.kubernetes.io/listen-ports": '[{"HTTP": 80}, {"HTTPS": 443}]',
     "alb.ingress.kubernetes.io/ssl-redirect": "443",

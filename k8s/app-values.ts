@@ -63,6 +63,12 @@ export interface AppValues {
      */
     readonly group?: string;
     /**
+     * The Ingress's `group.order` in its group: the longer its path, the earlier (an own chart
+     * must render it, or its order 0 would take a shared host's other paths).
+     * @default - none without a group
+     */
+    readonly order?: number;
+    /**
      * The subnets the ALB is placed in, by Name tag or id.
      * @default - the controller's discovery: the subnets tagged for the scheme
      */

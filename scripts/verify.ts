@@ -56,6 +56,8 @@ async function main(values: Options, positionals: readonly string[]): Promise<nu
     console.log(`verify: skipped: ${found.missing}`);
     return values.require ? 1 : 0;
   }
+  // The accounts come from the config folder: with --no-synth, cdktf.out is another run's, maybe of another folder.
+  if (values["no-synth"] && values["config-dir"]) throw new Error("--config-dir synthesizes that folder: it cannot go with --no-synth, whose cdktf.out may be of another folder");
   const configDir = path.resolve(root, values["config-dir"] ?? process.env.PLATFORM_CONFIG_DIR ?? "config");
   if (!values["no-synth"] && synth(["--quiet", "--config-dir", configDir], process.env, root, now) !== 0) return 1;
   const outdir = path.resolve(values.out ?? path.join(root, "cdktf.out", "verify"));

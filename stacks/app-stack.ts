@@ -7,7 +7,7 @@ import { roleAnnotations } from "../modules/addons/addon";
 import { ChartRelease } from "../modules/helm/chart-release";
 import { clusterProviders } from "../modules/helm/cluster-providers";
 import { ManifestRelease } from "../modules/helm/manifest-release";
-import { AppChart } from "../k8s/app-chart";
+import { AppChart, groupOrder } from "../k8s/app-chart";
 import { type AppValues, TLS13_POLICY } from "../k8s/app-values";
 import { DEPLOY_ROLE_VARIABLE } from "./aws-provider";
 import { databaseFromRemoteState } from "./contracts/database";
@@ -78,6 +78,7 @@ export class AppStack extends EnvironmentStack {
                 className: platform.ingress_class,
                 scheme: service.exposure === "public" ? "internet-facing" : "internal",
                 group: ingressGroupOf(env, service.exposure),
+                order: ingressGroupOf(env, service.exposure) ? groupOrder(ingress.path) : undefined,
                 // The internal ALB in the public subnets, which hold no pod (stacks/contracts/network.ts).
                 subnets: service.exposure === "internal" ? publicSubnetNames(env) : undefined,
                 host: ingress.host,

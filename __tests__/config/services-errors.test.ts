@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { formatProblem, loadEnvironmentFile, RESERVED_SERVICE_NAMES } from "../../config";
+import { certificateIdOf, formatProblem, loadEnvironmentFile, RESERVED_SERVICE_NAMES } from "../../config";
 import { TEST_NOW, validEnvironmentInput } from "../helpers";
 
 const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
@@ -37,6 +37,24 @@ describe("services config: one message per kind of bad input", () => {
     expect(problems({ ...SERVICES, "orders-migrations": SERVICES.orders })).toEqual([
       '[test] services.orders-migrations: ends with -migrations: <service>-migrations is the service account of a service\'s migrations Job, which that service\'s role trusts, so this service\'s pods could act as it; allowed: a name without that ending (got "orders-migrations")',
     ]);
+  });
+
+  it("rejects a name of the certificates' ids, and public subnets too small for the load balancers", () => {
+    expect(problems({ ...SERVICES, "certificate-a-io": SERVICES.orders })).toEqual([
+      '[test] services.certificate-a-io: starts with certificate-, the construct ids of the hosts\' certificates in <env>-app, whose address the service\'s release would take; allowed: a name that does not start so (got "certificate-a-io")',
+    ]);
+    const network = { vpcCidr: "10.50.0.0/16", azCount: 3, natMode: "per-az", subnetPrefixLength: { public: 28, private: 20, data: 24 } };
+    expect(problems(SERVICES, { network })).toEqual([
+      "[test] network.subnetPrefixLength.public: leaves too few addresses for the load balancers of the exposed services, which the public subnets hold beside the NAT gateways: Elastic Load Balancing asks for a /27 at least, with 8 free addresses per load balancer; allowed: 16–27 (got 28)",
+    ]);
+    const workers = Object.fromEntries(Object.entries(SERVICES).map(([n, svc]) => [n, { ...svc, exposure: "none", ingress: undefined, talksTo: [] }]));
+    expect(problems(workers, { network })).toEqual([]);
+  });
+
+  it("keys certificates by host so that no two hosts share an id", () => {
+    const env = { servicesSection: "services" as const };
+    expect([certificateIdOf(env, "api-dev.example.com"), certificateIdOf(env, "api.dev.example.com")]).toEqual(["certificate-api--dev-example-com", "certificate-api-dev-example-com"]);
+    expect(certificateIdOf({ servicesSection: "app" }, "api.example.com")).toBe("certificate-app");
   });
 
   it("rejects app and services together", () => {

@@ -91,7 +91,7 @@ describe.each(["dev", "prod"])("the microservices example, %s", (name) => {
     const hosts = ["api-gateway", "users"].map((s) => env.services[s]!.ingress!.host);
     const app = stack(name, "app");
     // Keyed by host: a service added to or removed from a host never replaces its certificate.
-    expect(Object.keys(app.resource.aws_acm_certificate ?? {})).toEqual(hosts.map((h) => `certificate-${h.replace(/\./g, "-")}`));
+    expect(Object.keys(app.resource.aws_acm_certificate ?? {})).toEqual(hosts.map((h) => `certificate-${h.replace(/-/g, "--").replace(/\./g, "-")}`));
     expect(resourcesOf(app, "aws_acm_certificate").map((c) => c.domain_name)).toEqual(hosts);
     const iam = stack(name, "iam");
     const dns = inline(iam).find((g) => g.role === "${aws_iam_role.external-dns.id}")!;
@@ -120,7 +120,9 @@ describe.each(["dev", "prod"])("the microservices example, %s", (name) => {
     // The internal ALB sits in the public subnets, by name: the private ones hold the pods, and an
     // allow of their CIDRs would admit every pod of the cluster.
     const zones = ["a", "b", "c"].map((z) => `eu-west-1${z}`);
-    expect(ingress("users")!["alb.ingress.kubernetes.io/subnets"]).toBe(zones.map((z) => `${name}-public-${z}`).join(", "));
+    const publicNames = resourcesOf(stack(name, "network"), "aws_subnet").map((s) => String((s.tags as Record<string, string>).Name)).filter((n) => n.startsWith(`${name}-public-`));
+    expect(publicNames).toEqual(zones.map((z) => `${name}-public-${z}`));
+    expect(ingress("users")!["alb.ingress.kubernetes.io/subnets"]).toBe(publicNames.join(", "));
     expect(ingress("api-gateway")).not.toHaveProperty("alb.ingress.kubernetes.io/subnets");
     expect([ingress("api-gateway")!["alb.ingress.kubernetes.io/group.order"], ingress("users")!["alb.ingress.kubernetes.io/group.order"]]).toEqual(["999", "999"]);
     expect(["auth", "orders", "notifications"].map(ingress)).toEqual([undefined, undefined, undefined]);

@@ -7,6 +7,8 @@ import { evaluate, type IamRequest } from "../../policy/iam-evaluation";
 import { parse } from "yaml";
 import { ON_SHARED_NODES } from "../../modules/addons/addon";
 import { ClusterAutoscaler } from "../../modules/addons/cluster-autoscaler";
+import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../../modules/addons/cluster-autoscaler-builds";
+import { KUBERNETES_VERSIONS, type KubernetesVersion } from "../../modules/eks/versions";
 import { fixtureInputs, fixtureSynth, policyStatements, ROOT, synthScope } from "../helpers";
 
 // The policy as the fixture's synthesized <env>-iam stack has it (an environment without
@@ -85,6 +87,11 @@ describe("the Cluster Autoscaler's policy", () => {
 
 describe("the Cluster Autoscaler add-on", () => {
   const props = { dependsOn: [], clusterName: "c-platform", region: "eu-west-1", roleArn: "arn:aws:iam::123456789012:role/c-cluster-autoscaler", identityMode: "pod-identity" as const };
+
+  it("has a build for every Kubernetes version from 1.35 on: a version added without one would switch the autoscaler off, and Terraform would take the groups back to size.desired", () => {
+    const unbuilt = (Object.keys(KUBERNETES_VERSIONS) as KubernetesVersion[]).filter((v) => Number(v.split(".")[1]) >= 35 && !CLUSTER_AUTOSCALER_IMAGE_TAGS[v]);
+    expect(unbuilt).toEqual([]);
+  });
 
   it("refuses a Kubernetes version it has no build pinned for, naming the ones it has", () => {
     expect(() => synthScope((scope) => new ClusterAutoscaler(scope, "autoscaler", { ...props, kubernetesVersion: "1.34" }))).toThrow("test/autoscaler: no Cluster Autoscaler build is pinned for Kubernetes 1.34 (pinned: 1.35, 1.36)");
