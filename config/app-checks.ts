@@ -3,7 +3,7 @@ import { PLATFORM_NAMESPACES } from "./naming";
 import { didYouMean } from "./near";
 import { appArchitectures } from "./platform-checks";
 import { type EnvironmentConfig } from "./schema";
-import { MIGRATIONS_SUFFIX, RESERVED_SERVICE_NAMES, RESERVED_SERVICE_PREFIX, serviceEntries, serviceField, type ServiceConfig, serviceNames } from "./services";
+import { MIGRATIONS_SUFFIX, RESERVED_SERVICE_NAMES, RESERVED_SERVICE_PREFIX, routedServices, serviceEntries, serviceField, type ServiceConfig, serviceNames } from "./services";
 
 /** Namespaces Kubernetes itself owns. */
 const SYSTEM_NAMESPACES = ["default", "kube-public", "kube-node-lease"] as const;
@@ -95,8 +95,7 @@ function checkRoutes(env: EnvironmentConfig): FieldProblem[] {
   const routes = new Map<string, string>();
   const hosts = new Map<string, { service: string; exposure: string }>();
   const acls = new Map<string, { service: string; acl: string | undefined }>();
-  for (const [name, service] of serviceEntries(env)) {
-    if (service.exposure === "none" || !service.ingress) continue;
+  for (const [name, service] of routedServices(env)) {
     const { host, path } = service.ingress;
     // /orders and /orders/ are one Prefix route.
     const key = `${host}${path.replace(/\/+$/, "") || "/"}`;

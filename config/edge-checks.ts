@@ -2,7 +2,7 @@ import { WAF_MANAGED_RULES, type WafManagedGroup } from "../modules/edge/waf-rul
 import { type FieldProblem } from "./checks";
 import { didYouMean } from "./near";
 import { type EnvironmentConfig } from "./schema";
-import { serviceEntries, serviceField } from "./services";
+import { routedServices, serviceField } from "./services";
 
 /** Whether a host is the zone's apex or a name below it. */
 export function inZone(host: string, zone: string): boolean {
@@ -14,7 +14,7 @@ export function inZone(host: string, zone: string): boolean {
  * None (no zone, or no service) means no external-dns at all: no add-on and no role.
  */
 export function externalDnsHosts(env: EnvironmentConfig): string[] {
-  return env.dns ? [...new Set(serviceEntries(env).flatMap(([, service]) => (service.exposure !== "none" && service.ingress ? [service.ingress.host] : [])))].sort() : [];
+  return env.dns ? [...new Set(routedServices(env).map(([, service]) => service.ingress.host))].sort() : [];
 }
 
 /**
@@ -27,8 +27,7 @@ export function checkEdge(env: EnvironmentConfig): FieldProblem[] {
   if (env.dns && externalDnsHosts(env).length === 0) {
     problems.push({ field: "dns", value: env.dns.zone, message: "names a zone for no service: the environment has no service with an ingress host, so nothing would get a record or a certificate there; add a service with exposure public or internal, or leave dns out" });
   }
-  for (const [service, config] of serviceEntries(env)) {
-    if (config.exposure === "none" || !config.ingress) continue;
+  for (const [service, config] of routedServices(env)) {
     const at = serviceField(env, service, "ingress");
     const { host, certificateArn } = config.ingress;
     if (env.dns && !inZone(host, env.dns.zone)) {

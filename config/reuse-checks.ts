@@ -1,7 +1,7 @@
 import { arnLocation } from "./arn-checks";
 import { type SourcedEnvironment } from "./checks";
 import { type ConfigProblem } from "./problems";
-import { serviceEntries, serviceField } from "./services";
+import { routedServices, serviceField } from "./services";
 
 /**
  * What an environment shares with another, found across the files: the usual trace of a new
@@ -32,7 +32,7 @@ const named = (env: SourcedEnvironment) => `${env.config.name} (${env.file})`;
 
 /** Each service's ingress field path and settings. */
 function ingresses(env: SourcedEnvironment) {
-  return serviceEntries(env.config).flatMap(([service, config]) => (config.exposure !== "none" && config.ingress ? [{ field: serviceField(env.config, service, "ingress"), ...config.ingress }] : []));
+  return routedServices(env.config).map(([service, config]) => ({ field: serviceField(env.config, service, "ingress"), ...config.ingress }));
 }
 
 /** Errors: hosts and zones two environments cannot both have. Reported on the later file, naming the earlier. */

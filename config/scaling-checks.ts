@@ -2,8 +2,8 @@ import { type FieldProblem } from "./checks";
 import { didYouMean } from "./near";
 import { kedaEnabled } from "./platform-schema";
 import { type EnvironmentConfig } from "./schema";
-import { serviceField } from "./services";
-import { groupPrefixes } from "./topics";
+import { serviceEntries, serviceField, type ServiceConfig } from "./services";
+import { groupPrefixOf } from "./topics";
 
 /**
  * `services.<name>.scaling.kafkaLag`: a service that scales on its consumer group's lag as well as
@@ -12,20 +12,8 @@ import { groupPrefixes } from "./topics";
  * and the ScaledObject would report an error while the service stayed at its minimum.
  */
 
-/** What a service's lag scaling says (typed here, so these checks read only what they need). */
-export interface KafkaLagSettings {
-  /** The topic whose lag counts: one the service consumes. */
-  readonly topic: string;
-  /** The consumer group id whose lag counts: under the service's consumer-group prefix. */
-  readonly group: string;
-  /** Messages of lag per replica KEDA aims for. */
-  readonly lagThreshold: number;
-}
-
-/** The part of a service these checks read. */
-interface ScalingService {
-  readonly scaling?: { readonly kafkaLag?: KafkaLagSettings };
-}
+/** What a service's lag scaling says (`scaling.kafkaLag`). */
+export type KafkaLagSettings = NonNullable<ServiceConfig["scaling"]["kafkaLag"]>;
 
 /** One service's lag scaling, with the service it belongs to. */
 export interface KafkaLagScaling extends KafkaLagSettings {
@@ -42,9 +30,7 @@ export function kafkaLagField(env: Pick<EnvironmentConfig, "servicesSection">, s
 
 /** Every service that scales on lag, sorted by service: what KEDA's role is granted, and what each ScaledObject reads. */
 export function kafkaLagScalings(env: Pick<EnvironmentConfig, "services">): KafkaLagScaling[] {
-  return Object.entries(env.services as Readonly<Record<string, ScalingService>>)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .flatMap(([service, config]) => (config.scaling?.kafkaLag ? [{ service, ...config.scaling.kafkaLag }] : []));
+  return serviceEntries(env).flatMap(([service, config]) => (config.scaling.kafkaLag ? [{ service, ...config.scaling.kafkaLag }] : []));
 }
 
 /**
@@ -54,7 +40,6 @@ export function kafkaLagScalings(env: Pick<EnvironmentConfig, "services">): Kafk
  */
 export function checkKafkaLag(env: EnvironmentConfig): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const prefixes = groupPrefixes(env);
   for (const lag of kafkaLagScalings(env)) {
     const at = (field?: keyof KafkaLagSettings) => kafkaLagField(env, lag.service, field);
     if (!kedaEnabled(env)) {
@@ -76,7 +61,7 @@ export function checkKafkaLag(env: EnvironmentConfig): FieldProblem[] {
         message: `is not a topic service ${lag.service} consumes (streaming.topics.<topic>.consumers)${didYouMean(lag.topic, consumed)}: its lag is no work of this service's; allowed: ${consumed.join(", ") || `none: no topic lists ${lag.service} among its consumers`}`,
       });
     }
-    const prefix = prefixes[lag.service] ?? kafka.groupPrefixes[lag.service] ?? `${lag.service}.`;
+    const prefix = groupPrefixOf(kafka, lag.service);
     if (!lag.group.startsWith(prefix)) {
       problems.push({
         field: at("group"),

@@ -1,4 +1,5 @@
 import { type ServiceSettings } from "./app-schema";
+import { APP_IMAGE_REPOSITORY, LAYERS } from "./naming";
 
 /**
  * The services of an environment: what its dependencies (Kafka topics and groups, database
@@ -21,7 +22,7 @@ export const SERVICE_NAME = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
  * each is a service's or named here. `<name>-migrations` is a service's migrations Job's account.
  */
 export const RESERVED_SERVICE_NAMES: readonly string[] = [
-  ...["network", "dns", "eks", "iam", "access", "database", "streaming", "platform"],
+  ...LAYERS.filter((layer) => layer !== "app"),
   ...["load-balancer-controller", "external-secrets", "log-shipping", "karpenter", "karpenter-interruption-queue", "external-dns", "keda", "cluster-autoscaler", "app-secrets-key"],
   ...["access-host", "github-runner", "github-plan", "github-apply", "github-drift", "vpc-cni", "ebs-csi", "vpc-flow-logs", "platform-cluster", "platform-nodes"],
   ...["postgres-bootstrap", "postgres-monitoring", "postgres-backup", "backend-github-plan", "backend-github-apply", "stack-github-plan"],
@@ -87,6 +88,13 @@ export function serviceImageRepositoryUrl(env: { readonly account: { readonly id
   return `${env.account.id}.dkr.ecr.${env.account.region}.amazonaws.com/${serviceImageRepository(service, config)}`;
 }
 
+/** The ECR repositories of an account (`account-<id>` makes them): every one its environments' services name, sorted; `app` where they name none. */
+export function accountImageRepositories(environments: ReadonlyArray<Pick<WithServices, "services">>): string[] {
+  if (environments.length === 0) return [];
+  const names = new Set(environments.flatMap((env) => serviceEntries(env).map(([name, service]) => serviceImageRepository(name, service))));
+  return names.size ? [...names].sort() : [APP_IMAGE_REPOSITORY];
+}
+
 /** ARN of a service's role, known before `<env>-iam` makes it (its name is config's; no path). */
 export function serviceRoleArn(env: { readonly name: string; readonly account: { readonly id: string } }, service: string): string {
   return `arn:aws:iam::${env.account.id}:role/${serviceRoleName(env, service)}`;
@@ -94,6 +102,14 @@ export function serviceRoleArn(env: { readonly name: string; readonly account: {
 
 /** The services an ALB serves, by exposure. */
 export type AlbExposure = "public" | "internal";
+
+/** A service with a route on an ALB: exposure public or internal, and its ingress. */
+export type RoutedService = ServiceConfig & { readonly exposure: AlbExposure; readonly ingress: NonNullable<ServiceConfig["ingress"]> };
+
+/** The services with a route on an ALB, sorted by name (config refuses exposure without ingress, and an ingress with none). */
+export function routedServices(env: Pick<WithServices, "services">): Array<[string, RoutedService]> {
+  return serviceEntries(env).filter((entry): entry is [string, RoutedService] => entry[1].exposure !== "none" && entry[1].ingress !== undefined);
+}
 
 /**
  * The IngressGroup of an environment's services of one exposure (`<env>-public`, `<env>-internal`):

@@ -50,7 +50,12 @@ export function groupPrefixes(env: EnvironmentConfig): Record<string, string> {
   const kafka = env.streaming;
   if (!kafka) return {};
   const consumers = [...new Set(Object.values(kafka.topics).flatMap((t) => t.consumers))].sort();
-  return Object.fromEntries(consumers.map((service) => [service, kafka.groupPrefixes[service] ?? `${service}.`]));
+  return Object.fromEntries(consumers.map((service) => [service, groupPrefixOf(kafka, service)]));
+}
+
+/** One service's consumer-group prefix: as `streaming.groupPrefixes` says, or `<service>.`. */
+export function groupPrefixOf(kafka: Pick<NonNullable<EnvironmentConfig["streaming"]>, "groupPrefixes">, service: string): string {
+  return kafka.groupPrefixes[service] ?? `${service}.`;
 }
 
 /** Checks of `streaming.topics` and `streaming.groupPrefixes`. */

@@ -4,7 +4,7 @@ import {
   ACCOUNT_PLAN_ROLE_NAME,
   accountStackId,
   accountStateKey,
-  APP_IMAGE_REPOSITORY,
+  accountImageRepositories,
   type BackendSettings,
   CI_WORKFLOWS,
   type EnvironmentConfig,
@@ -13,8 +13,6 @@ import {
   permissionsBoundaryName,
   planEnvironmentName,
   type ProjectSettings,
-  serviceEntries,
-  serviceImageRepository,
   SHARED_ENVIRONMENT,
   stateCiRoleName,
 } from "../config";
@@ -137,11 +135,4 @@ export class AccountStack extends PlatformStack {
     // account without environments needs none.
     for (const name of accountImageRepositories(props.environments)) new ImageRepository(this, `${name}-images`, { name, accountId: props.accountId });
   }
-}
-
-/** The ECR repositories of an account: every one its environments' services name, sorted. */
-export function accountImageRepositories(environments: readonly EnvironmentConfig[]): string[] {
-  if (environments.length === 0) return [];
-  const names = new Set(environments.flatMap((env) => serviceEntries(env).map(([name, service]) => serviceImageRepository(name, service))));
-  return names.size ? [...names].sort() : [APP_IMAGE_REPOSITORY];
 }

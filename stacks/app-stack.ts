@@ -1,6 +1,6 @@
 import { App as K8sApp } from "cdk8s";
 import { Construct } from "constructs";
-import { appNamespace, certificateIdOf, databaseUsers, kedaEnabled, groupPrefixes, ingressGroupOf, resolvedTopics, serviceAccountOf, type ServiceConfig, serviceEntries, serviceImageRepositoryUrl, serviceRoleArn, serviceSecretsPrefix } from "../config";
+import { appNamespace, certificateIdOf, databaseUsers, groupPrefixes, ingressGroupOf, kedaEnabled, resolvedTopics, routedServices, serviceAccountOf, serviceEntries, serviceImageRepositoryUrl, serviceRoleArn, serviceSecretsPrefix } from "../config";
 import { Certificate } from "../modules/edge/certificate";
 import { WebAcl } from "../modules/edge/web-acl";
 import { roleAnnotations } from "../modules/addons/addon";
@@ -41,7 +41,7 @@ export class AppStack extends EnvironmentStack {
 
     // The edge: a certificate per host that no service brings one for, issued (validated in the
     // environment's zone) before a release uses it; one web ACL for the internet-facing ALB.
-    const routed = serviceEntries(env).filter((entry): entry is [string, ServiceConfig & { ingress: NonNullable<ServiceConfig["ingress"]> }] => entry[1].exposure !== "none" && entry[1].ingress !== undefined);
+    const routed = routedServices(env);
     const zoneId = env.dns && zoneIdOf(this, props.backend, env);
     const certificates = new Map<string, string>();
     for (const [, { ingress }] of routed.filter(([, s]) => !s.ingress.certificateArn)) {
@@ -54,9 +54,11 @@ export class AppStack extends EnvironmentStack {
     const groups = groupPrefixes(env);
     const users = databaseUsers(env);
     const values: Record<string, AppValues> = {};
+    const routes = new Map(routed);
     for (const [name, service] of serviceEntries(env)) {
       const dbUser = users.find((u) => u.service === name);
-      const { ingress } = service;
+      const route = routes.get(name);
+      const group = route && ingressGroupOf(env, route.exposure);
       values[name] = {
         name,
         // Config decides it (a literal, as the contract rule says), and <env>-platform made it.
@@ -71,22 +73,19 @@ export class AppStack extends EnvironmentStack {
         kedaOnCluster: kedaEnabled(env) || undefined,
         // The role's name is config's, `<env>-<service>`: `<env>-iam`, applied first, made it.
         serviceAccount: { name: serviceAccountOf(name), annotations: roleAnnotations(env.eks.workloadIdentity, serviceRoleArn(env, name)) },
-        ingress:
-          service.exposure === "none" || !ingress
-            ? undefined
-            : {
-                className: platform.ingress_class,
-                scheme: service.exposure === "public" ? "internet-facing" : "internal",
-                group: ingressGroupOf(env, service.exposure),
-                order: ingressGroupOf(env, service.exposure) ? groupOrder(ingress.path) : undefined,
-                // The internal ALB in the public subnets, which hold no pod (stacks/contracts/network.ts).
-                subnets: service.exposure === "internal" ? publicSubnetNames(env) : undefined,
-                host: ingress.host,
-                path: ingress.path,
-                certificateArn: ingress.certificateArn ?? (certificates.get(ingress.host) as string),
-                sslPolicy: TLS13_POLICY,
-                wafAclArn: service.exposure === "public" ? (ingress.wafAclArn ?? acl?.arn) : undefined,
-              },
+        ingress: route && {
+          className: platform.ingress_class,
+          scheme: route.exposure === "public" ? "internet-facing" : "internal",
+          group,
+          order: group ? groupOrder(route.ingress.path) : undefined,
+          // The internal ALB in the public subnets, which hold no pod (stacks/contracts/network.ts).
+          subnets: route.exposure === "internal" ? publicSubnetNames(env) : undefined,
+          host: route.ingress.host,
+          path: route.ingress.path,
+          certificateArn: route.ingress.certificateArn ?? (certificates.get(route.ingress.host) as string),
+          sslPolicy: TLS13_POLICY,
+          wafAclArn: route.exposure === "public" ? (route.ingress.wafAclArn ?? acl?.arn) : undefined,
+        },
         callers: serviceEntries(env).filter(([, caller]) => caller.talksTo.includes(name)).map(([caller]) => caller),
         migrations: service.migrations,
         env: {

@@ -1,5 +1,5 @@
 import { type Construct } from "constructs";
-import { clusterAutoscalerEnabled, MIGRATIONS_SUFFIX, clusterName, externalDnsHosts, kedaEnabled, serviceAccountOf, serviceEntries, serviceSecretsPrefix } from "../config";
+import { clusterAutoscalerEnabled, clusterName, MIGRATIONS_SUFFIX, platformRoleName, externalDnsHosts, kedaEnabled, serviceAccountOf, serviceEntries, serviceSecretsPrefix } from "../config";
 import { KEDA_CHART, KEDA_OPERATOR_SERVICE_ACCOUNT } from "../modules/addons/keda";
 import { CLUSTER_AUTOSCALER_CHART, CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from "../modules/addons/cluster-autoscaler";
 import { InterruptionQueue } from "../modules/eks/interruption-queue";
@@ -29,7 +29,7 @@ export class IamStack extends EnvironmentStack {
     const cluster = { name: eks.cluster_name, oidcProviderArn: eks.oidc_provider_arn, oidcIssuer: eks.oidc_issuer, accountId: account.id };
     const base = { cluster, mode: env.eks.workloadIdentity, permissionsBoundaryArn: network.permissionsBoundaryArn } satisfies Partial<WorkloadRoleProps>;
     const workload = (id: string, namespace: string, serviceAccount: string, description: string, rest: Partial<WorkloadRoleProps> = {}) =>
-      new WorkloadRole(this, id, { ...base, name: `${env.name}-${id}`, description, namespace, serviceAccount, ...rest });
+      new WorkloadRole(this, id, { ...base, name: platformRoleName(env, id), description, namespace, serviceAccount, ...rest });
 
     const lbc = workload("load-balancer-controller", "aws-load-balancer-controller", "aws-load-balancer-controller", "AWS Load Balancer Controller", {
       statements: loadBalancerControllerStatements({ region: account.region, accountId: account.id, vpcId: network.vpcId }),

@@ -9,11 +9,7 @@ import { type EnvironmentStack } from "./environment-stack";
  * (a literal, `<env>-<service>`), so a stack needs no remote state to grant to any service.
  */
 export function serviceGrantee(stack: EnvironmentStack, service: string): RoleReference {
-  const id = `${service}-role`;
-  return (
-    (stack.node.tryFindChild(id) as RoleReference | undefined) ??
-    new RoleReference(stack, id, { roleName: serviceRoleName(stack.env, service), policyName: `${stack.env.name}-${service}-${stack.layer}` })
-  );
+  return grantee(stack, `${service}-role`, serviceRoleName(stack.env, service), service);
 }
 
 /**
@@ -22,9 +18,10 @@ export function serviceGrantee(stack: EnvironmentStack, service: string): RoleRe
  * policy `<env>-<workload>-<layer>`, held in this stack's state.
  */
 export function platformGrantee(stack: EnvironmentStack, workload: string): RoleReference {
-  const id = `platform-${workload}-role`;
-  return (
-    (stack.node.tryFindChild(id) as RoleReference | undefined) ??
-    new RoleReference(stack, id, { roleName: platformRoleName(stack.env, workload), policyName: `${stack.env.name}-${workload}-${stack.layer}` })
-  );
+  return grantee(stack, `platform-${workload}-role`, platformRoleName(stack.env, workload), workload);
+}
+
+/** The stack's one reference to a role, whose grants go into the inline policy `<env>-<owner>-<layer>`. */
+function grantee(stack: EnvironmentStack, id: string, roleName: string, owner: string): RoleReference {
+  return (stack.node.tryFindChild(id) as RoleReference | undefined) ?? new RoleReference(stack, id, { roleName, policyName: `${stack.env.name}-${owner}-${stack.layer}` });
 }

@@ -28,6 +28,14 @@ export interface AddonProps {
   readonly placement?: NodePlacement;
 }
 
+/** Props of an add-on that acts as a workload role of `<env>-iam`. */
+export interface WorkloadAddonProps extends AddonProps {
+  /** ARN of its workload role (`<env>-iam`). */
+  readonly roleArn: string;
+  /** How its pods assume the role: IRSA (the service account's annotation) or Pod Identity (an association in `<env>-iam`). */
+  readonly identityMode: "irsa" | "pod-identity";
+}
+
 /** The annotation that binds a service account to its IAM role (IRSA); Pod Identity needs none (its association is in `<env>-iam`). */
 export function roleAnnotations(mode: "irsa" | "pod-identity", roleArn: string): Record<string, string> {
   return mode === "irsa" ? { "eks.amazonaws.com/role-arn": roleArn } : {};

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { type KubernetesVersion } from "../eks/versions";
 import { type ChartRelease } from "../helm/chart-release";
 import { autoDiscoveryTags } from "../iam/policies/cluster-autoscaler";
-import { addonRelease, type AddonProps, type ChartSource, placementOf, roleAnnotations } from "./addon";
+import { addonRelease, type WorkloadAddonProps, type ChartSource, placementOf, roleAnnotations } from "./addon";
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "./cluster-autoscaler-builds";
 
 export { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "./cluster-autoscaler-builds";
@@ -18,15 +18,12 @@ export const CLUSTER_AUTOSCALER_CHART: ChartSource = { chart: "cluster-autoscale
 export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler";
 
 /** Props of {@link ClusterAutoscaler}. */
-export interface ClusterAutoscalerProps extends AddonProps {
+export interface ClusterAutoscalerProps extends WorkloadAddonProps {
   /** The cluster: auto-discovery finds the node groups' Auto Scaling groups by its tag. */
   readonly clusterName: string;
   /** The cluster's Kubernetes version: it picks the autoscaler build. */
   readonly kubernetesVersion: KubernetesVersion;
   readonly region: string;
-  /** ARN of its workload role (`<env>-iam`). */
-  readonly roleArn: string;
-  readonly identityMode: "irsa" | "pod-identity";
 }
 
 /**

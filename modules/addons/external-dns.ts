@@ -1,15 +1,14 @@
 import { Construct } from "constructs";
 import { type ChartRelease } from "../helm/chart-release";
-import { addonRelease, type AddonProps, type ChartSource, placementOf, roleAnnotations } from "./addon";
+import { addonRelease, type WorkloadAddonProps, type ChartSource, placementOf, roleAnnotations } from "./addon";
 
 /** The pinned chart (app v0.21.0). Its one CRD (DNSEndpoint) matters only to the `crd` source, which is not used. */
 export const EXTERNAL_DNS_CHART: ChartSource = { chart: "external-dns", repository: "https://kubernetes-sigs.github.io/external-dns", version: "1.21.1", namespace: "external-dns" };
 
 /** Props of {@link ExternalDns}. */
-export interface ExternalDnsProps extends AddonProps {
+export interface ExternalDnsProps extends WorkloadAddonProps {
   /** ARN of its workload role (`<env>-iam`): changes the services' records of the one zone. */
   readonly roleArn: string;
-  readonly identityMode: "irsa" | "pod-identity";
   /** The public hosted zone it writes. */
   readonly zoneId: string;
   /** The zone's name: the only domain it considers. */

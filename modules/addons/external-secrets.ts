@@ -1,15 +1,14 @@
 import { Construct } from "constructs";
 import { type ChartRelease } from "../helm/chart-release";
-import { addonRelease, type AddonProps, type ChartSource, placementOf, roleAnnotations } from "./addon";
+import { addonRelease, type WorkloadAddonProps, type ChartSource, placementOf, roleAnnotations } from "./addon";
 
 /** The pinned chart. Its CRDs are templates (`installCRDs`): Helm installs and upgrades them with the release. */
 export const EXTERNAL_SECRETS_CHART: ChartSource = { chart: "external-secrets", repository: "https://charts.external-secrets.io", version: "2.9.0", namespace: "external-secrets" };
 
 /** Props of {@link ExternalSecrets}. */
-export interface ExternalSecretsProps extends AddonProps {
+export interface ExternalSecretsProps extends WorkloadAddonProps {
   /** ARN of its workload role (`<env>-iam`): reads `<env>/*` in Secrets Manager. */
   readonly roleArn: string;
-  readonly identityMode: "irsa" | "pod-identity";
 }
 
 /** External Secrets Operator: syncs Secrets Manager secrets into Kubernetes Secrets, as its own role. */

@@ -1,20 +1,19 @@
 import { Construct } from "constructs";
 import { type ChartRelease } from "../helm/chart-release";
-import { addonRelease, type AddonProps, type ChartSource, placementOf, roleAnnotations } from "./addon";
+import { addonRelease, type WorkloadAddonProps, type ChartSource, placementOf, roleAnnotations } from "./addon";
 
 /** The pinned charts: `karpenter-crd` brings the CRDs as templates (so upgrades update them), `karpenter` runs with its own CRDs skipped. */
 export const KARPENTER_CRD_CHART: ChartSource = { chart: "karpenter-crd", repository: "oci://public.ecr.aws/karpenter", version: "1.14.1", namespace: "karpenter" };
 export const KARPENTER_CHART: ChartSource = { ...KARPENTER_CRD_CHART, chart: "karpenter" };
 
 /** Props of {@link Karpenter}. */
-export interface KarpenterProps extends AddonProps {
+export interface KarpenterProps extends WorkloadAddonProps {
   readonly clusterName: string;
   readonly clusterEndpoint: string;
   /** The interruption queue (`<env>-iam`). */
   readonly interruptionQueue: string;
   /** ARN of the controller's workload role (`<env>-iam`). */
   readonly roleArn: string;
-  readonly identityMode: "irsa" | "pod-identity";
 }
 
 /** Karpenter: its CRDs, then the controller (two replicas, on the system nodes, which it never manages). */

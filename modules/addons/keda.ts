@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { type ChartRelease } from "../helm/chart-release";
-import { addonRelease, type AddonProps, type ChartSource, placementOf, roleAnnotations } from "./addon";
+import { addonRelease, type WorkloadAddonProps, type ChartSource, placementOf, roleAnnotations } from "./addon";
 
 /** The pinned chart. Its CRDs are templates (`crds.install`): Helm installs and upgrades them with the release. */
 export const KEDA_CHART: ChartSource = { chart: "keda", repository: "https://kedacore.github.io/charts", version: "2.20.2", namespace: "keda" };
@@ -9,10 +9,9 @@ export const KEDA_CHART: ChartSource = { chart: "keda", repository: "https://ked
 export const KEDA_OPERATOR_SERVICE_ACCOUNT = "keda-operator";
 
 /** Props of {@link Keda}. */
-export interface KedaProps extends AddonProps {
+export interface KedaProps extends WorkloadAddonProps {
   /** ARN of the operator's workload role (`<env>-iam`): it reads the lag of the groups services scale on. */
   readonly roleArn: string;
-  readonly identityMode: "irsa" | "pod-identity";
   /** The only namespace whose ScaledObjects KEDA acts on: the services'. */
   readonly watchNamespace: string;
 }

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { type ChartRelease } from "../helm/chart-release";
-import { addonRelease, type AddonProps, type ChartSource, placementOf, roleAnnotations } from "./addon";
+import { addonRelease, type WorkloadAddonProps, type ChartSource, placementOf, roleAnnotations } from "./addon";
 
 /** The pinned chart. Its CRDs (IngressClassParams, TargetGroupBinding) are in the chart's `crds/`: Helm installs them on first install; an upgrade applies them first (docs/how-to.md, "Upgrade an add-on"). */
 export const LOAD_BALANCER_CONTROLLER_CHART: ChartSource = { chart: "aws-load-balancer-controller", repository: "https://aws.github.io/eks-charts", version: "3.5.0", namespace: "aws-load-balancer-controller" };
@@ -9,13 +9,10 @@ export const LOAD_BALANCER_CONTROLLER_CHART: ChartSource = { chart: "aws-load-ba
 export const LOAD_BALANCER_CONTROLLER_VERSION = "v3.5.0";
 
 /** Props of {@link LoadBalancerController}. */
-export interface LoadBalancerControllerProps extends AddonProps {
+export interface LoadBalancerControllerProps extends WorkloadAddonProps {
   readonly clusterName: string;
   readonly region: string;
   readonly vpcId: string;
-  /** ARN of its workload role (`<env>-iam`). */
-  readonly roleArn: string;
-  readonly identityMode: "irsa" | "pod-identity";
 }
 
 /** The AWS Load Balancer Controller: ALBs for Ingresses, NLBs for Services; two replicas with a PDB, on the system nodes. */

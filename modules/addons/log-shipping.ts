@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { type ChartRelease } from "../helm/chart-release";
-import { addonRelease, type AddonProps, type ChartSource, roleAnnotations } from "./addon";
+import { addonRelease, type WorkloadAddonProps, type ChartSource, roleAnnotations } from "./addon";
 
 /**
  * The pinned chart: upstream Fluent Bit, which has CloudWatch Logs output built in
@@ -10,13 +10,12 @@ import { addonRelease, type AddonProps, type ChartSource, roleAnnotations } from
 export const LOG_SHIPPING_CHART: ChartSource = { chart: "fluent-bit", repository: "https://fluent.github.io/helm-charts", version: "0.58.1", namespace: "logging" };
 
 /** Props of {@link LogShipping}. */
-export interface LogShippingProps extends AddonProps {
+export interface LogShippingProps extends WorkloadAddonProps {
   readonly region: string;
   /** The log group (made in Terraform, with retention and KMS): Fluent Bit never creates one. */
   readonly logGroupName: string;
   /** ARN of its workload role (`<env>-iam`): writes to that log group only. */
   readonly roleArn: string;
-  readonly identityMode: "irsa" | "pod-identity";
 }
 
 /** Fluent Bit on every node (system nodes too), shipping the containers' logs to CloudWatch Logs. */
