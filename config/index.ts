@@ -27,3 +27,5 @@ export * from "./access-checks";
 export * from "./github-settings";
 export * from "./scaling-checks";
 export * from "./node-groups";
+export * from "./observability-schema";
+export * from "./observability";

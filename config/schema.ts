@@ -8,6 +8,7 @@ import { appSchema, serviceSchema } from "./app-schema";
 import { dnsSchema, wafSchema } from "./edge-schema";
 import { APP_SERVICE, SERVICE_NAME, type ServiceConfig } from "./services";
 import { platformSchema } from "./platform-schema";
+import { observabilitySchema } from "./observability-schema";
 import { databaseSchema, streamingSchema } from "./data-schema";
 import { MAX_ZONES } from "./subnet-plan";
 import { nonEmpty, strict } from "./strict";
@@ -180,6 +181,7 @@ export const environmentSchema = strict({
     .optional()
     .describe("The environment's services by name, each with its own image repository, role, database user, topics, secrets and exposure (docs/services.md). Use either this or app, the shorthand for one service named app."),
   dns: dnsSchema.optional(),
+  observability: observabilitySchema,
   waf: wafSchema.default({ enabled: true, rateLimit: 2000, rateWindowSeconds: 300, countInsteadOfBlock: {}, logRetentionDays: 90 }),
   ci: ciSchema.default(ACCESS_DEFAULTS.ci),
   access: accessSchema.default(ACCESS_DEFAULTS.access),
