@@ -75,7 +75,23 @@ export function validEnvironmentInput(overrides: Partial<EnvironmentInput> = {})
     // CI's in-VPC runner, for an environment with stacks that reach the cluster (the endpoint is
     // private); left out otherwise, so that the lines of the fields above stay put.
     ...(overrides.ci !== undefined || overrides.platform !== undefined || overrides.app !== undefined ? { ci: overrides.ci ?? { runner: "codebuild", connectionArn: TEST_CONNECTION_ARN } } : {}),
+    // Someone told of every alert: a production environment must page someone and, where
+    // Prometheus runs, have a heartbeat; elsewhere a warning says alerts go nowhere
+    // (config/observability-checks.ts). Email works with or without a platform section. Last.
+    observability: overrides.observability ?? defaultAlerting(overrides),
   };
+}
+
+/** An email receiver of every alert, and with a platform section a heartbeat webhook. */
+function defaultAlerting(overrides: Partial<EnvironmentInput>): EnvironmentInput["observability"] {
+  const heartbeat = overrides.platform !== undefined;
+  return {
+    alerting: {
+      receivers: { oncall: { type: "email", addresses: ["oncall@example.com"] }, ...(heartbeat ? { heartbeat: { type: "webhook" } } : {}) },
+      routes: { critical: ["oncall"], warning: ["oncall"] },
+      ...(heartbeat ? { heartbeat: "heartbeat" } : {}),
+    },
+  } as EnvironmentInput["observability"];
 }
 
 /** A CodeConnections connection in the account and region of {@link validEnvironmentInput}. */

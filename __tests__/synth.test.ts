@@ -309,7 +309,7 @@ describe("bad input", () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr.split("\n")).toEqual([
       "Configuration is invalid; nothing was synthesized (1 problem):",
-      'config/qa.yaml:31: [qa] protect.0: matches no construct of qa\'s stacks, so it would protect nothing (did you mean "qa-network/network/nat"?) (got "qa-network/network/natt")',
+      'config/qa.yaml:43: [qa] protect.0: matches no construct of qa\'s stacks, so it would protect nothing (did you mean "qa-network/network/nat"?) (got "qa-network/network/natt")',
     ]);
   });
 });

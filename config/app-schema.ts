@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_METRIC_PRESET, METRIC_PRESETS } from "../k8s/metric-presets";
 import { EXACT_CHART_VERSION } from "../modules/helm/versions";
 import { ARCHITECTURES } from "./platform-schema";
 import { strict } from "./strict";
@@ -15,6 +16,35 @@ const hostname = z
 
 /** The application's HTTP port unless config says otherwise (FastAPI's and NestJS's usual 8000). */
 export const DEFAULT_APP_PORT = 8000;
+
+/** A Prometheus metric name (prometheus.io/docs/concepts/data_model: `[a-zA-Z_:][a-zA-Z0-9_:]*`). */
+const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "must be a Prometheus metric name such as http_requests_total: letters, digits, '_' and ':', not starting with a digit");
+/** A Prometheus label name (`[a-zA-Z_][a-zA-Z0-9_]*`; names starting with `__` are Prometheus's own). */
+const labelName = z.string().regex(/^(?!__)[a-zA-Z_][a-zA-Z0-9_]*$/, "must be a Prometheus label name such as status: letters, digits and '_', not starting with a digit or '__'");
+
+/** `metrics`: which names the service's alerts and dashboard query (k8s/metric-presets.ts). */
+const metricsShape = strict({
+  preset: z
+    .enum(METRIC_PRESETS)
+    .default(DEFAULT_METRIC_PRESET)
+    .describe(
+      "The instrumentation library the service's /metrics comes from, whose default names its alerts and Grafana dashboard query: prometheus-fastapi-instrumentator (http_requests_total, http_request_duration_highr_seconds, http_requests_inprogress), starlette-exporter (starlette_requests_total, starlette_request_duration_seconds, starlette_requests_in_progress), nestjs-prom (@digikare/nestjs-prom's http_requests histogram and prom-client's nodejs_eventloop_lag_seconds), or custom (the names given in custom). docs/services.md lists them with their labels.",
+    ),
+  custom: strict({
+    requestsTotal: metricName.optional().describe("A counter of the requests served, labelled by status and route, such as orders_http_requests_total."),
+    requestDuration: metricName
+      .refine((name) => !/_(bucket|sum|count)$/.test(name), "must be the histogram's base name, without _bucket, _sum or _count: the queries add _bucket")
+      .optional()
+      .describe("A histogram of request durations in seconds, by its base name (the series are <name>_bucket, _sum and _count), such as orders_http_request_duration_seconds."),
+    saturationGauge: metricName.optional().describe("A gauge of how busy the service is: requests in progress (or an event loop's lag), such as orders_http_requests_in_progress."),
+    statusLabel: labelName.optional().describe("The requests counter's label holding the HTTP status: a code (503) or a class (5xx); the error ratio counts the values matching 5.."),
+    routeLabel: labelName.optional().describe("The requests counter's label holding the route (handler or path template), which the dashboard's request rate is split by."),
+  })
+    .optional()
+    .describe("With preset custom (and only then): the service's own metric names and labels, all five required."),
+})
+  .default({ preset: DEFAULT_METRIC_PRESET })
+  .describe("The names of the service's HTTP metrics: its alerts (error rate, latency) and its Grafana dashboard are generated from them. A worker with no port has none.");
 
 /** The settings every service has: the `app` section, and each entry of `services`. */
 const serviceShape = {
@@ -101,6 +131,7 @@ const serviceShape = {
   })
     .optional()
     .describe("Schema migrations: a Helm pre-install/pre-upgrade hook Job with the app's image, service account and IAM database login. If it fails, the release fails and the running version stays (docs/how-to.md, \"Migrate the schema\")."),
+  metrics: metricsShape,
   chart: strict({
     repository: z.string().regex(/^oci:\/\/[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/, "must be an OCI repository such as oci://123456789012.dkr.ecr.eu-west-1.amazonaws.com/charts").describe("OCI repository of the chart."),
     name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a chart name such as app").describe("Chart name."),

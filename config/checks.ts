@@ -8,7 +8,10 @@ import { checkDatabaseUsers } from "./database-users";
 import { checkEdge } from "./edge-checks";
 import { checkTopics } from "./topics";
 import { checkKafkaLag } from "./scaling-checks";
+import { checkMetrics } from "./metrics-checks";
 import { checkEks } from "./eks-checks";
+import { checkObservability } from "./observability-checks";
+import { checkTracing } from "./tracing-checks";
 import { checkPlatform } from "./platform-checks";
 import { checkQuantities } from "./quantity-checks";
 import { reuseProblems } from "./reuse-checks";
@@ -83,7 +86,7 @@ export function checkEnvironment(env: EnvironmentConfig, now?: Date): FieldProbl
     });
   }
   if (network.azCount <= zones.length) problems.push(...checkSubnetsFit(env));
-  problems.push(...checkEks(env, now), ...checkDatabase(env), ...checkDatabaseUsers(env), ...checkStreaming(env), ...checkTopics(env), ...checkEdge(env), ...checkAccess(env), ...checkPlatform(env), ...checkApp(env), ...checkKafkaLag(env), ...checkArns(env), ...checkQuantities(env), ...checkStateAccess(env), ...checkEnvironmentName(env));
+  problems.push(...checkEks(env, now), ...checkDatabase(env), ...checkDatabaseUsers(env), ...checkStreaming(env), ...checkTopics(env), ...checkEdge(env), ...checkAccess(env), ...checkPlatform(env), ...checkApp(env), ...checkKafkaLag(env), ...checkMetrics(env), ...checkArns(env), ...checkQuantities(env), ...checkStateAccess(env), ...checkEnvironmentName(env), ...checkObservability(env), ...checkTracing(env));
   return problems;
 }
 

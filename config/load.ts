@@ -5,6 +5,7 @@ import { type z } from "zod";
 import { checkAcrossEnvironments, checkEnvironment, type SourcedEnvironment } from "./checks";
 import { dataWarnings } from "./data-checks";
 import { eksWarnings } from "./eks-checks";
+import { observabilityWarnings } from "./observability-checks";
 import { reuseWarnings } from "./reuse-checks";
 import { ConfigError, type ConfigProblem, displayPath } from "./problems";
 import { nearMatches, didYouMean } from "./near";
@@ -68,7 +69,7 @@ const acrossWarnings = new WeakMap<EnvironmentConfig, readonly ConfigProblem[]>(
 export function configWarnings(environments: readonly EnvironmentConfig[], now: Date): ConfigProblem[] {
   return environments.flatMap((env) => {
     const source = sourceOf(env);
-    const own = [...eksWarnings(env, now), ...dataWarnings(env)].map((w) => ({ ...w, file: source?.file ?? `${env.name}.yaml`, line: source?.lineOf?.(w.field), environment: env.name }));
+    const own = [...eksWarnings(env, now), ...dataWarnings(env), ...observabilityWarnings(env)].map((w) => ({ ...w, file: source?.file ?? `${env.name}.yaml`, line: source?.lineOf?.(w.field), environment: env.name }));
     return [...own, ...(acrossWarnings.get(env) ?? [])];
   });
 }

@@ -32,6 +32,11 @@ export function clusterName(env: Pick<EnvironmentConfig, "name">): string {
   return `${env.name}-platform`;
 }
 
+/** The name of the environment's MSK cluster (`<env>-streaming`): CloudWatch's "Cluster Name" dimension and Prometheus's kafka_cluster label. */
+export function kafkaClusterName(env: { readonly name: string }): string {
+  return `${env.name}-kafka`;
+}
+
 /**
  * The CodeBuild project of an environment's GitHub Actions runner. Part of the interface: jobs
  * select the runner by it (`runs-on: codebuild-<project>-<run id>-<attempt>`).

@@ -23,7 +23,7 @@ export const receiverSchema = z.discriminatedUnion(
   [
     strict({
       type: z.literal("slack"),
-      channel: z.string().regex(/^#?[a-z0-9][a-z0-9._-]{0,79}$/, "must be a Slack channel such as #alerts-prod").describe("The channel the messages go to (the incoming webhook's URL, in Secrets Manager, may override it)."),
+      channel: z.string().regex(/^#?[a-z0-9][a-z0-9._-]{0,79}$/, "must be a Slack channel such as #alerts-prod").describe("The channel the messages go to. A Slack app's incoming webhook posts only to the channel it was made for and ignores this: make the webhook for this channel."),
     }).describe("Slack, through an incoming webhook: its URL is the secret's `url` key."),
     strict({
       type: z.literal("pagerduty"),
@@ -60,39 +60,51 @@ export const alertingSchema = strict({
     .string()
     .min(1)
     .optional()
-    .describe("The receiver of the always-firing Watchdog alert, a webhook or PagerDuty heartbeat that pages when the pings stop: a dead Prometheus or Alertmanager then reaches someone. Required in production."),
+    .describe("The receiver of the always-firing Watchdog alert: a webhook receiver, the ping URL of a heartbeat service (healthchecks.io, Dead Man's Snitch, a PagerDuty heartbeat monitor) that pages when the pings stop, so a dead Prometheus or Alertmanager reaches someone. Required in production (with a platform section)."),
   repeatHours: z.int().min(1).max(168).default(4).describe("Hours before a still-firing alert is sent again."),
 }).describe("Alert delivery: Alertmanager's receivers and routes (`<env>-platform`), and the SNS topic the CloudWatch alarms notify.");
 
-/** A threshold: a number in a range, with a default. */
-const threshold = (min: number, max: number, fallback: number, what: string) => z.number().min(min).max(max).default(fallback).describe(`${what} Default: ${fallback}; allowed: ${min}–${max}.`);
+/**
+ * A threshold: a number in a range, with a default. Out of range, the message names the range
+ * and its unit, so the fix is in the message.
+ */
+const threshold = (min: number, max: number, fallback: number, unit: string, what: string) => {
+  const range = `must be ${min}–${max} ${unit}`;
+  return z.number().min(min, range).max(max, range).default(fallback).describe(`${what} Default: ${fallback}; allowed: ${min}–${max}.`);
+};
 
 export const alarmsSchema = strict({
   database: strict({
-    cpuPercent: threshold(1, 100, 80, "CPU use, percent, averaged over 15 minutes."),
-    freeStorageGiB: threshold(1, 1024, 10, "Free storage, GiB, below which the alarm fires (RDS; Aurora's storage grows by itself)."),
-    replicaLagSeconds: threshold(1, 3600, 60, "Replica lag, seconds (Aurora readers and RDS read replicas)."),
-    connectionsPercent: threshold(1, 100, 80, "Connections, percent of the instance class's max_connections."),
+    cpuPercent: threshold(1, 100, 80, "percent", "CPU use, percent, averaged over 15 minutes (each instance)."),
+    freeStorageGiB: threshold(1, 1024, 10, "GiB", "Free storage, GiB, below which the alarm fires (RDS; Aurora's storage grows by itself)."),
+    replicaLagSeconds: threshold(1, 3600, 60, "seconds", "Replica lag, seconds, over 10 minutes (Aurora readers)."),
+    connectionsPercent: threshold(1, 100, 80, "percent", "Connections, percent of the instance class's default max_connections (LEAST(DBInstanceClassMemory/9531392, 5000)), over 10 minutes."),
   })
     .prefault({})
     .describe("Alarms on the database (with a database section)."),
   streaming: strict({
-    diskUsedPercent: threshold(1, 100, 80, "A broker's data-log disk use, percent."),
-    underReplicatedPartitions: threshold(0, 10000, 0, "Under-replicated partitions above which the alarm fires."),
+    diskUsedPercent: threshold(1, 100, 80, "percent", "A broker's data-log disk use, percent (KafkaDataLogsDiskUsed), over 15 minutes."),
+    underReplicatedPartitions: threshold(0, 10000, 0, "partitions", "Under-replicated partitions of the cluster (sum over the brokers) above which the alarm fires, for 15 minutes."),
   })
     .prefault({})
-    .describe("Alarms on the MSK cluster (with a streaming section)."),
+    .describe("Alarms on the MSK cluster (with a streaming section; standard brokers: Express brokers publish neither metric)."),
   nat: strict({
-    portAllocationErrors: threshold(0, 1000000, 0, "Port allocation errors in 5 minutes above which the alarm fires."),
-    packetsDropped: threshold(0, 100000000, 1000, "Packets dropped in 5 minutes above which the alarm fires."),
+    portAllocationErrors: threshold(0, 1000000, 0, "errors", "Port allocation errors of a NAT gateway in 5 minutes above which the alarm fires."),
+    packetsDropped: threshold(0, 100000000, 1000, "packets", "Packets a NAT gateway dropped in 5 minutes above which the alarm fires, twice in a row."),
   })
     .prefault({})
     .describe("Alarms on each NAT gateway."),
   loadBalancer: strict({
-    errorPercent: threshold(0.1, 100, 5, "Share of requests the ALB answers 5xx itself (HTTPCode_ELB_5XX_Count), percent over 5 minutes."),
+    elb5xxCount: threshold(
+      1,
+      1000000,
+      10,
+      "responses",
+      "5xx responses an ALB gives itself (HTTPCode_ELB_5XX_Count: no healthy target, a target that does not answer) in 5 minutes above which the alarm fires, per ALB of the cluster. A count, not a share: the ALBs are found by a Metrics Insights query, and an alarm takes one such query, so it cannot divide by RequestCount (docs/observability.md).",
+    ),
   })
     .prefault({})
-    .describe("Alarms on the services' ALBs."),
+    .describe("Alarms on the services' ALBs (the AWS Load Balancer Controller's, found by its tag elbv2.k8s.aws/cluster)."),
 })
   .prefault({})
   .describe("CloudWatch alarms on the AWS-managed pieces, in the plan of the stack that makes each one; they notify the SNS topic `<env>-alerts`.");

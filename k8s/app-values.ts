@@ -1,3 +1,5 @@
+import { type ServiceMetrics } from "./metric-presets";
+
 /**
  * The values of the application's chart: the contract between the `<env>-app` stack and the
  * chart, whether it is the chart this project ships (`k8s/app-chart.ts`) or an OCI chart named
@@ -102,6 +104,12 @@ export interface AppValues {
   readonly env: Readonly<Record<string, string>>;
   /** Where the app's secrets come from: a ClusterSecretStore and the Secrets Manager prefix synced into one Secret. */
   readonly secrets: { readonly store: string; readonly prefix: string };
+  /**
+   * The names of the service's HTTP metrics (its preset's, k8s/metric-presets.ts): what its
+   * alerts and its dashboard query. A worker with no port exports none, and only the saturation
+   * alert, on its HPA, uses no name of these.
+   */
+  readonly metrics: ServiceMetrics;
   /** Where each alert's runbook is, a URL prefix (`…/docs/runbooks/`). */
   readonly runbookBaseUrl: string;
 }

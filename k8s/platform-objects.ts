@@ -2,6 +2,8 @@ import { Chart, type ChartProps } from "cdk8s";
 import { k8s } from "cdk8s-plus-34";
 import { type Construct } from "constructs";
 import { ClusterSecretStore, ExternalSecret } from "./crds/external-secrets";
+import { dataSubnetEgress, type DataSubnetEgressProps } from "./data-egress";
+import { addDashboardConfigMaps, type DashboardsProps } from "./dashboards/config-maps";
 import { Ec2NodeClass, type NodePoolProps, NodePool, type NodeSelectorRequirement } from "./crds/karpenter";
 
 /** One NodePool for application pods: what it may launch, how much, and how its nodes are replaced. */
@@ -81,12 +83,19 @@ export interface PlatformObjectsProps extends ChartProps {
      * pod of the namespace, on its port, as they always have).
      */
     readonly services: ReadonlyArray<{ readonly name: string; readonly port?: number; readonly exposure: "public" | "internal" | "none"; readonly ownChart?: boolean }>;
+    /** The data subnets, and the data stores' ports the services reach there (k8s/data-egress.ts). */
+    readonly dataEgress: Omit<DataSubnetEgressProps, "namespace">;
   };
   /**
    * Karpenter's NodePools and EC2NodeClass.
    * @default - none: Karpenter is off
    */
   readonly karpenter?: KarpenterNodes;
+  /**
+   * Grafana's dashboards, as ConfigMaps its sidecar loads (k8s/dashboards/).
+   * @default - none
+   */
+  readonly dashboards?: DashboardsProps;
 }
 
 /** Names other stacks use (the app stack reads them from `<env>-platform`'s contract). */
@@ -98,7 +107,8 @@ export const STORAGE_CLASS = "gp3-encrypted";
 /**
  * The platform's own Kubernetes objects, typed: the default encrypted gp3 StorageClass, the
  * ClusterSecretStore, Grafana's admin ExternalSecret, the application namespace's guard rails
- * (default-deny ingress with explicit allows, quota, limits) and Karpenter's node pools. Installed
+ * (default-deny ingress with explicit allows, quota, limits), Karpenter's node pools and Grafana's
+ * dashboards. Installed
  * by one Helm release after the releases that bring their CRDs.
  */
 export class PlatformObjects extends Chart {
@@ -133,6 +143,7 @@ export class PlatformObjects extends Chart {
     });
     this.appGuardRails(props.app);
     if (props.karpenter) this.karpenterNodes(props.karpenter);
+    if (props.dashboards) addDashboardConfigMaps(this, props.dashboards);
   }
 
   /**
@@ -160,6 +171,7 @@ export class PlatformObjects extends Chart {
       if (service.exposure !== "none") allow(`${service.name}-from-load-balancer`, `${service.name}-from-load-balancer`, app.loadBalancerCidrs.map((cidr) => ({ ipBlock: { cidr } })));
       allow(`${service.name}-from-monitoring`, `${service.name}-from-prometheus`, [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": app.monitoringNamespace } } }]);
     }
+    dataSubnetEgress(this, { namespace, ...app.dataEgress });
     new k8s.KubeResourceQuota(this, "app-quota", {
       metadata: { name: "app", namespace },
       spec: { hard: { "requests.cpu": k8s.Quantity.fromString("16"), "requests.memory": k8s.Quantity.fromString("32Gi"), "limits.memory": k8s.Quantity.fromString("64Gi"), pods: k8s.Quantity.fromString("100") } },

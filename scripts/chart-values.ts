@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
-import { unknownValueKeys } from "../modules/helm/value-keys";
+import { PASS_THROUGH_PATHS, unknownValueKeys } from "../modules/helm/value-keys";
 import { runCli } from "./review-cli";
 
 const USAGE = `Usage: npm run -s chart-values -- (--list | --check DIR) [--out cdktf.out]
@@ -82,7 +82,7 @@ export function checkReleases(releases: readonly SynthesizedRelease[], dir: stri
     const defaults = withSubcharts(folder, (parse(readFileSync(path.join(folder, "values.yaml"), "utf8")) as Record<string, unknown>) ?? {});
     const schemaFile = path.join(folder, "values.schema.json");
     const schema = existsSync(schemaFile) ? JSON.parse(readFileSync(schemaFile, "utf8")) : undefined;
-    return r.values.flatMap((values) => unknownValueKeys(values, defaults ?? {}, schema).map((key) => `${r.stack} ${r.name}: ${key} is not a value of ${r.chart} ${r.version}`));
+    return r.values.flatMap((values) => unknownValueKeys(values, defaults ?? {}, schema, "", PASS_THROUGH_PATHS[r.chart]).map((key) => `${r.stack} ${r.name}: ${key} is not a value of ${r.chart} ${r.version}`));
   });
 }
 

@@ -4,27 +4,38 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { App as K8sApp } from "cdk8s";
 import { type Construct } from "constructs";
-import { addonPlacement, appNamespace, clusterAutoscalerEnabled, clusterName, externalDnsHosts, karpenterSettings, kedaEnabled, type PlatformConfig, serviceEntries } from "../config";
+import { addonPlacement, alertTopicArn, appNamespace, kafkaClusterName, clusterAutoscalerEnabled, clusterName, externalDnsHosts, karpenterSettings, kedaEnabled, type PlatformConfig, receiverEntries, receiverSecretKey, receiverSecretName, serviceEntries, hasSharedNodeGroup, SHARED_NODE_GROUP, SYSTEM_NODE_GROUP, tracingEnabled } from "../config";
 import { ClusterAutoscaler } from "../modules/addons/cluster-autoscaler";
 import { ExternalDns, EXTERNAL_DNS_CHART } from "../modules/addons/external-dns";
 import { ExternalSecrets, EXTERNAL_SECRETS_CHART } from "../modules/addons/external-secrets";
-import { Karpenter, KARPENTER_CHART } from "../modules/addons/karpenter";
+import { Karpenter, KARPENTER_CHART, KARPENTER_METRICS_PORT } from "../modules/addons/karpenter";
 import { Keda, KEDA_CHART } from "../modules/addons/keda";
 import { LoadBalancerController, LOAD_BALANCER_CONTROLLER_CHART } from "../modules/addons/load-balancer-controller";
 import { LogShipping, LOG_SHIPPING_CHART } from "../modules/addons/log-shipping";
 import { MetricsServer } from "../modules/addons/metrics-server";
 import { GRAFANA_ADMIN_SECRET, Monitoring, MONITORING_CHART } from "../modules/addons/monitoring";
+import { OtelCollector, OTEL_COLLECTOR_CHART } from "../modules/addons/otel-collector";
+import { mskScrapeJobs, serviceScrapeJob } from "../modules/addons/scrape-jobs";
+import { POSTGRES_PORT } from "../modules/database/database";
+import { KAFKA_PORTS } from "../modules/streaming/kafka-cluster";
 import { clusterProviders } from "../modules/helm/cluster-providers";
 import { ManifestRelease } from "../modules/helm/manifest-release";
 import { EncryptionKey } from "../modules/kms/encryption-key";
 import { logGroupKeyStatement } from "../modules/logs/retention";
+import { resolveMetrics } from "../k8s/metric-presets";
 import { PlatformObjects, SECRET_STORE, STORAGE_CLASS } from "../k8s/platform-objects";
+import { kafkaAlerts } from "../k8s/kafka-alerts";
+import { ALERTMANAGER_CONFIG, MonitoringObjects, RECEIVERS_SECRET } from "../k8s/monitoring-objects";
+import { AlarmForwarder, forwardedReceivers } from "../modules/alerts/alarm-forwarder";
+import { ReceiverSecrets } from "../modules/alerts/receiver-secrets";
+import { runbookBaseUrl } from "./runbooks";
 import { DEPLOY_ROLE_VARIABLE } from "./aws-provider";
 import { zoneIdOf } from "./contracts/dns";
 import { eksFromRemoteState } from "./contracts/eks";
 import { iamFromRemoteState } from "./contracts/iam";
-import { networkFacts, networkFromRemoteState } from "./contracts/network";
+import { networkFacts, networkFromRemoteState, type NetworkOutputs } from "./contracts/network";
 import { PLATFORM_CONTRACT } from "./contracts/platform";
+import { streamingFromRemoteState } from "./contracts/streaming";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 
 /** The IngressClass the load balancer controller's chart creates (its `ingressClass` default). */
@@ -112,6 +123,14 @@ export class AddonsStack extends EnvironmentStack {
     }
     // KEDA, for the services that scale on Kafka lag: its CRDs come with it, before the app's ScaledObjects (the app layer follows this one).
     if (kedaEnabled(env)) new Keda(this, "keda", { ...on(KEDA_CHART.namespace), roleArn: iam.keda_role_arn, identityMode, watchNamespace: app });
+    // The OpenTelemetry Collector, with tracing on: the services' spans to X-Ray, from a namespace
+    // under the restricted Pod Security Standard (its pods meet it). Two replicas, unless the
+    // add-ons' group never has a second node for the other to survive on.
+    if (tracingEnabled(env)) {
+      const otelNs = namespace(OTEL_COLLECTOR_CHART.namespace, { "pod-security.kubernetes.io/enforce": "restricted" });
+      const addonNodes = env.eks.nodeGroups[hasSharedNodeGroup(env) ? SHARED_NODE_GROUP : SYSTEM_NODE_GROUP];
+      new OtelCollector(this, "otel-collector", { dependsOn: [otelNs], placement, roleArn: iam.otel_collector_role_arn, identityMode, region: account.region, sourceNamespace: app, replicas: (addonNodes?.size.max ?? 1) >= 2 ? 2 : 1 });
+    }
 
     const karpenterConfig = karpenterSettings(platform);
     const objects = new PlatformObjects(new K8sApp(), "platform-objects", {
@@ -125,8 +144,20 @@ export class AddonsStack extends EnvironmentStack {
         // Both ALBs are in the public subnets (the internal one by name: stacks/contracts/network.ts).
         loadBalancerCidrs: Object.values(networkFacts(env).subnetCidrs.public),
         services: serviceEntries(env).map(([name, service]) => ({ name, port: service.port, exposure: service.exposure, ownChart: service.chart !== undefined })),
+        // The data stores' client ports only: the MSK exporters there are Prometheus's alone.
+        dataEgress: {
+          dataCidrs: Object.values(networkFacts(env).subnetCidrs.data),
+          ports: [...(env.database ? [POSTGRES_PORT] : []), ...(env.streaming ? [KAFKA_PORTS.iam, ...(env.streaming.clientCertificateAuthorityArns.length ? [KAFKA_PORTS.tls] : [])] : [])],
+        },
       },
       karpenter: karpenter && { clusterName: cluster, nodeRoleName: eks.node_role_name, nodeSecurityGroupId: eks.node_security_group_id, amiAlias: karpenterConfig.amiAlias, pools: karpenterConfig.nodePools },
+      // Grafana's dashboards (k8s/dashboards/): the platform's, Kafka's with streaming, one per service, from its metrics preset.
+      dashboards: {
+        namespace: MONITORING_CHART.namespace,
+        platform: { addonNamespaces: ["kube-system", ...Object.keys(namespaces)].sort(), karpenterPools: karpenter && Object.keys(karpenterConfig.nodePools) },
+        kafka: env.streaming && { clusterName: kafkaClusterName(env) },
+        services: serviceEntries(env).map(([name, s]) => ({ name, namespace: app, metrics: s.port === undefined ? undefined : resolveMetrics(s.metrics), kedaScaled: s.scaling.kafkaLag !== undefined })),
+      },
     });
     this.objects = new ManifestRelease(this, "platform-objects", {
       name: "platform-objects",
@@ -144,7 +175,7 @@ export class AddonsStack extends EnvironmentStack {
       // Long enough for Karpenter to drain and terminate every node of its pools on destroy.
       timeoutSeconds: karpenter ? NODE_DRAIN_TIMEOUT_SECONDS : undefined,
     });
-    new Monitoring(this, "monitoring", {
+    const monitoring = new Monitoring(this, "monitoring", {
       // After the objects: Grafana's admin Secret and the StorageClass its volumes use exist first.
       dependsOn: [namespaces[MONITORING_CHART.namespace]!, this.objects.release.release],
       placement,
@@ -154,8 +185,72 @@ export class AddonsStack extends EnvironmentStack {
       memoryGiB: platform.prometheus.memoryGiB,
       grafanaAdminVersion: platform.grafana.adminPasswordVersion,
       storageClass: STORAGE_CLASS,
+      // The MSK brokers' exporters, by DNS name: outside the cluster, no ServiceMonitor reaches them.
+      // Karpenter's controller, whose release comes before the ServiceMonitor CRD.
+      scrapeJobs: [
+        ...(env.streaming ? mskScrapeJobs({ brokerDomain: streamingFromRemoteState(this, props.backend, env).broker_domain, brokers: env.streaming.brokers, clusterName: kafkaClusterName(env) }) : []),
+        ...(karpenter ? [serviceScrapeJob({ job: "karpenter", namespace: KARPENTER_CHART.namespace, service: KARPENTER_CHART.chart, port: KARPENTER_METRICS_PORT })] : []),
+      ],
+      alerting: { configName: ALERTMANAGER_CONFIG, roleArn: iam.alertmanager_role_arn, identityMode },
+      environment: env.name,
     });
+    this.alerting(props, iam.app_secrets_kms_key_arn, monitoring, network);
 
     PLATFORM_CONTRACT.publish(this, { ingress_class: INGRESS_CLASS, secret_store: SECRET_STORE, storage_class: STORAGE_CLASS, app_namespace: app, container_log_group: logGroup.name });
+  }
+
+  /**
+   * Alert delivery: the receivers' secrets (no value: an operator puts each), and the
+   * `monitoring-objects` release after the monitoring release, which brings the CRDs of its
+   * AlertmanagerConfig and PrometheusRules (External Secrets' CRDs come earlier).
+   */
+  private alerting(props: EnvironmentStackProps, kmsKeyId: string, monitoring: Monitoring, network: NetworkOutputs): void {
+    const { env } = props;
+    const namespace = MONITORING_CHART.namespace;
+    const receivers = receiverEntries(env).map(([name, receiver]) => {
+      const key = receiverSecretKey(receiver);
+      return { name, receiver, secret: key === undefined ? undefined : { name: receiverSecretName(env, name), key } };
+    });
+    const secrets = new ReceiverSecrets(this, "alerting-secrets", {
+      secrets: receivers.flatMap((r) => (r.secret ? [{ receiver: r.name, secretName: r.secret.name, key: r.secret.key }] : [])),
+      kmsKeyId,
+      syncedInto: `${namespace}/${RECEIVERS_SECRET}`,
+    });
+    const { alerting } = env.observability;
+    const chart = new MonitoringObjects(new K8sApp(), "monitoring-objects", {
+      namespace,
+      secretStore: SECRET_STORE,
+      environment: env.name,
+      receivers,
+      alerting: { routes: alerting.routes, heartbeat: alerting.heartbeat, repeatHours: alerting.repeatHours, topic: { arn: alertTopicArn(env), region: env.account.region } },
+      runbookBaseUrl: runbookBaseUrl(props.project),
+      ruleGroups: env.streaming ? { kafka: kafkaAlerts({ clusterName: kafkaClusterName(env), runbookBaseUrl: runbookBaseUrl(props.project) }) } : undefined,
+    });
+    new ManifestRelease(this, "monitoring-objects", { name: "monitoring-objects", namespace, chart, dependsOn: [monitoring.release.release, ...Object.values(secrets.secrets)] });
+
+    // The CloudWatch alarms' way to the same chat and paging receivers (email ones are the topic's
+    // subscriptions): here, beside the secrets it reads and with the iam stack's key they are encrypted with.
+    const forwarderReceivers = Object.fromEntries(
+      receivers.map(({ name, receiver, secret }) => {
+        const arn = secrets.secrets[name]?.arn;
+        return [name, { type: receiver.type, ...(receiver.type === "slack" ? { channel: receiver.channel } : {}), ...(receiver.type === "pagerduty" ? { severity: receiver.severity } : {}), secret: secret && arn ? { ...secret, arn } : undefined }];
+      }),
+    );
+    if (forwardedReceivers(forwarderReceivers, alerting.routes).length > 0) {
+      new AlarmForwarder(this, "alarm-forwarder", {
+        name: `${env.name}-alarm-forwarder`,
+        environment: env.name,
+        topicArn: alertTopicArn(env),
+        receivers: forwarderReceivers,
+        routes: alerting.routes,
+        secretsKeyArn: kmsKeyId,
+        vpcId: network.vpcId,
+        subnetIds: network.subnetIds.private,
+        accountId: env.account.id,
+        region: env.account.region,
+        permissionsBoundaryArn: network.permissionsBoundaryArn,
+        runbookBaseUrl: runbookBaseUrl(props.project),
+      });
+    }
   }
 }

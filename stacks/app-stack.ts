@@ -1,14 +1,18 @@
 import { App as K8sApp } from "cdk8s";
 import { Construct } from "constructs";
-import { appNamespace, certificateIdOf, databaseUsers, groupPrefixes, ingressGroupOf, kedaEnabled, resolvedTopics, routedServices, serviceAccountOf, serviceEntries, serviceImageRepositoryUrl, serviceRoleArn, serviceSecretsPrefix } from "../config";
+import { appNamespace, certificateIdOf, databaseUsers, groupPrefixes, ingressGroupOf, kedaEnabled, resolvedTopics, routedServices, serviceAccountOf, serviceEntries, serviceImageRepositoryUrl, serviceRoleArn, serviceSecretsPrefix, tracingEnabled } from "../config";
+import { alertTopicArn, clusterName } from "../config";
+import { LoadBalancerAlarms } from "../modules/alarms/load-balancer-alarms";
 import { Certificate } from "../modules/edge/certificate";
 import { WebAcl } from "../modules/edge/web-acl";
 import { roleAnnotations } from "../modules/addons/addon";
+import { serviceTracingEnvironment } from "../modules/addons/otel-collector";
 import { ChartRelease } from "../modules/helm/chart-release";
 import { clusterProviders } from "../modules/helm/cluster-providers";
 import { ManifestRelease } from "../modules/helm/manifest-release";
 import { AppChart, groupOrder } from "../k8s/app-chart";
 import { type AppValues, TLS13_POLICY } from "../k8s/app-values";
+import { resolveMetrics } from "../k8s/metric-presets";
 import { DEPLOY_ROLE_VARIABLE } from "./aws-provider";
 import { databaseFromRemoteState } from "./contracts/database";
 import { zoneIdOf } from "./contracts/dns";
@@ -17,6 +21,7 @@ import { eksFromRemoteState } from "./contracts/eks";
 import { platformFromRemoteState } from "./contracts/platform";
 import { streamingFromRemoteState } from "./contracts/streaming";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+import { runbookBaseUrl } from "./runbooks";
 
 /**
  * `<env>-app`: a Helm release per service, its values assembled from typed outputs and config:
@@ -46,6 +51,10 @@ export class AppStack extends EnvironmentStack {
     const certificates = new Map<string, string>();
     for (const [, { ingress }] of routed.filter(([, s]) => !s.ingress.certificateArn)) {
       if (!certificates.has(ingress.host)) certificates.set(ingress.host, new Certificate(this, certificateIdOf(env, ingress.host), { domainName: ingress.host, zoneId: zoneId as string }).arn);
+    }
+    // One alarm on the ALBs' own 5xx, whichever ALBs the controller makes for the routed services.
+    if (routed.length > 0) {
+      new LoadBalancerAlarms(this, "alb-alarms", { namePrefix: env.name, clusterName: clusterName(env), elb5xxCount: env.observability.alarms.loadBalancer.elb5xxCount, topicArn: alertTopicArn(env), runbookBaseUrl: runbookBaseUrl(project) });
     }
     const needsAcl = env.waf.enabled && routed.some(([, service]) => service.exposure === "public" && !service.ingress.wafAclArn);
     const acl = needsAcl ? new WebAcl(this, "web-acl", { name: `${env.name}-alb`, ...env.waf, accountId: env.account.id, region: env.account.region }) : undefined;
@@ -88,8 +97,12 @@ export class AppStack extends EnvironmentStack {
         },
         callers: serviceEntries(env).filter(([, caller]) => caller.talksTo.includes(name)).map(([caller]) => caller),
         migrations: service.migrations,
+        // The names its alerts query: its instrumentation library's (config's metrics.preset).
+        metrics: resolveMetrics(service.metrics),
         env: {
           AWS_REGION: env.account.region,
+          // Traces to the collector `<env>-platform` runs, sampled at the root (modules/addons/otel-collector.ts).
+          ...(tracingEnabled(env) && serviceTracingEnvironment({ name, environment: env.name, samplingPercent: env.observability.tracing.samplingPercent })),
           ...(database && dbUser && { DB_HOST: database.endpoint, DB_READER_HOST: database.reader_endpoint, DB_PORT: database.port, DB_NAME: database.database_name, DB_USER: dbUser.name, DB_IAM_AUTH: "true", DB_SSLMODE: "verify-full" }),
           ...(streaming && {
             KAFKA_BOOTSTRAP_SERVERS: streaming.bootstrap_brokers,

@@ -1,5 +1,7 @@
 import { type Construct } from "constructs";
-import { backupEnabled, type DatabaseConfig, databaseUsers } from "../config";
+import { alertTopicArn, backupEnabled, type DatabaseConfig, databaseUsers } from "../config";
+import { DatabaseAlarms } from "../modules/alarms/database-alarms";
+import { AuroraCluster } from "../modules/database/aurora-cluster";
 import { DatabaseBackup } from "../modules/database/backup";
 import { DatabaseBootstrap } from "../modules/database/bootstrap";
 import { Database } from "../modules/database/database";
@@ -8,6 +10,7 @@ import { DATABASE_CONTRACT } from "./contracts/database";
 import { eksFromRemoteState } from "./contracts/eks";
 import { networkFromRemoteState } from "./contracts/network";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+import { runbookBaseUrl } from "./runbooks";
 import { serviceGrantee } from "./service-grantee";
 
 /**
@@ -81,6 +84,19 @@ export class DatabaseStack extends EnvironmentStack {
       logRetentionDays: config.logRetentionDays,
     });
     for (const user of users) this.database.grantConnect(serviceGrantee(this, user.service), user.name);
+
+    // Its alarms, on exactly its instances (and Aurora's cluster), notifying the alert topic.
+    const engine = this.database.engine;
+    new DatabaseAlarms(this, "alarms", {
+      identifier: `${env.name}-postgres`,
+      instances: engine instanceof AuroraCluster ? Object.fromEntries(Object.entries(engine.instances).map(([key, i]) => [key, i.identifier])) : { instance: engine.instance.identifier },
+      cluster: engine instanceof AuroraCluster ? { identifier: engine.cluster.clusterIdentifier, readers: (config.readers ?? 0) > 0 } : undefined,
+      instanceClass: config.instanceClass,
+      serverlessMaxCapacity: config.serverless?.maxCapacity,
+      thresholds: env.observability.alarms.database,
+      topicArn: alertTopicArn(env),
+      runbookBaseUrl: runbookBaseUrl(props.project),
+    });
 
     DATABASE_CONTRACT.publish(this, {
       engine: config.engine,

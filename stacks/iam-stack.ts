@@ -1,6 +1,10 @@
 import { type Construct } from "constructs";
-import { clusterAutoscalerEnabled, clusterName, MIGRATIONS_SUFFIX, platformRoleName, externalDnsHosts, kedaEnabled, serviceAccountOf, serviceEntries, serviceSecretsPrefix } from "../config";
+import { alertTopicArn, clusterAutoscalerEnabled, clusterName, MIGRATIONS_SUFFIX, platformRoleName, externalDnsHosts, kedaEnabled, serviceAccountOf, serviceEntries, serviceSecretsPrefix, tracingEnabled } from "../config";
 import { KEDA_CHART, KEDA_OPERATOR_SERVICE_ACCOUNT } from "../modules/addons/keda";
+import { ALERTMANAGER_SERVICE_ACCOUNT, MONITORING_CHART } from "../modules/addons/monitoring";
+import { alertTopicPublishStatements } from "../modules/iam/policies/alert-topic-publish";
+import { OTEL_COLLECTOR_CHART, OTEL_COLLECTOR_NAME } from "../modules/addons/otel-collector";
+import { otelCollectorStatements } from "../modules/iam/policies/otel-collector";
 import { CLUSTER_AUTOSCALER_CHART, CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from "../modules/addons/cluster-autoscaler";
 import { InterruptionQueue } from "../modules/eks/interruption-queue";
 import { clusterAutoscalerStatements } from "../modules/iam/policies/cluster-autoscaler";
@@ -12,7 +16,7 @@ import { EncryptionKey } from "../modules/kms/encryption-key";
 import { zoneIdOf } from "./contracts/dns";
 import { eksFromRemoteState } from "./contracts/eks";
 import { IAM_CONTRACT } from "./contracts/iam";
-import { networkFromRemoteState } from "./contracts/network";
+import { NETWORK_CONTRACT, networkFromRemoteState } from "./contracts/network";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 
 /** `<env>-iam`: the roles of the platform's controllers and of each service, each for one service account. */
@@ -77,6 +81,10 @@ export class IamStack extends EnvironmentStack {
     // KEDA's operator reads consumer lag as its own role; `<env>-streaming` grants it exactly the
     // topics and groups services scale on (KafkaCluster.grantReadLag), so it holds nothing here.
     const kedaRoleArn = kedaEnabled(env) ? workload("keda", KEDA_CHART.namespace, KEDA_OPERATOR_SERVICE_ACCOUNT, "KEDA operator: reads the Kafka lag services scale on").arn : "";
+    // The OpenTelemetry Collector writes the services' traces to X-Ray, and may do nothing else.
+    const otelCollectorRoleArn = tracingEnabled(env)
+      ? workload("otel-collector", OTEL_COLLECTOR_CHART.namespace, OTEL_COLLECTOR_NAME, "OpenTelemetry Collector: writes the services' traces to X-Ray", { statements: otelCollectorStatements() }).arn
+      : "";
 
     let externalDnsRoleArn = "";
     const hosts = externalDnsHosts(env);
@@ -85,6 +93,14 @@ export class IamStack extends EnvironmentStack {
         statements: externalDnsStatements({ zoneId: zoneIdOf(this, props.backend, env), hosts }),
       }).arn;
     }
+
+    // Alertmanager's email receivers publish to the alert topic (made by <env>-network, encrypted
+    // with its own key) as this role, and may do nothing else; only where Alertmanager runs.
+    const alertmanagerRoleArn = env.platform
+      ? workload("alertmanager", MONITORING_CHART.namespace, ALERTMANAGER_SERVICE_ACCOUNT, "Alertmanager: publishes the email receivers' alerts to the alert topic", {
+          statements: alertTopicPublishStatements({ topicArn: alertTopicArn(env), keyArn: NETWORK_CONTRACT.read(this, props.backend, env).alert_topic_key_arn, region: account.region }),
+        }).arn
+      : "";
 
     // One role per service, named <env>-<service>, for its service account only (and its
     // migrations Job's, which acts as the same service).
@@ -108,7 +124,9 @@ export class IamStack extends EnvironmentStack {
       karpenter_queue_name: karpenterQueue,
       cluster_autoscaler_role_arn: clusterAutoscalerRoleArn,
       keda_role_arn: kedaRoleArn,
+      otel_collector_role_arn: otelCollectorRoleArn,
       external_dns_role_arn: externalDnsRoleArn,
+      alertmanager_role_arn: alertmanagerRoleArn,
       app_secrets_kms_key_arn: secretsKey.arn,
     });
   }

@@ -1,11 +1,14 @@
 import { type Construct } from "constructs";
-import { clusterName, permissionsBoundaryName } from "../config";
+import { alertEmailAddresses, alertTopicName, clusterName, permissionsBoundaryName } from "../config";
+import { AlertTopic } from "../modules/alerts/alert-topic";
+import { NatAlarms } from "../modules/alarms/nat-alarms";
 import { PermissionsBoundary } from "../modules/iam/permissions-boundary";
 import { ACCESS_HOST_ENDPOINTS } from "../modules/access/access-host";
 import { Network } from "../modules/network/network";
 import { DEFAULT_INTERFACE_ENDPOINTS } from "../modules/network/vpc-endpoints";
 import { NETWORK_CONTRACT, networkFacts, type NetworkOutputs } from "./contracts/network";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+import { runbookBaseUrl } from "./runbooks";
 
 /** `<env>-network`: the VPC and everything in it that has no workload of its own. */
 export class NetworkStack extends EnvironmentStack {
@@ -44,6 +47,10 @@ export class NetworkStack extends EnvironmentStack {
       interfaceEndpoints: props.env.access.host ? [...DEFAULT_INTERFACE_ENDPOINTS, ...ACCESS_HOST_ENDPOINTS] : undefined,
       permissionsBoundaryArn: boundary.arn,
     });
+    // The environment's alert topic: this stack is applied first, so every later layer's alarms
+    // (and Alertmanager's email receivers) can notify it, by the ARN config computes.
+    const alerts = new AlertTopic(this, "alerts", { name: alertTopicName(props.env), accountId: account.id, region: account.region, emailAddresses: alertEmailAddresses(props.env) });
+    new NatAlarms(this, "nat-alarms", { namePrefix: props.env.name, natGatewayIds: net.natGatewayIds, topicArn: alerts.arn, runbookBaseUrl: runbookBaseUrl(props.project), thresholds: props.env.observability.alarms.nat });
     const inZoneOrder = (ids: Readonly<Record<string, string>>) => facts.availabilityZones.map((zone) => ids[zone] as string);
     this.outputs = {
       ...facts,
@@ -64,6 +71,7 @@ export class NetworkStack extends EnvironmentStack {
       control_plane_subnet_ids: this.outputs.subnetIds.controlPlane,
       availability_zones: facts.availabilityZones,
       vpc_endpoint_security_group_id: this.outputs.endpointSecurityGroupId,
+      alert_topic_key_arn: alerts.key.arn,
     });
   }
 }

@@ -53,7 +53,8 @@ export const LAYER_REGISTRY: readonly LayerEntry[] = [
   // The data layers grant the services' roles (iam's) access: their grants live with them.
   { layer: "database", consumes: ["network", "eks"], after: ["iam"], enabled: (env) => env.database !== undefined, create: (scope, props) => new DatabaseStack(scope, props) },
   { layer: "streaming", consumes: ["network", "eks"], after: ["iam"], enabled: (env) => env.streaming !== undefined, create: (scope, props) => new StreamingStack(scope, props) },
-  { layer: "platform", consumes: ["network", "eks", "iam", "dns"], after: ["access"], enabled: (env) => env.platform !== undefined, create: (scope, props) => new AddonsStack(scope, props) },
+  // After streaming, whose brokers Prometheus scrapes (their DNS domain is its output).
+  { layer: "platform", consumes: ["network", "eks", "iam", "dns", "streaming"], after: ["access"], enabled: (env) => env.platform !== undefined, create: (scope, props) => new AddonsStack(scope, props) },
   // After platform (and destroyed before it): the controller must outlive the app's Ingress and its ALB.
   // After iam too, whose roles (named by config, `<env>-<service>`) its service accounts name.
   { layer: "app", consumes: ["eks", "dns", "platform", "database", "streaming"], after: ["iam", "access"], enabled: (env) => Object.keys(env.services).length > 0, create: (scope, props) => new AppStack(scope, props) },

@@ -1,11 +1,15 @@
 import { Construct } from "constructs";
-import { brokerZones, groupPrefixes, kafkaLagScalings, kedaEnabled, resolvedTopics, type StreamingConfig } from "../config";
+import { brokerZones, groupPrefixes, kafkaClusterName, kafkaLagScalings, kedaEnabled, resolvedTopics, type StreamingConfig } from "../config";
+import { alertTopicArn } from "../config/observability";
+import { KafkaAlarms } from "../modules/alarms/kafka-alarms";
+import { MSK_EXPRESS_BROKERS } from "../modules/instance-types/msk";
 import { KafkaCluster } from "../modules/streaming/kafka-cluster";
 import { KafkaTopic } from "../modules/streaming/kafka-topic";
 import { eksFromRemoteState } from "./contracts/eks";
 import { networkFromRemoteState } from "./contracts/network";
 import { STREAMING_CONTRACT } from "./contracts/streaming";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
+import { runbookBaseUrl } from "./runbooks";
 import { platformGrantee, serviceGrantee } from "./service-grantee";
 
 /**
@@ -38,7 +42,7 @@ export class StreamingStack extends EnvironmentStack {
 
     this.kafka = new KafkaCluster(this, "kafka", {
       ...settings,
-      name: `${env.name}-kafka`,
+      name: kafkaClusterName(env),
       vpcId: network.vpcId,
       subnetIds: network.subnetIds.data,
       zones: brokerZones(env),
@@ -63,10 +67,16 @@ export class StreamingStack extends EnvironmentStack {
     const lag = kafkaLagScalings(env);
     if (kedaEnabled(env) && lag.length > 0) this.kafka.grantReadLag(platformGrantee(this, "keda"), lag.map((l) => l.topic), lag.map((l) => l.group));
 
+    // Its alarms (standard brokers: Express brokers publish neither metric), notifying the alert topic.
+    if (!MSK_EXPRESS_BROKERS.includes(config.instanceType)) {
+      new KafkaAlarms(this, "alarms", { namePrefix: kafkaClusterName(env), clusterName: this.kafka.cluster.clusterName, brokers: config.brokers, thresholds: env.observability.alarms.streaming, topicArn: alertTopicArn(env), runbookBaseUrl: runbookBaseUrl(props.project) });
+    }
+
     STREAMING_CONTRACT.publish(this, {
       cluster_arn: this.kafka.cluster.arn,
       cluster_name: this.kafka.cluster.clusterName,
       bootstrap_brokers: this.kafka.bootstrapBrokersIam,
+      broker_domain: this.kafka.brokerDomain,
       bootstrap_brokers_tls: this.kafka.bootstrapBrokersTls,
       auth_mode: "iam",
       security_group_id: this.kafka.securityGroup.id,

@@ -33,7 +33,7 @@ describe("environment file validation: one message per kind of bad input", () =>
   });
 
   it("refuses a second YAML document in one file, at the line where it starts", () => {
-    expect(problems(`${stringify(valid)}---\nname: other\n`)).toEqual(["config/test.yaml:30: holds a second YAML document (after a --- line); keep one environment per file"]);
+    expect(problems(`${stringify(valid)}---\nname: other\n`)).toEqual(["config/test.yaml:42: holds a second YAML document (after a --- line); keep one environment per file"]);
   });
 
   it("points an unclosed quote at where it opens, with the lines around it", () => {
@@ -66,7 +66,7 @@ describe("environment file validation: one message per kind of bad input", () =>
 
   it("requires a reason to lower an error rule to a warning", () => {
     expect(problems({ ...valid, policy: { severity: { "PI-RDS-004": "warning" } } })).toEqual([
-      'config/test.yaml:32: [test] policy.severity.PI-RDS-004: lowers an error rule ("RDS has deletion protection") to a warning, which needs a reason a reviewer can accept: write PI-RDS-004: { severity: warning, reason: "..." } (got "warning")',
+      'config/test.yaml:44: [test] policy.severity.PI-RDS-004: lowers an error rule ("RDS has deletion protection") to a warning, which needs a reason a reviewer can accept: write PI-RDS-004: { severity: warning, reason: "..." } (got "warning")',
     ]);
     expect(problems({ ...valid, policy: { severity: { "PI-RDS-004": { severity: "warning", reason: "Scratch databases, rebuilt nightly from fixtures." } } } })).toEqual([]);
   });
@@ -224,17 +224,17 @@ describe("environment file validation: one message per kind of bad input", () =>
 
   it("rejects a severity override for a rule that does not exist", () => {
     expect(problems({ ...valid, policy: { severity: { "PI-NOPE-001": "error" } } })).toEqual([
-      'config/test.yaml:32: [test] policy.severity.PI-NOPE-001: names no rule of the policy pack; see docs/policy-rules.md for the rule ids (got "error")',
+      'config/test.yaml:44: [test] policy.severity.PI-NOPE-001: names no rule of the policy pack; see docs/policy-rules.md for the rule ids (got "error")',
     ]);
-    expect(problems({ ...valid, policy: { severity: { "PI-RDS-03": "error" } } })).toEqual(['config/test.yaml:32: [test] policy.severity.PI-RDS-03: must be a rule id such as PI-RDS-003 (got "PI-RDS-03")']);
+    expect(problems({ ...valid, policy: { severity: { "PI-RDS-03": "error" } } })).toEqual(['config/test.yaml:44: [test] policy.severity.PI-RDS-03: must be a rule id such as PI-RDS-003 (got "PI-RDS-03")']);
     expect(problems({ ...valid, policy: { severity: { "PI-RSD-003": "error" } } })).toEqual([
-      'config/test.yaml:32: [test] policy.severity.PI-RSD-003: names no rule of the policy pack (did you mean "PI-MSK-003" or "PI-RDS-003" or "PI-S3-003"?); see docs/policy-rules.md for the rule ids (got "error")',
+      'config/test.yaml:44: [test] policy.severity.PI-RSD-003: names no rule of the policy pack (did you mean "PI-MSK-003" or "PI-RDS-003" or "PI-S3-003"?); see docs/policy-rules.md for the rule ids (got "error")',
     ]);
   });
 
   it("rejects switching a rule off: only error and warning exist", () => {
     expect(problems({ ...valid, policy: { severity: { "PI-RDS-003": "off" } } })).toEqual([
-      'config/test.yaml:32: [test] policy.severity.PI-RDS-003: allowed: "error", "warning", or { severity: warning, reason: "..." }; rules are never switched off (got "off")',
+      'config/test.yaml:44: [test] policy.severity.PI-RDS-003: allowed: "error", "warning", or { severity: warning, reason: "..." }; rules are never switched off (got "off")',
     ]);
   });
 

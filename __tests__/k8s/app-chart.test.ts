@@ -2,10 +2,12 @@
 import { App } from "cdk8s";
 import { AppChart, groupOrder, ingressAnnotations } from "../../k8s/app-chart";
 import { type AppValues, imageRef, TLS13_POLICY } from "../../k8s/app-values";
+import { resolveMetrics } from "../../k8s/metric-presets";
 import { restrictedViolations } from "../../k8s/pod-security";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { ROOT, secretsIn } from "../helpers";
+import { manifestObjects, type StackJson } from "../../k8s/validation/cluster-objects";
+import { exampleSynth, fixtureSynth, ROOT, secretsIn } from "../helpers";
 
 export const VALUES: AppValues = {
   name: "app",
@@ -19,6 +21,7 @@ export const VALUES: AppValues = {
   ingress: { className: "alb", host: "api.example.com", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555", sslPolicy: TLS13_POLICY },
   env: { AWS_REGION: "eu-west-1", DB_HOST: "db.example.internal", DB_PORT: "5432" },
   secrets: { store: "aws-secrets-manager", prefix: "test/app/" },
+  metrics: resolveMetrics({ preset: "prometheus-fastapi-instrumentator" }),
   runbookBaseUrl: "https://github.com/example-org/platform-infra/blob/main/docs/runbooks/",
 };
 const manifests = (values: AppValues = VALUES) => new AppChart(new App(), "app", values).toJson() as Array<Record<string, any>>;
@@ -102,19 +105,77 @@ describe("the app chart", () => {
     expect(byKind("ServiceMonitor").spec.endpoints).toEqual([{ port: "http", path: "/metrics", interval: "30s" }]);
   });
 
-  it("alerts on errors, latency and saturation, each with its runbook in docs/runbooks", () => {
-    const rules = byKind("PrometheusRule").spec.groups[0].rules as Array<{ alert: string; annotations: { runbook_url: string } }>;
+  it("alerts on errors, latency and saturation, labelled by service, each with its runbook and the service's dashboard", () => {
+    const rules = byKind("PrometheusRule").spec.groups[0].rules as Array<{ alert: string; labels: Record<string, string>; annotations: Record<string, string> }>;
     expect(rules.map((r) => r.alert)).toEqual(["AppHighErrorRate", "AppHighLatency", "AppSaturated"]);
     for (const rule of rules) {
+      expect(rule.labels.service).toBe("app");
+      expect(rule.annotations.dashboard_uid).toBe("service-app");
       expect(rule.annotations.runbook_url).toMatch(/^https:\/\/github\.com\/example-org\/platform-infra\/blob\/main\/docs\/runbooks\/app-[a-z-]+\.md$/);
-      // The page exists, names the alert, and says what to check and what to do.
-      const page = readFileSync(path.join(ROOT, "docs", "runbooks", path.basename(rule.annotations.runbook_url)), "utf8");
-      expect(page).toMatch(new RegExp(`^# ${rule.alert}\n[\\s\\S]*## What to check[\\s\\S]*## What to do`));
     }
+  });
+
+  it.each([
+    ["prometheus-fastapi-instrumentator", 'sum(rate(http_requests_total{job="app",namespace="app",status=~"5.."}[5m]))', "http_request_duration_highr_seconds_bucket{"],
+    ["starlette-exporter", 'sum(rate(starlette_requests_total{job="app",namespace="app",status_code=~"5.."}[5m]))', "starlette_request_duration_seconds_bucket{"],
+    ["nestjs-prom", 'sum(rate(http_requests_count{job="app",namespace="app",status=~"5.."}[5m]))', "http_requests_bucket{"],
+  ] as const)("queries the names of preset %s", (preset, errors, latency) => {
+    const rules = byKind("PrometheusRule", { ...VALUES, metrics: resolveMetrics({ preset }) }).spec.groups[0].rules as Array<{ expr: string }>;
+    expect(rules[0]!.expr.startsWith(errors)).toBe(true);
+    expect(rules[1]!.expr).toContain(latency);
+  });
+
+  it("queries a custom preset's names and labels", () => {
+    const custom = { requestsTotal: "orders_requests_total", requestDuration: "orders_latency_seconds", saturationGauge: "orders_in_flight", statusLabel: "code", routeLabel: "route" };
+    const rules = byKind("PrometheusRule", { ...VALUES, metrics: resolveMetrics({ preset: "custom", custom }) }).spec.groups[0].rules as Array<{ expr: string }>;
+    expect(rules[0]!.expr).toBe('sum(rate(orders_requests_total{job="app",namespace="app",code=~"5.."}[5m])) / sum(rate(orders_requests_total{job="app",namespace="app"}[5m])) > 0.05');
+    expect(rules[1]!.expr).toBe('histogram_quantile(0.95, sum by (le) (rate(orders_latency_seconds_bucket{job="app",namespace="app"}[5m]))) > 1');
   });
 
   it("holds settings, never secrets", () => {
     expect(secretsIn(manifests())).toEqual([]);
+  });
+});
+
+/** Every alert of every PrometheusRule a synthesized project installs (all stacks, every manifest release), with the dashboards of its environment. */
+function shippedAlerts(synth: typeof fixtureSynth): Array<{ where: string; dashboards: string[]; rule: { alert: string; labels: Record<string, string>; annotations: Record<string, string> } }> {
+  const stacks = Object.keys(synth.manifest());
+  return stacks.flatMap((id) => {
+    const objects = manifestObjects(id, synth.stack(id) as StackJson).map((p) => p.object);
+    const env = id.split("-")[0];
+    const dashboards = stacks.filter((s) => s.startsWith(`${env}-`)).flatMap((s) => manifestObjects(s, synth.stack(s) as StackJson)).map((p) => p.object).filter((o) => o.kind === "ConfigMap" && o.metadata.labels?.grafana_dashboard === "1").flatMap((o) => Object.values(o.data as Record<string, string>).map((json) => (JSON.parse(json) as { uid: string }).uid));
+    return objects.filter((o) => o.kind === "PrometheusRule").flatMap((o) => (o.spec as { groups: Array<{ rules: any[] }> }).groups.flatMap((g) => g.rules.map((rule) => ({ where: `${id} ${o.metadata.name}`, dashboards, rule }))));
+  });
+}
+
+describe("every alert the project ships, the platform's too (the fixture's and the example's synthesized stacks)", () => {
+  const alerts = [...shippedAlerts(fixtureSynth), ...shippedAlerts(exampleSynth)];
+
+  it("exist: the services' alerts, for every service of both projects", () => {
+    expect(alerts.filter((a) => a.rule.alert === "AppSaturated").map((a) => a.rule.labels.service).sort()).toEqual(["api-gateway", "api-gateway", "app", "app", "app", "auth", "auth", "notifications", "notifications", "orders", "orders", "users", "users"]);
+  });
+
+  it("each links a runbook in docs/runbooks that names it and says what to check and what to do", () => {
+    for (const { where, rule } of alerts) {
+      const url = rule.annotations.runbook_url ?? "";
+      expect({ where, alert: rule.alert, url }).toEqual({ where, alert: rule.alert, url: expect.stringMatching(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+\/blob\/main\/docs\/runbooks\/[a-z0-9-]+\.md$/) });
+      const file = path.join(ROOT, "docs", "runbooks", path.basename(url));
+      const page = existsSync(file) ? readFileSync(file, "utf8") : "";
+      expect({ where, alert: rule.alert, page: new RegExp(`^# ${rule.alert}\n[\\s\\S]*## What to check[\\s\\S]*## What to do`).test(page) }).toEqual({ where, alert: rule.alert, page: true });
+    }
+  });
+
+  it("each that names a dashboard names one its environment has, and its runbook leads there by uid", () => {
+    const linked = alerts.filter((a) => a.rule.annotations.dashboard_uid);
+    expect(linked.length).toBeGreaterThan(0);
+    for (const { where, dashboards, rule } of linked) {
+      const uid = rule.annotations.dashboard_uid!;
+      expect({ where, uid, exists: dashboards.includes(uid) }).toEqual({ where, uid, exists: true });
+      const page = readFileSync(path.join(ROOT, "docs", "runbooks", path.basename(rule.annotations.runbook_url!)), "utf8");
+      // A service's runbook is the same page for every service: it names the uid's form.
+      const named = uid.startsWith("service-") ? page.includes("/d/service-<service>") && page.includes("dashboard_uid") : page.includes(`/d/${uid}`);
+      expect({ where, uid, named }).toEqual({ where, uid, named: true });
+    }
   });
 });
 

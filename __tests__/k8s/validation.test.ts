@@ -98,7 +98,7 @@ describe("the strict validator is not vacuous", () => {
     }
     // KEDA's ScaledObject and TriggerAuthentication, which the fixture does not emit, get the same checks in kafka-lag-scaler.test.ts.
     expect(kinds.map((p) => p.object.kind).sort()).toEqual([
-      "ClusterSecretStore", "Deployment", "EC2NodeClass", "ExternalSecret", "HorizontalPodAutoscaler", "Ingress", "Job", "LimitRange", "NetworkPolicy",
+      "AlertmanagerConfig", "ClusterSecretStore", "ConfigMap", "Deployment", "EC2NodeClass", "ExternalSecret", "HorizontalPodAutoscaler", "Ingress", "Job", "LimitRange", "NetworkPolicy",
       "NodePool", "PodDisruptionBudget", "PrometheusRule", "ResourceQuota", "Service", "ServiceAccount", "ServiceMonitor", "StorageClass",
     ]);
   });

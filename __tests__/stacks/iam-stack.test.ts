@@ -21,7 +21,7 @@ describe(`${env.name}-iam`, () => {
 
   it("gives each workload one service account of this cluster, through IRSA with the audience pinned", () => {
     const roles = rolesOf(json);
-    expect(roles.map((r) => r.name).sort()).toEqual([`${env.name}-app`, `${env.name}-external-dns`, `${env.name}-external-secrets`, `${env.name}-karpenter`, `${env.name}-load-balancer-controller`, `${env.name}-log-shipping`].sort());
+    expect(roles.map((r) => r.name).sort()).toEqual([...(env.platform ? [`${env.name}-alertmanager`] : []), `${env.name}-app`, `${env.name}-external-dns`, `${env.name}-external-secrets`, `${env.name}-karpenter`, `${env.name}-load-balancer-controller`, `${env.name}-log-shipping`].sort());
     for (const role of roles) {
       expect(role.trust).toHaveLength(1);
       const equals = role.trust[0]?.Condition?.StringEquals as Record<string, string[]>;
@@ -38,6 +38,21 @@ describe(`${env.name}-iam`, () => {
       expect.objectContaining({ Sid: "FindSecretsByName", Action: ["secretsmanager:BatchGetSecretValue", "secretsmanager:ListSecrets"], Resource: ["*"] }),
       expect.objectContaining({ Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: ["${aws_kms_key.app-secrets-key.arn}"] }),
     ]);
+  });
+
+  it("lets Alertmanager publish to the alert topic only, and use its key only through SNS", () => {
+    expect(inlineOf(json, "alertmanager")).toEqual([
+      { Sid: "PublishToTheAlertTopic", Effect: "Allow", Action: ["sns:Publish"], Resource: [`arn:aws:sns:${env.account.region}:${env.account.id}:${env.name}-alerts`] },
+      {
+        Sid: "EncryptForTheAlertTopic",
+        Effect: "Allow",
+        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+        Resource: ["${data.terraform_remote_state.network.outputs.alert_topic_key_arn}"],
+        Condition: { StringEquals: { "kms:ViaService": [`sns.${env.account.region}.amazonaws.com`] } },
+      },
+    ]);
+    const trust = rolesOf(json).find((r) => r.address === "alertmanager")!.trust[0]?.Condition?.StringEquals as Record<string, string[]>;
+    expect(Object.values(trust)[0]).toEqual(["system:serviceaccount:monitoring:alertmanager"]);
   });
 
   it("lets external-dns change only the services' records of the environment's zone, and read that zone", () => {

@@ -33,6 +33,8 @@ export interface ExternalSecretProps {
     readonly refreshInterval: string;
     readonly secretStoreRef: { readonly kind: "ClusterSecretStore" | "SecretStore"; readonly name: string };
     readonly target: { readonly name: string; readonly creationPolicy: "Owner" };
+    /** One Secret key each, from one JSON key (`property`) of a secret of the store. */
+    readonly data?: ReadonlyArray<{ readonly secretKey: string; readonly remoteRef: { readonly key: string; readonly property: string } }>;
     /** One secret's JSON keys become the Secret's keys. */
     readonly dataFrom?: ReadonlyArray<{
       readonly extract?: { readonly key: string };

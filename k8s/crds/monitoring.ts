@@ -23,8 +23,10 @@ export interface AlertRule {
   readonly alert: string;
   readonly expr: string;
   readonly for: string;
-  readonly labels: { readonly severity: "warning" | "critical" };
-  readonly annotations: { readonly summary: string; readonly description: string; readonly runbook_url: string };
+  /** Its severity (which routes it: observability.alerting.routes), and labels that scope it (`service`, for inhibition). */
+  readonly labels: { readonly severity: "warning" | "critical" } & Readonly<Record<string, string>>;
+  /** What a person reads: the runbook that says what to do, and (for a service's alerts) the uid of the Grafana dashboard to look at. */
+  readonly annotations: { readonly summary: string; readonly description: string; readonly runbook_url: string; readonly dashboard_uid?: string };
 }
 
 export interface PrometheusRuleProps {

@@ -5,7 +5,7 @@ import { quantityValue } from "./quantity";
  * What a schema cannot check: that objects which refer to each other by name, label or port
  * agree, so that on the cluster a Service has endpoints, a PodDisruptionBudget protects pods, an
  * HPA scales a Deployment, Prometheus scrapes a port, an ExternalSecret has a store it may use,
- * a NodePool has its node class, and the app's pods fit the namespace's quota at their most.
+ * a NodePool has its node class, an AlertmanagerConfig the Secret keys it reads, and the app's pods fit the namespace's quota at their most.
  * Each problem names the object (`<stack> <release>: <Kind> <namespace>/<name>`) and the fault.
  * A value that is a Terraform reference is known only at apply, and is not judged.
  */
@@ -152,6 +152,9 @@ export function crossCheck(cluster: ClusterObjects, options: CrossCheckOptions =
       case "Ingress":
         problems.push(...ingressProblems(p, objects, options));
         break;
+      case "AlertmanagerConfig":
+        problems.push(...alertmanagerConfigProblems(p, objects));
+        break;
     }
   }
   problems.push(...quotaProblems(objects, workloads));
@@ -221,6 +224,37 @@ function externalSecretProblems(p: PlacedObject, objects: readonly PlacedObject[
   for (const from of list(spec.dataFrom)) {
     const find = from.find === undefined ? undefined : obj(from.find);
     if (find && find.name === undefined && find.tags === undefined) problems.push(`${where(p)}: dataFrom.find has neither name nor tags: External Secrets' AWS provider fails it with "unexpected find operator"`);
+  }
+  return problems;
+}
+
+/**
+ * The credentials an AlertmanagerConfig names (`{ name, key }` of a Secret in its namespace: a
+ * receiver's apiURL, routingKey, urlSecret) must be keys some object writes: a Secret's, or an
+ * ExternalSecret's `data[].secretKey` (its `dataFrom` keys are known only at sync, and pass).
+ * prometheus-operator v0.93.1 fails the whole configuration on a missing key
+ * (pkg/alertmanager/operator.go, checkAlertmanagerConfigResource: store.GetSecretKey).
+ */
+function alertmanagerConfigProblems(p: PlacedObject, objects: readonly PlacedObject[]): string[] {
+  const writes = (secret: string, key: string) =>
+    objects.some((o) => {
+      if (o.namespace !== p.namespace) return false;
+      const spec = obj(o.object.spec);
+      if (o.object.kind === "Secret") return o.object.metadata.name === secret && (key in obj(o.object.data) || key in obj(o.object.stringData));
+      if (o.object.kind !== "ExternalSecret" || (obj(spec.target).name ?? o.object.metadata.name) !== secret) return false;
+      return list(spec.dataFrom).length > 0 || list(spec.data).some((d) => d.secretKey === key);
+    });
+  const problems: string[] = [];
+  for (const receiver of list(obj(p.object.spec).receivers)) {
+    for (const [field, selectorKey] of [["slackConfigs", "apiURL"], ["pagerdutyConfigs", "routingKey"], ["webhookConfigs", "urlSecret"]] as const) {
+      for (const config of list(receiver[field])) {
+        const selector = obj(config[selectorKey]);
+        if (selector.name === undefined) continue;
+        if (!writes(String(selector.name), String(selector.key))) {
+          problems.push(`${where(p)}: receiver ${String(receiver.name)} reads key ${String(selector.key)} of Secret ${String(selector.name)}, which nothing writes in ${p.namespace}: the operator would generate no configuration`);
+        }
+      }
+    }
   }
   return problems;
 }

@@ -161,3 +161,33 @@ export function withDefaults(schema: unknown, value: unknown): unknown {
   }
   return out;
 }
+
+/**
+ * A strict CRD schema cut down to the shape of the objects it will judge: the schema of a field
+ * none of them has becomes `{}`, and its name stays, so an unknown field is still one, a missing
+ * required field is still missing, and every field they do have is judged by its whole schema.
+ * prometheus-operator's and External Secrets' CRDs are 0.6–0.8 MB each; compiling them whole
+ * for a few fields costs seconds, compiling the objects' part, milliseconds.
+ */
+export function schemaForShape(schema: unknown, instances: readonly unknown[]): unknown {
+  if (Array.isArray(schema) || !isObject(schema)) return schema;
+  const out: Json = { ...schema };
+  const objects = instances.filter(isObject);
+  if (isObject(schema.properties)) {
+    out.properties = Object.fromEntries(
+      Object.entries(schema.properties).map(([key, sub]) => {
+        const values = objects.filter((o) => key in o).map((o) => o[key]);
+        return [key, values.length ? schemaForShape(sub, values) : {}];
+      }),
+    );
+  }
+  if (isObject(schema.additionalProperties)) {
+    const known = isObject(schema.properties) ? schema.properties : {};
+    out.additionalProperties = schemaForShape(schema.additionalProperties, objects.flatMap((o) => Object.entries(o).filter(([k]) => !(k in known)).map(([, v]) => v)));
+  }
+  if (schema.items !== undefined) out.items = schemaForShape(schema.items, instances.flatMap((i) => (Array.isArray(i) ? i : [])));
+  for (const combinator of ["anyOf", "oneOf", "allOf"] as const) {
+    if (Array.isArray(schema[combinator])) out[combinator] = (schema[combinator] as unknown[]).map((branch) => schemaForShape(branch, instances));
+  }
+  return out;
+}

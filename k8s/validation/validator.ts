@@ -5,7 +5,7 @@ import addFormats from "ajv-formats";
 import { celChecker, type CelViolation } from "./cel";
 import { isReference } from "./cluster-objects";
 import { type CrdVersion } from "./schema-sources";
-import { CORE_SCHEMA_ID, coreSchemaDocument, definitionsByKind, KUBERNETES_KEYWORDS, strictCrdSchema, withDefaults, withoutNulls } from "./strict-schema";
+import { CORE_SCHEMA_ID, coreSchemaDocument, definitionsByKind, KUBERNETES_KEYWORDS, schemaForShape, strictCrdSchema, withDefaults, withoutNulls } from "./strict-schema";
 
 /**
  * `pattern`s in Kubernetes schemas are Go (RE2) regular expressions: JavaScript's RegExp compiles
@@ -31,7 +31,9 @@ export type SchemaProblem = string;
 export class KubeValidator {
   private readonly ajv: Ajv;
   private readonly core: Map<string, string>;
-  private readonly compiled = new Map<string, { validate: ValidateFunction; cel?: (o: unknown) => CelViolation[]; crd?: CrdVersion }>();
+  private readonly compiled = new Map<string, { validate: ValidateFunction | ((data: unknown) => ValidateFunction); cel?: (o: unknown) => CelViolation[]; crd?: CrdVersion }>();
+  /** A CRD's validators by the shape of the objects they judge (schemaForShape): one compile per shape. */
+  private readonly byShape = new Map<string, ValidateFunction>();
 
   constructor(
     openapiFile: string,
@@ -62,10 +64,11 @@ export class KubeValidator {
     if (!entry) return [`/: no schema for ${key}: neither a core kind of this Kubernetes version nor a kind of the CRDs given`];
     // Custom resources as the API server stores them: their CRD's defaults applied.
     const data = entry.crd ? withDefaults(entry.crd.schema, withoutNulls(object)) : withoutNulls(object);
-    if (!entry.validate(data)) {
+    const validate = entry.crd ? (entry.validate as (data: unknown) => ValidateFunction)(data) : (entry.validate as ValidateFunction);
+    if (!validate(data)) {
       // A Terraform reference (another stack's output) is a string known only at apply: its type is
       // judged, its content (pattern, format, length, enum) cannot be.
-      const judged = (entry.validate.errors ?? []).filter((e) => !(CONTENT_KEYWORDS.includes(e.keyword) && isReference(valueAt(data, e.instancePath))));
+      const judged = (validate.errors ?? []).filter((e) => !(CONTENT_KEYWORDS.includes(e.keyword) && isReference(valueAt(data, e.instancePath))));
       if (judged.length) return describe(judged);
     }
     // CEL after the structure is right: a rule over a malformed value says less than the schema does.
@@ -78,9 +81,20 @@ export class KubeValidator {
     if (!definition && !crd) return undefined;
     const entry = definition
       ? { validate: this.ajv.compile({ $ref: `${CORE_SCHEMA_ID}#/definitions/${definition}` }) }
-      : { validate: this.ajv.compile(strictCrdSchema(crd!.schema, crd!)), cel: celChecker(crd!.schema), crd };
+      : { validate: this.shaped(strictCrdSchema(crd!.schema, crd!)), cel: celChecker(crd!.schema), crd };
     this.compiled.set(key, entry);
     return entry;
+  }
+
+  /** A validator of one object against the part of a CRD's strict schema its shape reaches. */
+  private shaped(schema: unknown): (data: unknown) => ValidateFunction {
+    return (data) => {
+      const part = schemaForShape(schema, [data]);
+      const key = JSON.stringify(part);
+      let validate = this.byShape.get(key);
+      if (!validate) this.byShape.set(key, (validate = this.ajv.compile(part as object)));
+      return validate;
+    };
   }
 }
 

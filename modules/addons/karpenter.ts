@@ -5,6 +5,8 @@ import { addonRelease, type WorkloadAddonProps, type ChartSource, placementOf, r
 /** The pinned charts: `karpenter-crd` brings the CRDs as templates (so upgrades update them), `karpenter` runs with its own CRDs skipped. */
 export const KARPENTER_CRD_CHART: ChartSource = { chart: "karpenter-crd", repository: "oci://public.ecr.aws/karpenter", version: "1.14.1", namespace: "karpenter" };
 export const KARPENTER_CHART: ChartSource = { ...KARPENTER_CRD_CHART, chart: "karpenter" };
+/** The name of the port of the chart's Service (named after the release, `karpenter`) that serves the controller's metrics (chart 1.14.1, templates/service.yaml: `http-metrics`, `controller.metrics.port` 8080). */
+export const KARPENTER_METRICS_PORT = "http-metrics";
 
 /** Props of {@link Karpenter}. */
 export interface KarpenterProps extends WorkloadAddonProps {

@@ -1,13 +1,17 @@
 import { Construct } from "constructs";
 import { type ChartRelease } from "../helm/chart-release";
 import { SECRET_VERSION_ANNOTATION } from "../../k8s/platform-objects";
-import { addonRelease, type AddonProps, type ChartSource, placementOf } from "./addon";
+import { addonRelease, type AddonProps, type ChartSource, placementOf, roleAnnotations } from "./addon";
+import { type ScrapeJob } from "./scrape-jobs";
 
 /** The pinned chart. Its CRDs (ServiceMonitor, PrometheusRule, …) come with the bundled `crds` subchart on first install; CRD changes come with a major version, applied first (docs/how-to.md, "Upgrade an add-on"). */
 export const MONITORING_CHART: ChartSource = { chart: "kube-prometheus-stack", repository: "https://prometheus-community.github.io/helm-charts", version: "88.5.3", namespace: "monitoring" };
 
 /** The Secret (in the monitoring namespace) holding Grafana's admin user and password, synced from Secrets Manager. */
 export const GRAFANA_ADMIN_SECRET = "grafana-admin";
+
+/** Alertmanager's service account (not the chart's default name, so that the role `<env>-alertmanager` of `<env>-iam` can trust it by name). */
+export const ALERTMANAGER_SERVICE_ACCOUNT = "alertmanager";
 
 /** Requests, and a memory limit (CPU is not limited, to avoid throttling). */
 const resources = (cpu: string, memory: string, memoryLimit: string) => ({ requests: { cpu, memory }, limits: { memory: memoryLimit } });
@@ -41,6 +45,32 @@ export interface MonitoringProps extends AddonProps {
    * @default 1
    */
   readonly grafanaAdminVersion?: number;
+  /**
+   * Scrape jobs of targets outside the cluster (the MSK brokers' exporters), which no
+   * ServiceMonitor can select.
+   * @default - none
+   */
+  readonly scrapeJobs?: readonly ScrapeJob[];
+  /**
+   * Alertmanager's configuration and identity: the AlertmanagerConfig that is its whole
+   * configuration (k8s/monitoring-objects.ts), and the role its email receivers publish to the
+   * alert topic as.
+   * @default - the chart's configuration: every alert to its null receiver
+   */
+  readonly alerting?: {
+    /** The AlertmanagerConfig's name, in the release's namespace. */
+    readonly configName: string;
+    /** ARN of the role `<env>-alertmanager` (`<env>-iam`). */
+    readonly roleArn: string;
+    /** How its pods assume the role. */
+    readonly identityMode: "irsa" | "pod-identity";
+  };
+  /**
+   * The environment: Prometheus's `environment` external label, on every alert it sends, so
+   * every message says which environment it comes from.
+   * @default - no external label
+   */
+  readonly environment?: string;
 }
 
 /**
@@ -60,6 +90,17 @@ export class Monitoring extends Construct {
     const onNodes = placementOf(props);
     this.release = addonRelease(this, "release", MONITORING_CHART, {
       crds: { enabled: true },
+      // EKS runs the control plane: its controller manager, scheduler and etcd are no targets
+      // Prometheus can scrape, and kube-proxy serves its metrics on the node's loopback. The chart
+      // would scrape them anyway, and its `absent(up{job=...} == 1)` rules (KubeControllerManagerDown,
+      // KubeSchedulerDown, KubeProxyDown, critical) would page forever
+      // (prometheus-community/helm-charts#3368, #4106; aws/containers-roadmap#1298). Their jobs and
+      // rules are off; kube-proxy's health is its DaemonSet's, on the platform dashboard.
+      kubeControllerManager: { enabled: false },
+      kubeScheduler: { enabled: false },
+      kubeEtcd: { enabled: false },
+      kubeProxy: { enabled: false },
+      defaultRules: { rules: { etcd: false, kubeControllerManager: false, kubeProxy: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false } },
       // Every component on the system nodes, which Karpenter never consolidates: on the apps
       // nodes a consolidation would evict Prometheus and lose its scrapes while it moves.
       // node-exporter is a DaemonSet of every node and tolerates their taints by default.
@@ -83,10 +124,32 @@ export class Monitoring extends Construct {
           podMonitorSelectorNilUsesHelmValues: false,
           ruleSelectorNilUsesHelmValues: false,
           probeSelectorNilUsesHelmValues: false,
+          additionalScrapeConfigs: [...(props.scrapeJobs ?? [])],
+          ...(props.environment ? { externalLabels: { environment: props.environment } } : {}),
         },
       },
-      alertmanager: { enabled: true, alertmanagerSpec: { ...onNodes, resources: resources("50m", "128Mi", "256Mi"), storage: volume(10) } },
+      alertmanager: { enabled: true, ...alertmanagerValues(props), alertmanagerSpec: { ...onNodes, resources: resources("50m", "128Mi", "256Mi"), storage: volume(10), ...alertmanagerSpecValues(props) } },
       grafana: { enabled: true, ...onNodes, resources: resources("100m", "256Mi", "512Mi"), podAnnotations: { [SECRET_VERSION_ANNOTATION]: String(props.grafanaAdminVersion ?? 1) }, admin: { existingSecret: props.grafanaAdminSecret ?? GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" } },
     }, { ...props, timeoutSeconds: 600 });
   }
+}
+
+/**
+ * Alertmanager's service account, named and annotated for its role (IRSA; Pod Identity's
+ * association is in `<env>-iam`): the SNS notifier signs with the default credential chain when
+ * sigv4 has no keys (prometheus-operator pkg/alertmanager/amcfg.go, convertSnsConfig).
+ */
+function alertmanagerValues(props: MonitoringProps): Record<string, unknown> {
+  if (!props.alerting) return {};
+  return { serviceAccount: { create: true, name: ALERTMANAGER_SERVICE_ACCOUNT, annotations: roleAnnotations(props.alerting.identityMode, props.alerting.roleArn) } };
+}
+
+/**
+ * The AlertmanagerConfig used as the global configuration (`alertmanagerSpec.alertmanagerConfiguration`,
+ * chart 88.5.3; the CRD's field "takes precedence over the `configSecret` field", so the chart's
+ * own `alertmanager.config` secret is ignored). No credential is a value here: the operator reads
+ * them from the Secret the AlertmanagerConfig names.
+ */
+function alertmanagerSpecValues(props: MonitoringProps): Record<string, unknown> {
+  return props.alerting ? { alertmanagerConfiguration: { name: props.alerting.configName } } : {};
 }

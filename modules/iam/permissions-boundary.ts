@@ -9,12 +9,13 @@ import { PolicyDocument } from "./policy-document";
  * `waf-regional` and `cognito-idp` (the load balancer controller attaches WAF ACLs and reads
  * Cognito clients of its listeners), `backup` and `backup-storage` (AWS Backup's vaults; creating
  * one needs backup-storage:MountCapsule), `lambda` (the database's bootstrap function, which
- * Terraform creates and invokes).
+ * Terraform creates and invokes), `sns` (the alert topic: Terraform makes it, Alertmanager publishes
+ * to it) and `xray` (the OpenTelemetry Collector writes traces).
  */
 export const BOUNDARY_SERVICES = [
   "autoscaling", "cloudwatch", "ec2", "ecr", "eks", "elasticloadbalancing", "kafka", "kafka-cluster",
   "kms", "logs", "rds", "rds-db", "s3", "secretsmanager", "ssm", "sts", "acm", "route53", "wafv2", "waf-regional", "shield", "tag",
-  "sqs", "pricing", "cognito-idp", "backup", "backup-storage", "lambda",
+  "sqs", "pricing", "cognito-idp", "backup", "backup-storage", "lambda", "sns", "xray",
   // CI's runner (CodeBuild and its GitHub connection) and the access host's Session Manager.
   "codebuild", "codeconnections", "codestar-connections", "ssmmessages",
 ] as const;

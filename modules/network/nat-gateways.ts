@@ -17,6 +17,8 @@ export interface NatGatewaysProps {
 
 /** NAT gateways, each with its own Elastic IP, for egress from private subnets. */
 export class NatGateways extends Construct {
+  /** The gateways, by the zone each is in (one zone only in `single` mode). */
+  readonly gatewayIds: Readonly<Record<string, string>>;
   private readonly byZone: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: NatGatewaysProps) {
@@ -34,6 +36,7 @@ export class NatGateways extends Construct {
       });
       gateways[zone] = gateway.id;
     }
+    this.gatewayIds = gateways;
     this.byZone = Object.fromEntries(zones.map((zone) => [zone, gateways[zone] ?? (gateways[gatewayZones[0] as string] as string)]));
   }
 

@@ -72,6 +72,8 @@ export class Network extends Construct {
   readonly subnetIds: Readonly<Record<SubnetTierName, Readonly<Record<string, string>>>>;
   /** Security group of the interface endpoints. */
   readonly endpointSecurityGroupId: string;
+  /** The NAT gateways, by the zone each is in. */
+  readonly natGatewayIds: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -90,6 +92,7 @@ export class Network extends Construct {
 
     const igw = new InternetGateway(this, "internet-gateway", { vpcId, tags: { Name: name } });
     const nat = new NatGateways(this, "nat", { namePrefix: name, mode: props.natMode, publicSubnetIds: tiers.public.subnetIds, internetGateway: igw });
+    this.natGatewayIds = nat.gatewayIds;
 
     // Addresses read as what they route: aws_route_table.network_routes-public,
     // aws_route.network_routes-private_eu-west-1a_default, ..._eu-west-1a_association.

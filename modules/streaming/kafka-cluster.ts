@@ -87,6 +87,14 @@ export class KafkaCluster extends Construct {
   readonly bootstrapBrokersIam: string;
   /** Bootstrap brokers for TLS-certificate clients (port 9094); empty unless certificate authorities are set. */
   readonly bootstrapBrokersTls: string;
+  /**
+   * The brokers' DNS domain: broker N is `b-N.<domain>`. Read from the bootstrap string, whose
+   * hosts are `b-<id>.<domain>:<port>`, because the bootstrap list need not name every broker
+   * (MSK API reference, GetBootstrapBrokers) while every broker shares the domain, and the
+   * brokers' ids are 1 to the broker count (MSK developer guide, "Open monitoring with
+   * Prometheus": scrape each broker's DNS name on 11001 and 11002).
+   */
+  readonly brokerDomain: string;
   private readonly props: KafkaClusterProps;
   private readonly connected = new WeakSet<IGrantable>();
 
@@ -153,6 +161,7 @@ export class KafkaCluster extends Construct {
     });
     this.bootstrapBrokersIam = this.cluster.bootstrapBrokersSaslIam;
     this.bootstrapBrokersTls = tlsClients ? this.cluster.bootstrapBrokersTls : "";
+    this.brokerDomain = Fn.element(Fn.regex("^b-[0-9]+\\.([^:,]+):", this.cluster.bootstrapBrokersSaslIam), 0);
 
     const target = new AppautoscalingTarget(this, "storage-scaling-target", {
       serviceNamespace: "kafka",

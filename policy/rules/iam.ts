@@ -17,6 +17,8 @@ export const WILDCARD_RESOURCE_ALLOW_LIST: Readonly<Record<string, string>> = {
   "logs:CreateLogDelivery": "log deliveries have no resource-level permissions",
   "logs:DeleteLogDelivery": "log deliveries have no resource-level permissions",
   "logs:UpdateLogDelivery": "log deliveries have no resource-level permissions",
+  "xray:PutTraceSegments": "X-Ray's segment uploads have no resource type (Service Authorization Reference; the OpenTelemetry Collector's role)",
+  "xray:PutTelemetryRecords": "X-Ray's telemetry uploads have no resource type (Service Authorization Reference; the OpenTelemetry Collector's role)",
 };
 
 const ADMIN_POLICIES = /:policy\/(AdministratorAccess|IAMFullAccess)$/;

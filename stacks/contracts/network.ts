@@ -21,6 +21,11 @@ export const NETWORK_CONTRACT = new StackContract("network", {
   },
   availability_zones: { kind: "string-list", description: "Availability zones in use, in the region's order" },
   vpc_endpoint_security_group_id: { kind: "string", description: "Security group of the interface VPC endpoints", mock: "sg-0123456789abcdef0" },
+  alert_topic_key_arn: {
+    kind: "string",
+    description: "ARN of the key that encrypts the alert topic (<env>-alerts): a publisher other than CloudWatch needs kms:GenerateDataKey* and kms:Decrypt on it",
+    mock: "arn:aws:kms:{region}:{account}:key/00000000-0000-0000-0000-0000000a1e27",
+  },
 });
 
 /** What later stacks (EKS, database, streaming) know of the network. */
