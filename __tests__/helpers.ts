@@ -7,7 +7,8 @@ import { environmentSchema, loadBackendSettings, loadEnvironments, loadProjectSe
 import { isSecretName, maskSecretShapes } from "../policy/secrets";
 import { stackView } from "../policy/stack-view";
 import { type Statement, statements } from "../policy/rules/helpers";
-import { type PlatformInputs, PlatformStack } from "../stacks";
+import { type PlatformInputs } from "../stacks/platform-app";
+import { PlatformStack } from "../stacks/platform-stack";
 import { type Construct } from "constructs";
 
 /**

@@ -4,7 +4,7 @@ import path from "node:path";
 import { comparePins } from "../scripts/pins-check";
 import { computePins, pinsOfSynth, projectInputs, type Pins, readPins, writePins } from "../scripts/pins";
 import { type EnvironmentConfig } from "../config";
-import { networkFacts } from "../stacks";
+import { networkFacts } from "../stacks/contracts/network";
 import { FIXTURE } from "./helpers";
 
 // The pins and their comparison, on the fixture project. What must never change by accident is

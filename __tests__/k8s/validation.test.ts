@@ -8,7 +8,8 @@ import { loadCrds, loadIngressAnnotations, referenceAnnotationsFile, referenceFo
 import { LOAD_BALANCER_CONTROLLER_VERSION } from "../../modules/addons/load-balancer-controller";
 import { KubeValidator } from "../../k8s/validation/validator";
 import { openapiFile } from "../../k8s/validation/schema-sources";
-import { AddonsStack, AppStack } from "../../stacks";
+import { AddonsStack } from "../../stacks/addons-stack";
+import { AppStack } from "../../stacks/app-stack";
 import { fixtureInputs, fixtureSynth, ROOT, synthJson } from "../helpers";
 
 // Every Kubernetes object every environment of the fixture project gets, validated as `kubeconform -strict`

@@ -9,7 +9,7 @@ import { Testing } from "cdktf";
 import { clusterName } from "../../config";
 import { INTERRUPTION_EVENTS } from "../../modules/eks/interruption-queue";
 import { PermissionsBoundary } from "../../modules/iam/permissions-boundary";
-import { IamStack } from "../../stacks";
+import { IamStack } from "../../stacks/iam-stack";
 import { fixtureInputs, policyStatements, ROOT, synthJson, synthScope } from "../helpers";
 
 // The policy as the synthesized <env>-iam stack has it: its node role and queue are references.

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Testing } from "cdktf";
 import { CI_WORKFLOWS, GITHUB_VARIABLES, type GithubSettings, githubSettings } from "../../config";
-import { buildAccountStacks } from "../../stacks";
+import { buildAccountStacks } from "../../stacks/platform-app";
 import { FIXTURE, fixtureInputs, policyStatements, resourcesOf, ROOT, synthJson, tempProject } from "../helpers";
 
 // `npm run -s stacks -- --github-settings`, as a user runs it (compiled, in the project's folder):

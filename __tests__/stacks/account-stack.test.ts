@@ -1,7 +1,8 @@
 import { Testing } from "cdktf";
 import { ACCOUNT_PLAN_ROLE_NAME, accountPlanRoleArn, accountStateKey, ciRoleArn, stateCiRoleArn } from "../../config";
 import { type PolicyStatement } from "../../modules/iam/policy-document";
-import { AccountStack, buildAccountStacks } from "../../stacks";
+import { AccountStack } from "../../stacks/account-stack";
+import { buildAccountStacks } from "../../stacks/platform-app";
 import { fixtureInputsWithLockTable, policyStatements, resourcesOf, type SynthesizedStack, synthJson } from "../helpers";
 
 const inputs = fixtureInputsWithLockTable();

@@ -1,5 +1,8 @@
 import { Testing } from "cdktf";
-import { DATABASE_CONTRACT, DatabaseStack, STREAMING_CONTRACT, StreamingStack, TOPICS_PROVIDER_VERSION } from "../../stacks";
+import { DATABASE_CONTRACT } from "../../stacks/contracts/database";
+import { STREAMING_CONTRACT } from "../../stacks/contracts/streaming";
+import { DatabaseStack } from "../../stacks/database-stack";
+import { StreamingStack, TOPICS_PROVIDER_VERSION } from "../../stacks/streaming-stack";
 import { fixtureInputs, policyStatements, resourcesOf, secretsIn, type SynthesizedStack, validEnvironment } from "../helpers";
 
 const { backend, project } = fixtureInputs();

@@ -4,7 +4,8 @@ import { Testing } from "cdktf";
 import { ciRoleArn, clusterAutoscalerEnabled, clusterName, hasSharedNodeGroup, releaseNamespaces } from "../../config";
 import { ACCESS_POLICIES } from "../../modules/eks/access";
 import { KUBERNETES_VERSIONS } from "../../modules/eks/versions";
-import { EKS_CONTRACT, EksStack } from "../../stacks";
+import { EKS_CONTRACT } from "../../stacks/contracts/eks";
+import { EksStack } from "../../stacks/eks-stack";
 import { fixtureInputs, policyStatements, resourcesOf, type SynthesizedStack } from "../helpers";
 
 const inputs = fixtureInputs();

@@ -6,7 +6,7 @@ import { CI_BOUNDARY_NAME } from "../../modules/ci/github-roles";
 import { BOUNDARY_PATH } from "../../modules/iam/reserved-paths";
 import { evaluate, type IamRequest, type NamedPolicies } from "../../policy/iam-evaluation";
 import { type Statement } from "../../policy/rules/helpers";
-import { AccountStack } from "../../stacks";
+import { AccountStack } from "../../stacks/account-stack";
 import { fixtureInputs, fixtureSynth, policyStatements, resourcesOf, type SynthesizedStack, synthJson } from "../helpers";
 
 // Merged code runs as CI's apply role. These are the escalation paths a reviewer found open: each

@@ -1,7 +1,9 @@
 import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { Testing } from "cdktf";
-import { AccountStack, IAM_CONTRACT, IamStack } from "../../stacks";
+import { AccountStack } from "../../stacks/account-stack";
+import { IAM_CONTRACT } from "../../stacks/contracts/iam";
+import { IamStack } from "../../stacks/iam-stack";
 import { loadBalancerControllerStatements } from "../../modules/iam/policies/load-balancer-controller";
 import { fixtureInputs, policyStatements, resourcesOf, ROOT, type SynthesizedStack } from "../helpers";
 

@@ -3,7 +3,7 @@ import { grafanaAdminSecretName } from "../../config";
 import { CI_BOUNDARY_NAME } from "../../modules/ci/github-roles";
 import { evaluate, type IamRequest, type NamedPolicies } from "../../policy/iam-evaluation";
 import { type Statement } from "../../policy/rules/helpers";
-import { AccountStack } from "../../stacks";
+import { AccountStack } from "../../stacks/account-stack";
 import { fixtureInputsWithLockTable, fixtureSynth, policyStatements, resourcesOf, type SynthesizedStack, synthJson } from "../helpers";
 
 // Pull-request code runs as the plan role, and the scheduled drift check as the drift role. Each

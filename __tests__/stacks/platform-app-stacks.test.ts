@@ -3,7 +3,8 @@ import { Testing } from "cdktf";
 import { parse } from "yaml";
 import { appNamespace, clusterName, hasSharedNodeGroup } from "../../config";
 import { restrictedViolations } from "../../k8s/pod-security";
-import { AppStack, PLATFORM_CONTRACT } from "../../stacks";
+import { AppStack } from "../../stacks/app-stack";
+import { PLATFORM_CONTRACT } from "../../stacks/contracts/platform";
 import { fixtureInputs, fixtureSynth, resourcesOf, secretsIn, type SynthesizedStack, synthJson, validEnvironment } from "../helpers";
 
 const inputs = fixtureInputs();

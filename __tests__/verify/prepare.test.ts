@@ -4,7 +4,7 @@ import { AWS_6_ONLY, AWS_6_ONLY_RESOURCES, AWS_6_ONLY_VALUES, removeNewerAttribu
 import { contractMockState, mockState, mockValue } from "../../scripts/verify/mocks";
 import { OFFLINE_AWS_PROVIDER, prepareStack, type StackJson, useLocalState } from "../../scripts/verify/prepare";
 import { compareVersions } from "../../scripts/verify/toolchain";
-import { NETWORK_CONTRACT } from "../../stacks";
+import { NETWORK_CONTRACT } from "../../stacks/contracts/network";
 import { ROOT } from "../helpers";
 
 const fixtures = path.join(ROOT, "__tests__", "fixtures", "real-plans", "all-create");

@@ -5,7 +5,7 @@ import { mockState } from "../../scripts/verify/mocks";
 import { planWork, writeWork } from "../../scripts/verify/plan-stack";
 import { prepareStack, type StackJson, useLocalState } from "../../scripts/verify/prepare";
 import { findProviderSource, findTerraform, writeCliConfig } from "../../scripts/verify/toolchain";
-import { NETWORK_CONTRACT } from "../../stacks";
+import { NETWORK_CONTRACT } from "../../stacks/contracts/network";
 import { ROOT } from "../helpers";
 
 // Terraform itself, when this machine has it and a provider mirror (or VERIFY_WITH_REGISTRY=1
