@@ -1,7 +1,7 @@
 import { parse } from "yaml";
 import { KARPENTER_CHART, KARPENTER_METRICS_PORT } from "../../modules/addons/karpenter";
 import { MSK_EXPORTER_PORTS, MSK_JOBS, mskScrapeJobs, serviceScrapeJob } from "../../modules/addons/scrape-jobs";
-import { EXPORTER_PORTS } from "../../modules/streaming/kafka-cluster";
+import { BROKER_DOMAIN_PATTERN, EXPORTER_PORTS } from "../../modules/streaming/kafka-cluster";
 import { fixtureSynth, resourcesOf } from "../helpers";
 
 // Prometheus scrapes each MSK broker's exporters by its DNS name (b-<id>.<domain>), the domain
@@ -15,6 +15,12 @@ describe("the MSK brokers' scrape jobs", () => {
       [MSK_JOBS.jmx, [1, 2, 3].map((id) => `b-${id}.prod-kafka.abc123.c2.kafka.eu-west-1.amazonaws.com:11001`)],
       [MSK_JOBS.node, [1, 2, 3].map((id) => `b-${id}.prod-kafka.abc123.c2.kafka.eu-west-1.amazonaws.com:11002`)],
     ]);
+  });
+
+  it("take the brokers' domain from the bootstrap string, with a pattern Terraform's templates accept (no backslash)", () => {
+    const bootstrap = "b-2.prod-kafka.abc123.c2.kafka.eu-west-1.amazonaws.com:9098,b-1.prod-kafka.abc123.c2.kafka.eu-west-1.amazonaws.com:9098";
+    expect(new RegExp(BROKER_DOMAIN_PATTERN).exec(bootstrap)?.[1]).toBe("prod-kafka.abc123.c2.kafka.eu-west-1.amazonaws.com");
+    expect(BROKER_DOMAIN_PATTERN).not.toContain("\\");
   });
 
   it("label every series with the cluster and the broker's short name, read from the target's host", () => {

@@ -15,6 +15,12 @@ import { brokerTypeProblem, defaultReplication, type KafkaVersion, MAX_BROKER_ZO
 /** Client ports of MSK's listeners, by authentication. */
 export const KAFKA_PORTS = { iam: 9098, tls: 9094 } as const;
 /** Ports of the open-monitoring exporters (JMX, node) that Prometheus scrapes. */
+/**
+ * Terraform's `regex` pattern of the brokers' domain in a bootstrap string (`b-1.<domain>:9098,…`).
+ * `[.]`, not an escaped dot: Terraform's string templates take no `\.` (terraform validate refuses it).
+ */
+export const BROKER_DOMAIN_PATTERN = "^b-[0-9]+[.]([^:,]+):";
+
 export const EXPORTER_PORTS = { from: 11001, to: 11002 } as const;
 
 /** Props of {@link KafkaCluster}. */
@@ -161,7 +167,7 @@ export class KafkaCluster extends Construct {
     });
     this.bootstrapBrokersIam = this.cluster.bootstrapBrokersSaslIam;
     this.bootstrapBrokersTls = tlsClients ? this.cluster.bootstrapBrokersTls : "";
-    this.brokerDomain = Fn.element(Fn.regex("^b-[0-9]+\\.([^:,]+):", this.cluster.bootstrapBrokersSaslIam), 0);
+    this.brokerDomain = Fn.element(Fn.regex(BROKER_DOMAIN_PATTERN, this.cluster.bootstrapBrokersSaslIam), 0);
 
     const target = new AppautoscalingTarget(this, "storage-scaling-target", {
       serviceNamespace: "kafka",
