@@ -116,10 +116,20 @@ export const tracingSchema = strict({
   .prefault({})
   .describe("Traces (needs a platform section).");
 
+export const grafanaSchema = strict({
+  cloudWatch: z
+    .boolean()
+    .default(false)
+    .describe("Give Grafana a CloudWatch data source (uid `cloudwatch`, the environment's region), read as its role `<env>-grafana`: CloudWatch's metrics and alarms, read-only (AWS's AmazonGrafanaCloudWatchAccess, without its Logs and cross-account actions). Needs a platform section."),
+})
+  .prefault({})
+  .describe("Grafana's data sources besides Prometheus.");
+
 export const observabilitySchema = strict({
   alerting: alertingSchema.prefault({}),
   alarms: alarmsSchema,
   tracing: tracingSchema,
+  grafana: grafanaSchema,
 })
   .prefault({})
   .describe("Who is told when something breaks, the CloudWatch alarms, and traces (docs/observability.md).");

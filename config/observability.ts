@@ -36,6 +36,11 @@ export function alertEmailAddresses(env: Pick<EnvironmentConfig, "observability"
   return [...new Set(receiverEntries(env).flatMap(([, r]) => (r.type === "email" ? r.addresses : [])))].sort();
 }
 
+/** Whether Grafana gets its CloudWatch data source and role (`observability.grafana.cloudWatch`, with a platform section). */
+export function grafanaCloudWatchEnabled(env: Pick<EnvironmentConfig, "observability" | "platform">): boolean {
+  return env.observability.grafana.cloudWatch && env.platform !== undefined;
+}
+
 /** Whether the environment runs the OpenTelemetry Collector (`observability.tracing.enabled`, with a platform section). */
 export function tracingEnabled(env: Pick<EnvironmentConfig, "observability" | "platform">): boolean {
   return env.observability.tracing.enabled && env.platform !== undefined;

@@ -23,7 +23,7 @@ export const SERVICE_NAME = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
  */
 export const RESERVED_SERVICE_NAMES: readonly string[] = [
   ...LAYERS.filter((layer) => layer !== "app"),
-  ...["load-balancer-controller", "external-secrets", "log-shipping", "karpenter", "karpenter-interruption-queue", "external-dns", "keda", "cluster-autoscaler", "app-secrets-key", "otel-collector", "alertmanager", "alarm-forwarder"],
+  ...["load-balancer-controller", "external-secrets", "log-shipping", "karpenter", "karpenter-interruption-queue", "external-dns", "keda", "cluster-autoscaler", "app-secrets-key", "otel-collector", "alertmanager", "alarm-forwarder", "grafana"],
   ...["access-host", "github-runner", "github-plan", "github-apply", "github-drift", "vpc-cni", "ebs-csi", "vpc-flow-logs", "platform-cluster", "platform-nodes"],
   ...["postgres-bootstrap", "postgres-monitoring", "postgres-backup", "backend-github-plan", "backend-github-apply", "stack-github-plan"],
   ...["aws", "backend", "helm", "kubernetes", "web-acl"],

@@ -55,9 +55,10 @@ export function upstreamReleases(releases: readonly SynthesizedRelease[]): Synth
  * Keys every subchart of the pinned charts has for scheduling its pods, for when the subchart's
  * own values.yaml is not at hand (../shared/reference keeps the parent's only; CI's pulled charts
  * have them all, under charts/<name>/): grafana 12.11.1 and kube-state-metrics 8.4.0 (in
- * kube-prometheus-stack 88.5.3) both have `nodeSelector: {}`, `tolerations: []`, `resources: {}` and `podAnnotations: {}`.
+ * kube-prometheus-stack 88.5.3) both have `nodeSelector: {}`, `tolerations: []`, `resources: {}` and `podAnnotations: {}`,
+ * and a `serviceAccount` with `name` and `annotations`.
  */
-const SUBCHART_SCHEDULING_KEYS = { nodeSelector: {}, tolerations: [], resources: {}, podAnnotations: {} } as const;
+const SUBCHART_SCHEDULING_KEYS = { nodeSelector: {}, tolerations: [], resources: {}, podAnnotations: {}, serviceAccount: { name: "", annotations: {} } } as const;
 
 /** A chart's defaults with its subcharts' own values below their names, as Helm passes them on. */
 function withSubcharts(folder: string, defaults: Record<string, unknown>): Record<string, unknown> {
@@ -67,7 +68,16 @@ function withSubcharts(folder: string, defaults: Record<string, unknown>): Recor
   for (const { name } of dependencies) {
     const own = path.join(folder, "charts", name, "values.yaml");
     const values = existsSync(own) ? ((parse(readFileSync(own, "utf8")) as Record<string, unknown>) ?? {}) : SUBCHART_SCHEDULING_KEYS;
-    merged[name] = { ...values, ...((defaults[name] as Record<string, unknown> | undefined) ?? {}) };
+    // The parent's overrides over the subchart's own, one level deep (Helm merges maps all the way:
+    // the parent's `grafana.serviceAccount` keeps the subchart's other serviceAccount keys).
+    const parent = (defaults[name] as Record<string, unknown> | undefined) ?? {};
+    merged[name] = Object.fromEntries(
+      [...new Set([...Object.keys(values), ...Object.keys(parent)])].map((key) => {
+        const [own, over] = [(values as Record<string, unknown>)[key], parent[key]];
+        const bothMaps = [own, over].every((v) => v !== null && typeof v === "object" && !Array.isArray(v));
+        return [key, bothMaps ? { ...(own as object), ...(over as object) } : (over ?? own)];
+      }),
+    );
   }
   return merged;
 }

@@ -4,7 +4,7 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { App as K8sApp } from "cdk8s";
 import { type Construct } from "constructs";
-import { addonPlacement, alertTopicArn, appNamespace, kafkaClusterName, clusterAutoscalerEnabled, clusterName, externalDnsHosts, karpenterSettings, kedaEnabled, type PlatformConfig, receiverEntries, receiverSecretKey, receiverSecretName, serviceEntries, hasSharedNodeGroup, SHARED_NODE_GROUP, SYSTEM_NODE_GROUP, tracingEnabled } from "../config";
+import { addonPlacement, alertTopicArn, appNamespace, grafanaCloudWatchEnabled, kafkaClusterName, clusterAutoscalerEnabled, clusterName, externalDnsHosts, karpenterSettings, kedaEnabled, type PlatformConfig, receiverEntries, receiverSecretKey, receiverSecretName, serviceEntries, hasSharedNodeGroup, SHARED_NODE_GROUP, SYSTEM_NODE_GROUP, tracingEnabled } from "../config";
 import { ClusterAutoscaler } from "../modules/addons/cluster-autoscaler";
 import { ExternalDns, EXTERNAL_DNS_CHART } from "../modules/addons/external-dns";
 import { ExternalSecrets, EXTERNAL_SECRETS_CHART } from "../modules/addons/external-secrets";
@@ -192,6 +192,7 @@ export class AddonsStack extends EnvironmentStack {
         ...(karpenter ? [serviceScrapeJob({ job: "karpenter", namespace: KARPENTER_CHART.namespace, service: KARPENTER_CHART.chart, port: KARPENTER_METRICS_PORT })] : []),
       ],
       alerting: { configName: ALERTMANAGER_CONFIG, roleArn: iam.alertmanager_role_arn, identityMode },
+      cloudWatch: grafanaCloudWatchEnabled(env) ? { roleArn: iam.grafana_role_arn, identityMode, region: account.region } : undefined,
       environment: env.name,
     });
     this.alerting(props, iam.app_secrets_kms_key_arn, monitoring, network);

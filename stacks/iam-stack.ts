@@ -1,7 +1,7 @@
 import { type Construct } from "constructs";
-import { alertTopicArn, clusterAutoscalerEnabled, clusterName, MIGRATIONS_SUFFIX, platformRoleName, externalDnsHosts, kedaEnabled, serviceAccountOf, serviceEntries, serviceSecretsPrefix, tracingEnabled } from "../config";
+import { alertTopicArn, clusterAutoscalerEnabled, clusterName, MIGRATIONS_SUFFIX, platformRoleName, externalDnsHosts, kedaEnabled, serviceAccountOf, serviceEntries, serviceSecretsPrefix, tracingEnabled, grafanaCloudWatchEnabled } from "../config";
 import { KEDA_CHART, KEDA_OPERATOR_SERVICE_ACCOUNT } from "../modules/addons/keda";
-import { ALERTMANAGER_SERVICE_ACCOUNT, MONITORING_CHART } from "../modules/addons/monitoring";
+import { ALERTMANAGER_SERVICE_ACCOUNT, GRAFANA_SERVICE_ACCOUNT, MONITORING_CHART } from "../modules/addons/monitoring";
 import { alertTopicPublishStatements } from "../modules/iam/policies/alert-topic-publish";
 import { OTEL_COLLECTOR_CHART, OTEL_COLLECTOR_NAME } from "../modules/addons/otel-collector";
 import { otelCollectorStatements } from "../modules/iam/policies/otel-collector";
@@ -11,6 +11,7 @@ import { clusterAutoscalerStatements } from "../modules/iam/policies/cluster-aut
 import { externalDnsStatements } from "../modules/iam/policies/external-dns";
 import { karpenterControllerStatements } from "../modules/iam/policies/karpenter";
 import { loadBalancerControllerStatements } from "../modules/iam/policies/load-balancer-controller";
+import { grafanaCloudWatchStatements } from "../modules/iam/policies/grafana-cloudwatch";
 import { type WorkloadRoleProps, WorkloadRole } from "../modules/iam/workload-role";
 import { EncryptionKey } from "../modules/kms/encryption-key";
 import { zoneIdOf } from "./contracts/dns";
@@ -102,6 +103,11 @@ export class IamStack extends EnvironmentStack {
         }).arn
       : "";
 
+    // Grafana reads CloudWatch (its data source) as this role, read-only; only when config asks.
+    const grafanaRoleArn = grafanaCloudWatchEnabled(env)
+      ? workload("grafana", MONITORING_CHART.namespace, GRAFANA_SERVICE_ACCOUNT, "Grafana: reads CloudWatch's metrics and alarms for its data source", { statements: grafanaCloudWatchStatements({ accountId: account.id, region: account.region }) }).arn
+      : "";
+
     // One role per service, named <env>-<service>, for its service account only (and its
     // migrations Job's, which acts as the same service).
     const roles: Record<string, WorkloadRole> = {};
@@ -127,6 +133,7 @@ export class IamStack extends EnvironmentStack {
       otel_collector_role_arn: otelCollectorRoleArn,
       external_dns_role_arn: externalDnsRoleArn,
       alertmanager_role_arn: alertmanagerRoleArn,
+      grafana_role_arn: grafanaRoleArn,
       app_secrets_kms_key_arn: secretsKey.arn,
     });
   }

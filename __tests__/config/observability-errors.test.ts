@@ -264,4 +264,13 @@ describe("observability config: tracing", () => {
       ]);
     });
   });
+
+  describe("observability.grafana config", () => {
+    it("refuses Grafana's CloudWatch data source without a platform section: there is no Grafana", () => {
+      const { problems } = load({ observability: { grafana: { cloudWatch: true } } });
+      expect(problems.map((p) => formatProblem({ ...p, frame: undefined }))).toEqual([
+        expect.stringMatching(/^config\/test\.yaml:\d+: \[test\] observability\.grafana\.cloudWatch: needs a platform section: Grafana, whose data source it is, runs in test-platform; add a platform section, or set it to false \(got true\)$/),
+      ]);
+    });
+  });
 });

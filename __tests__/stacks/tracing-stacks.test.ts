@@ -70,3 +70,37 @@ describe("tracing, when off", () => {
     expect(JSON.stringify(fixtureSynth.stack("stage-app"))).not.toContain("OTEL_");
   });
 });
+
+// Grafana's CloudWatch data source, as the example's dev has it (observability.grafana.cloudWatch):
+// a role of its own, read-only, trusted by Grafana's service account, and the provisioned data
+// source; off in the fixture, where Grafana keeps the chart's service account and no role exists.
+describe("Grafana's CloudWatch data source", () => {
+  const monitoringValues = (json: SynthesizedStack) => parse((resourcesOf(json, "helm_release").find((r) => r.name === "kube-prometheus-stack")!.values as string[])[0]!) as { grafana: Record<string, unknown> };
+
+  it("reads CloudWatch as <env>-grafana: metrics on *, alarms of its account and region, dimension values, nothing that writes", () => {
+    const iam = exampleSynth.stack("dev-iam");
+    const [address, role] = roleNamed(iam, "dev-grafana")!;
+    expect((policyStatements(iam, role.assume_role_policy)[0]!.Condition!.StringEquals as Record<string, string[]>)["${data.terraform_remote_state.eks.outputs.oidc_issuer}:sub"]).toEqual(["system:serviceaccount:monitoring:grafana"]);
+    const statements = resourcesOf(iam, "aws_iam_role_policy").filter((p) => p.role === `\${aws_iam_role.${address}.id}`).flatMap((p) => policyStatements(iam, p.policy));
+    expect(statements.map((s) => [s.Sid, [...(s.Action as string[])].sort(), s.Resource])).toEqual([
+      ["ReadMetrics", ["cloudwatch:GetInsightRuleReport", "cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics", "cloudwatch:ListMetrics"], ["*"]],
+      ["ReadAlarms", ["cloudwatch:DescribeAlarmHistory", "cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmsForMetric"], [`arn:aws:cloudwatch:${dev.account.region}:${dev.account.id}:alarm:*`]],
+      ["ReadDimensionValues", ["ec2:DescribeInstances", "ec2:DescribeRegions", "ec2:DescribeTags", "tag:GetResources"], ["*"]],
+    ]);
+    expect(statements.flatMap((s) => s.Action as string[]).filter((a) => !/^[a-z0-9-]+:(Get|List|Describe)/.test(a))).toEqual([]);
+    expect(iam.output?.grafana_role_arn).toMatchObject({ value: `\${aws_iam_role.${address}.arn}` });
+  });
+
+  it("provisions the data source with the SDK's default credentials (the service account's role), in the environment's region", () => {
+    const grafana = monitoringValues(exampleSynth.stack("dev-platform")).grafana;
+    expect(grafana.serviceAccount).toEqual({ create: true, name: "grafana", annotations: { "eks.amazonaws.com/role-arn": "${data.terraform_remote_state.iam.outputs.grafana_role_arn}" } });
+    expect(grafana.additionalDataSources).toEqual([{ name: "CloudWatch", uid: "cloudwatch", type: "cloudwatch", access: "proxy", editable: false, jsonData: { authType: "default", defaultRegion: dev.account.region } }]);
+  });
+
+  it("is absent where config leaves it off", () => {
+    expect(roleNamed(fixtureSynth.stack("prod-iam"), "prod-grafana")).toBeUndefined();
+    expect(fixtureSynth.stack("prod-iam").output?.grafana_role_arn).toMatchObject({ value: "" });
+    const grafana = monitoringValues(fixtureSynth.stack("prod-platform")).grafana;
+    expect([grafana.serviceAccount, grafana.additionalDataSources]).toEqual([undefined, undefined]);
+  });
+});

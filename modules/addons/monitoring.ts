@@ -12,6 +12,10 @@ export const GRAFANA_ADMIN_SECRET = "grafana-admin";
 
 /** Alertmanager's service account (not the chart's default name, so that the role `<env>-alertmanager` of `<env>-iam` can trust it by name). */
 export const ALERTMANAGER_SERVICE_ACCOUNT = "alertmanager";
+/** Grafana's service account when it reads CloudWatch: the role `<env>-grafana` trusts it. */
+export const GRAFANA_SERVICE_ACCOUNT = "grafana";
+/** The CloudWatch data source's uid. */
+export const CLOUDWATCH_DATASOURCE_UID = "cloudwatch";
 
 /** Requests, and a memory limit (CPU is not limited, to avoid throttling). */
 const resources = (cpu: string, memory: string, memoryLimit: string) => ({ requests: { cpu, memory }, limits: { memory: memoryLimit } });
@@ -71,6 +75,18 @@ export interface MonitoringProps extends AddonProps {
    * @default - no external label
    */
   readonly environment?: string;
+  /**
+   * Grafana's CloudWatch data source, read as the role `<env>-grafana` (`<env>-iam`).
+   * @default - none: Grafana reads Prometheus only
+   */
+  readonly cloudWatch?: {
+    /** ARN of the role. */
+    readonly roleArn: string;
+    /** How Grafana's pods assume it. */
+    readonly identityMode: "irsa" | "pod-identity";
+    /** The data source's default region: the environment's. */
+    readonly region: string;
+  };
 }
 
 /**
@@ -129,9 +145,23 @@ export class Monitoring extends Construct {
         },
       },
       alertmanager: { enabled: true, ...alertmanagerValues(props), alertmanagerSpec: { ...onNodes, resources: resources("50m", "128Mi", "256Mi"), storage: volume(10), ...alertmanagerSpecValues(props) } },
-      grafana: { enabled: true, ...onNodes, resources: resources("100m", "256Mi", "512Mi"), podAnnotations: { [SECRET_VERSION_ANNOTATION]: String(props.grafanaAdminVersion ?? 1) }, admin: { existingSecret: props.grafanaAdminSecret ?? GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" } },
+      grafana: { enabled: true, ...onNodes, resources: resources("100m", "256Mi", "512Mi"), podAnnotations: { [SECRET_VERSION_ANNOTATION]: String(props.grafanaAdminVersion ?? 1) }, admin: { existingSecret: props.grafanaAdminSecret ?? GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" } , ...grafanaCloudWatchValues(props) },
     }, { ...props, timeoutSeconds: 600 });
   }
+}
+
+/**
+ * Grafana's CloudWatch data source, provisioned (kube-prometheus-stack's
+ * `grafana.additionalDataSources`), with the AWS SDK's default credentials (`authType: default`):
+ * the service account's web identity (IRSA) or Pod Identity, never a key in values (Grafana's
+ * docs, "Amazon CloudWatch data source", "Configure AWS authentication").
+ */
+function grafanaCloudWatchValues(props: MonitoringProps): Record<string, unknown> {
+  if (!props.cloudWatch) return {};
+  return {
+    serviceAccount: { create: true, name: GRAFANA_SERVICE_ACCOUNT, annotations: roleAnnotations(props.cloudWatch.identityMode, props.cloudWatch.roleArn) },
+    additionalDataSources: [{ name: "CloudWatch", uid: CLOUDWATCH_DATASOURCE_UID, type: "cloudwatch", access: "proxy", editable: false, jsonData: { authType: "default", defaultRegion: props.cloudWatch.region } }],
+  };
 }
 
 /**

@@ -19,6 +19,7 @@ export const IAM_CONTRACT = new StackContract("iam", {
   keda_role_arn: { ...role("KEDA operator"), description: "ARN of the KEDA operator role (empty when KEDA is off)" },
   otel_collector_role_arn: { ...role("OpenTelemetry Collector"), description: "ARN of the OpenTelemetry Collector's role, which writes traces to X-Ray (empty when tracing is off)" },
   external_dns_role_arn: { ...role("external-dns"), description: "ARN of the external-dns role (empty without a dns section)" },
+  grafana_role_arn: { ...role("Grafana"), description: "ARN of Grafana's role, which reads CloudWatch for its data source (empty unless observability.grafana.cloudWatch)" },
   alertmanager_role_arn: { ...role("Alertmanager"), description: "ARN of Alertmanager's role, which publishes the email receivers' alerts to the alert topic (empty without a platform section)" },
   app_secrets_kms_key_arn: { kind: "string", description: "ARN of the key that encrypts the application's secrets in Secrets Manager", mock: "arn:aws:kms:{region}:{account}:key/00000000-0000-0000-0000-000000000001" },
 });
