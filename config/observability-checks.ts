@@ -92,6 +92,13 @@ export function observabilityWarnings(env: EnvironmentConfig): FieldProblem[] {
       message: "routes no alert to any receiver: this environment's alerts (the services', the platform's, the CloudWatch alarms') reach no one; add a chat receiver and list it in routes.critical and routes.warning",
     });
   }
+  if (env.platform && env.production && env.platform.alertmanager.replicas === 1) {
+    warnings.push({
+      field: "platform.alertmanager.replicas",
+      value: 1,
+      message: "is 1 in a production environment: while a node drain moves its pod no alert is sent, and the heartbeat may page for a dead Alertmanager; 2 replicas form a cluster that deduplicates, with a PodDisruptionBudget",
+    });
+  }
   if (env.platform) return warnings;
   for (const [name, receiver] of receiverEntries(env)) {
     if (receiver.type === "email") continue;

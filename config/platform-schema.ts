@@ -123,6 +123,16 @@ export const platformSchema = strict({
   })
     .default({ retentionDays: 15, storageGiB: 50, replicas: 1, memoryGiB: 2 })
     .describe("kube-prometheus-stack's Prometheus."),
+  alertmanager: strict({
+    replicas: z
+      .int()
+      .min(1)
+      .max(3)
+      .default(1)
+      .describe("Alertmanager replicas: with 2 or more they form a cluster that deduplicates notifications, and a PodDisruptionBudget keeps one up through node drains; with 1, a drain leaves no Alertmanager for the minute its pod moves (production is warned)."),
+  })
+    .default({ replicas: 1 })
+    .describe("kube-prometheus-stack's Alertmanager."),
   containerLogRetentionDays: z.literal(LOG_RETENTION_DAYS).default(30).describe("Retention of the containers' logs in CloudWatch, in days."),
   grafana: strict({
     adminPasswordVersion: z

@@ -183,6 +183,7 @@ export class AddonsStack extends EnvironmentStack {
       storageGiB: platform.prometheus.storageGiB,
       replicas: platform.prometheus.replicas,
       memoryGiB: platform.prometheus.memoryGiB,
+      alertmanagerReplicas: platform.alertmanager.replicas,
       grafanaAdminVersion: platform.grafana.adminPasswordVersion,
       storageClass: STORAGE_CLASS,
       // The MSK brokers' exporters, by DNS name: outside the cluster, no ServiceMonitor reaches them.

@@ -77,4 +77,14 @@ describe("the monitoring release on EKS", () => {
     expect([v.kubeControllerManager, v.kubeScheduler, v.kubeEtcd, v.kubeProxy].map((c) => c?.enabled)).toEqual([false, false, false, false]);
     expect(v.defaultRules?.rules).toEqual({ etcd: false, kubeControllerManager: false, kubeProxy: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false });
   });
+
+  it("runs production's Alertmanager as a cluster of two behind a PDB, and a single one elsewhere, with no PDB to block drains", () => {
+    const alertmanager = (stack: string) => {
+      const release = resourcesOf(fixtureSynth.stack(stack), "helm_release").find((r) => r.name === "kube-prometheus-stack")!;
+      const a = (parse((release.values as string[])[0]!) as { alertmanager: { podDisruptionBudget: unknown; alertmanagerSpec: { replicas: number } } }).alertmanager;
+      return [a.alertmanagerSpec.replicas, a.podDisruptionBudget];
+    };
+    expect(alertmanager("prod-platform")).toEqual([2, { enabled: true, minAvailable: 1 }]);
+    expect(alertmanager("dev-platform")).toEqual([1, { enabled: false }]);
+  });
 });

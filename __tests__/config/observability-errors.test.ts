@@ -33,8 +33,9 @@ describe("observability config: alert delivery", () => {
 
   describe("alerting config: one message per kind of bad input", () => {
     it("accepts production's shape, with or without a platform section, and warns of nothing", () => {
-      expect(problems(ALERTING, { production: true })).toEqual([]);
-      expect(warnings(ALERTING, { production: true })).toEqual([]);
+      const production = { production: true, platform: { alertmanager: { replicas: 2 } } };
+      expect(problems(ALERTING, production)).toEqual([]);
+      expect(warnings(ALERTING, production)).toEqual([]);
       expect(problems({ receivers: { mail: RECEIVERS["ops-email"] }, routes: { critical: ["mail"] } }, { production: true, platform: undefined })).toEqual([]);
     });
 
@@ -91,6 +92,12 @@ describe("observability config: alert delivery", () => {
     it("rejects a production environment with no heartbeat where Prometheus runs", () => {
       expect(problems({ ...ALERTING, heartbeat: undefined }, { production: true })).toEqual([
         `[test] observability.alerting.heartbeat: is required in a production environment: name a webhook receiver, a heartbeat service's ping URL (healthchecks.io, Dead Man's Snitch, a PagerDuty heartbeat monitor's URL) whose service pages when the Watchdog's pings stop, so that a dead Prometheus or Alertmanager reaches someone (docs/observability.md, "Heartbeat"); webhook receivers here: heartbeat`,
+      ]);
+    });
+
+    it("warns of a production Alertmanager without a second replica", () => {
+      expect(warnings(ALERTING, { production: true })).toEqual([
+        "[test] platform.alertmanager.replicas: is 1 in a production environment: while a node drain moves its pod no alert is sent, and the heartbeat may page for a dead Alertmanager; 2 replicas form a cluster that deduplicates, with a PodDisruptionBudget (got 1)",
       ]);
     });
 

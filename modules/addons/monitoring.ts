@@ -76,6 +76,12 @@ export interface MonitoringProps extends AddonProps {
    */
   readonly environment?: string;
   /**
+   * Alertmanager replicas: from 2, a cluster (the operator's StatefulSet peers, which deduplicate
+   * notifications) behind a PodDisruptionBudget.
+   * @default 1
+   */
+  readonly alertmanagerReplicas?: number;
+  /**
    * Grafana's CloudWatch data source, read as the role `<env>-grafana` (`<env>-iam`).
    * @default - none: Grafana reads Prometheus only
    */
@@ -102,6 +108,7 @@ export class Monitoring extends Construct {
     super(scope, id);
     const volume = (gib: number) => ({ volumeClaimTemplate: { spec: { storageClassName: props.storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${gib}Gi` } } } } });
     const replicas = props.replicas ?? 1;
+    const alertmanagers = props.alertmanagerReplicas ?? 1;
     const memory = props.memoryGiB ?? 2;
     const onNodes = placementOf(props);
     this.release = addonRelease(this, "release", MONITORING_CHART, {
@@ -144,7 +151,13 @@ export class Monitoring extends Construct {
           ...(props.environment ? { externalLabels: { environment: props.environment } } : {}),
         },
       },
-      alertmanager: { enabled: true, ...alertmanagerValues(props), alertmanagerSpec: { ...onNodes, resources: resources("50m", "128Mi", "256Mi"), storage: volume(10), ...alertmanagerSpecValues(props) } },
+      alertmanager: {
+        enabled: true,
+        ...alertmanagerValues(props),
+        // As Prometheus's: a PDB only with a second replica to fail over to.
+        podDisruptionBudget: alertmanagers > 1 ? { enabled: true, minAvailable: alertmanagers - 1 } : { enabled: false },
+        alertmanagerSpec: { replicas: alertmanagers, ...onNodes, resources: resources("50m", "128Mi", "256Mi"), storage: volume(10), ...alertmanagerSpecValues(props) },
+      },
       grafana: { enabled: true, ...onNodes, resources: resources("100m", "256Mi", "512Mi"), podAnnotations: { [SECRET_VERSION_ANNOTATION]: String(props.grafanaAdminVersion ?? 1) }, admin: { existingSecret: props.grafanaAdminSecret ?? GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" } , ...grafanaCloudWatchValues(props) },
     }, { ...props, timeoutSeconds: 600 });
   }
