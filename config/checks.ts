@@ -118,7 +118,7 @@ export interface SourcedEnvironment {
 }
 
 /**
- * Checks across environments: unique names, VPC CIDRs that can be peered (no overlap), and hosts
+ * Checks across environments: unique names, VPC CIDRs that do not overlap (so they can be connected later), and hosts
  * and zones no two environments can share (reuse-checks.ts).
  */
 export function checkAcrossEnvironments(envs: readonly SourcedEnvironment[]): ConfigProblem[] {
@@ -142,7 +142,7 @@ export function checkAcrossEnvironments(envs: readonly SourcedEnvironment[]): Co
           environment: env.config.name,
           field: "network.vpcCidr",
           value: env.config.network.vpcCidr,
-          message: `overlaps ${earlier.config.network.vpcCidr} of ${earlier.config.name} (${earlier.file}); environments get peered, so VPC CIDRs must not overlap`,
+          message: `overlaps ${earlier.config.network.vpcCidr} of ${earlier.config.name} (${earlier.file}); VPC CIDRs must not overlap across environments, so that they can be connected later (VPC peering, a transit gateway, a shared VPN) without renumbering one, and a route to either stays unambiguous; the project makes no peering itself`,
         });
       }
     }

@@ -69,7 +69,7 @@ export const accountSchema = strict({
 }).describe("The AWS account and region of the environment.");
 
 export const networkSchema = strict({
-  vpcCidr: vpcCidr.describe("The VPC's IPv4 block, /16 to /24, in private (RFC 1918) space. Must not overlap another environment's (they get peered)."),
+  vpcCidr: vpcCidr.describe("The VPC's IPv4 block, /16 to /24, in private (RFC 1918) space. Must not overlap another environment's, so that environments can be connected later (peering, a transit gateway, a VPN) without renumbering; the project makes no peering itself."),
   publicCidrReason: nonEmpty
     .optional()
     .describe("Only for a VPC block outside RFC 1918 private space: why it must be public space. Without it such a block is refused."),

@@ -42,7 +42,7 @@ describe("loadEnvironments", () => {
     const a = validEnvironmentInput({ name: "one" });
     const b = validEnvironmentInput({ name: "two", network: { ...a.network, vpcCidr: "10.50.128.0/17" } });
     expect(errorLines({ "one.yaml": a, "two.yaml": b })).toEqual([
-      'config/two.yaml:10: [two] network.vpcCidr: overlaps 10.50.0.0/16 of one (config/one.yaml); environments get peered, so VPC CIDRs must not overlap (got "10.50.128.0/17")',
+      'config/two.yaml:10: [two] network.vpcCidr: overlaps 10.50.0.0/16 of one (config/one.yaml); VPC CIDRs must not overlap across environments, so that they can be connected later (VPC peering, a transit gateway, a shared VPN) without renumbering one, and a route to either stays unambiguous; the project makes no peering itself (got "10.50.128.0/17")',
     ]);
   });
 
