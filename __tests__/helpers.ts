@@ -57,7 +57,10 @@ export function fixtureEnvironmentNames(): string[] {
 }
 
 /** A valid environment file's content; tests override one field at a time. */
-export function validEnvironmentInput(overrides: Partial<EnvironmentInput> = {}): EnvironmentInput {
+/** An environment file's content for a cluster host: network and eks are given. */
+export type HostInput = EnvironmentInput & { network: NonNullable<EnvironmentInput["network"]>; eks: NonNullable<EnvironmentInput["eks"]> };
+
+export function validEnvironmentInput(overrides: Partial<EnvironmentInput> = {}): HostInput {
   return {
     name: "test",
     production: false,
@@ -80,7 +83,7 @@ export function validEnvironmentInput(overrides: Partial<EnvironmentInput> = {})
     // Prometheus runs, have a heartbeat; elsewhere a warning says alerts go nowhere
     // (config/observability-checks.ts). Email works with or without a platform section. Last.
     observability: overrides.observability ?? defaultAlerting(overrides),
-  };
+  } as HostInput;
 }
 
 /** An email receiver of every alert, and with a platform section a heartbeat webhook. */

@@ -51,8 +51,8 @@ const serviceShape = {
   namespace: z
     .string()
     .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a Kubernetes namespace name")
-    .default("app")
-    .describe("Namespace of the application; must not be a platform namespace. Every service of an environment runs in the same one."),
+    .optional()
+    .describe("Namespace of the application; must not be a platform namespace. Every service of an environment runs in the same one. Default: app; in another environment's cluster (cluster.environment), the environment's name."),
   image: strict({
     repository: z
       .string()

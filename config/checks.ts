@@ -15,6 +15,7 @@ import { checkTracing } from "./tracing-checks";
 import { checkPlatform } from "./platform-checks";
 import { checkQuantities } from "./quantity-checks";
 import { reuseProblems } from "./reuse-checks";
+import { hostsCluster, tenancyProblems } from "./tenancy";
 import { checkEnvironmentName } from "./name-checks";
 import { checkStateAccess } from "./state-access-checks";
 import { didYouMean } from "./near";
@@ -118,8 +119,8 @@ export interface SourcedEnvironment {
 }
 
 /**
- * Checks across environments: unique names, VPC CIDRs that do not overlap (so they can be connected later), and hosts
- * and zones no two environments can share (reuse-checks.ts).
+ * Checks across environments: unique names, VPC CIDRs that do not overlap (so they can be connected later), hosts
+ * and zones no two environments can share (reuse-checks.ts), and tenants that fit their hosts (tenancy.ts).
  */
 export function checkAcrossEnvironments(envs: readonly SourcedEnvironment[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -135,7 +136,8 @@ export function checkAcrossEnvironments(envs: readonly SourcedEnvironment[]): Co
           message: `is already declared by ${earlier.file}; each environment name must be unique`,
         });
       }
-      if (overlaps(earlier.config.network.vpcCidr, env.config.network.vpcCidr)) {
+      // A tenant has its host's VPC, not one of its own.
+      if (hostsCluster(earlier.config) && hostsCluster(env.config) && overlaps(earlier.config.network.vpcCidr, env.config.network.vpcCidr)) {
         problems.push({
           file: env.file,
           line: env.lineOf?.("network.vpcCidr"),
@@ -148,5 +150,9 @@ export function checkAcrossEnvironments(envs: readonly SourcedEnvironment[]): Co
     }
   });
   problems.push(...reuseProblems(envs));
+  for (const problem of tenancyProblems(envs.map((env) => env.config))) {
+    const env = envs.find((e) => e.config.name === problem.environment)!;
+    problems.push({ ...problem, file: env.file, line: env.lineOf?.(problem.field) });
+  }
   return problems;
 }

@@ -14,7 +14,14 @@ export function inZone(host: string, zone: string): boolean {
  * None (no zone, or no service) means no external-dns at all: no add-on and no role.
  */
 export function externalDnsHosts(env: EnvironmentConfig): string[] {
-  return env.dns ? [...new Set(routedServices(env).map(([, service]) => service.ingress.host))].sort() : [];
+  // A host's external-dns writes its tenants' records too: they share its zone (config/tenancy.ts).
+  return env.dns ? [...new Set([env, ...(env.tenants ?? [])].flatMap((member) => routedServices(member).map(([, service]) => service.ingress.host)))].sort() : [];
+}
+
+/** The problem of a zone no service of the cluster uses: checked per file, and for a host again with its tenants' services (config/tenancy.ts). */
+export function unusedZoneProblem(env: EnvironmentConfig): FieldProblem | undefined {
+  if (!env.dns || externalDnsHosts(env).length > 0) return undefined;
+  return { field: "dns", value: env.dns.zone, message: "names a zone for no service: the environment has no service with an ingress host, so nothing would get a record or a certificate there; add a service with exposure public or internal, or leave dns out" };
 }
 
 /**
@@ -24,9 +31,8 @@ export function externalDnsHosts(env: EnvironmentConfig): string[] {
  */
 export function checkEdge(env: EnvironmentConfig): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  if (env.dns && externalDnsHosts(env).length === 0) {
-    problems.push({ field: "dns", value: env.dns.zone, message: "names a zone for no service: the environment has no service with an ingress host, so nothing would get a record or a certificate there; add a service with exposure public or internal, or leave dns out" });
-  }
+  const unused = unusedZoneProblem(env);
+  if (unused) problems.push(unused);
   for (const [service, config] of routedServices(env)) {
     const at = serviceField(env, service, "ingress");
     const { host, certificateArn } = config.ingress;

@@ -29,3 +29,4 @@ export * from "./scaling-checks";
 export * from "./node-groups";
 export * from "./observability-schema";
 export * from "./observability";
+export * from "./tenancy";

@@ -1,15 +1,18 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type YAMLError } from "yaml";
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type YAMLError } from "yaml";
 import { type z } from "zod";
-import { checkAcrossEnvironments, checkEnvironment, type SourcedEnvironment } from "./checks";
+import { checkAcrossEnvironments, checkEnvironment, type FieldProblem, type SourcedEnvironment } from "./checks";
+import { clusterEnvironment } from "./naming";
+import { type ClusterDirectory, hostProblem, hostsCluster, INHERITED_SECTIONS, isHostField, resolveTenant } from "./tenancy";
 import { dataWarnings } from "./data-checks";
+import { unusedZoneProblem } from "./edge-checks";
 import { eksWarnings } from "./eks-checks";
 import { observabilityWarnings } from "./observability-checks";
 import { reuseWarnings } from "./reuse-checks";
 import { ConfigError, type ConfigProblem, displayPath } from "./problems";
 import { nearMatches, didYouMean } from "./near";
-import { ALLOWED_KEYS_PREFIX, environmentSchema, type EnvironmentConfig, REMOVED_KEYS } from "./schema";
+import { ALLOWED_KEYS_PREFIX, environmentSchema, type EnvironmentConfig, type ParsedEnvironment, REMOVED_KEYS } from "./schema";
 
 /** Where environments are read from, and which of them to keep. */
 export interface LoadOptions {
@@ -40,12 +43,26 @@ export function loadEnvironments(options: LoadOptions): EnvironmentConfig[] {
   const baseDir = options.baseDir ?? process.cwd();
   const files = listEnvironmentFiles(options.configDir, baseDir);
   const problems: ConfigProblem[] = [];
-  const loaded: SourcedEnvironment[] = [];
-  for (const file of files) {
-    const result = loadEnvironmentFile(file, readFileSync(path.resolve(baseDir, file), "utf8"), options.now);
+  const parsed: SourcedEnvironment[] = [];
+  // Hosts first, then the tenants, each resolved with its host's sections (config/tenancy.ts).
+  const texts = files.map((file) => ({ file, text: readFileSync(path.resolve(baseDir, file), "utf8") }));
+  const named = texts.map((t) => ({ ...t, ...peekPlacement(t.text) }));
+  const tenants = new Map(named.flatMap((t) => (t.name !== undefined && t.host !== undefined ? [[t.name, t.host] as const] : [])));
+  const hosts = new Map<string, EnvironmentConfig>();
+  const declared = new Set(named.flatMap((t) => (t.name !== undefined && t.host === undefined ? [t.name] : [])));
+  for (const { file, text, host } of [...named.filter((t) => t.host === undefined), ...named.filter((t) => t.host !== undefined)]) {
+    const result = loadEnvironmentFile(file, text, options.now, { hosts, tenants, declared });
     problems.push(...result.problems);
-    if (result.config) loaded.push({ file, config: result.config, lineOf: result.lineOf });
+    if (!result.config) continue;
+    if (host === undefined) hosts.set(result.config.name, result.config);
+    parsed.push({ file, config: result.config, lineOf: result.lineOf });
   }
+  // The host's stacks make its tenants' namespaces, access and records: each host knows its tenants.
+  const withTenants = (env: EnvironmentConfig): EnvironmentConfig => {
+    const own = parsed.filter((t) => !hostsCluster(t.config) && clusterEnvironment(t.config) === env.name).map((t) => t.config);
+    return own.length ? { ...env, tenants: own } : env;
+  };
+  const loaded = parsed.map((env) => ({ ...env, config: withTenants(env.config) }));
   problems.push(...checkAcrossEnvironments(loaded));
   if (problems.length > 0) throw new ConfigError(problems);
   const shared = reuseWarnings(loaded);
@@ -69,7 +86,8 @@ const acrossWarnings = new WeakMap<EnvironmentConfig, readonly ConfigProblem[]>(
 export function configWarnings(environments: readonly EnvironmentConfig[], now: Date): ConfigProblem[] {
   return environments.flatMap((env) => {
     const source = sourceOf(env);
-    const own = [...eksWarnings(env, now), ...dataWarnings(env), ...observabilityWarnings(env)].map((w) => ({ ...w, file: source?.file ?? `${env.name}.yaml`, line: source?.lineOf?.(w.field), environment: env.name }));
+    // A tenant's eks and platform are its host's, warned of in the host's file.
+    const own = [...eksWarnings(env, now), ...dataWarnings(env), ...observabilityWarnings(env)].filter((w) => hostsCluster(env) || !isHostField(w.field)).map((w) => ({ ...w, file: source?.file ?? `${env.name}.yaml`, line: source?.lineOf?.(w.field), environment: env.name }));
     return [...own, ...(acrossWarnings.get(env) ?? [])];
   });
 }
@@ -105,7 +123,12 @@ export function pickEnvironments(all: readonly EnvironmentConfig[], names: reado
 }
 
 /** Parses and validates one environment file, as of `now` (see {@link LoadOptions.now}). Exported for tests and editor tooling. */
-export function loadEnvironmentFile(file: string, text: string, now?: Date): { config?: EnvironmentConfig; problems: ConfigProblem[]; lineOf?: (field: string) => number | undefined } {
+export function loadEnvironmentFile(
+  file: string,
+  text: string,
+  now?: Date,
+  directory?: ClusterDirectory,
+): { config?: EnvironmentConfig; problems: ConfigProblem[]; lineOf?: (field: string) => number | undefined } {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const all = Array.isArray(docs) ? docs : [];
@@ -129,7 +152,19 @@ export function loadEnvironmentFile(file: string, text: string, now?: Date): { c
     };
     return { problems: pairMisspelt(parsed.error.issues.flatMap((issue) => issueProblems(issue, file, environment, locate, source))) };
   }
-  const problems = checkEnvironment(parsed.data, now).map((p) => ({ ...p, file, environment, line: locate(p.field.split(".")) }));
+  const located = (p: FieldProblem) => ({ ...p, file, environment, line: locate(p.field.split(".")) });
+  // A tenant runs in its host's cluster: it is checked with the host's sections, whose own
+  // problems are reported in the host's file (config/tenancy.ts).
+  const misplaced = hostProblem(parsed.data, directory) ?? inheritedSectionProblem(parsed.data, raw);
+  if (misplaced) return { problems: [located(misplaced)] };
+  const host = parsed.data.cluster && directory?.hosts.get(parsed.data.cluster.environment);
+  const data = host ? resolveTenant(parsed.data, host) : parsed.data;
+  // A host's zone serves its tenants' hosts too: checked again once they are known (config/tenancy.ts).
+  const hasTenants = [...(directory?.tenants.values() ?? [])].includes(parsed.data.name);
+  const problems = checkEnvironment(data, now)
+    .filter((p) => !host || !isHostField(p.field))
+    .filter((p) => !hasTenants || p.message !== unusedZoneProblem(data)?.message)
+    .map(located);
   const expected = path.basename(file).replace(/\.ya?ml$/, "");
   if (parsed.data.name !== expected) {
     problems.push({
@@ -141,7 +176,27 @@ export function loadEnvironmentFile(file: string, text: string, now?: Date): { c
       message: `must match the file name ("${expected}"): people, CI and the stack ids find an environment by it; rename the file to ${parsed.data.name}.yaml or set name: ${expected}`,
     });
   }
-  return problems.length > 0 ? { problems } : { config: parsed.data, problems, lineOf: (field) => locate(field.split(".")) };
+  return problems.length > 0 ? { problems } : { config: data, problems, lineOf: (field) => locate(field.split(".")) };
+}
+
+/** A tenant's file that sets a section it takes from its host, though the section has defaults (ci, access). */
+function inheritedSectionProblem(env: ParsedEnvironment, raw: unknown): FieldProblem | undefined {
+  if (!env.cluster) return undefined;
+  const has = (value: unknown, [key, ...rest]: string[]): boolean => typeof value === "object" && value !== null && key !== undefined && key in value && (rest.length === 0 || has((value as Record<string, unknown>)[key], rest));
+  const section = INHERITED_SECTIONS.find((path) => has(raw, path.split(".")));
+  return section && { field: section, value: section, message: `is the cluster host's: this environment runs in ${env.cluster.environment}'s cluster (cluster.environment), whose ${section} it uses; remove the section, or remove cluster to host a cluster of its own` };
+}
+
+/** An environment file's name and the host it names (`cluster.environment`), read before it is validated, so that hosts load first. */
+function peekPlacement(text: string): { name?: string; host?: string } {
+  try {
+    const raw = parseDocument(text).toJS() as { name?: unknown; cluster?: { environment?: unknown } } | null;
+    const host = raw?.cluster?.environment;
+    return { name: typeof raw?.name === "string" ? raw.name : undefined, host: typeof host === "string" ? host : undefined };
+  } catch {
+    // Its own load reports the syntax error.
+    return {};
+  }
 }
 
 /** A YAML syntax error at the place to fix it, with the lines around it. */

@@ -17,6 +17,26 @@ export type Layer = (typeof LAYERS)[number];
  */
 export const CLUSTER_LAYERS: readonly Layer[] = ["platform", "app"];
 
+/**
+ * The layers an environment's cluster host provides: the VPC, the zone, the cluster, the paths to
+ * its API and the platform's add-ons. An environment that runs in another's cluster (a tenant,
+ * `cluster.environment`) has none of them, and reads them from its host's state (docs/topologies.md).
+ */
+export const CLUSTER_HOST_LAYERS: readonly Layer[] = ["network", "dns", "eks", "access", "platform"];
+
+/** What the helpers below read of an environment's place: its name, and the host it runs in, if any. */
+type Placed = Pick<EnvironmentConfig, "name"> & { readonly cluster?: { readonly environment: string } };
+
+/** The environment whose cluster (and VPC, zone and platform) an environment runs in: its host's name, or its own. */
+export function clusterEnvironment(env: Placed): string {
+  return env.cluster?.environment ?? env.name;
+}
+
+/** The environment whose state holds a layer of an environment: the host's for {@link CLUSTER_HOST_LAYERS}, its own otherwise. */
+export function layerOwner(env: Placed, layer: Layer): string {
+  return CLUSTER_HOST_LAYERS.includes(layer) ? clusterEnvironment(env) : env.name;
+}
+
 /** Stack id of a layer: `<env>-<layer>`. */
 export function stackId(env: Pick<EnvironmentConfig, "name">, layer: Layer): string {
   return `${env.name}-${layer}`;
@@ -28,8 +48,8 @@ export function stateKey(env: Pick<EnvironmentConfig, "name">, layer: Layer): st
 }
 
 /** The EKS cluster's name; subnets carry it in their Karpenter discovery tag. */
-export function clusterName(env: Pick<EnvironmentConfig, "name">): string {
-  return `${env.name}-platform`;
+export function clusterName(env: Placed): string {
+  return `${clusterEnvironment(env)}-platform`;
 }
 
 /** The name of the environment's MSK cluster (`<env>-streaming`): CloudWatch's "Cluster Name" dimension and Prometheus's kafka_cluster label. */
@@ -41,8 +61,9 @@ export function kafkaClusterName(env: { readonly name: string }): string {
  * The CodeBuild project of an environment's GitHub Actions runner. Part of the interface: jobs
  * select the runner by it (`runs-on: codebuild-<project>-<run id>-<attempt>`).
  */
-export function runnerProjectName(env: Pick<EnvironmentConfig, "name">): string {
-  return `${env.name}-github-runner`;
+export function runnerProjectName(env: Placed): string {
+  // A tenant's cluster jobs run on its host's runner, the one in the cluster's VPC.
+  return `${clusterEnvironment(env)}-github-runner`;
 }
 
 /** Name of the access host's Auto Scaling group, its instance's Name tag and its role. */
@@ -54,8 +75,9 @@ export function accessHostName(env: Pick<EnvironmentConfig, "name">): string {
 export const APP_NAMESPACE = "app";
 
 /** The namespace of the environment's services (config checks they share one). */
-export function appNamespace(env: Pick<EnvironmentConfig, "services">): string {
-  return Object.values(env.services)[0]?.namespace ?? APP_NAMESPACE;
+export function appNamespace(env: Pick<EnvironmentConfig, "services"> & Partial<Placed>): string {
+  // Without services, the namespace the environment would get (a tenant's is named after it).
+  return Object.values(env.services)[0]?.namespace ?? (env.cluster && env.name ? env.name : APP_NAMESPACE);
 }
 
 /** Namespaces of the platform's Helm releases (and of the platform's own objects). */
@@ -72,8 +94,9 @@ export function releaseNamespaces(env: Pick<EnvironmentConfig, "services" | "pla
 }
 
 /** The workload role of a platform controller (`<env>-keda`): `<env>-iam` names each controller's role so, and other stacks grant to it by that name. */
-export function platformRoleName(env: Pick<EnvironmentConfig, "name">, workload: string): string {
-  return `${env.name}-${workload}`;
+export function platformRoleName(env: Placed, workload: string): string {
+  // The controllers are the cluster's: a tenant's stacks grant its host's (KEDA reads a tenant's Kafka lag as <host>-keda).
+  return `${clusterEnvironment(env)}-${workload}`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { clusterEnvironment } from "./naming";
 import { type EnvironmentConfig } from "./schema";
 import { type ReceiverConfig } from "./observability-schema";
 
@@ -7,12 +8,13 @@ import { type ReceiverConfig } from "./observability-schema";
  */
 
 /** The environment's alert topic (SNS, made by `<env>-network`, applied first): the CloudWatch alarms and Alertmanager's email receivers publish to it. */
-export function alertTopicName(env: Pick<EnvironmentConfig, "name">): string {
-  return `${env.name}-alerts`;
+export function alertTopicName(env: Pick<EnvironmentConfig, "name" | "cluster">): string {
+  // The topic is made by the network layer, the cluster host's: a tenant's alarms notify its host's topic.
+  return `${clusterEnvironment(env)}-alerts`;
 }
 
 /** The alert topic's ARN. */
-export function alertTopicArn(env: Pick<EnvironmentConfig, "name" | "account">): string {
+export function alertTopicArn(env: Pick<EnvironmentConfig, "name" | "account" | "cluster">): string {
   return `arn:aws:sns:${env.account.region}:${env.account.id}:${alertTopicName(env)}`;
 }
 

@@ -1,4 +1,5 @@
 import { arnLocation } from "./arn-checks";
+import { clusterEnvironment } from "./naming";
 import { type SourcedEnvironment } from "./checks";
 import { type ConfigProblem } from "./problems";
 import { routedServices, serviceField } from "./services";
@@ -51,7 +52,9 @@ export function reuseProblems(envs: readonly SourcedEnvironment[]): ConfigProble
       }
       const zone = env.config.dns;
       const their = earlier.config.dns;
-      if (zone && their && zone.zone === their.zone && !(zone.zoneId !== undefined && zone.zoneId === their.zoneId)) {
+      // The environments of one cluster share its host's zone (config/tenancy.ts).
+      const oneCluster = clusterEnvironment(env.config) === clusterEnvironment(earlier.config);
+      if (zone && their && !oneCluster && zone.zone === their.zone && !(zone.zoneId !== undefined && zone.zoneId === their.zoneId)) {
         problems.push(
           at(env, "dns.zone", zone.zone, `is also the zone of ${named(earlier)}, and not the same hosted zone (dns.zoneId): only one zone of a name can be delegated from its parent, so the other's certificates would never validate; give this environment a zone of its own, or set both dns.zoneId to the one zone to share it`),
         );

@@ -7,6 +7,7 @@ import { ACCESS_DEFAULTS, accessSchema, apiAccessSchema, ciSchema } from "./acce
 import { appSchema, serviceSchema } from "./app-schema";
 import { dnsSchema, wafSchema } from "./edge-schema";
 import { APP_SERVICE, SERVICE_NAME, type ServiceConfig } from "./services";
+import { APP_NAMESPACE } from "./naming";
 import { platformSchema } from "./platform-schema";
 import { observabilitySchema } from "./observability-schema";
 import { databaseSchema, streamingSchema } from "./data-schema";
@@ -159,6 +160,19 @@ export const policySchema = strict({
     ),
 }).describe("Policy-pack settings of this environment.");
 
+/** Where an environment runs when it has no cluster of its own (docs/topologies.md). */
+export const clusterSchema = strict({
+  environment: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{1,9}$/, "must be an environment's name: 2–10 lowercase letters or digits, starting with a letter")
+    .describe(
+      "The environment whose EKS cluster (and VPC, zone and platform add-ons) this one runs in, as a tenant isolated by its namespace: its own state, roles, secrets, database and Kafka; no network, eks, platform or dns section of its own. The host must be in the same account and region, host no tenant of another, and be production when this one is.",
+    ),
+}).describe("Run in another environment's cluster instead of one of its own (a namespace per environment on one shared cluster). Leave out to host a cluster.");
+
+/** The sections a tenant takes from its host (config/tenancy.ts), and may not have of its own. */
+export const HOST_SECTIONS = ["network", "eks", "platform", "dns"] as const;
+
 export const environmentSchema = strict({
   name: z
     .string()
@@ -170,8 +184,10 @@ export const environmentSchema = strict({
     .object({ owner: nonEmpty.describe("Who runs the environment (team)."), "cost-center": nonEmpty.describe("Where its costs are booked.") })
     .catchall(nonEmpty)
     .describe("Tags on every resource. `owner` and `cost-center` are required; add any others."),
-  network: networkSchema,
-  eks: eksSchema,
+  cluster: clusterSchema.optional(),
+  // Required of an environment that hosts its cluster; a tenant takes its host's (config/tenancy.ts).
+  network: networkSchema.optional(),
+  eks: eksSchema.optional(),
   database: databaseSchema.optional(),
   streaming: streamingSchema.optional(),
   platform: platformSchema.optional(),
@@ -193,15 +209,39 @@ export const environmentSchema = strict({
 })
   .superRefine((env, ctx) => {
     if (env.app && env.services) ctx.addIssue({ code: "custom", path: ["services"], input: Object.keys(env.services), message: "is given together with app: app is the shorthand for services: { app: ... }; move the app section into services as its entry app, or use app alone" });
+    for (const section of HOST_SECTIONS) {
+      if (env.cluster && env[section] !== undefined) {
+        ctx.addIssue({ code: "custom", path: [section], input: section, message: `is the cluster host's: this environment runs in ${env.cluster.environment}'s cluster (cluster.environment), whose ${section} it uses; remove the section, or remove cluster to host a cluster of its own` });
+      }
+    }
+    for (const section of ["network", "eks"] as const) {
+      if (!env.cluster && env[section] === undefined) {
+        ctx.addIssue({ code: "custom", path: [section], input: undefined, message: `is required: an environment hosts its own cluster unless cluster.environment names the environment whose cluster it runs in` });
+      }
+    }
   })
   // The services, by name: what topics, database users, hosts, roles and releases are keyed by.
   // An `app` section is the one service `app` (config/services.ts); `servicesSection` remembers
   // which section they came from, so errors name the field the file has.
-  .transform(({ services, ...env }) => ({
+  // A service's namespace defaults to `app`, a tenant's to its own name: tenants share a cluster,
+  // so theirs must differ (config/tenancy-checks.ts).
+  //
+  // A tenant's network and eks are its host's, filled in when the files are loaded together
+  // (config/tenancy.ts resolves them before any check reads them), hence the casts.
+  .transform(({ services, network, eks, ...env }) => ({
     ...env,
-    services: (env.app ? { [APP_SERVICE]: env.app } : (services ?? {})) as Readonly<Record<string, ServiceConfig>>,
+    network: network as NetworkConfig,
+    eks: eks as EksConfig,
+    services: Object.fromEntries(
+      Object.entries(env.app ? { [APP_SERVICE]: env.app } : (services ?? {})).map(([name, service]) => [name, { ...service, namespace: service.namespace ?? (env.cluster ? env.name : APP_NAMESPACE) }]),
+    ) as Readonly<Record<string, ServiceConfig>>,
     servicesSection: (env.app ? "app" : "services") as "app" | "services",
   }));
+
+/** An environment's VPC settings. */
+export type NetworkConfig = z.output<typeof networkSchema>;
+/** An environment's cluster settings. */
+export type EksConfig = z.output<typeof eksSchema>;
 
 /**
  * Keys the schema once had, with what to do instead: said in place of "unknown key", so an
@@ -216,8 +256,18 @@ export const REMOVED_KEYS: Readonly<Record<string, string>> = {
   "platform.karpenterCapacityTypes": "moved: each Karpenter NodePool says which capacity types it launches; set platform.karpenter.nodePools.<name>.capacityTypes (docs/how-to.md, \"Karpenter's nodes\")",
 };
 
-/** One validated environment, with defaults applied. */
-export type EnvironmentConfig = z.output<typeof environmentSchema>;
+/** One validated environment file, with defaults applied (a tenant's host sections not yet filled in). */
+export type ParsedEnvironment = z.output<typeof environmentSchema>;
+
+/** One validated environment, with defaults applied, and its place in the cluster (config/tenancy.ts). */
+export interface EnvironmentConfig extends ParsedEnvironment {
+  /**
+   * The environments that run in this one's cluster, resolved (config/tenancy.ts), for the host's
+   * stacks: their namespaces, access and records are the host's to make.
+   * @default - none
+   */
+  readonly tenants?: readonly EnvironmentConfig[];
+}
 /** What an environment file may contain (defaults not yet applied). */
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 

@@ -35,8 +35,8 @@ export const RESERVED_SERVICE_PREFIX = "certificate-";
 /** The suffix of a service's migrations Job's service account (`<service>-migrations`), which the service's role trusts too. */
 export const MIGRATIONS_SUFFIX = "-migrations";
 
-/** One service's settings. */
-export type ServiceConfig = ServiceSettings;
+/** One service's settings, its namespace resolved (config/schema.ts). */
+export type ServiceConfig = Omit<ServiceSettings, "namespace"> & { readonly namespace: string };
 
 /** What the helpers below read of an environment. */
 interface WithServices {

@@ -1,5 +1,5 @@
 import { type Construct } from "constructs";
-import { alertTopicArn, clusterAutoscalerEnabled, clusterName, MIGRATIONS_SUFFIX, platformRoleName, externalDnsHosts, kedaEnabled, serviceAccountOf, serviceEntries, serviceSecretsPrefix, tracingEnabled, grafanaCloudWatchEnabled } from "../config";
+import { alertTopicArn, clusterAutoscalerEnabled, clusterName, MIGRATIONS_SUFFIX, platformRoleName, externalDnsHosts, kedaEnabled, serviceAccountOf, serviceEntries, serviceRoleName, serviceSecretsPrefix, tracingEnabled, grafanaCloudWatchEnabled } from "../config";
 import { KEDA_CHART, KEDA_OPERATOR_SERVICE_ACCOUNT } from "../modules/addons/keda";
 import { ALERTMANAGER_SERVICE_ACCOUNT, GRAFANA_SERVICE_ACCOUNT, MONITORING_CHART } from "../modules/addons/monitoring";
 import { alertTopicPublishStatements } from "../modules/iam/policies/alert-topic-publish";
@@ -33,8 +33,9 @@ export class IamStack extends EnvironmentStack {
     const eks = eksFromRemoteState(this, props.backend, env);
     const cluster = { name: eks.cluster_name, oidcProviderArn: eks.oidc_provider_arn, oidcIssuer: eks.oidc_issuer, accountId: account.id };
     const base = { cluster, mode: env.eks.workloadIdentity, permissionsBoundaryArn: network.permissionsBoundaryArn } satisfies Partial<WorkloadRoleProps>;
-    const workload = (id: string, namespace: string, serviceAccount: string, description: string, rest: Partial<WorkloadRoleProps> = {}) =>
-      new WorkloadRole(this, id, { ...base, name: platformRoleName(env, id), description, namespace, serviceAccount, ...rest });
+    const role = (name: string) => (id: string, namespace: string, serviceAccount: string, description: string, rest: Partial<WorkloadRoleProps> = {}) =>
+      new WorkloadRole(this, id, { ...base, name, description, namespace, serviceAccount, ...rest });
+    const workload = (id: string, namespace: string, serviceAccount: string, description: string, rest: Partial<WorkloadRoleProps> = {}) => role(platformRoleName(env, id))(id, namespace, serviceAccount, description, rest);
 
     const lbc = workload("load-balancer-controller", "aws-load-balancer-controller", "aws-load-balancer-controller", "AWS Load Balancer Controller", {
       statements: loadBalancerControllerStatements({ region: account.region, accountId: account.id, vpcId: network.vpcId }),
@@ -113,12 +114,12 @@ export class IamStack extends EnvironmentStack {
     const roles: Record<string, WorkloadRole> = {};
     for (const [name, service] of serviceEntries(env)) {
       // Its id is the service's name, so the role is named serviceRoleName(env, name), as grantees expect.
-      const role = workload(name, service.namespace, serviceAccountOf(name), `Service ${name}: its own secrets; the data layers grant its database and Kafka access`, {
+      const serviceRole = role(serviceRoleName(env, name))(name, service.namespace, serviceAccountOf(name), `Service ${name}: its own secrets; the data layers grant its database and Kafka access`, {
         additionalServiceAccounts: service.migrations ? [`${serviceAccountOf(name)}${MIGRATIONS_SUFFIX}`] : [],
       });
-      role.addToPrincipalPolicy({ Sid: "ReadItsOwnSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secretsUnder(serviceSecretsPrefix(env, name)) });
-      secretsKey.grantDecrypt(role);
-      roles[name] = role;
+      serviceRole.addToPrincipalPolicy({ Sid: "ReadItsOwnSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secretsUnder(serviceSecretsPrefix(env, name)) });
+      secretsKey.grantDecrypt(serviceRole);
+      roles[name] = serviceRole;
     }
     this.serviceRoles = roles;
 

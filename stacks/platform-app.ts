@@ -1,8 +1,9 @@
 import { type Construct } from "constructs";
-import { accountPlanRoleArn, accountStateKey, type BackendSettings, ciRoleArn, type EnvironmentConfig, type ProjectSettings } from "../config";
+import { accountPlanRoleArn, accountStateKey, type BackendSettings, ciRoleArn, type EnvironmentConfig, hostsCluster, layerOwner, type ProjectSettings, stateKey } from "../config";
 import { type EnvironmentStack } from "./environment-stack";
-import { dependenciesOf, layersOf } from "./registry";
+import { dependenciesOf, hostStateReads, layersOf } from "./registry";
 import { AccountStack } from "./account-stack";
+import { type StateKeyGrant } from "../modules/state/state-access";
 import { StateBackendStack } from "./state-backend-stack";
 
 /** Everything the app is built from: validated config only. */
@@ -54,20 +55,30 @@ export function buildPlatform(scope: Construct, inputs: PlatformInputs): Platfor
   // An account stack's state is its operators' to write, once it is in the bucket: the deploy
   // roles of the account's environments (README, "Bootstrap"), on that one key; and its plan
   // role's to read (pull requests plan the account stack; the account stack makes the role).
-  const keyAccess = accountIds.map((accountId) => ({
+  const keyAccess: StateKeyGrant[] = accountIds.map((accountId) => ({
     key: accountStateKey(accountId),
     writers: [...new Set(all.filter((env) => env.account.id === accountId).flatMap((env) => env.account.deployRoleArn ?? []))].sort(),
     readers: [accountPlanRoleArn(accountId)],
   }));
+  // A tenant's CI roles read the host's layers its stacks consume, and no other key of the host.
+  const tenantReads = new Map<string, string[]>();
+  for (const env of all) {
+    for (const layer of hostStateReads(env)) {
+      const key = stateKey({ name: layerOwner(env, layer) }, layer);
+      tenantReads.set(key, [...(tenantReads.get(key) ?? []), ...(["plan", "drift", "apply"] as const).map((role) => ciRoleArn(env, role))]);
+    }
+  }
+  keyAccess.push(...[...tenantReads].sort(([a], [b]) => a.localeCompare(b)).map(([key, readers]) => ({ key, writers: [], readers: [...readers].sort() })));
   const stateBackend = new StateBackendStack(scope, { backend: inputs.backend, project: inputs.project, access, keyAccess });
   // The state's policies name CI's roles, which must exist first (AWS refuses unknown principals).
   for (const account of accounts) stateBackend.addDependency(account);
   const environments: Record<string, Record<string, EnvironmentStack>> = {};
-  for (const env of inputs.environments) {
+  // Hosts first: a tenant's stacks follow its host's cluster layers (when the host is built too).
+  for (const env of [...inputs.environments].sort((a, b) => Number(!hostsCluster(a)) - Number(!hostsCluster(b)))) {
     const stacks: Record<string, EnvironmentStack> = {};
     for (const entry of layersOf(env)) {
       const stack = entry.create(scope, { env, backend: inputs.backend, project: inputs.project });
-      const upstream = dependenciesOf(entry, env).flatMap((layer) => stacks[layer] ?? []);
+      const upstream = dependenciesOf(entry, env).flatMap((layer) => (layerOwner(env, layer) === env.name ? stacks : (environments[layerOwner(env, layer)] ?? {}))[layer] ?? []);
       for (const dependency of upstream.length ? upstream : [stateBackend]) stack.addDependency(dependency);
       stacks[entry.layer] = stack;
     }

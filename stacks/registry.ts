@@ -1,5 +1,5 @@
 import { type Construct } from "constructs";
-import { accountStackId, type EnvironmentConfig, hasCodebuildRunner, type Layer, stackId } from "../config";
+import { accountStackId, CLUSTER_HOST_LAYERS, type EnvironmentConfig, hasCodebuildRunner, hostsCluster, type Layer, stackId } from "../config";
 import { AccessStack } from "./access-stack";
 import { type EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 import { AddonsStack } from "./addons-stack";
@@ -60,20 +60,35 @@ export const LAYER_REGISTRY: readonly LayerEntry[] = [
   { layer: "app", consumes: ["eks", "dns", "platform", "database", "streaming"], after: ["iam", "access"], enabled: (env) => Object.keys(env.services).length > 0, create: (scope, props) => new AppStack(scope, props) },
 ];
 
-/** The layers an environment has. */
+/**
+ * The layers an environment has: those whose `enabled` rule it meets, and of the layers a cluster
+ * host provides ({@link CLUSTER_HOST_LAYERS}: VPC, zone, cluster, API paths, add-ons) only where it
+ * hosts its cluster. A tenant (config `cluster.environment`) reads them from its host's state.
+ */
 export function layersOf(env: EnvironmentConfig): LayerEntry[] {
-  return LAYER_REGISTRY.filter((entry) => entry.enabled?.(env) ?? true);
+  return LAYER_REGISTRY.filter((entry) => (entry.enabled?.(env) ?? true) && (hostsCluster(env) || !CLUSTER_HOST_LAYERS.includes(entry.layer)));
+}
+
+/** The layers an environment's stacks read, or follow, that its cluster host provides: its host's for a tenant, its own otherwise. */
+function hostLayers(env: EnvironmentConfig): Layer[] {
+  const host = hostsCluster(env) ? env : { ...env, cluster: undefined };
+  return layersOf(host).map((e) => e.layer).filter((layer) => CLUSTER_HOST_LAYERS.includes(layer));
 }
 
 /** The layers a layer reads in an environment: those of its `consumes` the environment has (the app reads no Kafka in dev). */
 export function consumesOf(entry: LayerEntry, env: EnvironmentConfig): Layer[] {
-  const present = layersOf(env).map((e) => e.layer);
+  const present = presentLayers(env);
   return entry.consumes.filter((layer) => present.includes(layer));
+}
+
+/** The layers whose state an environment's stacks can read: its own, and its host's cluster layers (a tenant's config holds the host's sections, so the host's rules apply). */
+function presentLayers(env: EnvironmentConfig): Layer[] {
+  return [...new Set([...layersOf(env).map((e) => e.layer), ...hostLayers(env)])];
 }
 
 /** The layers a layer is applied after in an environment: those it consumes, and those it must follow, that the environment has. */
 export function dependenciesOf(entry: LayerEntry, env: EnvironmentConfig): Layer[] {
-  const present = layersOf(env).map((e) => e.layer);
+  const present = presentLayers(env);
   return [...entry.consumes, ...(entry.after ?? [])].filter((layer) => present.includes(layer));
 }
 
@@ -81,4 +96,15 @@ export function dependenciesOf(entry: LayerEntry, env: EnvironmentConfig): Layer
 export function expectedStackIds(environments: readonly EnvironmentConfig[], stateAccountId: string): string[] {
   const accounts = [...new Set([...environments.map((env) => env.account.id), stateAccountId].map(accountStackId))];
   return [...accounts, STATE_BACKEND_STACK_ID, ...environments.flatMap((env) => layersOf(env).map((entry) => stackId(env, entry.layer)))];
+}
+
+/**
+ * The host's layers whose state a tenant's stacks read (its cluster, VPC, zone, add-ons): its CI
+ * roles may read exactly those state keys of its host, and write none (stacks/platform-app.ts).
+ * None for a host.
+ */
+export function hostStateReads(env: EnvironmentConfig): Layer[] {
+  if (hostsCluster(env)) return [];
+  const read = layersOf(env).flatMap((entry) => consumesOf(entry, env));
+  return [...new Set(read)].filter((layer) => CLUSTER_HOST_LAYERS.includes(layer)).sort();
 }

@@ -26,8 +26,8 @@ const clusters: ClusterToCheck[] = inputs.environments.map((env) => {
 // And stage as a team with schema migrations runs it: their hook Job and service account too
 // (only the two layers that hold Kubernetes objects are made).
 const stage = inputs.environments.find((e) => e.name === "stage")!;
-const app = { ...stage.app!, migrations: { command: ["alembic", "upgrade", "head"], deadlineSeconds: 600 } };
-const migrating = { ...stage, name: "migrating", app, services: { app } };
+const app = { ...stage.services.app!, migrations: { command: ["alembic", "upgrade", "head"], deadlineSeconds: 600 } };
+const migrating = { ...stage, name: "migrating", services: { app } };
 const migratingProps = { env: migrating, backend: inputs.backend, project: inputs.project };
 clusters.push({
   cluster: clusterObjects("migrating", { "migrating-platform": synthJson(new AddonsStack(Testing.app(), migratingProps)), "migrating-app": synthJson(new AppStack(Testing.app(), migratingProps)) } as Record<string, StackJson>),

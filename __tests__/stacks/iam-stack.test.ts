@@ -85,8 +85,8 @@ describe(`${env.name}-iam`, () => {
   });
 
   it("lets the app's migrations Job act as the app: its hook service account is trusted too, and only with migrations", () => {
-    const app = { ...env.app!, migrations: { command: ["alembic", "upgrade", "head"], deadlineSeconds: 600 } };
-    const withMigrations = JSON.parse(Testing.synth(new IamStack(Testing.app(), { env: { ...env, app, services: { app } }, backend: inputs.backend, project: inputs.project }))) as SynthesizedStack;
+    const app = { ...env.services.app!, migrations: { command: ["alembic", "upgrade", "head"], deadlineSeconds: 600 } };
+    const withMigrations = JSON.parse(Testing.synth(new IamStack(Testing.app(), { env: { ...env, services: { app } }, backend: inputs.backend, project: inputs.project }))) as SynthesizedStack;
     const trust = (j: SynthesizedStack) => rolesOf(j).find((r) => r.name === `${env.name}-app`)!.trust[0]!.Condition!.StringEquals as Record<string, string[]>;
     expect(trust(withMigrations)["${data.terraform_remote_state.eks.outputs.oidc_issuer}:sub"]).toEqual([`system:serviceaccount:${app.namespace}:app`, `system:serviceaccount:${app.namespace}:app-migrations`]);
     expect(trust(json)["${data.terraform_remote_state.eks.outputs.oidc_issuer}:sub"]).toEqual([`system:serviceaccount:${app.namespace}:app`]);

@@ -1,5 +1,5 @@
 import { DataTerraformRemoteStateS3, TerraformOutput, type TerraformStack } from "cdktf";
-import { type BackendSettings, type Layer, stateKey } from "../../config";
+import { type BackendSettings, type Layer, layerOwner, stateKey } from "../../config";
 import { s3BackendConfig } from "../environment-stack";
 
 /** Terraform type of a contract output. */
@@ -51,11 +51,12 @@ export class StackContract<S extends Readonly<Record<string, OutputSpec>>> {
    * Reads the outputs in a consumer stack from the producer's state (`<env>/<layer>.tfstate`).
    * One `data.terraform_remote_state.<layer>` per consumer stack, however often it is read.
    */
-  read(stack: TerraformStack, backend: BackendSettings, producer: { readonly name: string }): ContractValues<S> {
+  read(stack: TerraformStack, backend: BackendSettings, producer: { readonly name: string; readonly cluster?: { readonly environment: string } }): ContractValues<S> {
     const id = this.layer;
+    // A cluster host's layer of a tenant is its host's state (config/naming.ts, layerOwner).
     const state =
       (stack.node.tryFindChild(id) as DataTerraformRemoteStateS3 | undefined) ??
-      new DataTerraformRemoteStateS3(stack, id, s3BackendConfig(backend, stateKey(producer, this.layer)));
+      new DataTerraformRemoteStateS3(stack, id, s3BackendConfig(backend, stateKey({ name: layerOwner(producer, this.layer) }, this.layer)));
     const values: Record<string, unknown> = {};
     for (const [name, spec] of Object.entries(this.outputs)) values[name] = spec.kind === "string" ? state.getString(name) : state.getList(name);
     return values as ContractValues<S>;

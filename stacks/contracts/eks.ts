@@ -1,5 +1,5 @@
 import { type TerraformStack } from "cdktf";
-import { type BackendSettings } from "../../config";
+import { type BackendSettings, type EnvironmentConfig } from "../../config";
 import { type ContractValues, StackContract } from "./contract";
 
 /** The outputs `<env>-eks` publishes: everything consumers know of the cluster, wherever it lives. */
@@ -22,9 +22,9 @@ export const EKS_CONTRACT = new StackContract("eks", {
 export type EksOutputs = ContractValues<typeof EKS_CONTRACT.outputs>;
 
 /**
- * The cluster of an environment, read from its EKS stack's state. `clusterEnvironment` is where
- * the cluster lives: usually the environment itself; an environment may run in another's cluster.
+ * The cluster an environment runs in, read from its EKS stack's state: its own, or for a tenant
+ * (`cluster.environment`) its host's.
  */
-export function eksFromRemoteState(stack: TerraformStack, backend: BackendSettings, clusterEnvironment: { readonly name: string }): EksOutputs {
-  return EKS_CONTRACT.read(stack, backend, clusterEnvironment);
+export function eksFromRemoteState(stack: TerraformStack, backend: BackendSettings, env: Pick<EnvironmentConfig, "name" | "cluster">): EksOutputs {
+  return EKS_CONTRACT.read(stack, backend, env);
 }

@@ -1,5 +1,5 @@
 import { type TerraformStack } from "cdktf";
-import { type BackendSettings } from "../../config";
+import { type BackendSettings, type EnvironmentConfig } from "../../config";
 import { type ContractValues, StackContract } from "./contract";
 
 /** The outputs `<env>-platform` publishes: the names the application's release refers to. */
@@ -15,6 +15,6 @@ export const PLATFORM_CONTRACT = new StackContract("platform", {
 export type PlatformOutputs = ContractValues<typeof PLATFORM_CONTRACT.outputs>;
 
 /** The platform of an environment, read from its platform stack's state. */
-export function platformFromRemoteState(stack: TerraformStack, backend: BackendSettings, env: { readonly name: string }): PlatformOutputs {
+export function platformFromRemoteState(stack: TerraformStack, backend: BackendSettings, env: Pick<EnvironmentConfig, "name" | "cluster">): PlatformOutputs {
   return PLATFORM_CONTRACT.read(stack, backend, env);
 }
