@@ -348,7 +348,7 @@ describe("plan-env.sh", () => {
     // No stack of dev reaches the cluster: no runner label, so no cluster job.
     const runner = script("runner-status.sh", ["dev"], { PLAN_DIR: planDir });
     expect(runner.code).toBe(0);
-    expect(JSON.parse(readFileSync(path.join(planDir, "dev.runner"), "utf8"))).toEqual({ env: "dev", label: "" });
+    expect(JSON.parse(readFileSync(path.join(planDir, "dev.runner"), "utf8"))).toEqual({ env: "dev", label: "", host: "dev", stacks: [] });
   }, 90_000);
 
   it("refuses to run without the public key plans are sealed to", () => {

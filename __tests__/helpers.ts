@@ -1,9 +1,12 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Testing, type TerraformStack } from "cdktf";
 import { stringify } from "yaml";
 import { environmentSchema, loadBackendSettings, loadEnvironments, loadProjectSettings, type EnvironmentConfig, type EnvironmentInput } from "../config";
+import { type ClusterToCheck } from "../k8s/validation/check";
+import { type StackJson } from "../k8s/validation/cluster-objects";
+import { clustersToCheck } from "../scripts/cluster-stacks";
 import { isSecretName, maskSecretShapes } from "../policy/secrets";
 import { stackView } from "../policy/stack-view";
 import { type Statement, statements } from "../policy/rules/helpers";
@@ -168,17 +171,28 @@ export function secretsIn(value: unknown, at = ""): string[] {
   return typeof value === "string" && maskSecretShapes(value) !== value ? [`${at} = ${value}`] : [];
 }
 
+/** The file the global setup writes beside an example's synth: its exit code and what it printed. */
+const SYNTH_RESULT = "synth-result.json";
+
+/** How the global setup's synth of an example ended (`code` 0: it synthesized). */
+export interface SynthResult {
+  readonly code: number;
+  readonly output: string;
+}
+
 /**
- * A project the global setup synthesized once (`npm run synth`'s output, with TEST_NOW), by the
- * environment variable naming its folder: for tests that only read stacks' JSON, so that none
- * builds the whole project again.
+ * A project the global setup synthesized once (`npm run synth`'s output, with TEST_NOW), in the
+ * folder `locate` names: for tests that only read stacks' JSON, so that none builds the whole
+ * project again. Reading one whose synth failed throws with what the synth printed.
  */
-function synthesized(variable: "FIXTURE_SYNTH" | "EXAMPLE_SYNTH") {
+function synthesized(what: string, locate: () => string) {
   return {
     /** The output folder (`cdktf.out`'s layout). */
     get dir(): string {
-      const dir = process.env[variable];
-      if (!dir) throw new Error(`${variable} is not set: run the tests through jest, whose global setup synthesizes it`);
+      const dir = locate();
+      const result = path.join(dir, SYNTH_RESULT);
+      const ended = existsSync(result) ? (JSON.parse(readFileSync(result, "utf8")) as SynthResult) : undefined;
+      if (ended && ended.code !== 0) throw new Error(`${what} does not synthesize (exit ${ended.code}):\n${ended.output}`);
       return dir;
     },
     /** One stack's synthesized JSON. */
@@ -189,14 +203,46 @@ function synthesized(variable: "FIXTURE_SYNTH" | "EXAMPLE_SYNTH") {
     manifest(): Record<string, { dependencies: string[] }> {
       return (JSON.parse(readFileSync(path.join(this.dir, "manifest.json"), "utf8")) as { stacks: Record<string, { dependencies: string[] }> }).stacks;
     },
+    /**
+     * The Kubernetes objects of each cluster the synth makes, as the strict and cross-object
+     * checks take them (and `npm run kube-check`): a host's stacks and its tenants' together
+     * (scripts/cluster-stacks.ts).
+     */
+    clusters(environments: readonly EnvironmentConfig[]): ClusterToCheck[] {
+      return clustersToCheck(environments, Object.keys(this.manifest()), (id) => this.stack(id) as StackJson);
+    },
   };
 }
 
+/** The folder an environment variable the global setup sets names. */
+const setBySetup = (variable: "FIXTURE_SYNTH" | "EXAMPLE_SYNTH" | "EXAMPLES_SYNTH") => (): string => {
+  const dir = process.env[variable];
+  if (!dir) throw new Error(`${variable} is not set: run the tests through jest, whose global setup synthesizes it`);
+  return dir;
+};
+
 /** The fixture project (`__tests__/fixtures/project`) as the global setup synthesized it once. */
-export const fixtureSynth = synthesized("FIXTURE_SYNTH");
+export const fixtureSynth = synthesized("the fixture project", setBySetup("FIXTURE_SYNTH"));
 
 /** The microservices example (`examples/microservices/config`, reference design 004), synthesized once by the global setup. */
-export const exampleSynth = synthesized("EXAMPLE_SYNTH");
+export const exampleSynth = synthesized("examples/microservices", setBySetup("EXAMPLE_SYNTH"));
+
+/** The folders of examples/, each an example (its environment files in `config/`), sorted. */
+export function exampleNames(): string[] {
+  const dir = path.join(ROOT, "examples");
+  return readdirSync(dir).filter((name) => statSync(path.join(dir, name)).isDirectory()).sort();
+}
+
+/** An example as the global setup synthesized it once (`examples/<name>/config`). */
+export function examplesSynth(name: string) {
+  return synthesized(`examples/${name}`, () => path.join(setBySetup("EXAMPLES_SYNTH")(), name));
+}
+
+/** How the global setup's synth of an example ended, or undefined when it made none (no `config/` folder). */
+export function exampleSynthResult(name: string): SynthResult | undefined {
+  const file = path.join(setBySetup("EXAMPLES_SYNTH")(), name, SYNTH_RESULT);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as SynthResult) : undefined;
+}
 
 /** The example's config folder. */
 export const EXAMPLE_CONFIG = path.join("examples", "microservices", "config");

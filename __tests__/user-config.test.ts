@@ -1,32 +1,30 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { environmentOfStack, loadEnvironments } from "../config";
+import { loadEnvironments } from "../config";
 import { checkClusters, type ClusterToCheck } from "../k8s/validation/check";
-import { clusterObjects, type StackJson } from "../k8s/validation/cluster-objects";
+import { type StackJson } from "../k8s/validation/cluster-objects";
 import { crossCheck } from "../k8s/validation/cross-checks";
 import { loadCrds, loadIngressAnnotations, openapiFile, referenceAnnotationsFile, referenceFolder } from "../k8s/validation/schema-sources";
 import { run } from "../main";
 import { LOAD_BALANCER_CONTROLLER_VERSION } from "../modules/addons/load-balancer-controller";
 import { type PolicyReport } from "../policy";
 import { loadSynthContext } from "../review/context";
+import { clustersToCheck } from "../scripts/cluster-stacks";
 import { comparePins } from "../scripts/pins-check";
 import { pinsOfSynth, projectInputs, readPins } from "../scripts/pins";
-import { EXAMPLE_CONFIG, ROOT, TEST_NOW } from "./helpers";
+import { ROOT, TEST_NOW } from "./helpers";
 
-// The user's own project, whatever it holds: the environments in config/ (and each folder of
-// environment files under examples/, where there is one), with the project's backend.config and
-// cdktf.json. Every other test runs on __tests__/fixtures/project, so these are the only tests
-// that read what a company changes when it adopts the project, and they assert nothing about the
-// values: any valid config passes. Each folder is synthesized once, as `npm run synth` does it,
-// and the checks read what it wrote.
+// The user's own project, whatever it holds: the environments in config/, with the project's
+// backend.config and cdktf.json. Every other test runs on __tests__/fixtures/project or on the
+// examples (examples.test.ts checks each the same way), so these are the only tests that read
+// what a company changes when it adopts the project, and they assert nothing about the values:
+// any valid config passes. It is synthesized once, as `npm run synth` does it, and the checks
+// read what it wrote.
 
-/** The folders of environment files: config/, then examples/ and each folder below it that holds some. */
+/** The folders of environment files: config/. */
 function configFolders(): string[] {
-  const holdsEnvironments = (dir: string) => readdirSync(dir).some((f) => /\.ya?ml$/.test(f));
-  const examples = path.join(ROOT, "examples");
-  const below = existsSync(examples) ? [examples, ...readdirSync(examples).map((f) => path.join(examples, f)).filter((f) => statSync(f).isDirectory())] : [];
-  return [path.join(ROOT, "config"), ...below.filter(holdsEnvironments)];
+  return [path.join(ROOT, "config")];
 }
 
 /** Synthesizes a config folder of the project into a fresh folder, capturing what the app prints. */
@@ -46,20 +44,15 @@ function synthesize(configDir: string): { outdir: string; code: number; errors: 
 /** Each environment's Kubernetes objects, from the stacks a synth wrote (as `npm run kube-check` reads them). */
 function clustersIn(outdir: string, configDir: string): ClusterToCheck[] {
   const { order } = loadSynthContext(path.join(outdir, "manifest.json"));
-  return loadEnvironments({ configDir, now: TEST_NOW }).map((env) => {
-    const stacks = order.filter((s) => environmentOfStack(s) === env.name).map((s) => [s, JSON.parse(readFileSync(path.join(outdir, "stacks", s, "cdk.tf.json"), "utf8")) as StackJson]);
-    return { cluster: clusterObjects(env.name, Object.fromEntries(stacks)), kubernetesVersion: env.eks.version };
-  });
+  return clustersToCheck(loadEnvironments({ configDir, now: TEST_NOW }), order, (s) => JSON.parse(readFileSync(path.join(outdir, "stacks", s, "cdk.tf.json"), "utf8")) as StackJson);
 }
 
 const REFERENCE = referenceFolder(ROOT);
 const annotations = REFERENCE ? loadIngressAnnotations(referenceAnnotationsFile(REFERENCE, LOAD_BALANCER_CONTROLLER_VERSION)) : undefined;
 const crds = REFERENCE ? loadCrds([path.join(REFERENCE, "crds")]) : new Map();
 
-// Each folder synthesized once; pins/ is config/'s. The microservices example is the global
-// setup's synth (the same run: the repository's cdktf.json and backend.config, TEST_NOW).
-const reused = (dir: string) => (dir === path.join(ROOT, EXAMPLE_CONFIG) && process.env.EXAMPLE_SYNTH ? { outdir: process.env.EXAMPLE_SYNTH, code: 0, errors: "" } : undefined);
-const syntheses = new Map(configFolders().map((dir) => [dir, reused(dir) ?? synthesize(dir)] as const));
+// Synthesized once; pins/ is config/'s.
+const syntheses = new Map(configFolders().map((dir) => [dir, synthesize(dir)] as const));
 const userSynth = syntheses.get(path.join(ROOT, "config"))!;
 
 describe.each(configFolders().map((dir) => [path.relative(ROOT, dir), dir] as const))("your config, whatever it holds (%s, backend.config, cdktf.json)", (_name, configDir) => {

@@ -91,6 +91,19 @@ describe("CI's runners", () => {
     expect(readFileSync(path.join(ROOT, ".github", "actions", "plan-stacks", "action.yml"), "utf8")).toMatch(/if: always\(\) && inputs\.scope == 'aws'\n\s+shell: bash[\s\S]*?\.github\/scripts\/runner-status\.sh "\$TARGET"/);
   });
 
+  it("hold a tenant's cluster jobs back until its host's leg found the runner, and report them as waiting meanwhile", () => {
+    for (const [file, artifact] of [["plan.yml", "plans"], ["drift.yml", "drift"]] as const) {
+      const wf = workflows[file]!;
+      expect(runs(wf.jobs.runners!)).toContain(".github/scripts/runner-targets.sh plans");
+      const wait = wf.jobs["await-runner"]!;
+      expect(wait.if).toContain("needs.runners.outputs.waiting != '[]'");
+      expect(runs(wait)).toContain('.github/scripts/await-runner.sh "$TARGET" "$RUNNER_TEMP/plans"');
+      // The artifact the cluster job would have made: the review and apply find each stack's status there.
+      expect((wait.steps ?? []).find((s) => s.uses?.startsWith("actions/upload-artifact@"))?.with?.name).toBe(`${artifact}-\${{ matrix.target.env }}-cluster`);
+    }
+    expect(JSON.stringify(workflows["drift.yml"]!.jobs.report)).toContain("await-runner");
+  });
+
   it("grant id-token: write only to jobs that assume an AWS role, and never to a whole workflow", () => {
     for (const [file, wf] of Object.entries(workflows)) expect([file, wf.permissions?.["id-token"]]).toEqual([file, undefined]);
     for (const { file, name, job } of jobs) {

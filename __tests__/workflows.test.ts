@@ -75,7 +75,7 @@ describe("GitHub workflows", () => {
     const text = JSON.stringify(plan);
     expect(text).not.toMatch(/secrets\.|pull-requests|issues: write|statuses|aws-access-key-id|AWS_SECRET_ACCESS_KEY|APPLY_ROLE|DEPLOY_ROLE/);
     for (const [name, job] of Object.entries(plan.jobs)) {
-      expect([name, Object.entries(job.permissions ?? {}).filter(([, v]) => v === "write").map(([k]) => k)]).toEqual([name, name === "synth" || name === "runners" ? [] : ["id-token"]]);
+      expect([name, Object.entries(job.permissions ?? {}).filter(([, v]) => v === "write").map(([k]) => k)]).toEqual([name, ["synth", "runners", "await-runner"].includes(name) ? [] : ["id-token"]]);
       for (const step of job.steps ?? []) if (step.uses?.startsWith("actions/checkout@")) expect([name, step.with?.["persist-credentials"]]).toEqual([name, false]);
     }
     // Each leg's role is the one its target names; production's legs wait in their plan-<env> GitHub Environment.

@@ -2,6 +2,7 @@ import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../modules/addons/cluster-autosca
 import { AMI_TYPES, type KubernetesVersion, mismatchedInstanceTypes, nextKubernetesVersion, nodeCountProblem, type SupportStanding, supportStanding } from "../modules/eks/versions";
 import { type FieldProblem } from "./checks";
 import { nodeGroupTypeProblems } from "./instance-checks";
+import { checkPodEni } from "./pod-eni-checks";
 import { APPS_NODE_GROUP, clusterAutoscalerEnabled, clusterAutoscalerUnbuilt, hasSharedNodeGroup, SHARED_NODE_GROUP, SYSTEM_NODE_GROUP } from "./node-groups";
 import { type EnvironmentConfig } from "./schema";
 
@@ -24,7 +25,7 @@ export function checkEks(env: EnvironmentConfig, now?: Date): FieldProblem[] {
   if (eks.publicAccessCidrs.includes("0.0.0.0/0")) {
     problems.push({ field: "eks.publicAccessCidrs", value: "0.0.0.0/0", message: "would open the Kubernetes API to the whole internet; allowed: the CIDRs of your offices or VPN only" });
   }
-  problems.push(...nodeGroupShapeProblems(env), ...autoscalerProblems(env));
+  problems.push(...nodeGroupShapeProblems(env), ...autoscalerProblems(env), ...checkPodEni(env));
   for (const [name, group] of Object.entries(eks.nodeGroups)) {
     const field = `eks.nodeGroups.${name}`;
     const sizeProblem = nodeCountProblem(group.size);
@@ -115,7 +116,19 @@ function unsupportedMessage(version: KubernetesVersion, standing: Extract<Suppor
  * {@link SUPPORT_WARNING_DAYS} days, or running on paid extended support (said at every synth).
  */
 export function eksWarnings(env: EnvironmentConfig, now: Date): FieldProblem[] {
-  return [...versionWarnings(env, now), ...sharedGroupWarnings(env), ...unbuiltAutoscalerWarnings(env)];
+  return [...versionWarnings(env, now), ...sharedGroupWarnings(env), ...unbuiltAutoscalerWarnings(env), ...transitionWarnings(env)];
+}
+
+/** The data stores still admit every pod of the cluster: meant for one upgrade, not for good. */
+function transitionWarnings(env: EnvironmentConfig): FieldProblem[] {
+  if (!env.eks.nodesReachDataStores) return [];
+  return [
+    {
+      field: "eks.nodesReachDataStores",
+      value: true,
+      message: "keeps the databases and brokers open to the nodes' security group, so every pod of the cluster reaches them as before pods had groups of their own: remove it once every service's pods have restarted with their SecurityGroupPolicy (docs/security-groups-for-pods.md, \"Upgrading a running environment\")",
+    },
+  ];
 }
 
 /** Karpenter off, and no autoscaler build for the version: nothing adds nodes. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { environmentSchema } from "./schema";
+import { environmentSchema, HOST_SECTIONS } from "./schema";
 
 /**
  * The JSON Schema of an environment file, generated from the zod schema. Committed as
@@ -8,5 +8,12 @@ import { environmentSchema } from "./schema";
  */
 export function environmentJsonSchema(): string {
   const schema = z.toJSONSchema(environmentSchema, { io: "input", target: "draft-2020-12" });
-  return `${JSON.stringify({ ...schema, title: "Environment configuration", $id: "environment.schema.json" }, null, 2)}\n`;
+  // A cluster host needs network and eks; a tenant (cluster) has neither, nor platform or dns
+  // (the schema's superRefine, which JSON Schema cannot see, says the same).
+  const placement = {
+    if: { required: ["cluster"] },
+    then: { not: { anyOf: HOST_SECTIONS.map((section) => ({ required: [section] })) } },
+    else: { required: ["network", "eks"] },
+  };
+  return `${JSON.stringify({ ...schema, ...placement, title: "Environment configuration", $id: "environment.schema.json" }, null, 2)}\n`;
 }

@@ -80,6 +80,27 @@ export function appNamespace(env: Pick<EnvironmentConfig, "services"> & Partial<
   return Object.values(env.services)[0]?.namespace ?? (env.cluster && env.name ? env.name : APP_NAMESPACE);
 }
 
+/**
+ * The service account of an environment's SecretStore in its namespace, which no pod runs as:
+ * External Secrets requests its token to read the environment's secrets (k8s/member-namespace.ts).
+ */
+export const SECRET_STORE_ACCOUNT = "secret-store";
+
+/** The role of an environment's SecretStore (`<env>-secret-store`): its services' secrets only, trusted by {@link SECRET_STORE_ACCOUNT} of its namespace only. */
+export function secretStoreRoleName(env: Pick<EnvironmentConfig, "name">): string {
+  return `${env.name}-secret-store`;
+}
+
+/** The PriorityClass of an environment's pods (`environment-<env>`), made by its cluster host's platform. */
+export function priorityClassName(env: Pick<EnvironmentConfig, "name">): string {
+  return `environment-${env.name}`;
+}
+
+/** The Kubernetes group of a tenant's CI roles and editors, bound to its services' custom resources in its namespace. */
+export function deployersGroup(env: Pick<EnvironmentConfig, "name">): string {
+  return `environment:${env.name}:deployers`;
+}
+
 /** Namespaces of the platform's Helm releases (and of the platform's own objects). */
 export const PLATFORM_NAMESPACES = ["kube-system", "aws-load-balancer-controller", "external-secrets", "external-dns", "monitoring", "logging", "karpenter", "keda"] as const;
 
@@ -180,7 +201,12 @@ export function accountPlanRoleArn(accountId: string): string {
  * one secret value CI's plan and drift roles may read.
  */
 export function grafanaAdminSecretName(env: Pick<EnvironmentConfig, "name">): string {
-  return `${env.name}/platform/grafana-admin`;
+  return `${platformSecretsPrefix(env)}grafana-admin`;
+}
+
+/** The prefix of the platform's own secrets of an environment (`<env>/platform/`): Grafana's admin, the alert receivers' credentials; the platform's ClusterSecretStore reads these only. */
+export function platformSecretsPrefix(env: Pick<EnvironmentConfig, "name">): string {
+  return `${env.name}/platform/`;
 }
 
 /**
@@ -220,8 +246,9 @@ export function stateCiRoleArn(stateAccountId: string, role: StateCiRole): strin
 }
 
 /** Name of the IAM permissions boundary policy every role of the environment carries. */
-export function permissionsBoundaryName(env: Pick<EnvironmentConfig, "name">): string {
-  return `${env.name}-platform-boundary`;
+export function permissionsBoundaryName(env: Placed): string {
+  // The network layer makes it, the cluster host's: a tenant's roles carry its host's boundary.
+  return `${clusterEnvironment(env)}-platform-boundary`;
 }
 
 /** The layer of an environment's stack id (`prod-eks` → `eks`); undefined for the shared and bootstrap stacks. */

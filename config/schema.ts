@@ -137,6 +137,12 @@ export const eksSchema = strict({
   workloadIdentity: z.enum(["irsa", "pod-identity"]).default("irsa").describe("How workload roles are assumed: IRSA (OIDC web identity) or EKS Pod Identity."),
   logRetentionDays: z.literal(LOG_RETENTION_DAYS).default(90).describe("Retention of the control-plane logs, in days."),
   karpenter: z.boolean().default(false).describe("Create Karpenter's controller role, node role and interruption queue."),
+  nodesReachDataStores: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Upgrade only: the databases and brokers of the cluster also admit the nodes' security group, as they did before each service's pods had a group of their own (docs/security-groups-for-pods.md, \"Upgrading a running environment\"). Set it for the first apply of that change on a running environment, so that pods started before their SecurityGroupPolicy keep reaching their data stores; remove it once every service has restarted. A warning says it is on.",
+    ),
   clusterAutoscaler: z
     .boolean()
     .optional()
@@ -168,6 +174,11 @@ export const clusterSchema = strict({
     .describe(
       "The environment whose EKS cluster (and VPC, zone and platform add-ons) this one runs in, as a tenant isolated by its namespace: its own state, roles, secrets, database and Kafka; no network, eks, platform or dns section of its own. The host must be in the same account and region, host no tenant of another, and be production when this one is.",
     ),
+  editors: z
+    .array(principalArn)
+    .default([])
+    .describe("IAM principals (the tenant's people) that may edit its namespace only: EKS's AmazonEKSEditPolicy scoped to it, and its services' custom resources. The host's eks.admins keep cluster scope."),
+  viewers: z.array(principalArn).default([]).describe("IAM principals that may read its namespace only (AmazonEKSViewPolicy scoped to it: no Secrets)."),
 }).describe("Run in another environment's cluster instead of one of its own (a namespace per environment on one shared cluster). Leave out to host a cluster.");
 
 /** The sections a tenant takes from its host (config/tenancy.ts), and may not have of its own. */

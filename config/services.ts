@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type ServiceSettings } from "./app-schema";
 import { APP_IMAGE_REPOSITORY, LAYERS } from "./naming";
 
@@ -23,7 +24,7 @@ export const SERVICE_NAME = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
  */
 export const RESERVED_SERVICE_NAMES: readonly string[] = [
   ...LAYERS.filter((layer) => layer !== "app"),
-  ...["load-balancer-controller", "external-secrets", "log-shipping", "karpenter", "karpenter-interruption-queue", "external-dns", "keda", "cluster-autoscaler", "app-secrets-key", "otel-collector", "alertmanager", "alarm-forwarder", "grafana"],
+  ...["secret-store", "load-balancer-controller", "external-secrets", "log-shipping", "karpenter", "karpenter-interruption-queue", "external-dns", "keda", "cluster-autoscaler", "app-secrets-key", "otel-collector", "alertmanager", "alarm-forwarder", "grafana"],
   ...["access-host", "github-runner", "github-plan", "github-apply", "github-drift", "vpc-cni", "ebs-csi", "vpc-flow-logs", "platform-cluster", "platform-nodes"],
   ...["postgres-bootstrap", "postgres-monitoring", "postgres-backup", "backend-github-plan", "backend-github-apply", "stack-github-plan"],
   ...["aws", "backend", "helm", "kubernetes", "web-acl"],
@@ -57,6 +58,22 @@ export function serviceNames(env: { readonly services: Readonly<Record<string, S
 /** The IAM role of a service (`<env>-<service>`); `<env>-iam` makes it, the data stacks grant to it. */
 export function serviceRoleName(env: { readonly name: string }, service: string): string {
   return `${env.name}-${service}`;
+}
+
+/**
+ * A service's Grafana dashboard uid (at most 40 characters, Grafana's limit): `service-<name>` for
+ * a cluster host's services, as it always was; `<env>-<name>` for a tenant's, whose services
+ * share the host's Grafana (two tenants may each have an `app`), hashed where that is too long.
+ */
+export function serviceDashboardUid(env: { readonly name: string; readonly cluster?: unknown }, service: string): string {
+  if (env.cluster === undefined) return `service-${service}`;
+  const uid = `${env.name}-${service}`;
+  return uid.length <= 40 ? uid : `${env.name}-${createHash("sha256").update(service).digest("hex").slice(0, 16)}`;
+}
+
+/** The ARN pattern of every secret whose name starts with a prefix, in an environment's account and region. */
+export function secretArnsUnder(env: { readonly account: { readonly id: string; readonly region: string } }, prefix: string): string {
+  return `arn:aws:secretsmanager:${env.account.region}:${env.account.id}:secret:${prefix}*`;
 }
 
 /** The Secrets Manager prefix of a service's own secrets (`<env>/<service>/`). */

@@ -120,6 +120,17 @@ export function tenancyProblems(envs: readonly EnvironmentConfig[]): Array<Field
     if (tenant.production && !host.production) {
       at("production", tenant.production, `is true, but ${host.name}, whose cluster this environment runs in, is not production: a production environment's cluster gets every production check (NAT per zone, deletion protection, paging); set production: true on ${host.name}, or run this one in a production host`);
     }
+    // EKS keeps one access entry per principal: a person is a host's admin or viewer, or one tenant's editor or viewer.
+    const taken = new Map<string, string>([...host.eks.admins.map((arn) => [arn, `${host.name}'s eks.admins`] as const), ...host.eks.viewers.map((arn) => [arn, `${host.name}'s eks.viewers`] as const)]);
+    for (const other of envs.filter((e) => e !== tenant && !hostsCluster(e) && clusterEnvironment(e) === host.name)) {
+      for (const [field, arns] of [["editors", other.cluster?.editors ?? []], ["viewers", other.cluster?.viewers ?? []]] as const) for (const arn of arns) if (!taken.has(arn)) taken.set(arn, `${other.name}'s cluster.${field}`);
+    }
+    for (const [field, arns] of [["editors", tenant.cluster?.editors ?? []], ["viewers", tenant.cluster?.viewers ?? []]] as const) {
+      arns.forEach((arn, i) => {
+        const owner = taken.get(arn);
+        if (owner && !owner.startsWith(`${tenant.name}'s`)) at(`cluster.${field}.${i}`, arn, `is also in ${owner}: EKS keeps one access entry per principal in ${host.name}'s cluster, so it could not have both; give each environment's people roles of their own`);
+      });
+    }
     const namespace = appNamespace(tenant);
     const key = `${host.name}/${namespace}`;
     const owner = namespaceOwners.get(key);

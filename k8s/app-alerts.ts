@@ -1,6 +1,6 @@
 import { type AppValues } from "./app-values";
 import { type AlertRule } from "./crds/monitoring";
-import { hpaNameOf, serviceDashboardUid } from "./dashboards/service";
+import { hpaNameOf } from "./dashboards/service";
 import { ERROR_STATUS } from "./metric-presets";
 
 
@@ -21,7 +21,7 @@ export const SERVICE_SCOPE = "service";
 export function appAlerts(values: AppValues): AlertRule[] {
   const job = `job="${values.name}",namespace="${values.namespace}"`;
   const labels = (severity: AlertRule["labels"]["severity"]) => ({ severity, service: values.name, scope: SERVICE_SCOPE });
-  const annotations = (page: string) => ({ runbook_url: `${values.runbookBaseUrl}${page}.md`, dashboard_uid: serviceDashboardUid(values.name) });
+  const annotations = (page: string) => ({ runbook_url: `${values.runbookBaseUrl}${page}.md`, dashboard_uid: values.dashboardUid });
   const saturated = saturationAlert(values, labels("warning"), annotations("app-saturated"));
   if (values.port === undefined) return [saturated];
   const m = values.metrics;

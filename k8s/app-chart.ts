@@ -34,7 +34,7 @@ export class AppChart extends Chart {
       metadata: { name: secretName },
       spec: {
         refreshInterval: "1h",
-        secretStoreRef: { kind: "ClusterSecretStore", name: values.secrets.store },
+        secretStoreRef: { kind: "SecretStore", name: values.secrets.store },
         target: { name: secretName, creationPolicy: "Owner" },
         dataFrom: [appSecretsFind(values.secrets.prefix)],
       },
@@ -57,6 +57,7 @@ export class AppChart extends Chart {
           spec: {
             serviceAccountName: values.serviceAccount.name,
             automountServiceAccountToken: false,
+            priorityClassName: values.priorityClassName,
             securityContext: RESTRICTED_POD_CONTEXT,
             nodeSelector: { "platform/node-group": "apps" },
             // Only nodes of an architecture the image is built for: a single-arch image on the

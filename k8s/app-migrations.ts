@@ -56,6 +56,7 @@ export class AppMigrations extends Construct {
           spec: {
             serviceAccountName: name,
             automountServiceAccountToken: false,
+            priorityClassName: values.priorityClassName,
             restartPolicy: "Never",
             securityContext: RESTRICTED_POD_CONTEXT,
             nodeSelector: { "platform/node-group": "apps" },

@@ -102,8 +102,16 @@ export interface AppValues {
   readonly callers?: readonly string[];
   /** Settings, as environment variables: database, Kafka (when on), region. Never secrets. */
   readonly env: Readonly<Record<string, string>>;
-  /** Where the app's secrets come from: a ClusterSecretStore and the Secrets Manager prefix synced into one Secret. */
+  /** Where the app's secrets come from: its namespace's SecretStore (its environment's own: k8s/member-namespace.ts) and the Secrets Manager prefix synced into one Secret. */
   readonly secrets: { readonly store: string; readonly prefix: string };
+  /**
+   * The PriorityClass of its pods, its environment's (`environment-<env>`). In a cluster shared
+   * with other environments a quota admits no pod without it: a chart of the team's own must set
+   * it on every pod template (`priorityClassName: {{ .Values.priorityClassName }}`).
+   */
+  readonly priorityClassName: string;
+  /** The uid of its Grafana dashboard (made by the cluster host's platform), which its alerts link to. */
+  readonly dashboardUid: string;
   /**
    * The names of the service's HTTP metrics (its preset's, k8s/metric-presets.ts): what its
    * alerts and its dashboard query. A worker with no port exports none, and only the saturation

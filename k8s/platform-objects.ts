@@ -2,7 +2,8 @@ import { Chart, type ChartProps } from "cdk8s";
 import { k8s } from "cdk8s-plus-34";
 import { type Construct } from "constructs";
 import { ClusterSecretStore, ExternalSecret } from "./crds/external-secrets";
-import { dataSubnetEgress, type DataSubnetEgressProps } from "./data-egress";
+import { MemberNamespace, type MemberNamespaceProps } from "./member-namespace";
+import { type ServicePods, ServiceSecurityGroupPolicies } from "./security-group-policies";
 import { addDashboardConfigMaps, type DashboardsProps } from "./dashboards/config-maps";
 import { Ec2NodeClass, type NodePoolProps, NodePool, type NodeSelectorRequirement } from "./crds/karpenter";
 
@@ -65,27 +66,24 @@ export interface KarpenterNodes {
 export interface PlatformObjectsProps extends ChartProps {
   /** The region of Secrets Manager. */
   readonly region: string;
-  /** The operator's service account, which the store authenticates as (IRSA); none with Pod Identity. */
-  readonly externalSecretsServiceAccount?: { readonly name: string; readonly namespace: string };
-  /** Namespaces whose ExternalSecrets may use the store. */
+  /**
+   * The service account the ClusterSecretStore authenticates as, and its role (`<env>-external-secrets`,
+   * the platform's own secrets only). The operator's pods hold no AWS credentials of their own:
+   * a store without auth, which falls back to them, reads nothing.
+   */
+  readonly platformSecrets: { readonly serviceAccount: { readonly name: string; readonly namespace: string }; readonly roleArn: string };
+  /** Namespaces whose ExternalSecrets may use the ClusterSecretStore: the platform's, never an environment's (each has its own SecretStore). */
   readonly secretNamespaces: readonly string[];
   /** Grafana's admin Secret: its name and namespace, its key in Secrets Manager, and the version of its value (bumped to rotate). */
   readonly grafanaAdmin: { readonly secretName: string; readonly namespace: string; readonly secretsManagerKey: string; readonly version: number };
-  /** The services' namespace and what may reach each service in it. */
-  readonly app: {
-    readonly namespace: string;
-    readonly monitoringNamespace: string;
-    /** Where the ALBs' nodes are, internet-facing and internal alike: the public subnets, which hold no pod. */
-    readonly loadBalancerCidrs: readonly string[];
-    /**
-     * The services: a port, who reaches it from outside the namespace, and whether it deploys a
-     * chart of its own, whose pods' labels the project does not know (its allows then select every
-     * pod of the namespace, on its port, as they always have).
-     */
-    readonly services: ReadonlyArray<{ readonly name: string; readonly port?: number; readonly exposure: "public" | "internal" | "none"; readonly ownChart?: boolean }>;
-    /** The data subnets, and the data stores' ports the services reach there (k8s/data-egress.ts). */
-    readonly dataEgress: Omit<DataSubnetEgressProps, "namespace">;
-  };
+  /** The namespace of each environment whose services run in the cluster: the host's own, and each tenant's (k8s/member-namespace.ts). */
+  readonly members: readonly MemberNamespaceProps[];
+  /**
+   * Each service's pods and their own security group (security groups for pods), of every
+   * environment in the cluster: a SecurityGroupPolicy each (k8s/security-group-policies.ts).
+   * @default - none
+   */
+  readonly servicePods?: readonly ServicePods[];
   /**
    * Karpenter's NodePools and EC2NodeClass.
    * @default - none: Karpenter is off
@@ -98,7 +96,7 @@ export interface PlatformObjectsProps extends ChartProps {
   readonly dashboards?: DashboardsProps;
 }
 
-/** Names other stacks use (the app stack reads them from `<env>-platform`'s contract). */
+/** Names other stacks use (the app stack reads them from `<env>-platform`'s contract): the platform's ClusterSecretStore, and each environment's SecretStore in its namespace. */
 export const SECRET_STORE = "aws-secrets-manager";
 /** The annotation that carries a rotated secret's version onto the objects that must follow it. */
 export const SECRET_VERSION_ANNOTATION = "platform/secret-version";
@@ -106,9 +104,9 @@ export const STORAGE_CLASS = "gp3-encrypted";
 
 /**
  * The platform's own Kubernetes objects, typed: the default encrypted gp3 StorageClass, the
- * ClusterSecretStore, Grafana's admin ExternalSecret, the application namespace's guard rails
- * (default-deny ingress with explicit allows, quota, limits), Karpenter's node pools and Grafana's
- * dashboards. Installed
+ * platform's ClusterSecretStore, Grafana's admin ExternalSecret, each environment's namespace
+ * (its guard rails, PriorityClass and SecretStore: k8s/member-namespace.ts), Karpenter's node
+ * pools and Grafana's dashboards. Installed
  * by one Helm release after the releases that bring their CRDs.
  */
 export class PlatformObjects extends Chart {
@@ -122,11 +120,17 @@ export class PlatformObjects extends Chart {
       allowVolumeExpansion: true,
       reclaimPolicy: "Delete",
     });
-    const sa = props.externalSecretsServiceAccount;
+    const sa = props.platformSecrets.serviceAccount;
+    // ESO requests the account's token itself, in both identity modes (JWT auth needs only the
+    // cluster's OIDC provider): no pod runs as it, none mounts its token.
+    new k8s.KubeServiceAccount(this, "platform-secrets-account", {
+      metadata: { name: sa.name, namespace: sa.namespace, annotations: { "eks.amazonaws.com/role-arn": props.platformSecrets.roleArn } },
+      automountServiceAccountToken: false,
+    });
     new ClusterSecretStore(this, "secret-store", {
       metadata: { name: SECRET_STORE },
       spec: {
-        provider: { aws: { service: "SecretsManager", region: props.region, auth: sa ? { jwt: { serviceAccountRef: sa } } : undefined } },
+        provider: { aws: { service: "SecretsManager", region: props.region, auth: { jwt: { serviceAccountRef: sa } } } },
         conditions: [{ namespaces: [...props.secretNamespaces] }],
       },
     });
@@ -141,54 +145,10 @@ export class PlatformObjects extends Chart {
         dataFrom: [{ extract: { key: props.grafanaAdmin.secretsManagerKey } }],
       },
     });
-    this.appGuardRails(props.app);
+    for (const member of props.members) new MemberNamespace(this, member.environment, member);
+    if (props.servicePods?.length) new ServiceSecurityGroupPolicies(this, "security-group-policies", props.servicePods);
     if (props.karpenter) this.karpenterNodes(props.karpenter);
     if (props.dashboards) addDashboardConfigMaps(this, props.dashboards);
-  }
-
-  /**
-   * Default-deny ingress, then per service only its ALB to its port (exposure public or internal)
-   * and Prometheus to its port; a quota and default limits. Each allow selects its service's pods
-   * by name, so a worker (exposure none) is reachable from no load balancer, whatever its port.
-   * The service charts add the calls between services (talksTo). They stay here, in the release
-   * applied first, so that no upgrade ever leaves a service without them for a moment.
-   */
-  private appGuardRails(app: PlatformObjectsProps["app"]): void {
-    const namespace = app.namespace;
-    new k8s.KubeNetworkPolicy(this, "app-default-deny", { metadata: { name: "default-deny-ingress", namespace }, spec: { podSelector: {}, policyTypes: ["Ingress"] } });
-    for (const service of app.services) {
-      if (service.port === undefined) continue;
-      const allow = (id: string, name: string, from: k8s.NetworkPolicyPeer[]) =>
-        new k8s.KubeNetworkPolicy(this, id, {
-          metadata: { name, namespace },
-          spec: {
-            podSelector: service.ownChart ? {} : { matchLabels: { "app.kubernetes.io/name": service.name } },
-            policyTypes: ["Ingress"],
-            ingress: [{ from, ports: [{ protocol: "TCP", port: k8s.IntOrString.fromNumber(service.port as number) }] }],
-          },
-        });
-      // The ALB sends to pod IPs (target type ip) from its nodes in its subnets.
-      if (service.exposure !== "none") allow(`${service.name}-from-load-balancer`, `${service.name}-from-load-balancer`, app.loadBalancerCidrs.map((cidr) => ({ ipBlock: { cidr } })));
-      allow(`${service.name}-from-monitoring`, `${service.name}-from-prometheus`, [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": app.monitoringNamespace } } }]);
-    }
-    dataSubnetEgress(this, { namespace, ...app.dataEgress });
-    new k8s.KubeResourceQuota(this, "app-quota", {
-      metadata: { name: "app", namespace },
-      spec: { hard: { "requests.cpu": k8s.Quantity.fromString("16"), "requests.memory": k8s.Quantity.fromString("32Gi"), "limits.memory": k8s.Quantity.fromString("64Gi"), pods: k8s.Quantity.fromString("100") } },
-    });
-    new k8s.KubeLimitRange(this, "app-limits", {
-      metadata: { name: "app", namespace },
-      spec: {
-        limits: [
-          {
-            type: "Container",
-            defaultRequest: { cpu: k8s.Quantity.fromString("100m"), memory: k8s.Quantity.fromString("128Mi") },
-            default: { memory: k8s.Quantity.fromString("256Mi") },
-            max: { memory: k8s.Quantity.fromString("8Gi") },
-          },
-        ],
-      },
-    });
   }
 
   /** One EC2NodeClass, and the NodePools for applications. */

@@ -6,6 +6,7 @@ import { NO_CONTEXT, type SynthContext } from "./context";
 import { dataLoss } from "./data-loss";
 import { type Orphan } from "./orphans";
 import { type ResourceChange, type StackPlan } from "./plan";
+import { type ClusterMembers, namespaceOwner, namespaceRefusal } from "./tenancy";
 
 export interface GuardOptions {
   /**
@@ -21,6 +22,12 @@ export interface GuardOptions {
   readonly context?: SynthContext;
   /** State keys no current stack owns that still hold resources (review/orphans.ts orphansOf). @default - none */
   readonly orphans?: readonly Orphan[];
+  /**
+   * Which environment's services each cluster's namespaces hold (review/tenancy.ts): deleting or
+   * replacing one is refused naming that environment. @default - none: a namespace's deletion is
+   * refused as data-destroying, without its owner
+   */
+  readonly clusters?: readonly ClusterMembers[];
 }
 
 /** A change the guard refuses until it is allowed. */
@@ -108,11 +115,13 @@ function checkAllows(allow: ReadonlySet<string>, plans: readonly StackPlan[], co
 }
 
 /** Why the guard refuses one resource change, or undefined. */
-function refusal(stack: string, rc: ResourceChange, constructPath: string | undefined, protectedPaths: readonly string[]): string | undefined {
+function refusal(stack: string, rc: ResourceChange, constructPath: string | undefined, protectedPaths: readonly string[], clusters: readonly ClusterMembers[]): string | undefined {
   const action = primaryKind(rc);
   if (action === "delete" || action === "replace") {
     const stateful = statefulReason(stack, rc);
     if (stateful) return `stateful: ${stateful}`;
+    const owner = namespaceOwner(stack, rc, clusters);
+    if (owner) return namespaceRefusal(owner, rc);
     const byConfig = protectedPaths.find((p) => coversPath(p, constructPath) || coversAddress(p, stack, rc.address));
     if (byConfig) return `protected by config: ${byConfig}`;
   }
@@ -143,7 +152,7 @@ export function guard(plans: readonly StackPlan[], options: GuardOptions = {}): 
   for (const { stack, plan } of plans) {
     for (const rc of plan.resource_changes ?? []) {
       const constructPath = context.constructPath(stack, rc.address);
-      const why = refusal(stack, rc, constructPath, options.protectedPaths ?? []);
+      const why = refusal(stack, rc, constructPath, options.protectedPaths ?? [], options.clusters ?? []);
       if (!why) continue;
       const action = primaryKind(rc) as "delete" | "replace" | "update";
       (allow.has(`${stack}:${rc.address}`) ? allowed : blocked).push({ stack, address: rc.address, constructPath, action, why });

@@ -10,3 +10,4 @@ export * from "./values";
 export * from "./status";
 export * from "./allow";
 export * from "./binding";
+export * from "./tenancy";

@@ -8,6 +8,7 @@ import { code } from "./markdown";
 import { model, type StackModel } from "./model";
 import { type StackPlan } from "./plan";
 import { type StackStatus, statusListing } from "./status";
+import { type ClusterMembers, sharedClusterListing } from "./tenancy";
 import { cautionListing, type GuardVerdicts, headerListing, marker, MARKER_PREFIX, notesListing, operatorListing, type OrphanedState, orphansListing, PLAN_RENDERING_ARTIFACT, quietListing, sortStacks } from "./sections";
 
 export { MARKER_PREFIX, PLAN_RENDERING_ARTIFACT, type OrphanedState } from "./sections";
@@ -76,6 +77,11 @@ export interface RenderOptions {
    * never counted as "no plan" when they have none. @default - none
    */
   readonly operatorStacks?: readonly string[];
+  /**
+   * The clusters and the environments in each (review/tenancy.ts): a change to a host's `eks` or
+   * `platform` stack is said to reach every one of them, named with its namespace. @default - none
+   */
+  readonly clusters?: readonly ClusterMembers[];
 }
 
 export interface RenderResult {
@@ -135,6 +141,7 @@ export function renderComment(plans: readonly StackPlan[], options: RenderOption
     statusListing(options.statuses ?? [], options.operatorStacks),
     orphansListing(orphans, options.binding),
     cautionListing(models, context, verdicts, options.binding, new Set(orphans.map((o) => o.stack))),
+    sharedClusterListing(models, options.clusters ?? []),
   ]);
   const bottom = present([notesListing(models)]);
   const stacks = models.map((m) => new StackDetails(m, context, measure));

@@ -2,13 +2,14 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadEnvironments } from "../config/load";
-import { environmentOfStack } from "../config/naming";
 import { checkClusters, type ClusterToCheck } from "../k8s/validation/check";
-import { clusterObjects, type StackJson } from "../k8s/validation/cluster-objects";
+import { type StackJson } from "../k8s/validation/cluster-objects";
 import { loadCrds, loadIngressAnnotations, referenceAnnotationsFile, referenceFolder } from "../k8s/validation/schema-sources";
 import { LOAD_BALANCER_CONTROLLER_VERSION } from "../modules/addons/load-balancer-controller";
+import { SECURITY_GROUP_POLICY_CRD } from "../k8s/crds/vpc-resources";
 import { KUBERNETES_VERSIONS } from "../modules/eks/versions";
 import { loadSynthContext } from "../review/context";
+import { clustersToCheck } from "./cluster-stacks";
 import { runCli } from "./review-cli";
 
 const USAGE = `Usage: npm run -s kube-check -- (--reference DIR | --crds DIR... --openapi DIR [--annotations FILE] | --print-sources) [--out cdktf.out] [--config-dir config]
@@ -25,7 +26,8 @@ annotations). Exit 1 on a problem, 2 when a schema is missing.
   --openapi DIR      a folder of kubernetes-<x.y.z>/swagger.json
   --annotations FILE the AWS Load Balancer Controller's annotations.md of the pinned release
   --print-sources    where CI downloads what the charts do not bring: one line per Kubernetes
-                     version of the config, "openapi <release> <url>", and "annotations <version> <url>"`;
+                     version of the config, "openapi <release> <url>", "annotations <version> <url>",
+                     and "crd <name> <url>" for each CRD that EKS installs rather than a chart`;
 
 /** Where Kubernetes' own OpenAPI of a release is (kubernetes/kubernetes, api/openapi-spec). */
 const openapiUrl = (release: string) => `https://raw.githubusercontent.com/kubernetes/kubernetes/v${release}/api/openapi-spec/swagger.json`;
@@ -45,7 +47,7 @@ runCli(USAGE, () => {
   });
   if (values["print-sources"]) {
     const releases = [...new Set(loadEnvironments({ configDir: path.resolve(values["config-dir"] as string) }).map((env) => KUBERNETES_VERSIONS[env.eks.version].apiRelease))].sort();
-    console.log([...releases.map((r) => `openapi ${r} ${openapiUrl(r)}`), `annotations ${LOAD_BALANCER_CONTROLLER_VERSION} ${ANNOTATIONS_URL}`].join("\n"));
+    console.log([...releases.map((r) => `openapi ${r} ${openapiUrl(r)}`), `annotations ${LOAD_BALANCER_CONTROLLER_VERSION} ${ANNOTATIONS_URL}`, `crd ${SECURITY_GROUP_POLICY_CRD.name} ${SECURITY_GROUP_POLICY_CRD.url}`].join("\n"));
     return 0;
   }
   const reference = values.reference ?? (values.openapi ? undefined : referenceFolder(process.cwd()));
@@ -58,20 +60,11 @@ runCli(USAGE, () => {
   const context = loadSynthContext(path.join(values.out as string, "manifest.json"));
   if (context.order.length === 0) throw new Error(`${values.out}/manifest.json lists no stacks; run npm run synth first`);
   const environments = loadEnvironments({ configDir: path.resolve(values["config-dir"] as string) });
-  const clusters: ClusterToCheck[] = environments
-    .filter((env) => context.order.some((s) => environmentOfStack(s) === env.name))
-    .map((env) => {
-      const stacks = Object.fromEntries(
-        context.order
-          .filter((s) => environmentOfStack(s) === env.name)
-          .map((s) => [s, JSON.parse(readFileSync(path.join(values.out as string, "stacks", s, "cdk.tf.json"), "utf8")) as StackJson]),
-      );
-      return { cluster: clusterObjects(env.name, stacks), kubernetesVersion: env.eks.version };
-    });
+  const clusters: ClusterToCheck[] = clustersToCheck(environments, context.order, (s) => JSON.parse(readFileSync(path.join(values.out as string, "stacks", s, "cdk.tf.json"), "utf8")) as StackJson);
   const crds = loadCrds(crdDirs);
   const result = checkClusters(clusters, { openapiDir, crds, crossCheck: { ingressAnnotations: annotations ? loadIngressAnnotations(annotations) : undefined } });
   for (const problem of result.problems) console.error(problem);
   const against = Object.entries(result.openapi).map(([version, file]) => `Kubernetes ${version} (${file})`).join(", ");
-  console.log(`kube-check: ${result.objects} objects of ${clusters.length} environments against ${against || "no Kubernetes version"} and ${crds.size} CRD versions${annotations ? "" : " (Ingress annotations not checked: no --annotations)"}: ${result.problems.length} problem(s)`);
+  console.log(`kube-check: ${result.objects} objects of ${clusters.length} clusters against ${against || "no Kubernetes version"} and ${crds.size} CRD versions${annotations ? "" : " (Ingress annotations not checked: no --annotations)"}: ${result.problems.length} problem(s)`);
   return result.problems.length ? 1 : 0;
 });

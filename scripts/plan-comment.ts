@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { BOOTSTRAP_STACKS, environmentOfStack } from "../config/naming";
 import { guard, loadSynthContext, markStale, type OrphanedState, type PlanBinding, readStatuses, renderComment, renderFull, renderSummary, shortList, statusesOf, type SynthContext, unjudgeable, unplannedStacks } from "../review";
 import { checkPlansKnown, protectedPathsIn, readOrphans as readGuardOrphans, readPlans, runCli } from "./review-cli";
+import { clusterMembersIn } from "./tenancy-delivery";
 
 const USAGE = `Usage: npm run plan-comment -- <plan.json|stack=plan.json>... [--manifest cdktf.out/manifest.json] [--statuses DIR] [--config-dir config]...
          [--allow STACK:ADDRESS]... [--sha SHA] [--binding binding.json] [--orphans orphans.json] [--operator-stacks STACK,...] [--all-drift]
@@ -18,8 +19,10 @@ files in --statuses), orphaned states, destructive changes with what plan-guard 
   --binding FILE           the PlanBinding (JSON: run, pr, base, head, plans, orphans) the comment vouches
                            for: written into its marker, and the source of the /allow lines; --sha
                            defaults to its head, and every plan must have a sha256 in it
-  --config-dir DIR         a config folder whose protect lists count; more than once: the base branch's and
-                           the change's, either protecting a resource protects it
+  --config-dir DIR         a config folder whose protect lists count, and that says which environment's
+                           services each cluster's namespaces hold (a change to a shared cluster's eks or
+                           platform stack names them all); more than once: the base branch's and the
+                           change's, either protecting a resource protects it
   --allow STACK:ADDRESS    what approving reviews allowed (review-run.js allows): not marked refused
   --orphans FILE           JSON list of { "stack", "key", "resources" } (resources null: not counted)
   --operator-stacks LIST   stacks an operator applies, not CI: one neutral line, never "no plan"
@@ -84,6 +87,7 @@ runCli(USAGE, () => {
   const plans = positionals.length === 0 && values.statuses ? [] : readPlans(positionals);
   checkPlansKnown(plans, context, values.manifest as string);
   const protectedPaths = protectedPathsIn(values["config-dir"] as string[]);
+  const clusters = clusterMembersIn(values["config-dir"] as string[]);
   const guardOrphans = values.orphans ? readGuardOrphans(values.orphans) : [];
   const allow = (values.allow as string[]).flatMap((a) => a.split(/[\s,]+/)).filter(Boolean);
   // A plan the guard cannot judge (errored, incomplete, unknown actions) is still shown, with its
@@ -91,7 +95,7 @@ runCli(USAGE, () => {
   const problems = unjudgeable(plans);
   for (const p of problems) console.error(`plan-comment: cannot be judged: ${p}`);
   const judged = plans.filter((p) => !problems.some((m) => m.startsWith(`${p.stack}: `)));
-  const { blocked } = guard(judged, { protectedPaths, context, orphans: guardOrphans, allow: allow.filter((a) => judged.some((p) => a.startsWith(`${p.stack}:`)) || guardOrphans.some((o) => a.startsWith(`${o.stack}:`))) });
+  const { blocked } = guard(judged, { protectedPaths, clusters, context, orphans: guardOrphans, allow: allow.filter((a) => judged.some((p) => a.startsWith(`${p.stack}:`)) || guardOrphans.some((o) => a.startsWith(`${o.stack}:`))) });
   const statuses = values.statuses ? statusesOf(context.order, plans, readStatuses(values.statuses)) : undefined;
   const binding = values.binding ? (JSON.parse(readFileSync(values.binding, "utf8")) as PlanBinding) : undefined;
   const orphans: OrphanedState[] | undefined = values.orphans ? guardOrphans.map((o) => ({ stack: o.stack, key: o.key, resources: o.resources ?? undefined })) : undefined;
@@ -108,6 +112,7 @@ runCli(USAGE, () => {
     allDrift: values["all-drift"],
     blocked,
     statuses,
+    clusters,
   };
   const result = renderComment(plans, options);
   write(result.markdown);

@@ -8,7 +8,7 @@ import { run as synth } from "../main";
 import { CONTRACTS } from "../stacks/contracts/registry";
 import { type AttributeTypes, type FullPlan, planIsEmpty, stateFromPlan, trimPlan } from "./verify/fake-state";
 import { planWork, type TerraformRun, writeWork } from "./verify/plan-stack";
-import { contractMockState } from "./verify/mocks";
+import { contractMockState, referencedMapKeys } from "./verify/mocks";
 import { type Preparation, prepareStack, type StackJson, useLocalState } from "./verify/prepare";
 import { terraform } from "./verify/terraform";
 import { findProviderSource, findTerraform, writeCliConfig } from "./verify/toolchain";
@@ -41,7 +41,7 @@ function synthCopy(...edits: ReadonlyArray<((project: string) => void) | undefin
 function mockUpstreams(prepared: Preparation, work: string, where: { account: string; region: string }): Preparation {
   for (const layer of Object.keys(prepared.remoteStates)) {
     const file = path.join(work, `upstream-${layer}.tfstate`);
-    writeFileSync(file, JSON.stringify(contractMockState(CONTRACTS[layer as Layer]?.outputs ?? {}, where), null, 2));
+    writeFileSync(file, JSON.stringify(contractMockState(CONTRACTS[layer as Layer]?.outputs ?? {}, where, 3, (output) => referencedMapKeys(prepared.json, layer, output)), null, 2));
     useLocalState(prepared.json, layer, file);
   }
   return prepared;

@@ -44,6 +44,19 @@ export function protectedPathsIn(configDirs: string | readonly string[]): string
 }
 
 function protectedPathsOf(configDir: string): string[] {
+  return environmentDocsIn(configDir).flatMap(({ file, doc }) => {
+    const protect = (doc as { protect?: unknown } | null)?.protect ?? [];
+    if (!Array.isArray(protect) || protect.some((p) => typeof p !== "string")) throw new Error(`${file}: protect must be a list of construct paths; run npm run synth for the full check`);
+    return protect as string[];
+  });
+}
+
+/**
+ * Every environment file of a config folder, parsed as YAML and nothing more (what the review
+ * CLIs read of config: `protect`, and where each environment's services run), in file order. It
+ * fails closed: no folder, no environment file, or a file that is not YAML is an error.
+ */
+export function environmentDocsIn(configDir: string): Array<{ readonly file: string; readonly doc: unknown }> {
   const dir = path.resolve(configDir);
   let names: string[];
   try {
@@ -52,17 +65,13 @@ function protectedPathsOf(configDir: string): string[] {
     throw new Error(`${configDir}: config folder not found; pass --config-dir`);
   }
   if (names.length === 0) throw new Error(`${configDir}: holds no environment files, so nothing would be protected`);
-  return names.flatMap((name) => {
+  return names.map((name) => {
     const file = path.join(configDir, name);
-    let doc: unknown;
     try {
-      doc = parse(readFileSync(path.join(dir, name), "utf8"));
+      return { file, doc: parse(readFileSync(path.join(dir, name), "utf8")) as unknown };
     } catch (error) {
       throw new Error(`${file}: cannot be read as YAML (${(error as Error).message}); run npm run synth for the full check`);
     }
-    const protect = (doc as { protect?: unknown } | null)?.protect ?? [];
-    if (!Array.isArray(protect) || protect.some((p) => typeof p !== "string")) throw new Error(`${file}: protect must be a list of construct paths; run npm run synth for the full check`);
-    return protect as string[];
   });
 }
 

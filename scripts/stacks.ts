@@ -9,6 +9,7 @@ import { type PlanBinding } from "../review/binding";
 import { downstreamOf, loadSynthContext, upstreamOf } from "../review/context";
 import type * as GithubSettingsCli from "./github-settings";
 import { configLoader, runCli } from "./review-cli";
+import { clusterHostIn, promotionOrder } from "./tenancy-delivery";
 
 const USAGE = `Usage: npm run -s stacks -- [--env NAME | --environments | --upstream-of STACK | --downstream-of STACK] [--lines] [--manifest cdktf.out/manifest.json] [--config-dir config]
 
@@ -16,7 +17,8 @@ Prints the synthesized stacks in dependency order (state-backend first), as JSON
 and shell loops. Run \`npm run synth\` first.
 
   --env NAME             only the stacks of one environment ("shared": state-backend)
-  --environments         the environments, in promotion order: non-production ones first, then production
+  --environments         the environments, in promotion order: non-production ones first, then production,
+                         with each cluster host just before its first tenant (docs/topologies.md)
   --with-shared          with --environments: "shared" first (state-backend), for plan and apply matrices
   --upstream-of STACK    the stacks STACK reads from, directly or not (its dependencies); with --env, of that environment only
   --downstream-of STACK  the stacks that read from STACK, directly or not; with --env, of that environment only
@@ -25,6 +27,9 @@ and shell loops. Run \`npm run synth\` first.
   --runner               with --env: the label prefix of the runner for the environment's cluster
                          stacks ("codebuild-<project>", or "ubuntu-latest" with ci.runner: hosted);
                          nothing when it has none. Jobs append -<run id>-<attempt> to a codebuild one.
+                         A tenant's is its host's runner, in the cluster's VPC.
+  --host                 with --env: the environment whose cluster (VPC, runner, add-ons) it runs in: its
+                         own name, or its host's for a tenant (config cluster.environment)
   --plan-targets         what plan.yml's legs plan (their AWS stacks), as JSON [{name, variable, key}]: each
                          non-production environment (its AWS stacks; the cluster stacks follow on its
                          runner), "shared" (state-backend) and each account stack whose state is in
@@ -55,6 +60,7 @@ runCli(USAGE, () => {
       gh: { type: "boolean" },
       scope: { type: "string" },
       runner: { type: "boolean" },
+      host: { type: "boolean" },
       "with-upstream": { type: "boolean" },
       "plan-targets": { type: "boolean" },
       approved: { type: "boolean" },
@@ -86,7 +92,11 @@ runCli(USAGE, () => {
     throw new Error(`--env ${JSON.stringify(values.env)}: no such environment in ${values.manifest}${didYouMean(values.env, inManifest)}; environments: ${inManifest.join(", ")}`);
   }
   if (values.scope !== undefined && !["aws", "cluster"].includes(values.scope)) throw new Error(`--scope ${JSON.stringify(values.scope)}: allowed: aws, cluster`);
-  if ((values.scope !== undefined || values.runner) && values.env === undefined) throw new Error("--scope and --runner need --env");
+  if ((values.scope !== undefined || values.runner || values.host) && values.env === undefined) throw new Error("--scope, --runner and --host need --env");
+  if (values.host) {
+    console.log(clusterHostIn(path.resolve(values["config-dir"] as string), values.env as string));
+    return 0;
+  }
   if (values.runner) {
     const env = configLoader().loadEnvironments({ configDir: path.resolve(values["config-dir"] as string) }).find((e) => e.name === values.env);
     const hasClusterStacks = context.order.some((s) => environmentOfStack(s) === values.env && CLUSTER_LAYERS.includes(layerOfStack(s) as Layer));
@@ -110,7 +120,7 @@ runCli(USAGE, () => {
     const envs = configLoader().loadEnvironments({ configDir: path.resolve(values["config-dir"] as string) }).filter((e) => inManifest.includes(e.name));
     const shared = values["with-shared"] && inManifest.includes("shared") ? ["shared"] : [];
     // "bootstrap" (the account stacks) is applied by an operator, never by CI: not in the list.
-    list = [...shared, ...envs.filter((e) => !e.production).map((e) => e.name), ...envs.filter((e) => e.production).map((e) => e.name)];
+    list = [...shared, ...promotionOrder(envs)];
   } else {
     const inEnv = (s: string) => !values.env || environmentOfStack(s) === values.env || s === values.env;
     if (values["upstream-of"]) list = upstreamOf(context, known(values["upstream-of"])).filter(inEnv);
@@ -149,12 +159,12 @@ function planTargets(order: readonly string[], configDir: string, approved: bool
   return [...shared, ...chosen, ...accounts];
 }
 
-/** What apply.yml applies: state-backend, then the environments in promotion order, that have anything to apply. */
+/** What apply.yml applies: state-backend, then the environments in promotion order (a cluster's host before its tenants), that have anything to apply. */
 function applyTargets(order: readonly string[], configDir: string, binding: PlanBinding, followUp: boolean): Array<{ name: string; production: boolean }> {
   const envs = configLoader().loadEnvironments({ configDir });
   const changed = new Set(binding.changed ?? []);
   // A follow-up run bound only the layers it planned for review: its targets are theirs.
   const pending = (target: string) => order.some((s) => environmentOfStack(s) === target && (changed.has(s) || (!followUp && !(s in binding.plans))));
-  const inOrder = [SHARED_ENVIRONMENT, ...envs.filter((e) => !e.production).map((e) => e.name), ...envs.filter((e) => e.production).map((e) => e.name)];
+  const inOrder = [SHARED_ENVIRONMENT, ...promotionOrder(envs)];
   return inOrder.filter(pending).map((name) => ({ name, production: envs.some((e) => e.name === name && e.production) }));
 }

@@ -10,6 +10,8 @@ import {
   type EnvironmentConfig,
   GITHUB_VARIABLES,
   grafanaAdminSecretName,
+  layerOwner,
+  stateKey,
   permissionsBoundaryName,
   planEnvironmentName,
   type ProjectSettings,
@@ -23,6 +25,7 @@ import { ImageRepository } from "../modules/ecr/image-repository";
 import { PermissionsBoundary } from "../modules/iam/permissions-boundary";
 import { awsProvider } from "./aws-provider";
 import { configureS3Backend } from "./environment-stack";
+import { hostStateReads, layersOf } from "./registry";
 import { PlatformStack } from "./platform-stack";
 import { STATE_BACKEND_STACK_ID, stateBackendResources } from "./state-backend-stack";
 
@@ -81,7 +84,11 @@ export class AccountStack extends PlatformStack {
       region: env.account.region,
       boundaryArn: PermissionsBoundary.arnFor(props.accountId, permissionsBoundaryName(env)),
       planEnvironment: env.production ? planEnvironmentName(env) : undefined,
-      refreshedSecrets: env.platform ? [grafanaAdminSecretName(env)] : [],
+      // Grafana's admin secret is the platform layer's, where the environment has one (a tenant has none).
+      refreshedSecrets: layersOf(env).some((entry) => entry.layer === "platform") ? [grafanaAdminSecretName(env)] : [],
+      otherEnvironments: props.environments.filter((other) => other.name !== env.name).map((other) => other.name),
+      // A tenant's stacks read its host's cluster layers: exactly those keys (stacks/platform-app.ts grants the same in the bucket).
+      foreignStateKeys: hostStateReads(env).map((layer) => stateKey({ name: layerOwner(env, layer) }, layer)),
     }));
     const state = { bucket: backend.bucket, region: backend.region, accountId: backend.accountId, lockTable: backend.dynamodbTable };
     const repository = { name: props.project.githubRepository, id: props.project.githubRepositoryId };

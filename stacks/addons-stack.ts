@@ -4,10 +4,10 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { App as K8sApp } from "cdk8s";
 import { type Construct } from "constructs";
-import { addonPlacement, alertTopicArn, appNamespace, grafanaCloudWatchEnabled, kafkaClusterName, clusterAutoscalerEnabled, clusterName, externalDnsHosts, karpenterSettings, kedaEnabled, type PlatformConfig, receiverEntries, receiverSecretKey, receiverSecretName, serviceEntries, hasSharedNodeGroup, SHARED_NODE_GROUP, SYSTEM_NODE_GROUP, tracingEnabled } from "../config";
+import { addonPlacement, alertTopicArn, appNamespace, grafanaCloudWatchEnabled, kafkaClusterName, clusterAutoscalerEnabled, clusterName, externalDnsHosts, karpenterSettings, kedaEnabled, type PlatformConfig, receiverEntries, receiverSecretKey, receiverSecretName, serviceDashboardUid, serviceEntries, hasSharedNodeGroup, SHARED_NODE_GROUP, SYSTEM_NODE_GROUP, tracingEnabled } from "../config";
 import { ClusterAutoscaler } from "../modules/addons/cluster-autoscaler";
 import { ExternalDns, EXTERNAL_DNS_CHART } from "../modules/addons/external-dns";
-import { ExternalSecrets, EXTERNAL_SECRETS_CHART } from "../modules/addons/external-secrets";
+import { ExternalSecrets, EXTERNAL_SECRETS_CHART, PLATFORM_SECRETS_ACCOUNT } from "../modules/addons/external-secrets";
 import { Karpenter, KARPENTER_CHART, KARPENTER_METRICS_PORT } from "../modules/addons/karpenter";
 import { Keda, KEDA_CHART } from "../modules/addons/keda";
 import { LoadBalancerController, LOAD_BALANCER_CONTROLLER_CHART } from "../modules/addons/load-balancer-controller";
@@ -16,8 +16,6 @@ import { MetricsServer } from "../modules/addons/metrics-server";
 import { GRAFANA_ADMIN_SECRET, Monitoring, MONITORING_CHART } from "../modules/addons/monitoring";
 import { OtelCollector, OTEL_COLLECTOR_CHART } from "../modules/addons/otel-collector";
 import { mskScrapeJobs, serviceScrapeJob } from "../modules/addons/scrape-jobs";
-import { POSTGRES_PORT } from "../modules/database/database";
-import { KAFKA_PORTS } from "../modules/streaming/kafka-cluster";
 import { clusterProviders } from "../modules/helm/cluster-providers";
 import { ManifestRelease } from "../modules/helm/manifest-release";
 import { EncryptionKey } from "../modules/kms/encryption-key";
@@ -29,11 +27,13 @@ import { ALERTMANAGER_CONFIG, MonitoringObjects, RECEIVERS_SECRET } from "../k8s
 import { AlarmForwarder, forwardedReceivers } from "../modules/alerts/alarm-forwarder";
 import { ReceiverSecrets } from "../modules/alerts/receiver-secrets";
 import { runbookBaseUrl } from "./runbooks";
+import { memberNamespaceNames, memberNamespaces, namespaceMembers } from "./cluster-members";
+import { servicePods } from "./pod-security-group-services";
 import { DEPLOY_ROLE_VARIABLE } from "./aws-provider";
 import { zoneIdOf } from "./contracts/dns";
 import { eksFromRemoteState } from "./contracts/eks";
 import { iamFromRemoteState } from "./contracts/iam";
-import { networkFacts, networkFromRemoteState, type NetworkOutputs } from "./contracts/network";
+import { networkFromRemoteState, type NetworkOutputs } from "./contracts/network";
 import { PLATFORM_CONTRACT } from "./contracts/platform";
 import { streamingFromRemoteState } from "./contracts/streaming";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
@@ -71,8 +71,13 @@ export class AddonsStack extends EnvironmentStack {
       [LOAD_BALANCER_CONTROLLER_CHART, EXTERNAL_SECRETS_CHART, MONITORING_CHART, LOG_SHIPPING_CHART, ...(env.eks.karpenter ? [KARPENTER_CHART] : []), ...(externalDnsHosts(env).length ? [EXTERNAL_DNS_CHART] : []), ...(kedaEnabled(env) ? [KEDA_CHART] : [])].map((c) => c.namespace).map((n) => [n, namespace(n)]),
     );
     const app = appNamespace(env);
-    // The application's namespace refuses any pod that breaks the restricted Pod Security Standard.
-    const appNs = namespace(app, { "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/audit": "restricted", "pod-security.kubernetes.io/warn": "restricted" });
+    // Each environment's namespace in the cluster (the host's own, each tenant's) refuses any pod
+    // that breaks the restricted Pod Security Standard; its label is what its guard rails and
+    // priority are keyed by (k8s/member-namespace.ts).
+    const memberNamespaceList = namespaceMembers(env).map((member) =>
+      namespace(appNamespace(member), { "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/audit": "restricted", "pod-security.kubernetes.io/warn": "restricted", "platform/environment": member.name }),
+    );
+    const watched = memberNamespaceNames(env);
 
     const logGroupName = `/aws/eks/${cluster}/containers`;
     const logKey = new EncryptionKey(this, "container-logs-key", {
@@ -99,7 +104,7 @@ export class AddonsStack extends EnvironmentStack {
     const placement = addonPlacement(env);
     const on = (...names: string[]) => ({ dependsOn: names.map((n) => namespaces[n]!), placement });
     new LoadBalancerController(this, "load-balancer-controller", { ...on(LOAD_BALANCER_CONTROLLER_CHART.namespace), clusterName: eks.cluster_name, region: account.region, vpcId: network.vpcId, roleArn: iam.load_balancer_controller_role_arn, identityMode });
-    const externalSecrets = new ExternalSecrets(this, "external-secrets", { ...on(EXTERNAL_SECRETS_CHART.namespace), roleArn: iam.external_secrets_role_arn, identityMode });
+    const externalSecrets = new ExternalSecrets(this, "external-secrets", on(EXTERNAL_SECRETS_CHART.namespace));
     new MetricsServer(this, "metrics-server", on());
     new LogShipping(this, "log-shipping", { ...on(LOG_SHIPPING_CHART.namespace), region: account.region, logGroupName: logGroup.name, roleArn: iam.log_shipping_role_arn, identityMode });
     if (env.dns && externalDnsHosts(env).length) {
@@ -122,41 +127,34 @@ export class AddonsStack extends EnvironmentStack {
       new ClusterAutoscaler(this, "cluster-autoscaler", { ...on(), clusterName: cluster, kubernetesVersion: env.eks.version, region: account.region, roleArn: iam.cluster_autoscaler_role_arn, identityMode });
     }
     // KEDA, for the services that scale on Kafka lag: its CRDs come with it, before the app's ScaledObjects (the app layer follows this one).
-    if (kedaEnabled(env)) new Keda(this, "keda", { ...on(KEDA_CHART.namespace), roleArn: iam.keda_role_arn, identityMode, watchNamespace: app });
+    if (kedaEnabled(env)) new Keda(this, "keda", { ...on(KEDA_CHART.namespace), roleArn: iam.keda_role_arn, identityMode, watchNamespaces: watched });
     // The OpenTelemetry Collector, with tracing on: the services' spans to X-Ray, from a namespace
     // under the restricted Pod Security Standard (its pods meet it). Two replicas, unless the
     // add-ons' group never has a second node for the other to survive on.
     if (tracingEnabled(env)) {
       const otelNs = namespace(OTEL_COLLECTOR_CHART.namespace, { "pod-security.kubernetes.io/enforce": "restricted" });
       const addonNodes = env.eks.nodeGroups[hasSharedNodeGroup(env) ? SHARED_NODE_GROUP : SYSTEM_NODE_GROUP];
-      new OtelCollector(this, "otel-collector", { dependsOn: [otelNs], placement, roleArn: iam.otel_collector_role_arn, identityMode, region: account.region, sourceNamespace: app, replicas: (addonNodes?.size.max ?? 1) >= 2 ? 2 : 1 });
+      new OtelCollector(this, "otel-collector", { dependsOn: [otelNs], placement, roleArn: iam.otel_collector_role_arn, identityMode, region: account.region, sourceNamespaces: watched, replicas: (addonNodes?.size.max ?? 1) >= 2 ? 2 : 1 });
     }
 
     const karpenterConfig = karpenterSettings(platform);
     const objects = new PlatformObjects(new K8sApp(), "platform-objects", {
       region: account.region,
-      externalSecretsServiceAccount: identityMode === "irsa" ? externalSecrets.serviceAccount : undefined,
-      secretNamespaces: [MONITORING_CHART.namespace, app],
+      platformSecrets: { serviceAccount: PLATFORM_SECRETS_ACCOUNT, roleArn: iam.external_secrets_role_arn },
+      secretNamespaces: [MONITORING_CHART.namespace],
       grafanaAdmin: { secretName: GRAFANA_ADMIN_SECRET, namespace: MONITORING_CHART.namespace, secretsManagerKey: grafanaKey, version: platform.grafana.adminPasswordVersion },
-      app: {
-        namespace: app,
-        monitoringNamespace: MONITORING_CHART.namespace,
-        // Both ALBs are in the public subnets (the internal one by name: stacks/contracts/network.ts).
-        loadBalancerCidrs: Object.values(networkFacts(env).subnetCidrs.public),
-        services: serviceEntries(env).map(([name, service]) => ({ name, port: service.port, exposure: service.exposure, ownChart: service.chart !== undefined })),
-        // The data stores' client ports only: the MSK exporters there are Prometheus's alone.
-        dataEgress: {
-          dataCidrs: Object.values(networkFacts(env).subnetCidrs.data),
-          ports: [...(env.database ? [POSTGRES_PORT] : []), ...(env.streaming ? [KAFKA_PORTS.iam, ...(env.streaming.clientCertificateAuthorityArns.length ? [KAFKA_PORTS.tls] : [])] : [])],
-        },
-      },
+      members: memberNamespaces(env),
+      servicePods: servicePods(env, eks),
       karpenter: karpenter && { clusterName: cluster, nodeRoleName: eks.node_role_name, nodeSecurityGroupId: eks.node_security_group_id, amiAlias: karpenterConfig.amiAlias, pools: karpenterConfig.nodePools },
       // Grafana's dashboards (k8s/dashboards/): the platform's, Kafka's with streaming, one per service, from its metrics preset.
       dashboards: {
         namespace: MONITORING_CHART.namespace,
         platform: { addonNamespaces: ["kube-system", ...Object.keys(namespaces)].sort(), karpenterPools: karpenter && Object.keys(karpenterConfig.nodePools) },
         kafka: env.streaming && { clusterName: kafkaClusterName(env) },
-        services: serviceEntries(env).map(([name, s]) => ({ name, namespace: app, metrics: s.port === undefined ? undefined : resolveMetrics(s.metrics), kedaScaled: s.scaling.kafkaLag !== undefined })),
+        // Every environment's services in the cluster, each under its own namespace and uid.
+        services: namespaceMembers(env).flatMap((member) =>
+          serviceEntries(member).map(([name, s]) => ({ name, uid: serviceDashboardUid(member, name), namespace: appNamespace(member), metrics: s.port === undefined ? undefined : resolveMetrics(s.metrics), kedaScaled: s.scaling.kafkaLag !== undefined })),
+        ),
       },
     });
     this.objects = new ManifestRelease(this, "platform-objects", {
@@ -171,7 +169,7 @@ export class AddonsStack extends EnvironmentStack {
       // until every object is gone, and the EC2NodeClass's karpenter.k8s.aws/termination finalizer
       // holds it until no NodeClaim uses it, so the destroy returns once the nodes are gone
       // (aws/karpenter-provider-aws pkg/controllers/nodeclass, finalize; helm pkg/action/uninstall.go).
-      dependsOn: [externalSecrets.release.release, appNs, namespaces[MONITORING_CHART.namespace]!, grafanaValue, ...(karpenter ? [karpenter.crds.release, karpenter.release.release] : [])],
+      dependsOn: [externalSecrets.release.release, ...memberNamespaceList, namespaces[MONITORING_CHART.namespace]!, grafanaValue, ...(karpenter ? [karpenter.crds.release, karpenter.release.release] : [])],
       // Long enough for Karpenter to drain and terminate every node of its pools on destroy.
       timeoutSeconds: karpenter ? NODE_DRAIN_TIMEOUT_SECONDS : undefined,
     });

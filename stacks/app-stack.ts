@@ -1,6 +1,6 @@
 import { App as K8sApp } from "cdk8s";
 import { Construct } from "constructs";
-import { appNamespace, certificateIdOf, databaseUsers, groupPrefixes, ingressGroupOf, kedaEnabled, resolvedTopics, routedServices, serviceAccountOf, serviceEntries, serviceImageRepositoryUrl, serviceRoleArn, serviceSecretsPrefix, tracingEnabled } from "../config";
+import { appNamespace, certificateIdOf, priorityClassName, serviceDashboardUid, databaseUsers, groupPrefixes, ingressGroupOf, kedaEnabled, resolvedTopics, routedServices, serviceAccountOf, serviceEntries, serviceImageRepositoryUrl, serviceRoleArn, serviceSecretsPrefix, tracingEnabled } from "../config";
 import { alertTopicArn, clusterName } from "../config";
 import { LoadBalancerAlarms } from "../modules/alarms/load-balancer-alarms";
 import { Certificate } from "../modules/edge/certificate";
@@ -114,6 +114,9 @@ export class AppStack extends EnvironmentStack {
           }),
         },
         secrets: { store: platform.secret_store, prefix: serviceSecretsPrefix(env, name) },
+        // Made by the cluster host's platform, with the quota that admits only it in a shared cluster.
+        priorityClassName: priorityClassName(env),
+        dashboardUid: serviceDashboardUid(env, name),
         runbookBaseUrl: `https://github.com/${project.githubRepository}/blob/main/docs/runbooks/`,
       };
       if (service.chart) {

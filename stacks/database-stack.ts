@@ -7,7 +7,7 @@ import { DatabaseBootstrap } from "../modules/database/bootstrap";
 import { Database } from "../modules/database/database";
 import { awsProvider } from "./aws-provider";
 import { DATABASE_CONTRACT } from "./contracts/database";
-import { eksFromRemoteState } from "./contracts/eks";
+import { eksFromRemoteState, podSecurityGroupKey } from "./contracts/eks";
 import { networkFromRemoteState } from "./contracts/network";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 import { runbookBaseUrl } from "./runbooks";
@@ -33,6 +33,7 @@ export class DatabaseStack extends EnvironmentStack {
     const network = networkFromRemoteState(this, props.backend, env);
     const eks = eksFromRemoteState(this, props.backend, env);
     const { reasons: _reasons, users: _users, backup, ...settings } = config;
+    const users = databaseUsers(env);
 
     this.database = new Database(this, "postgres", {
       ...settings,
@@ -40,7 +41,10 @@ export class DatabaseStack extends EnvironmentStack {
       vpcId: network.vpcId,
       subnetIds: network.subnetIds.data,
       availabilityZones: network.availabilityZones,
-      clientSecurityGroupId: eks.node_security_group_id,
+      // The pods of its services with a user, each by its own group (read from the cluster host's
+      // state: a key it lacks fails the plan), never the node group every pod of the cluster shares.
+      clientSecurityGroupIds: Object.fromEntries(users.map((u) => [u.service, eks.pod_security_groups.get(podSecurityGroupKey(env, u.service))])),
+      transitionNodeSecurityGroupId: env.eks.nodesReachDataStores ? eks.node_security_group_id : undefined,
       accountId: env.account.id,
       region: env.account.region,
       permissionsBoundaryArn: network.permissionsBoundaryArn,
@@ -64,7 +68,6 @@ export class DatabaseStack extends EnvironmentStack {
         copyTo,
       });
     }
-    const users = databaseUsers(env);
     this.bootstrap = new DatabaseBootstrap(this, "bootstrap", {
       identifier: `${env.name}-postgres`,
       vpcId: network.vpcId,

@@ -1,15 +1,19 @@
 import { type Construct } from "constructs";
-import { ciRoleArn, clusterAutoscalerEnabled, clusterName, nodeGroupLabels, nodeGroupTaints, releaseNamespaces } from "../config";
+import { ciRoleArn, clusterAutoscalerEnabled, clusterName, nodeGroupLabels, nodeGroupTaints, releaseNamespaces, tracingEnabled } from "../config";
+import { OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "../modules/addons/otel-collector";
 import { type AccessGrant, ClusterAccess } from "../modules/eks/access";
+import { tenantAccessGrants } from "./tenant-access";
 import { Addons } from "../modules/eks/addons";
 import { ApiAccess } from "../modules/eks/api-access";
 import { Cluster } from "../modules/eks/cluster";
 import { NodeGroup } from "../modules/eks/node-group";
+import { PodSecurityGroups } from "../modules/eks/pod-security-groups";
 import { MANAGED_POLICIES } from "../modules/iam/managed-policies";
 import { serviceTrust } from "../modules/iam/policy-document";
 import { Role } from "../modules/iam/role";
 import { EKS_CONTRACT } from "./contracts/eks";
 import { clusterSubnetIds, networkFromRemoteState } from "./contracts/network";
+import { podSecurityGroupServices } from "./pod-security-group-services";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
 
 /** Node-role policies: join the cluster, pull images, be reached through SSM. Not the CNI policy: vpc-cni has its own role. */
@@ -72,7 +76,19 @@ export class EksStack extends EnvironmentStack {
       }).nodeGroup;
     });
     const workloadCluster = { name: cluster.cluster.name, oidcProviderArn: cluster.oidcProvider.arn, oidcIssuer: cluster.oidcIssuer, accountId: account.id };
-    new Addons(this, "addons", { cluster: workloadCluster, version: eks.version, rolePrefix: `${env.name}-`, permissionsBoundaryArn: network.permissionsBoundaryArn, nodeGroups: groups });
+    // Pod ENIs need the VPC resource controller's policy on the cluster role first.
+    new Addons(this, "addons", { cluster: workloadCluster, version: eks.version, rolePrefix: `${env.name}-`, permissionsBoundaryArn: network.permissionsBoundaryArn, nodeGroups: groups, podEniPermission: cluster.podEniPermission });
+    // A security group per service, of this environment and of each tenant: their data stores admit it alone.
+    const podGroups = new PodSecurityGroups(this, "pod-security-groups", {
+      vpcId: network.vpcId,
+      clusterName: name,
+      clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+      endpointSecurityGroupId: network.endpointSecurityGroupId,
+      podCidrs: network.subnetCidrs.private,
+      dataCidrs: network.subnetCidrs.data,
+      otlpPorts: tracingEnabled(env) ? [OTLP_GRPC_PORT, OTLP_HTTP_PORT] : undefined,
+      services: podSecurityGroupServices(env),
+    });
 
     const grants: Record<string, AccessGrant> = {
       // Applies everything, the platform's Helm releases included.
@@ -86,6 +102,8 @@ export class EksStack extends EnvironmentStack {
     };
     eks.admins.forEach((arn, i) => (grants[`admin-${i}`] = { principalArn: arn, policies: [{ policy: "admin" }] }));
     eks.viewers.forEach((arn, i) => (grants[`viewer-${i}`] = { principalArn: arn, policies: [{ policy: "view" }] }));
+    // Each tenant's CI and people reach its namespace only (stacks/tenant-access.ts).
+    Object.assign(grants, tenantAccessGrants(env));
     new ClusterAccess(this, "access", { clusterName: cluster.cluster.name, grants, cluster: cluster.cluster });
 
     EKS_CONTRACT.publish(this, {
@@ -101,6 +119,7 @@ export class EksStack extends EnvironmentStack {
       node_role_arn: nodeRole.arn,
       node_role_name: nodeRole.name,
       secrets_kms_key_arn: cluster.secretsKey.arn,
+      pod_security_groups: podGroups.ids,
     });
   }
 }

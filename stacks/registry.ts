@@ -47,7 +47,8 @@ export const LAYER_REGISTRY: readonly LayerEntry[] = [
   // The zone first: its delegation from the parent must be in place before ACM validates in it.
   { layer: "dns", consumes: [], enabled: (env) => env.dns !== undefined && env.dns.zoneId === undefined, create: (scope, props) => new DnsStack(scope, props) },
   { layer: "eks", consumes: ["network"], create: (scope, props) => new EksStack(scope, props) },
-  { layer: "iam", consumes: ["network", "eks", "dns"], create: (scope, props) => new IamStack(scope, props) },
+  // The controllers' roles are the cluster host's; a tenant's iam layer holds its services' only.
+  { layer: "iam", consumes: ["network", "eks", "dns"], create: (scope, props) => new IamStack(scope, { ...props, controllers: hostsCluster(props.env) }) },
   // The paths to the private API endpoint: CI's runner must exist before the platform is planned on it.
   { layer: "access", consumes: ["network", "eks"], enabled: (env) => hasCodebuildRunner(env) || env.access.host, create: (scope, props) => new AccessStack(scope, props) },
   // The data layers grant the services' roles (iam's) access: their grants live with them.

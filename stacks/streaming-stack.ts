@@ -5,7 +5,7 @@ import { KafkaAlarms } from "../modules/alarms/kafka-alarms";
 import { MSK_EXPRESS_BROKERS } from "../modules/instance-types/msk";
 import { KafkaCluster } from "../modules/streaming/kafka-cluster";
 import { KafkaTopic } from "../modules/streaming/kafka-topic";
-import { eksFromRemoteState } from "./contracts/eks";
+import { eksFromRemoteState, podSecurityGroupKey } from "./contracts/eks";
 import { networkFromRemoteState } from "./contracts/network";
 import { STREAMING_CONTRACT } from "./contracts/streaming";
 import { EnvironmentStack, type EnvironmentStackProps } from "./environment-stack";
@@ -39,6 +39,9 @@ export class StreamingStack extends EnvironmentStack {
     const network = networkFromRemoteState(this, props.backend, env);
     const eks = eksFromRemoteState(this, props.backend, env);
     const { topics: _topics, groupPrefixes: _groups, ...settings } = config;
+    const topics = resolvedTopics(env);
+    const services = [...new Set(topics.flatMap((t) => [...t.producers, ...t.consumers]))].sort();
+    const lag = kafkaLagScalings(env);
 
     this.kafka = new KafkaCluster(this, "kafka", {
       ...settings,
@@ -46,25 +49,27 @@ export class StreamingStack extends EnvironmentStack {
       vpcId: network.vpcId,
       subnetIds: network.subnetIds.data,
       zones: brokerZones(env),
-      clientSecurityGroupId: eks.node_security_group_id,
+      // Its producers' and consumers' pods, each by its own group (read from the cluster host's
+      // state); the node group only for what runs without one: Prometheus, and KEDA's lag reading.
+      clientSecurityGroupIds: Object.fromEntries(services.map((service) => [service, eks.pod_security_groups.get(podSecurityGroupKey(env, service))])),
+      nodeSecurityGroupId: eks.node_security_group_id,
+      lagReaders: kedaEnabled(env) && lag.length > 0,
+      transitionAdmitsNodes: env.eks.nodesReachDataStores,
       accountId: env.account.id,
       region: env.account.region,
     });
-    const topics = resolvedTopics(env);
     const topicScope = new Construct(this, "topics");
     this.topics = Object.fromEntries(
       topics.map((t) => [t.name, new KafkaTopic(topicScope, t.name, { clusterArn: this.kafka.cluster.arn, name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, configs: t.configs })]),
     );
 
     const groups = groupPrefixes(env);
-    const services = [...new Set(topics.flatMap((t) => [...t.producers, ...t.consumers]))].sort();
     for (const service of services) {
       const grantee = serviceGrantee(this, service);
       this.kafka.grantProduce(grantee, topics.filter((t) => t.producers.includes(service)).map((t) => t.name));
       this.kafka.grantConsume(grantee, topics.filter((t) => t.consumers.includes(service)).map((t) => t.name), groups[service] as string);
     }
     // KEDA's operator reads the lag of exactly the topics and groups services scale on, as its own role.
-    const lag = kafkaLagScalings(env);
     if (kedaEnabled(env) && lag.length > 0) this.kafka.grantReadLag(platformGrantee(this, "keda"), lag.map((l) => l.topic), lag.map((l) => l.group));
 
     // Its alarms (standard brokers: Express brokers publish neither metric), notifying the alert topic.

@@ -9,7 +9,7 @@ import { resourcesOf, ROOT, synthScope, type SynthesizedStack } from "../helpers
 // role <env>-keda, every pod on the system nodes, exposed no more than KEDA needs.
 const REFERENCE = path.resolve(ROOT, "..", "shared", "reference", "helm-charts");
 const hasReference = existsSync(REFERENCE);
-const PROPS: KedaProps = { dependsOn: [], roleArn: "arn:aws:iam::123456789012:role/test-keda", identityMode: "irsa", watchNamespace: "app" };
+const PROPS: KedaProps = { dependsOn: [], roleArn: "arn:aws:iam::123456789012:role/test-keda", identityMode: "irsa", watchNamespaces: ["app"] };
 const release = (props: KedaProps = PROPS): SynthesizedRelease => {
   const json = JSON.parse(synthScope((scope) => new Keda(scope, "keda", props))) as SynthesizedStack;
   const [helm] = resourcesOf(json, "helm_release");
@@ -21,6 +21,8 @@ describe("the KEDA add-on", () => {
     const keda = release();
     expect([keda.chart, keda.repository, keda.version, KEDA_CHART.namespace]).toEqual(["keda", "https://kedacore.github.io/charts", "2.20.2", "keda"]);
     expect(keda.values[0]).toMatchObject({ crds: { install: true }, watchNamespace: "app" });
+    // A shared cluster's: every environment's namespace, comma-separated (the chart's "namespaces to watch").
+    expect(release({ ...PROPS, watchNamespaces: ["development", "production"] }).values[0]).toMatchObject({ watchNamespace: "development,production" });
   });
 
   it("runs its operator as the role <env>-keda (IRSA's annotation; none with Pod Identity, whose association binds it)", () => {

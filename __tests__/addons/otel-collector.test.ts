@@ -16,7 +16,7 @@ const REFERENCE = path.resolve(ROOT, "..", "shared", "reference", "helm-charts")
 const CHART_DIR = path.join(REFERENCE, `${OTEL_COLLECTOR_CHART.chart}-${OTEL_COLLECTOR_CHART.version}`);
 const hasReference = existsSync(CHART_DIR);
 const skipNote = hasReference ? "../shared/reference/helm-charts" : "skipped: ../shared/reference is not beside this clone; CI's charts job checks against the real chart";
-const PROPS: OtelCollectorProps = { dependsOn: [], roleArn: "arn:aws:iam::123456789012:role/test-otel-collector", identityMode: "irsa", region: "eu-west-1", sourceNamespace: "app" };
+const PROPS: OtelCollectorProps = { dependsOn: [], roleArn: "arn:aws:iam::123456789012:role/test-otel-collector", identityMode: "irsa", region: "eu-west-1", sourceNamespaces: ["app"] };
 const release = (props: OtelCollectorProps = PROPS): SynthesizedRelease => {
   const json = JSON.parse(synthScope((scope) => new OtelCollector(scope, "otel-collector", props))) as SynthesizedStack;
   const [helm] = resourcesOf(json, "helm_release");

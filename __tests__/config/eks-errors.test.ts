@@ -82,7 +82,7 @@ describe("EKS config: one message per kind of bad input", () => {
 });
 
 describe("a small cluster: one shared node group for the add-ons and the services", () => {
-  const shared = (eks: Record<string, unknown>) => ({ ...eks, nodeGroups: { shared: { instanceTypes: ["t3.medium"], amiType: "AL2023_x86_64_STANDARD", size: { min: 1, desired: 2, max: 3 } } } });
+  const shared = (eks: Record<string, unknown>) => ({ ...eks, nodeGroups: { shared: { instanceTypes: ["c7i.large"], amiType: "AL2023_x86_64_STANDARD", size: { min: 1, desired: 2, max: 3 } } } });
 
   it("accepts one shared group outside production, and warns at every synth what it gives up", () => {
     expect(problems(shared)).toEqual([]);

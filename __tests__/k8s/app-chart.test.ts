@@ -21,6 +21,8 @@ export const VALUES: AppValues = {
   ingress: { className: "alb", host: "api.example.com", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555", sslPolicy: TLS13_POLICY },
   env: { AWS_REGION: "eu-west-1", DB_HOST: "db.example.internal", DB_PORT: "5432" },
   secrets: { store: "aws-secrets-manager", prefix: "test/app/" },
+  priorityClassName: "environment-test",
+  dashboardUid: "service-app",
   metrics: resolveMetrics({ preset: "prometheus-fastapi-instrumentator" }),
   runbookBaseUrl: "https://github.com/example-org/platform-infra/blob/main/docs/runbooks/",
 };
@@ -101,7 +103,7 @@ describe("the app chart", () => {
   it("scales with an HPA, keeps one pod at most unavailable, syncs its secrets, and is scraped on /metrics", () => {
     expect(byKind("HorizontalPodAutoscaler").spec).toMatchObject({ minReplicas: 2, maxReplicas: 6, metrics: [{ resource: { name: "cpu", target: { averageUtilization: 70 } } }] });
     expect(byKind("PodDisruptionBudget").spec.maxUnavailable).toBe(1);
-    expect(byKind("ExternalSecret").spec).toMatchObject({ secretStoreRef: { kind: "ClusterSecretStore", name: "aws-secrets-manager" }, dataFrom: [{ find: { path: "test/app/" } }] });
+    expect(byKind("ExternalSecret").spec).toMatchObject({ secretStoreRef: { kind: "SecretStore", name: "aws-secrets-manager" }, dataFrom: [{ find: { path: "test/app/" } }] });
     expect(byKind("ServiceMonitor").spec.endpoints).toEqual([{ port: "http", path: "/metrics", interval: "30s" }]);
   });
 

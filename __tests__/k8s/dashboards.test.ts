@@ -88,7 +88,7 @@ describe.each(cases)("the dashboards of %s", (_name, synth, env) => {
 
 describe("a service's dashboard, for every preset", () => {
   const custom = { requestsTotal: "orders_requests_total", requestDuration: "orders_latency_seconds", saturationGauge: "orders_in_flight", statusLabel: "code", routeLabel: "route" };
-  const props = (metrics: ServiceMetrics | undefined, kedaScaled = false): ServiceDashboardProps => ({ name: "orders", namespace: "app", metrics, kedaScaled });
+  const props = (metrics: ServiceMetrics | undefined, kedaScaled = false): ServiceDashboardProps => ({ name: "orders", uid: "service-orders", namespace: "app", metrics, kedaScaled });
 
   it.each(METRIC_PRESETS)("%s: the four panels of reference design 003 from its names, then restarts and HPA replicas", (preset) => {
     const metrics = resolveMetrics(preset === "custom" ? { preset, custom } : { preset });

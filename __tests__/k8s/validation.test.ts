@@ -14,8 +14,8 @@ import { fixtureInputs, fixtureSynth, ROOT, synthJson } from "../helpers";
 
 // Every Kubernetes object every environment of the fixture project gets, validated as `kubeconform -strict`
 // would (unknown fields are errors) against the schemas of the pinned versions, then checked
-// against each other. The examples (examples/microservices: five services, talksTo, a worker,
-// KEDA) are checked the same way by user-config.test.ts, which reads every config folder.
+// against each other. The examples (examples/*: five services with talksTo, a worker and KEDA; a
+// shared cluster's tenants) are checked the same way by examples.test.ts.
 const inputs = fixtureInputs();
 // The fixture's stacks as the global setup synthesized them once.
 const manifest = fixtureSynth.manifest();
@@ -100,7 +100,7 @@ describe("the strict validator is not vacuous", () => {
     // KEDA's ScaledObject and TriggerAuthentication, which the fixture does not emit, get the same checks in kafka-lag-scaler.test.ts.
     expect(kinds.map((p) => p.object.kind).sort()).toEqual([
       "AlertmanagerConfig", "ClusterSecretStore", "ConfigMap", "Deployment", "EC2NodeClass", "ExternalSecret", "HorizontalPodAutoscaler", "Ingress", "Job", "LimitRange", "NetworkPolicy",
-      "NodePool", "PodDisruptionBudget", "PrometheusRule", "ResourceQuota", "Service", "ServiceAccount", "ServiceMonitor", "StorageClass",
+      "NodePool", "PodDisruptionBudget", "PriorityClass", "PrometheusRule", "ResourceQuota", "SecretStore", "SecurityGroupPolicy", "Service", "ServiceAccount", "ServiceMonitor", "StorageClass",
     ]);
   });
 
@@ -164,11 +164,21 @@ describe("runtime behaviour the cross-object checks prove, each from the upstrea
     ]);
   });
 
-  it("an ExternalSecret in a namespace its ClusterSecretStore does not admit, or of a store that does not exist", () => {
-    expect(crossCheck(edit("ClusterSecretStore", (o) => (o.spec.conditions = [{ namespaces: ["monitoring"] }])))).toEqual([expect.stringMatching(/ExternalSecret app\/app-secrets: ClusterSecretStore aws-secrets-manager admits only the namespaces monitoring, not app$/)]);
-    expect(crossCheck(edit("ExternalSecret", (o) => (o.spec.secretStoreRef.name = "vault")))).toEqual(
-      expect.arrayContaining([expect.stringMatching(/ExternalSecret app\/app-secrets: uses ClusterSecretStore vault, which does not exist: the Secret would never be made$/)]),
+  it("an ExternalSecret in a namespace its ClusterSecretStore does not admit, or of a store that does not exist, and a SecretStore whose account is not there", () => {
+    expect(crossCheck(edit("ClusterSecretStore", (o) => (o.spec.conditions = [{ namespaces: ["app"] }])))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/ExternalSecret monitoring\/grafana-admin: ClusterSecretStore aws-secrets-manager admits only the namespaces app, not monitoring$/)]),
     );
+    expect(crossCheck(edit("ExternalSecret", (o) => (o.spec.secretStoreRef.name = "vault")))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/ExternalSecret app\/app-secrets: uses SecretStore vault, which does not exist: the Secret would never be made$/)]),
+    );
+    // A namespace's SecretStore serves that namespace only: one in another namespace is no store of it.
+    const moved = { ...app, objects: app.objects.map((p): PlacedObject => (p.object.kind === "SecretStore" ? { ...p, namespace: "monitoring", object: { ...p.object, metadata: { ...p.object.metadata, namespace: "monitoring" } } } : p)) };
+    expect(crossCheck(moved)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/ExternalSecret app\/app-secrets: uses SecretStore aws-secrets-manager, which does not exist: the Secret would never be made$/)]),
+    );
+    expect(crossCheck(edit("SecretStore", (o) => (o.spec.provider.aws.auth.jwt.serviceAccountRef.name = "nobody")))).toEqual([
+      expect.stringMatching(/SecretStore app\/aws-secrets-manager: authenticates as service account nobody, which namespace app does not have: External Secrets could get no token, and no ExternalSecret of the store would sync$/),
+    ]);
   });
 
   it("pods that do not fit the namespace at the HPA's maximum plus the rollout surge, or above the LimitRange's maximum", () => {
@@ -187,6 +197,21 @@ describe("runtime behaviour the cross-object checks prove, each from the upstrea
     expect(crossCheck(wide)).toEqual([expect.stringMatching(/need requests\.cpu 19, above its 16 \(Deployment app: 38 pods .*; Deployment worker: 38 pods/), expect.stringMatching(/requests\.memory/)]);
     const big = crossCheck(edit("Deployment", (o) => (o.spec.template.spec.containers[0].resources = { requests: { cpu: "250m", memory: "9Gi" }, limits: { memory: "9Gi" } })));
     expect(big).toEqual(expect.arrayContaining([expect.stringMatching(/container app asks 9Gi memory, above LimitRange app's maximum of 8Gi: the API server refuses its pods$/)]));
+  });
+
+  it("a SecurityGroupPolicy the VPC resource controller would ignore, or whose group would reach no pod (amazon-vpc-resource-controller-k8s v1.7.19, pkg/utils/helper.go, README)", () => {
+    const sgp = (change: (o: any) => void) => edit("SecurityGroupPolicy", change);
+    // The service's pods and its migrations Job's: both reach the database as the service.
+    expect(app.objects.filter((p) => p.object.kind === "SecurityGroupPolicy").map((p) => [p.namespace, p.object.metadata.name, (p.object.spec as any).podSelector])).toEqual([
+      ["app", "app-pods", { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: ["app", "app-migrations"] }] }],
+    ]);
+    expect(crossCheck(sgp((o) => (o.spec.podSelector.matchExpressions[0].values = ["ap"])))).toEqual([expect.stringMatching(/SecurityGroupPolicy app\/app-pods: selects no pod of namespace app: its security groups would go to no pod$/)]);
+    expect(crossCheck(sgp((o) => delete o.spec.podSelector))).toEqual([expect.stringMatching(/SecurityGroupPolicy app\/app-pods: has neither podSelector nor serviceAccountSelector: the controller ignores it$/)]);
+    expect(crossCheck(sgp((o) => (o.spec.securityGroups.groupIds = ["sg-1", "sg-2", "sg-3", "sg-4", "sg-5", "sg-6"])))).toEqual([
+      expect.stringMatching(/SecurityGroupPolicy app\/app-pods: names 6 security groups, more than the 5 the VPC resource controller supports per policy$/),
+    ]);
+    // A chart of its own renders pods these objects do not hold: its policy says so, and is not judged by them.
+    expect(crossCheck(sgp((o) => ((o.spec.podSelector.matchExpressions[0].values = ["orders"]), (o.metadata.annotations = { "platform/pods-of-a-chart-of-its-own": "true" }))))).toEqual([]);
   });
 
   withReference(`an Ingress annotation the pinned AWS Load Balancer Controller does not read${REFERENCE ? "" : ` (${skipped})`}`, () => {

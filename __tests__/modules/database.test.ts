@@ -22,7 +22,7 @@ const base: DatabaseProps = {
   vpcId: "vpc-1",
   subnetIds: ["subnet-a", "subnet-b"],
   availabilityZones: ["eu-west-1a", "eu-west-1b"],
-  clientSecurityGroupId: "sg-nodes",
+  clientSecurityGroupIds: { orders: "sg-orders", billing: "sg-billing" },
   accountId: "123456789012",
   region: "eu-west-1",
   permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/boundary",
@@ -111,9 +111,11 @@ describe("Database on RDS", () => {
     expect(synth({ ...base, auditLog: ["ddl", "role", "write"] })).toHaveResourceWithProperties(DbParameterGroup, { parameter: expect.arrayContaining([{ name: "pgaudit.log", value: "ddl,role,write", apply_method: "immediate" }]) });
   });
 
-  it("admits PostgreSQL from the clients' security group only: no CIDR, no egress", () => {
+  it("admits PostgreSQL from each client's security group only, a rule each keyed by client: no CIDR, no egress", () => {
+    expect(Object.keys(json.resource.aws_vpc_security_group_ingress_rule ?? {})).toEqual(["postgres_from-billing-pods", "postgres_from-orders-pods"]);
     expect(resourcesOf(json, "aws_vpc_security_group_ingress_rule")).toEqual([
-      expect.objectContaining({ referenced_security_group_id: "sg-nodes", ip_protocol: "tcp", from_port: 5432, to_port: 5432 }),
+      expect.objectContaining({ referenced_security_group_id: "sg-billing", ip_protocol: "tcp", from_port: 5432, to_port: 5432 }),
+      expect.objectContaining({ referenced_security_group_id: "sg-orders", ip_protocol: "tcp", from_port: 5432, to_port: 5432 }),
     ]);
     expect(JSON.stringify(json.resource.aws_vpc_security_group_ingress_rule)).not.toMatch(/cidr/);
     expect(resourcesOf(json, "aws_security_group")[0]).toMatchObject({ egress: [] });

@@ -20,7 +20,8 @@ const base: KafkaClusterProps = {
   vpcId: "vpc-1",
   subnetIds: ["subnet-a", "subnet-b", "subnet-c", "subnet-d"],
   zones: 3,
-  clientSecurityGroupId: "sg-nodes",
+  clientSecurityGroupIds: { orders: "sg-orders" },
+  nodeSecurityGroupId: "sg-nodes",
   accountId: "123456789012",
   region: "eu-west-1",
 };
@@ -65,14 +66,20 @@ describe("KafkaCluster", () => {
     });
   });
 
-  it("admits the IAM port and the exporters from the clients' security group only; the TLS port only with certificate authorities", () => {
+  it("admits the IAM port from the clients' own security groups, the exporters from the nodes' (Prometheus); the TLS port only with certificate authorities", () => {
     const ports = (j: SynthesizedStack) => resourcesOf(j, "aws_vpc_security_group_ingress_rule").map((r) => [r.from_port, r.to_port, r.referenced_security_group_id]);
-    expect(ports(json)).toEqual([[9098, 9098, "sg-nodes"], [11001, 11002, "sg-nodes"]]);
+    expect(ports(json)).toEqual([[9098, 9098, "sg-orders"], [11001, 11002, "sg-nodes"]]);
     expect(JSON.stringify(json.resource.aws_vpc_security_group_ingress_rule)).not.toMatch(/cidr/);
     const ca = "arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/11111111-2222-3333-4444-555555555555";
     const tls = JSON.parse(synth({ ...base, clientCertificateAuthorityArns: [ca] })) as SynthesizedStack;
-    expect(ports(tls)).toEqual([[9098, 9098, "sg-nodes"], [9094, 9094, "sg-nodes"], [11001, 11002, "sg-nodes"]]);
+    expect(ports(tls)).toEqual([[9098, 9098, "sg-orders"], [9094, 9094, "sg-orders"], [11001, 11002, "sg-nodes"]]);
     expect(resourcesOf(tls, "aws_msk_cluster")[0]?.client_authentication).toMatchObject({ tls: { certificate_authority_arns: [ca] }, unauthenticated: false });
+  });
+
+  it("keeps the IAM port open to the nodes' group, at the address it always had, only for KEDA's lag reading", () => {
+    const lag = JSON.parse(synth({ ...base, lagReaders: true })) as SynthesizedStack;
+    expect(lag.resource.aws_vpc_security_group_ingress_rule?.["kafka_from-clients-iam"]).toMatchObject({ referenced_security_group_id: "sg-nodes", from_port: 9098, to_port: 9098 });
+    expect(json.resource.aws_vpc_security_group_ingress_rule).not.toHaveProperty("kafka_from-clients-iam");
   });
 
   it("runs a configuration named for its Kafka version and replaced create-before-destroy, so an upgrade never deletes the one in use", () => {

@@ -67,11 +67,13 @@ describe("kube-check", () => {
     expect(result.stderr).toBe(`error: ${path.join(ROOT, "no-such-openapi")}: no such file or folder\n`);
   });
 
-  it("prints where CI downloads Kubernetes' OpenAPI of each environment's version and the annotation reference", () => {
+  it("prints where CI downloads Kubernetes' OpenAPI of each environment's version, the annotation reference and the CRDs EKS installs", () => {
     expect(cli("kube-check", ["--print-sources"]).stdout).toBe(
       [
         "openapi 1.36.2 https://raw.githubusercontent.com/kubernetes/kubernetes/v1.36.2/api/openapi-spec/swagger.json",
         "annotations v3.5.0 https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v3.5.0/docs/guide/ingress/annotations.md",
+        // No chart brings SecurityGroupPolicy's CRD: EKS installs it.
+        "crd amazon-vpc-resource-controller-k8s-1.7.19 https://raw.githubusercontent.com/aws/amazon-vpc-resource-controller-k8s/v1.7.19/config/crd/bases/vpcresources.k8s.aws_securitygrouppolicies.yaml",
         "",
       ].join("\n"),
     );

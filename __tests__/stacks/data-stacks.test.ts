@@ -3,7 +3,7 @@ import { DATABASE_CONTRACT } from "../../stacks/contracts/database";
 import { STREAMING_CONTRACT } from "../../stacks/contracts/streaming";
 import { DatabaseStack } from "../../stacks/database-stack";
 import { StreamingStack, TOPICS_PROVIDER_VERSION } from "../../stacks/streaming-stack";
-import { fixtureInputs, policyStatements, resourcesOf, secretsIn, type SynthesizedStack, validEnvironment } from "../helpers";
+import { examplesSynth, fixtureInputs, policyStatements, resourcesOf, secretsIn, type SynthesizedStack, validEnvironment } from "../helpers";
 
 const { backend, project } = fixtureInputs();
 const topic = (settings: object = {}) => ({ producers: ["app"], consumers: ["app"], ...settings });
@@ -27,11 +27,16 @@ describe.each([
     expect(Object.keys(json.data?.terraform_remote_state ?? {}).sort()).toEqual(["eks", "network"]);
   });
 
-  it("admits clients from the cluster's node security group only", () => {
-    for (const rule of resourcesOf(json, "aws_vpc_security_group_ingress_rule").filter((r) => !String(r.description).includes("bootstrap"))) {
-      expect(rule.referenced_security_group_id).toBe("${data.terraform_remote_state.eks.outputs.node_security_group_id}");
+  it("admits its clients' pods by their own security group, read by key from the cluster's state, and the nodes' group only for Prometheus's exporter ports", () => {
+    const rules = resourcesOf(json, "aws_vpc_security_group_ingress_rule").filter((r) => !String(r.description).includes("bootstrap"));
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) {
       expect(Object.keys(rule).filter((k) => k.includes("cidr"))).toEqual([]);
+      if (rule.from_port === 11001) expect(rule.referenced_security_group_id).toBe("${data.terraform_remote_state.eks.outputs.node_security_group_id}");
+      else expect(rule.referenced_security_group_id).toBe("${local.eks_pod_security_groups__data__app}");
     }
+    // An index, which fails the plan when the cluster's state has no group for the service.
+    expect((json as { locals?: unknown }).locals).toEqual({ eks_pod_security_groups__data__app: '${data.terraform_remote_state.eks.outputs.pod_security_groups["data/app"]}' });
   });
 
   it("holds no password or secret value anywhere", () => {
@@ -110,5 +115,29 @@ describe("data-streaming", () => {
     expect(Object.keys(streaming.output ?? {}).sort()).toEqual(Object.keys(STREAMING_CONTRACT.outputs).sort());
     expect(streaming.output?.bootstrap_brokers).toMatchObject({ value: "${aws_msk_cluster.kafka.bootstrap_brokers_sasl_iam}", sensitive: false });
     expect(streaming.output?.bootstrap_brokers_tls).toMatchObject({ value: "" });
+  });
+});
+
+describe("a shared cluster's databases (examples/shared-cluster: saas hosts dev, stage and prod)", () => {
+  const synth = examplesSynth("shared-cluster");
+  const tenants = ["dev", "stage", "prod"];
+  /** What each security-group reference of a stack reads: the local's expression, or the reference itself. */
+  const sources = (json: SynthesizedStack, rules: Array<Record<string, unknown>>) => {
+    const locals = (json as { locals?: Record<string, string> }).locals ?? {};
+    return rules.map((r) => String(r.referenced_security_group_id).replace(/^\$\{local\.([\w-]+)\}$/, (_m, name: string) => locals[name] ?? name));
+  };
+
+  it.each(tenants)("%s-database admits PostgreSQL only from its own pods' group, never another tenant's nor the nodes'", (tenant) => {
+    const json = synth.stack(`${tenant}-database`);
+    const rules = resourcesOf(json, "aws_vpc_security_group_ingress_rule").filter((r) => r.security_group_id === "${aws_security_group.postgres_security-group.id}");
+    expect(sources(json, rules).sort()).toEqual([`\${data.terraform_remote_state.eks.outputs.pod_security_groups["${tenant}/app"]}`, "${aws_security_group.bootstrap_security-group.id}"].sort());
+    // The cluster's state is the host's: its eks layer holds every tenant's groups.
+    expect(json.data?.terraform_remote_state?.eks?.config).toMatchObject({ key: "saas/eks.tfstate" });
+  });
+
+  it("has each tenant's group made by the host, in the host's VPC, one per environment and service", () => {
+    const eks = synth.stack("saas-eks");
+    expect(eks.output?.pod_security_groups).toMatchObject({ value: Object.fromEntries(tenants.map((t) => [`${t}/app`, `\${aws_security_group.pod-security-groups_${t}-app.id}`])) });
+    for (const t of tenants) expect(eks.resource.aws_security_group?.[`pod-security-groups_${t}-app`]).toMatchObject({ name: `${t}-app-pods`, vpc_id: "${data.terraform_remote_state.network.outputs.vpc_id}" });
   });
 });

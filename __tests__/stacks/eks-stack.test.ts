@@ -1,7 +1,7 @@
 import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { Testing } from "cdktf";
-import { ciRoleArn, clusterAutoscalerEnabled, clusterName, hasSharedNodeGroup, releaseNamespaces } from "../../config";
+import { ciRoleArn, clusterAutoscalerEnabled, clusterName, hasSharedNodeGroup, releaseNamespaces, serviceNames } from "../../config";
 import { ACCESS_POLICIES } from "../../modules/eks/access";
 import { KUBERNETES_VERSIONS } from "../../modules/eks/versions";
 import { EKS_CONTRACT } from "../../stacks/contracts/eks";
@@ -97,10 +97,26 @@ describe.each(inputs.environments.map((env) => [env.name, env] as const))("%s-ek
   it("pins every add-on, enforces network policy, and creates CoreDNS and the EBS CSI driver after the node groups", () => {
     const addons = json.resource.aws_eks_addon ?? {};
     for (const [addon, version] of Object.entries(KUBERNETES_VERSIONS[env.eks.version].addons)) expect(addons[`addons_${addon}`]).toMatchObject({ addon_name: addon, addon_version: version });
-    expect(JSON.parse(String(addons["addons_vpc-cni"]?.configuration_values))).toEqual({ enableNetworkPolicy: "true" });
     const groups = Object.keys(env.eks.nodeGroups).map((g) => `aws_eks_node_group.node-group-${g}`);
     for (const addon of ["coredns", "aws-ebs-csi-driver"]) expect(addons[`addons_${addon}`]?.depends_on).toEqual(groups);
-    expect(addons["addons_vpc-cni"]).not.toHaveProperty("depends_on");
+  });
+
+  it("turns pod ENIs on in vpc-cni, in standard mode beside network policy, only after the cluster role may make trunk and branch interfaces", () => {
+    const addons = json.resource.aws_eks_addon ?? {};
+    // Standard: NetworkPolicies still apply to pods with their own groups, and the Pod Identity agent stays reachable (modules/eks/addons.ts).
+    expect(JSON.parse(String(addons["addons_vpc-cni"]?.configuration_values))).toEqual({ enableNetworkPolicy: "true", env: { ENABLE_POD_ENI: "true", POD_SECURITY_GROUP_ENFORCING_MODE: "standard" } });
+    const attachments = json.resource.aws_iam_role_policy_attachment ?? {};
+    expect(attachments["cluster_role_AmazonEKSVPCResourceController"]).toEqual(expect.objectContaining({ role: "${aws_iam_role.cluster_role.name}", policy_arn: "arn:aws:iam::aws:policy/AmazonEKSVPCResourceController" }));
+    expect(addons["addons_vpc-cni"]?.depends_on).toEqual(["aws_iam_role_policy_attachment.cluster_role_AmazonEKSVPCResourceController"]);
+  });
+
+  it("gives each service of the environment (and of its tenants) a pod security group, published by <env>/<service>", () => {
+    const groups = json.resource.aws_security_group ?? {};
+    const services = serviceNames(env);
+    expect(Object.keys(groups).filter((g) => g.startsWith("pod-security-groups_")).sort()).toEqual(services.map((s) => `pod-security-groups_${env.name}-${s}`).sort());
+    expect(json.output?.pod_security_groups).toMatchObject({ value: Object.fromEntries(services.map((s) => [`${env.name}/${s}`, `\${aws_security_group.pod-security-groups_${env.name}-${s}.id}`])), sensitive: false });
+    // The node group is still the cluster security group: Karpenter's node class and the platform's pods use it.
+    expect(json.output?.node_security_group_id).toMatchObject({ value: "${aws_eks_cluster.cluster.vpc_config[0].cluster_security_group_id}" });
   });
 
   it("trusts every web identity with exactly one service account subject and the STS audience", () => {

@@ -23,7 +23,7 @@ describe(`${env.name}-iam`, () => {
 
   it("gives each workload one service account of this cluster, through IRSA with the audience pinned", () => {
     const roles = rolesOf(json);
-    expect(roles.map((r) => r.name).sort()).toEqual([...(env.platform ? [`${env.name}-alertmanager`] : []), `${env.name}-app`, `${env.name}-external-dns`, `${env.name}-external-secrets`, `${env.name}-karpenter`, `${env.name}-load-balancer-controller`, `${env.name}-log-shipping`].sort());
+    expect(roles.map((r) => r.name).sort()).toEqual([...(env.platform ? [`${env.name}-alertmanager`] : []), `${env.name}-app`, `${env.name}-external-dns`, `${env.name}-external-secrets`, `${env.name}-karpenter`, `${env.name}-load-balancer-controller`, `${env.name}-log-shipping`, `${env.name}-secret-store`].sort());
     for (const role of roles) {
       expect(role.trust).toHaveLength(1);
       const equals = role.trust[0]?.Condition?.StringEquals as Record<string, string[]>;
@@ -32,9 +32,17 @@ describe(`${env.name}-iam`, () => {
     }
   });
 
-  it("lets External Secrets read only this environment's secrets, find them by name, and decrypt with their key", () => {
+  it("lets the environment's SecretStore read only its services' secrets, and the platform's store only the platform's", () => {
+    expect(inlineOf(json, "secret-store")[0]).toEqual(
+      expect.objectContaining({ Sid: "ReadTheseSecrets", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:ListSecretVersionIds"], Resource: [`arn:aws:secretsmanager:${env.account.region}:${env.account.id}:secret:${env.name}/app/*`] }),
+    );
+    const trust = rolesOf(json).find((r) => r.name === `${env.name}-secret-store`)!.trust[0]!.Condition!.StringEquals as Record<string, string[]>;
+    expect(trust["${data.terraform_remote_state.eks.outputs.oidc_issuer}:sub"]).toEqual([`system:serviceaccount:${env.services.app!.namespace}:secret-store`]);
+  });
+
+  it("lets External Secrets read only this environment's platform secrets, find them by name, and decrypt with their key", () => {
     expect(inlineOf(json, "external-secrets")).toEqual([
-      expect.objectContaining({ Sid: "ReadThisEnvironmentsSecrets", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:ListSecretVersionIds"], Resource: [`arn:aws:secretsmanager:${env.account.region}:${env.account.id}:secret:${env.name}/*`] }),
+      expect.objectContaining({ Sid: "ReadTheseSecrets", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:ListSecretVersionIds"], Resource: [`arn:aws:secretsmanager:${env.account.region}:${env.account.id}:secret:${env.name}/platform/*`] }),
       // dataFrom.find by name: ESO v2.9.0 calls BatchGetSecretValue with a name filter, which also
       // needs ListSecrets; neither takes a resource (providers/v1/aws/secretsmanager, fetchWithBatch).
       expect.objectContaining({ Sid: "FindSecretsByName", Action: ["secretsmanager:BatchGetSecretValue", "secretsmanager:ListSecrets"], Resource: ["*"] }),

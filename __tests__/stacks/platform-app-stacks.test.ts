@@ -194,7 +194,8 @@ describe("no object is installed before its CRD", () => {
   /** Which chart brings each CRD API group. */
   const CRD_SOURCES: Record<string, string> = { "external-secrets.io": "external-secrets", "karpenter.sh": "karpenter-crd", "karpenter.k8s.aws": "karpenter-crd", "monitoring.coreos.com": "kube-prometheus-stack" };
   const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.split("/")[0]! : "");
-  const BUILT_IN = /(^|\.)k8s\.io$|^(apps|batch|policy|autoscaling)$|^$/;
+  // SecurityGroupPolicy's CRD comes with the cluster: EKS installs it with the VPC resource controller it runs (k8s/crds/vpc-resources.ts).
+  const BUILT_IN = /(^|\.)k8s\.io$|^(apps|batch|policy|autoscaling)$|^vpcresources\.k8s\.aws$|^$/;
 
   it.each(envNames)("%s: each typed object's CRD comes from a release it waits for, or from an earlier stack", (env) => {
     const platform = json(env, "platform");
@@ -233,7 +234,7 @@ describe("an app with its own OCI chart", () => {
     const release = stack.resource.helm_release?.app_release as Record<string, unknown>;
     expect(release).toMatchObject({ chart: "orders", repository: "oci://123456789012.dkr.ecr.eu-west-1.amazonaws.com/charts", version: "2.3.1", atomic: true });
     const values = parse(String((release.values as string[])[0])) as Record<string, unknown>;
-    expect(Object.keys(values).sort()).toEqual(["architectures", "callers", "env", "hpa", "image", "ingress", "metrics", "name", "namespace", "port", "probePath", "resources", "runbookBaseUrl", "secrets", "serviceAccount"]);
+    expect(Object.keys(values).sort()).toEqual(["architectures", "callers", "dashboardUid", "env", "hpa", "image", "ingress", "metrics", "name", "namespace", "port", "priorityClassName", "probePath", "resources", "runbookBaseUrl", "secrets", "serviceAccount"]);
     expect(values).toMatchObject({ image: { repository: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app", tag: "3.1.0" }, port: 8000 });
   });
 });

@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { AWS_6_ONLY, AWS_6_ONLY_RESOURCES, AWS_6_ONLY_VALUES, removeNewerAttributes, removeNewerResources, replaceNewerValues } from "../../scripts/verify/compat";
-import { contractMockState, mockState, mockValue } from "../../scripts/verify/mocks";
+import { contractMockState, mockState, mockValue, referencedMapKeys } from "../../scripts/verify/mocks";
 import { OFFLINE_AWS_PROVIDER, prepareStack, type StackJson, useLocalState } from "../../scripts/verify/prepare";
 import { compareVersions } from "../../scripts/verify/toolchain";
+import { EKS_CONTRACT } from "../../stacks/contracts/eks";
 import { NETWORK_CONTRACT } from "../../stacks/contracts/network";
 import { ROOT } from "../helpers";
 
@@ -147,5 +148,26 @@ describe("a state of a contract's mocks, for a consumer whose producer was never
     expect(Object.keys(state.outputs).sort()).toEqual(Object.keys(NETWORK_CONTRACT.outputs).sort());
     expect(state.outputs.vpc_id?.value).toBe("vpc-0123456789abcdef0");
     expect(state.outputs.data_subnet_ids?.value).toEqual(["subnet-0123456789abc300", "subnet-0123456789abc301", "subnet-0123456789abc302"]);
+  });
+});
+
+describe("mocks of a string-map output (the eks stack's pod_security_groups)", () => {
+  const context = { account: "123456789012", region: "eu-west-1" };
+
+  it("keep every key of the producer's plan, known or not, each unknown value a group id of its own", () => {
+    // What `terraform show -json` gives for a map of group ids the same plan creates: the keys in
+    // after_unknown only, `after` empty (terraform_data ids checked with Terraform 1.x).
+    const state = mockState({ pod_security_groups: { actions: ["create"], before: null, after: {}, after_unknown: { "dev/app": true, "prod/app": true } } as never }, EKS_CONTRACT.outputs, context) as { outputs: Record<string, unknown> };
+    expect(state.outputs.pod_security_groups).toEqual({ value: { "dev/app": "sg-0123456789abcde00", "prod/app": "sg-0123456789abcde01" }, type: ["object", { "dev/app": "string", "prod/app": "string" }] });
+    const known = mockState({ pod_security_groups: { actions: ["no-op"], before: null, after: { "dev/app": "sg-real" }, after_unknown: false } as never }, EKS_CONTRACT.outputs, context) as { outputs: Record<string, { value: unknown }> };
+    expect(known.outputs.pod_security_groups?.value).toEqual({ "dev/app": "sg-real" });
+  });
+
+  it("hold, where no producer was planned, exactly the keys the consumer reads, so that its plan indexes what it asks for", () => {
+    const consumer = { locals: { a: '${data.terraform_remote_state.eks.outputs.pod_security_groups["dev/orders"]}', b: '${data.terraform_remote_state.eks.outputs.pod_security_groups["dev/auth"]}' }, resource: { x: { y: { z: '${data.terraform_remote_state.network.outputs.pod_security_groups["not/eks"]}' } } } };
+    expect(referencedMapKeys(consumer, "eks", "pod_security_groups")).toEqual(["dev/auth", "dev/orders"]);
+    const state = contractMockState(EKS_CONTRACT.outputs, context, 3, (output) => referencedMapKeys(consumer, "eks", output)) as { outputs: Record<string, { value: unknown }> };
+    expect(state.outputs.pod_security_groups?.value).toEqual({ "dev/auth": "sg-0123456789abcde00", "dev/orders": "sg-0123456789abcde01" });
+    expect(state.outputs.cluster_name?.value).toBe("mock-cluster_name");
   });
 });

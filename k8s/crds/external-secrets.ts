@@ -26,6 +26,29 @@ export interface ClusterSecretStoreProps {
 
 export class ClusterSecretStore extends crdKind<ClusterSecretStoreProps["spec"]>({ apiVersion: "external-secrets.io/v1", kind: "ClusterSecretStore" }) {}
 
+/**
+ * A namespaced SecretStore for AWS Secrets Manager: only the ExternalSecrets of its own namespace
+ * use it. It authenticates as a service account of that namespace: ESO v2.9.0 refuses a
+ * `serviceAccountRef.namespace` other than the store's (its webhook), requests the token itself
+ * (audience `sts.amazonaws.com` unless the account's `eks.amazonaws.com/audience` says otherwise)
+ * and calls AssumeRoleWithWebIdentity on the account's `eks.amazonaws.com/role-arn`
+ * (pkg/provider/aws/auth/auth.go at helm-chart-2.9.0, cc5bfbc2234ace9cb0caff4ea89c435cf517b27b).
+ */
+export interface SecretStoreProps {
+  readonly metadata: ApiObjectMetadata;
+  readonly spec: {
+    readonly provider: {
+      readonly aws: {
+        readonly service: "SecretsManager";
+        readonly region: string;
+        readonly auth: { readonly jwt: { readonly serviceAccountRef: { readonly name: string } } };
+      };
+    };
+  };
+}
+
+export class SecretStore extends crdKind<SecretStoreProps["spec"]>({ apiVersion: "external-secrets.io/v1", kind: "SecretStore" }) {}
+
 /** An ExternalSecret: one Kubernetes Secret, kept in sync with secrets of a store. */
 export interface ExternalSecretProps {
   readonly metadata: ApiObjectMetadata;

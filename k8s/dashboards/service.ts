@@ -5,6 +5,8 @@ import { dashboard, type Dashboard, type PanelSpec } from "./model";
 export interface ServiceDashboardProps {
   /** The service's name: its Deployment, container, Service (the scrape's `job`) and HPA are named so. */
   readonly name: string;
+  /** Its dashboard's uid (config/services.ts, serviceDashboardUid): its alerts name it. */
+  readonly uid: string;
   readonly namespace: string;
   /**
    * Its HTTP metrics' names.
@@ -13,11 +15,6 @@ export interface ServiceDashboardProps {
   readonly metrics?: ServiceMetricNames;
   /** Whether KEDA scales it (its HPA is then KEDA's, `keda-hpa-<name>`). */
   readonly kedaScaled: boolean;
-}
-
-/** A service's dashboard uid: `service-<name>` (a service name is at most 32 characters, so at most 40). */
-export function serviceDashboardUid(name: string): string {
-  return `service-${name}`;
 }
 
 /** A service's dashboard title, as Grafana lists it. */
@@ -55,7 +52,7 @@ export function serviceDashboard(props: ServiceDashboardProps): Dashboard {
       ]
     : [];
   return dashboard({
-    uid: serviceDashboardUid(props.name),
+    uid: props.uid,
     title: serviceDashboardTitle(props.name),
     tags: ["service", props.namespace],
     panels: [

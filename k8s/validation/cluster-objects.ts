@@ -73,29 +73,35 @@ export function stackNamespaces(stack: StackJson): string[] {
 }
 
 /**
- * One environment's cluster objects from its stacks (`<env>-<layer>` → JSON). A value that reads
- * another of these stacks' outputs (`${data.terraform_remote_state.<layer>.outputs.<name>}`) is
- * replaced by that output where the producer writes it as a literal (the platform's store and
- * class names): the objects are checked with what they will hold. Other references stay.
+ * One cluster's objects from its stacks (`<env>-<layer>` → JSON): its host environment's, and its
+ * tenants' where they share it. A value that reads another of these stacks' outputs
+ * (`${data.terraform_remote_state.<layer>.outputs.<name>}`) is replaced by that output where the
+ * producer writes it as a literal (the platform's store and class names): the objects are checked
+ * with what they will hold. A stack reads its own environment's layer, or else the host's (a
+ * tenant reads its host's platform: config/naming.ts, layerOwner). Other references stay.
  */
 export function clusterObjects(environment: string, stacks: Readonly<Record<string, StackJson>>): ClusterObjects {
   const entries = Object.entries(stacks);
   const literals = new Map<string, string>();
+  const split = (id: string) => ({ env: id.slice(0, id.indexOf("-")), layer: id.slice(id.indexOf("-") + 1) });
   for (const [id, json] of entries) {
-    const layer = id.slice(environment.length + 1);
+    const { env, layer } = split(id);
     for (const [name, output] of Object.entries(json.output ?? {})) {
-      if (typeof output.value === "string" && !isReference(output.value)) literals.set(`\${data.terraform_remote_state.${layer}.outputs.${name}}`, output.value);
+      if (typeof output.value === "string" && !isReference(output.value)) literals.set(`${env} \${data.terraform_remote_state.${layer}.outputs.${name}}`, output.value);
     }
   }
-  const resolve = (value: unknown): unknown => {
-    if (typeof value === "string") return literals.get(value) ?? value;
-    if (Array.isArray(value)) return value.map(resolve);
-    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
-    return value;
+  const resolver = (env: string) => {
+    const resolve = (value: unknown): unknown => {
+      if (typeof value === "string") return literals.get(`${env} ${value}`) ?? literals.get(`${environment} ${value}`) ?? value;
+      if (Array.isArray(value)) return value.map(resolve);
+      if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+      return value;
+    };
+    return resolve;
   };
   return {
     environment,
-    objects: entries.flatMap(([id, json]) => manifestObjects(id, json)).map((p) => ({ ...p, object: resolve(p.object) as KubeObject })),
+    objects: entries.flatMap(([id, json]) => manifestObjects(id, json).map((p) => ({ ...p, object: resolver(split(id).env)(p.object) as KubeObject }))),
     namespaces: [...KUBERNETES_NAMESPACES, ...entries.flatMap(([, json]) => stackNamespaces(json))],
   };
 }

@@ -144,6 +144,15 @@ export function crossCheck(cluster: ClusterObjects, options: CrossCheckOptions =
       case "ExternalSecret":
         problems.push(...externalSecretProblems(p, objects));
         break;
+      case "SecretStore": {
+        // ESO v2.9.0 requests the token of the store's own namespace's account (auth.go; its
+        // webhook refuses another namespace): an account no object makes fails every sync.
+        const account = obj(obj(obj(obj(obj(spec.provider).aws).auth).jwt).serviceAccountRef).name;
+        if (typeof account === "string" && !objects.some((o) => o.object.kind === "ServiceAccount" && o.namespace === p.namespace && o.object.metadata.name === account)) {
+          say(p, `authenticates as service account ${account}, which namespace ${p.namespace} does not have: External Secrets could get no token, and no ExternalSecret of the store would sync`);
+        }
+        break;
+      }
       case "NodePool": {
         const ref = obj(obj(obj(spec.template).spec).nodeClassRef);
         if (!named(String(ref.kind), String(ref.name))) say(p, `uses ${String(ref.kind)} ${String(ref.name)}, which does not exist: Karpenter would launch no node for it`);
@@ -154,6 +163,9 @@ export function crossCheck(cluster: ClusterObjects, options: CrossCheckOptions =
         break;
       case "AlertmanagerConfig":
         problems.push(...alertmanagerConfigProblems(p, objects));
+        break;
+      case "SecurityGroupPolicy":
+        problems.push(...securityGroupPolicyProblems(p, workloads));
         break;
     }
   }
@@ -192,6 +204,30 @@ function networkPolicyProblems(p: PlacedObject, cluster: ClusterObjects, workloa
         problems.push(`${where(p)}: admits port ${port.port}, on which no pod it selects listens`);
       }
     }
+  }
+  return problems;
+}
+
+/** Marks a SecurityGroupPolicy whose pods are a chart of its own's, which no object here renders (k8s/security-group-policies.ts). */
+export const OWN_CHART_PODS_ANNOTATION = "platform/pods-of-a-chart-of-its-own";
+
+/**
+ * A SecurityGroupPolicy the VPC resource controller would act on (aws/amazon-vpc-resource-controller-k8s
+ * v1.7.19, pkg/utils/helper.go and README): a selector (it ignores a policy with none), at most 5
+ * groups, and pods of its own namespace that it selects, or the group it names guards nothing and
+ * the pods it was meant for reach none of the data stores that admit only that group. The
+ * empty pod selector (every pod of the namespace) and a service-account selector are not judged.
+ */
+function securityGroupPolicyProblems(p: PlacedObject, workloads: readonly Workload[]): string[] {
+  const spec = obj(p.object.spec);
+  const problems: string[] = [];
+  if (spec.podSelector === undefined && spec.serviceAccountSelector === undefined) problems.push(`${where(p)}: has neither podSelector nor serviceAccountSelector: the controller ignores it`);
+  const groups = list(obj(spec.securityGroups).groupIds);
+  if (groups.length > 5) problems.push(`${where(p)}: names ${groups.length} security groups, more than the 5 the VPC resource controller supports per policy`);
+  const selector = obj(spec.podSelector);
+  const ownChart = p.object.metadata.annotations?.[OWN_CHART_PODS_ANNOTATION] === "true";
+  if (!ownChart && spec.podSelector !== undefined && Object.keys(selector).length && !workloads.some((w) => w.placed.namespace === p.namespace && selects(selector, w.labels))) {
+    problems.push(`${where(p)}: selects no pod of namespace ${p.namespace}: its security groups would go to no pod`);
   }
   return problems;
 }
@@ -310,14 +346,34 @@ const QUOTA_KEYS: Readonly<Record<string, { readonly of: "requests" | "limits" |
  * ResourceQuota (all the namespace's workloads together): the HPA's maximum, plus what a rolling
  * update surges on top (maxSurge, a percentage rounded up, as the Deployment controller does).
  */
+/**
+ * Whether a quota counts a workload's pods: one scoped to priority classes (`scopeSelector`,
+ * scopeName PriorityClass) counts the pods whose class it selects, a pod without one as the empty
+ * class (kubernetes pkg/quota/v1/evaluator/core/pods.go, podMatchesScopeFunc); other scopes are
+ * taken as counting every pod.
+ */
+function quotaCovers(spec: Json, pod: Json): boolean {
+  // pod: the pod spec of a workload template.
+  const podClass = String(pod.priorityClassName ?? "");
+  return list(obj(spec.scopeSelector).matchExpressions).every((e) => {
+    if (e.scopeName !== "PriorityClass") return true;
+    const values = (e.values as string[] | undefined) ?? [];
+    if (e.operator === "In") return values.includes(podClass);
+    if (e.operator === "NotIn") return !values.includes(podClass);
+    if (e.operator === "Exists") return podClass !== "";
+    if (e.operator === "DoesNotExist") return podClass === "";
+    return true;
+  });
+}
+
 function quotaProblems(objects: readonly PlacedObject[], workloads: readonly Workload[]): string[] {
   const problems: string[] = [];
   const namespaces = [...new Set(workloads.map((w) => w.placed.namespace))];
   for (const namespace of namespaces) {
     const inNamespace = (kind: string) => objects.filter((p) => p.object.kind === kind && p.namespace === namespace);
     const limitRanges = inNamespace("LimitRange");
-    const totals = new Map<string, number>();
-    const shares: string[] = [];
+    // Each workload's most, by quota key, for the quotas whose scopes cover its pods.
+    const needs: Array<{ pod: Json; amounts: Map<string, number>; share: string }> = [];
     for (const w of workloads.filter((x) => x.placed.namespace === namespace)) {
       const spec = obj(w.placed.object.spec);
       const hpa = [...inNamespace("HorizontalPodAutoscaler"), ...inNamespace("ScaledObject")].find((p) => obj(obj(p.object.spec).scaleTargetRef).name === w.placed.object.metadata.name);
@@ -326,7 +382,8 @@ function quotaProblems(objects: readonly PlacedObject[], workloads: readonly Wor
       const surgeSetting = obj(obj(spec.strategy).rollingUpdate).maxSurge ?? "25%";
       const surge = typeof surgeSetting === "number" ? surgeSetting : Math.ceil((most * Number(String(surgeSetting).replace("%", ""))) / 100);
       const pods = most + surge;
-      shares.push(`${w.placed.object.kind} ${w.placed.object.metadata.name}: ${pods} pods (HPA maximum ${most} and a rolling update's surge of ${surge})`);
+      const amounts = new Map<string, number>();
+      needs.push({ pod: w.pod, amounts, share: `${w.placed.object.kind} ${w.placed.object.metadata.name}: ${pods} pods (HPA maximum ${most} and a rolling update's surge of ${surge})` });
       const containers = containersOf(w.pod).map((c) => ({ name: String(c.name), ...effectiveResources(c, limitRanges) }));
       for (const range of limitRanges) {
         for (const limit of list(obj(range.object.spec).limits).filter((l) => l.type === "Container")) {
@@ -340,12 +397,14 @@ function quotaProblems(objects: readonly PlacedObject[], workloads: readonly Wor
       }
       for (const [key, { of, resource }] of Object.entries(QUOTA_KEYS)) {
         const perPod = of === "pods" ? 1 : containers.reduce((sum, c) => sum + quantityValue(c[of][resource] ?? 0), 0);
-        totals.set(key, (totals.get(key) ?? 0) + perPod * pods);
+        amounts.set(key, perPod * pods);
       }
     }
     for (const quota of inNamespace("ResourceQuota")) {
+      const covered = needs.filter((n) => quotaCovers(obj(quota.object.spec), n.pod));
+      const shares = covered.map((n) => n.share);
       for (const [key, hard] of Object.entries(obj(obj(quota.object.spec).hard))) {
-        const needed = totals.get(key);
+        const needed = covered.length ? covered.reduce((sum, n) => sum + (n.amounts.get(key) ?? 0), 0) : undefined;
         if (needed !== undefined && needed > quantityValue(hard)) {
           problems.push(`${where(quota)}: the workloads of ${namespace} at their most need ${key} ${formatAmount(needed, QUOTA_KEYS[key]!.resource)}, above its ${String(hard)} (${shares.join("; ")}): the last pods would be refused`);
         }

@@ -29,7 +29,11 @@ export class Karpenter extends Construct {
     this.crds = addonRelease(this, "crds", KARPENTER_CRD_CHART, {}, props);
     this.release = addonRelease(this, "release", KARPENTER_CHART, {
       replicas: 2,
-      settings: { clusterName: props.clusterName, clusterEndpoint: props.clusterEndpoint, interruptionQueue: props.interruptionQueue },
+      // reservedENIs: the VPC CNI gives one of each node's interfaces to the trunk of security
+      // groups for pods (ENABLE_POD_ENI, modules/eks/addons.ts), so Karpenter must not count it
+      // in the node's max-pods (chart 1.14.1 values.yaml `settings.reservedENIs`, default "0";
+      // aws/karpenter-provider-aws#7312: "If you've enabled Security Groups per Pod, … set RESERVED_ENIS=1").
+      settings: { clusterName: props.clusterName, clusterEndpoint: props.clusterEndpoint, interruptionQueue: props.interruptionQueue, reservedENIs: "1" },
       serviceAccount: { create: true, name: "karpenter", annotations: roleAnnotations(props.identityMode, props.roleArn) },
       ...placementOf(props),
     }, { dependsOn: [...props.dependsOn, this.crds.release], installCrds: false });

@@ -12,8 +12,11 @@ export const KEDA_OPERATOR_SERVICE_ACCOUNT = "keda-operator";
 export interface KedaProps extends WorkloadAddonProps {
   /** ARN of the operator's workload role (`<env>-iam`): it reads the lag of the groups services scale on. */
   readonly roleArn: string;
-  /** The only namespace whose ScaledObjects KEDA acts on: the services'. */
-  readonly watchNamespace: string;
+  /**
+   * The only namespaces whose ScaledObjects KEDA acts on: the services' of each environment in the
+   * cluster (the chart's `watchNamespace`, "namespaces to watch", comma-separated).
+   */
+  readonly watchNamespaces: readonly string[];
 }
 
 /**
@@ -46,7 +49,7 @@ export class Keda extends Construct {
     const system = placementOf(props);
     this.release = addonRelease(this, "release", KEDA_CHART, {
       crds: { install: true },
-      watchNamespace: props.watchNamespace,
+      watchNamespace: props.watchNamespaces.join(","),
       operator: { replicaCount: 2, ...system },
       metricsServer: { replicaCount: 1, ...system },
       webhooks: { enabled: true, replicaCount: 1, ...system },

@@ -34,8 +34,8 @@ export const OTLP_ENDPOINT = `http://${OTEL_COLLECTOR_NAME}.${OTEL_COLLECTOR_CHA
 export interface OtelCollectorProps extends WorkloadAddonProps {
   /** The region of the environment: the X-Ray endpoint it exports to. */
   readonly region: string;
-  /** The only namespace whose pods may send it spans (the services'): the chart's NetworkPolicy admits it alone, on the two OTLP ports. */
-  readonly sourceNamespace: string;
+  /** The only namespaces whose pods may send it spans (the services' of each environment in the cluster): the chart's NetworkPolicy admits them alone, on the two OTLP ports. */
+  readonly sourceNamespaces: readonly string[];
   /**
    * Collector pods. Two, spread over nodes, where the add-ons' node group runs two nodes or more.
    * @default 2
@@ -101,7 +101,7 @@ export class OtelCollector extends Construct {
       serviceAccount: { create: true, name: OTEL_COLLECTOR_NAME, annotations: roleAnnotations(props.identityMode, props.roleArn), automountServiceAccountToken: false },
       podSecurityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
       securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-      networkPolicy: { enabled: true, allowIngressFrom: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": props.sourceNamespace } } }] },
+      networkPolicy: { enabled: true, allowIngressFrom: props.sourceNamespaces.map((ns) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } })) },
       // One pod per node where there are nodes enough; never blocking a schedule.
       topologySpreadConstraints:
         replicas > 1 ? [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { "app.kubernetes.io/name": OTEL_COLLECTOR_CHART.chart, "app.kubernetes.io/instance": OTEL_COLLECTOR_CHART.chart } } }] : [],

@@ -8,7 +8,7 @@ import { BOUNDARY_PATH, CI_ROLE_PATH } from "../iam/reserved-paths";
 import { Role } from "../iam/role";
 import { checkRepository, DEFAULT_BRANCH_REF, GITHUB_OIDC_HOST, githubTrust, type GithubRepository } from "./github-trust";
 import { secretReadDenies } from "./secret-read-denies";
-import { type StateLocation, stateStatements } from "./state-statements";
+import { foreignStateReadStatements, type StateLocation, stateStatements } from "./state-statements";
 
 /** One environment's CI roles, as the account's stack makes them. */
 export interface CiEnvironment {
@@ -31,6 +31,18 @@ export interface CiEnvironment {
    * @default - none
    */
   readonly refreshedSecrets?: readonly string[];
+  /**
+   * The other environments of the account (a tenant's host and fellow tenants among them): the
+   * apply role changes nothing tagged with one of their names ({@link otherEnvironmentDenies}).
+   * @default - none
+   */
+  readonly otherEnvironments?: readonly string[];
+  /**
+   * State keys of another environment its stacks read (a tenant's: its host's cluster layers),
+   * read only, by all three roles.
+   * @default - none
+   */
+  readonly foreignStateKeys?: readonly string[];
 }
 
 /** The workflow files (`.github/workflows/apply-env.yml`) whose jobs on the default branch may assume each role. */
@@ -111,14 +123,19 @@ export class GithubCiRoles extends Construct {
         }));
       const trust = (subject: string, workflow?: string) => githubTrust(this.provider.arn, props.repository, subject, workflow);
       const secrets = (env.refreshedSecrets ?? []).map((name) => `arn:aws:secretsmanager:${env.region}:${props.accountId}:secret:${name}-??????`);
-      const reads = [...stateStatements(env.name, props.state, "read"), ...refreshReads(secrets, env.region, props.accountId), ...secretReadDenies({ stateObjects: [`arn:aws:s3:::${props.state.bucket}/${env.name}/*`], state: props.state, refreshedSecrets: secrets, secretsRegion: env.region })];
+      const foreign = env.foreignStateKeys ?? [];
+      const foreignReads = foreignStateReadStatements(foreign, props.state);
+      const stateObjects = [`arn:aws:s3:::${props.state.bucket}/${env.name}/*`, ...foreign.map((key) => `arn:aws:s3:::${props.state.bucket}/${key}`)];
+      const reads = [...stateStatements(env.name, props.state, "read"), ...foreignReads, ...refreshReads(secrets, env.region, props.accountId), ...secretReadDenies({ stateObjects, state: props.state, refreshedSecrets: secrets, secretsRegion: env.region })];
       const planTrust = env.planEnvironment ? trust(`environment:${env.planEnvironment}`) : trust("pull_request");
       const planFor = env.planEnvironment ? `for pull requests, after an approval in the GitHub Environment ${env.planEnvironment}` : "for pull requests";
       role("plan", planTrust, `Plans ${env.name} ${planFor}: read-only, never locks, secret values denied`, reads, [READ_ONLY_ACCESS]);
       role("drift", trust(`ref:${DEFAULT_BRANCH_REF}`, props.workflows.drift), `Looks for drift in ${env.name} on schedule: read-only, never locks, secret values denied`, reads, [READ_ONLY_ACCESS]);
       role("apply", trust(`environment:${env.name}`, props.workflows.apply), `Applies reviewed plans to ${env.name}`, [
         ...stateStatements(env.name, props.state, "write"),
+        ...foreignReads,
         ...applyStatements(props.accountId, env),
+        ...otherEnvironmentDenies(env),
         ...escalationDenies(props.accountId, [env.boundaryArn]),
       ]);
     }
@@ -197,6 +214,30 @@ function refreshReads(secrets: readonly string[], region: string, accountId: str
         ]
       : []),
   ];
+}
+
+/**
+ * Actions an apply role may take on a resource of another environment: a tenant makes its
+ * database's and brokers' security groups in its host's VPC (CreateSecurityGroup is authorized on
+ * the VPC too), and, with Pod Identity, its roles' associations on its host's cluster (creating
+ * one is authorized on the cluster; it passes only its own roles, `ManageOwnRolesPoliciesAndProfiles`;
+ * the association is then tagged with its own environment, so changing or deleting it needs no
+ * exception). Everything else of another environment it may only read.
+ */
+export const SHARED_RESOURCE_USES = ["ec2:CreateSecurityGroup", "eks:CreatePodIdentityAssociation"] as const;
+
+/**
+ * Nothing of another environment of the account: every resource the stacks make carries its
+ * environment's name in the `environment` tag (the provider's default tags), and an apply role
+ * changes none tagged with another's, be it a tenant's host, a fellow tenant, or an unrelated
+ * environment sharing the account. Reading stays allowed (a tenant plans against its host's
+ * cluster, VPC and subnets); so does {@link SHARED_RESOURCE_USES}. An explicit deny: no allow,
+ * present or future, outweighs it.
+ */
+export function otherEnvironmentDenies(env: Pick<CiEnvironment, "otherEnvironments">): PolicyStatement[] {
+  const others = [...(env.otherEnvironments ?? [])].sort();
+  if (others.length === 0) return [];
+  return [{ Sid: "DenyChangingOtherEnvironments", Effect: "Deny", NotAction: ["*:Describe*", "*:Get*", "*:List*", ...SHARED_RESOURCE_USES], Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/environment": others } } }];
 }
 
 /** What applying an environment needs: its services, and IAM only on its own names, boundary required. */

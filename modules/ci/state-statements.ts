@@ -76,3 +76,20 @@ function stateKeyStatement(state: StateLocation, write: boolean): PolicyStatemen
     Condition: { StringEquals: { "kms:ViaService": [`s3.${state.region}.amazonaws.com`, `dynamodb.${state.region}.amazonaws.com`] } },
   };
 }
+
+/**
+ * Keys of another environment's state, read only: a tenant's stacks read its cluster host's
+ * network, dns, eks and platform outputs (stacks/registry.ts, hostStateReads). Like every reader
+ * it never locks; it reads each key's digest where the lock table keeps them.
+ */
+export function foreignStateReadStatements(keys: readonly string[], state: StateLocation): PolicyStatement[] {
+  if (keys.length === 0) return [];
+  const bucket = `arn:aws:s3:::${state.bucket}`;
+  return [
+    { Sid: "ListHostStateKeys", Effect: "Allow", Action: "s3:ListBucket", Resource: bucket, Condition: { StringEquals: { "s3:prefix": [...keys] } } },
+    { Sid: "ReadHostStateKeys", Effect: "Allow", Action: "s3:GetObject", Resource: keys.map((key) => `${bucket}/${key}`) },
+    ...(state.lockTable
+      ? [{ Sid: "ReadHostStateDigests", Effect: "Allow" as const, Action: "dynamodb:GetItem", Resource: lockTableArn(state), Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": keys.map((key) => `${state.bucket}/${key}-md5`) } } }]
+      : []),
+  ];
+}

@@ -32,8 +32,18 @@ export interface DatabaseProps extends DatabaseSettings {
    * reader that takes over is never in the writer's zone.
    */
   readonly availabilityZones: readonly string[];
-  /** The security group of the clients (the cluster's nodes and pods): the only source admitted, on 5432 only. */
-  readonly clientSecurityGroupId: string;
+  /**
+   * The security groups admitted on 5432, by client (a service: its pods' own group, security
+   * groups for pods), one rule each (`from-<client>-pods`): the only sources admitted, besides the
+   * bootstrap function's group. Keyed by name, so adding a client never renumbers another.
+   */
+  readonly clientSecurityGroupIds: Readonly<Record<string, string>>;
+  /**
+   * The cluster's node group, still admitted on 5432 while a running environment moves to pods'
+   * own groups (config `eks.nodesReachDataStores`), at the rule's old address and description.
+   * @default - none: the pods' groups only
+   */
+  readonly transitionNodeSecurityGroupId?: string;
   /** The account, for the key policy and grant ARNs. */
   readonly accountId: string;
   /** The region, for grant ARNs and the log key. */
@@ -47,7 +57,7 @@ export interface DatabaseProps extends DatabaseSettings {
  *
  * - Its own KMS key (with rotation) for storage, the master secret, Performance Insights and logs.
  * - Data subnets only, no public address, and a security group that admits 5432 from the
- *   clients' security group and from nothing else: no CIDR rule at all.
+ *   clients' security groups and from nothing else: no CIDR rule at all.
  * - TLS forced by the parameter group; IAM authentication on; the master password managed by
  *   RDS in Secrets Manager (never in Terraform config or state) and rotated on a schedule.
  * - Deletion protection, a final snapshot with a fixed name, backups kept after deletion.
@@ -104,19 +114,33 @@ export class Database extends Construct {
     const subnetGroup = new DbSubnetGroup(this, "subnets", { name: identifier, description: `Data subnets of ${identifier}`, subnetIds: [...props.subnetIds] });
     this.securityGroup = new SecurityGroup(this, "security-group", {
       name: identifier,
+      // Written before pods had groups of their own; EC2 cannot change a group's description (a new
+      // one replaces the group, and the database's interface with it), so the rules say who is admitted.
       description: `${identifier}: PostgreSQL from the cluster's nodes only`,
       vpcId: props.vpcId,
       // No egress: the database initiates no connections.
       egress: [],
     });
-    new VpcSecurityGroupIngressRule(this, "from-clients", {
-      securityGroupId: this.securityGroup.id,
-      description: "PostgreSQL from the cluster's nodes and pods",
-      referencedSecurityGroupId: props.clientSecurityGroupId,
-      ipProtocol: "tcp",
-      fromPort: POSTGRES_PORT,
-      toPort: POSTGRES_PORT,
-    });
+    if (props.transitionNodeSecurityGroupId) {
+      new VpcSecurityGroupIngressRule(this, "from-clients", {
+        securityGroupId: this.securityGroup.id,
+        description: "PostgreSQL from the cluster's nodes and pods",
+        referencedSecurityGroupId: props.transitionNodeSecurityGroupId,
+        ipProtocol: "tcp",
+        fromPort: POSTGRES_PORT,
+        toPort: POSTGRES_PORT,
+      });
+    }
+    for (const [client, groupId] of Object.entries(props.clientSecurityGroupIds).sort(([a], [b]) => a.localeCompare(b))) {
+      new VpcSecurityGroupIngressRule(this, `from-${client}-pods`, {
+        securityGroupId: this.securityGroup.id,
+        description: `PostgreSQL from the pods of ${client} (their own security group)`,
+        referencedSecurityGroupId: groupId,
+        ipProtocol: "tcp",
+        fromPort: POSTGRES_PORT,
+        toPort: POSTGRES_PORT,
+      });
+    }
     const monitoringRole = new Role(this, "monitoring-role", {
       name: `${identifier}-monitoring`,
       description: `Enhanced monitoring of ${identifier}`,

@@ -11,6 +11,12 @@ export const ACCESS_POLICIES = {
   view: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
   /** Read everything, Secrets included: scoped to the namespaces whose Helm releases must be planned. */
   adminView: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy",
+  /**
+   * Edit the built-in kinds (Deployments, Services, Secrets, NetworkPolicies, HPAs, Jobs, …), read
+   * quotas and limits: a tenant's deployers, in their namespace. No custom resource: those come
+   * from a Role bound to the entry's group (k8s/member-namespace.ts).
+   */
+  edit: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy",
 } as const;
 
 /** One access policy of a principal, in a scope. */
@@ -30,6 +36,12 @@ export interface AccessGrant {
   readonly principalArn: string;
   /** Its access policies. */
   readonly policies: readonly AccessPolicyGrant[];
+  /**
+   * Kubernetes groups the principal is in, for RBAC bindings beside its access policies (the
+   * two add up).
+   * @default - none
+   */
+  readonly kubernetesGroups?: readonly string[];
 }
 
 /** Props of {@link ClusterAccess}. */
@@ -53,7 +65,7 @@ export class ClusterAccess extends Construct {
       if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/.test(grant.principalArn)) {
         throw new Error(`${this.node.path}/${name}: principalArn must be an IAM role or user ARN (got "${grant.principalArn}")`);
       }
-      const entry = new EksAccessEntry(this, name, { clusterName: props.clusterName, principalArn: grant.principalArn, type: "STANDARD", dependsOn: [props.cluster] });
+      const entry = new EksAccessEntry(this, name, { clusterName: props.clusterName, principalArn: grant.principalArn, type: "STANDARD", ...(grant.kubernetesGroups?.length ? { kubernetesGroups: [...grant.kubernetesGroups] } : {}), dependsOn: [props.cluster] });
       for (const p of grant.policies) {
         new EksAccessPolicyAssociation(entry, p.policy, {
           clusterName: props.clusterName,

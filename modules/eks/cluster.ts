@@ -1,7 +1,7 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
-import { Fn } from "cdktf";
+import { Fn, type ITerraformDependable } from "cdktf";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Construct } from "constructs";
 import { MANAGED_POLICIES } from "../iam/managed-policies";
@@ -80,6 +80,12 @@ export class Cluster extends Construct {
    * @see https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html
    */
   readonly apiSecurityGroup: SecurityGroup;
+  /**
+   * The cluster role's AmazonEKSVPCResourceController attachment: the VPC resource controller on
+   * the control plane makes the trunk and branch interfaces of security groups for pods with it,
+   * so it must exist before the VPC CNI turns pod ENIs on.
+   */
+  readonly podEniPermission: ITerraformDependable;
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
@@ -108,8 +114,9 @@ export class Cluster extends Construct {
       description: `The EKS control plane of ${props.name}`,
       trust: [{ ...serviceTrust("eks.amazonaws.com", props.accountId), Action: ["sts:AssumeRole", "sts:TagSession"] }],
       permissionsBoundaryArn: props.permissionsBoundaryArn,
-      managedPolicyArns: [MANAGED_POLICIES.eksCluster],
+      managedPolicyArns: [MANAGED_POLICIES.eksCluster, MANAGED_POLICIES.vpcResourceController],
     });
+    this.podEniPermission = role.attachmentOf(MANAGED_POLICIES.vpcResourceController) as ITerraformDependable;
     this.apiSecurityGroup = new SecurityGroup(this, "api-security-group", {
       name: `${props.name}-api`,
       description: `${props.name}: the Kubernetes API's network interfaces; each client admitted on 443 by a rule of its own`,

@@ -6,6 +6,12 @@
 export const MANAGED_POLICIES = {
   /** The EKS cluster's role. */
   eksCluster: "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
+  /**
+   * The EKS cluster's role, for security groups for pods: the VPC resource controller, which runs
+   * on the control plane, makes and attaches the nodes' trunk and the pods' branch interfaces with it
+   * (EKS user guide, security-groups-pods-deployment).
+   */
+  vpcResourceController: "arn:aws:iam::aws:policy/AmazonEKSVPCResourceController",
   /** Nodes: join the cluster. */
   eksWorkerNode: "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
   /** Nodes: pull images. */

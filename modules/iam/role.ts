@@ -46,6 +46,7 @@ export class Role extends Construct implements IGrantable {
   readonly name: string;
   private policy?: PolicyDocument;
   private attached?: IamRolePolicy;
+  private readonly attachments = new Map<string, IamRolePolicyAttachment>();
 
   constructor(scope: Construct, id: string, props: RoleProps) {
     super(scope, id);
@@ -61,7 +62,7 @@ export class Role extends Construct implements IGrantable {
     });
     // One attachment per policy, keyed by the policy's name: adding one never renumbers another.
     for (const policyArn of props.managedPolicyArns ?? []) {
-      new IamRolePolicyAttachment(this, policyArn.split("/").pop() as string, { role: this.role.name, policyArn });
+      this.attachments.set(policyArn, new IamRolePolicyAttachment(this, policyArn.split("/").pop() as string, { role: this.role.name, policyArn }));
     }
     this.arn = this.role.arn;
     this.name = props.name;
@@ -70,6 +71,11 @@ export class Role extends Construct implements IGrantable {
 
   get grantName(): string {
     return this.node.path;
+  }
+
+  /** The attachment of one of its managed policies: what must exist before something relies on that policy. */
+  attachmentOf(policyArn: string): IamRolePolicyAttachment | undefined {
+    return this.attachments.get(policyArn);
   }
 
   /** The role's inline policy, once a statement made it: what must exist before the role is used. */

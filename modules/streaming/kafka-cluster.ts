@@ -62,8 +62,28 @@ export interface KafkaClusterProps {
   readonly subnetIds: readonly string[];
   /** How many zones (and subnets) brokers are spread over: 2 or 3. */
   readonly zones: number;
-  /** The clients' security group (the cluster's nodes and pods): the only source admitted. */
-  readonly clientSecurityGroupId: string;
+  /**
+   * The security groups of the clients, by name (a service: its pods' own group), admitted on the
+   * client ports (`from-<client>-pods-iam`, and `-pods-tls` with certificate authorities).
+   */
+  readonly clientSecurityGroupIds: Readonly<Record<string, string>>;
+  /**
+   * The cluster's node security group: Prometheus scrapes the exporters from it (it runs without
+   * a group of its own), on 11001–11002 only.
+   */
+  readonly nodeSecurityGroupId: string;
+  /**
+   * Whether KEDA's operator, which runs on the nodes without a group of its own, reads consumer
+   * lag over IAM (9098): then the node group keeps that port too (`from-clients-iam`).
+   * @default false
+   */
+  readonly lagReaders?: boolean;
+  /**
+   * Whether the node group is still admitted on the client ports while a running environment
+   * moves to pods' own groups (config `eks.nodesReachDataStores`), at the rules' old addresses.
+   * @default false
+   */
+  readonly transitionAdmitsNodes?: boolean;
   /** The account, for the key policy and grant ARNs. */
   readonly accountId: string;
   /** The region, for grant ARNs and the log key. */
@@ -121,12 +141,23 @@ export class KafkaCluster extends Construct {
     });
     const logGroup = new CloudwatchLogGroup(this, "broker-logs", { name: logGroupName, retentionInDays: props.logRetentionDays, kmsKeyId: this.key.arn });
 
+    // Its description predates the pods' own groups; EC2 cannot change one (a new group would replace the brokers' interfaces' group): the rules say who is admitted.
     this.securityGroup = new SecurityGroup(this, "security-group", { name: `${name}-brokers`, description: `${name}: Kafka from the cluster's nodes only`, vpcId: props.vpcId, egress: [] });
-    const allow = (ruleId: string, description: string, from: number, to = from) =>
-      new VpcSecurityGroupIngressRule(this, ruleId, { securityGroupId: this.securityGroup.id, description, referencedSecurityGroupId: props.clientSecurityGroupId, ipProtocol: "tcp", fromPort: from, toPort: to });
-    allow("from-clients-iam", "Kafka, SASL/IAM, from the cluster's nodes and pods", KAFKA_PORTS.iam);
-    if (tlsClients) allow("from-clients-tls", "Kafka, TLS client certificates, from the cluster's nodes and pods", KAFKA_PORTS.tls);
-    allow("from-prometheus", "Prometheus scraping the JMX and node exporters, from the cluster's pods", EXPORTER_PORTS.from, EXPORTER_PORTS.to);
+    const allow = (ruleId: string, description: string, source: string, from: number, to = from) =>
+      new VpcSecurityGroupIngressRule(this, ruleId, { securityGroupId: this.securityGroup.id, description, referencedSecurityGroupId: source, ipProtocol: "tcp", fromPort: from, toPort: to });
+    for (const [client, groupId] of Object.entries(props.clientSecurityGroupIds).sort(([a], [b]) => a.localeCompare(b))) {
+      allow(`from-${client}-pods-iam`, `Kafka, SASL/IAM, from the pods of ${client} (their own security group)`, groupId, KAFKA_PORTS.iam);
+      if (tlsClients) allow(`from-${client}-pods-tls`, `Kafka, TLS client certificates, from the pods of ${client} (their own security group)`, groupId, KAFKA_PORTS.tls);
+    }
+    // The addresses they always had: during the move to pods' own groups the node group keeps the
+    // client ports; after it, port 9098 only where KEDA reads lag.
+    if (props.transitionAdmitsNodes) {
+      allow("from-clients-iam", "Kafka, SASL/IAM, from the cluster's nodes and pods", props.nodeSecurityGroupId, KAFKA_PORTS.iam);
+      if (tlsClients) allow("from-clients-tls", "Kafka, TLS client certificates, from the cluster's nodes and pods", props.nodeSecurityGroupId, KAFKA_PORTS.tls);
+    } else if (props.lagReaders) {
+      allow("from-clients-iam", "Kafka, SASL/IAM, from KEDA's operator on the cluster's nodes: the lag of the groups services scale on", props.nodeSecurityGroupId, KAFKA_PORTS.iam);
+    }
+    allow("from-prometheus", "Prometheus scraping the JMX and node exporters, from the cluster's pods", props.nodeSecurityGroupId, EXPORTER_PORTS.from, EXPORTER_PORTS.to);
 
     // MSK refuses to delete a configuration a cluster uses, and a Kafka upgrade needs one made
     // for the new version (terraform-provider-aws#15831). The version is in the name and the

@@ -1,9 +1,13 @@
-import { DataTerraformRemoteStateS3, TerraformOutput, type TerraformStack } from "cdktf";
+import { DataTerraformRemoteStateS3, Fn, TerraformLocal, TerraformOutput, type TerraformStack } from "cdktf";
 import { type BackendSettings, type Layer, layerOwner, stateKey } from "../../config";
 import { s3BackendConfig } from "../environment-stack";
 
-/** Terraform type of a contract output. */
-export type OutputKind = "string" | "string-list";
+/**
+ * Terraform type of a contract output. A `string-map` is read one key at a time
+ * ({@link StringMapOutput}): `outputs.<name>["<key>"]` fails the consumer's plan when the producer
+ * was applied without that key, so a consumer can never run with a value it was not given.
+ */
+export type OutputKind = "string" | "string-list" | "string-map";
 
 /** One output of a stack's contract. */
 export interface OutputSpec {
@@ -21,10 +25,19 @@ export interface OutputSpec {
   readonly mock?: string;
 }
 
-type ValueOf<K extends OutputKind> = K extends "string" ? string : readonly string[];
+/** A `string-map` output as a consumer reads it: one key at a time. */
+export interface StringMapOutput {
+  /** The value of one key: `outputs.<name>["<key>"]`, which Terraform refuses to plan when the producer's state lacks the key. */
+  get(key: string): string;
+}
 
-/** The values of a contract, as the producer publishes them and a consumer reads them. */
+type ValueOf<K extends OutputKind> = K extends "string" ? string : K extends "string-list" ? readonly string[] : StringMapOutput;
+type PublishedValueOf<K extends OutputKind> = K extends "string-map" ? Readonly<Record<string, string>> : ValueOf<K>;
+
+/** The values of a contract, as a consumer reads them. */
 export type ContractValues<S extends Readonly<Record<string, OutputSpec>>> = { readonly [K in keyof S]: ValueOf<S[K]["kind"]> };
+/** The values of a contract, as the producer publishes them (a `string-map` as the whole map). */
+export type PublishedValues<S extends Readonly<Record<string, OutputSpec>>> = { readonly [K in keyof S]: PublishedValueOf<S[K]["kind"]> };
 
 /**
  * The outputs one layer publishes for the layers after it: named, described and never
@@ -41,7 +54,7 @@ export class StackContract<S extends Readonly<Record<string, OutputSpec>>> {
   ) {}
 
   /** Declares the outputs in the producer stack. */
-  publish(stack: TerraformStack, values: ContractValues<S>): void {
+  publish(stack: TerraformStack, values: PublishedValues<S>): void {
     for (const [name, spec] of Object.entries(this.outputs)) {
       new TerraformOutput(stack, name, { value: values[name as keyof S], description: spec.description, sensitive: false });
     }
@@ -58,7 +71,24 @@ export class StackContract<S extends Readonly<Record<string, OutputSpec>>> {
       (stack.node.tryFindChild(id) as DataTerraformRemoteStateS3 | undefined) ??
       new DataTerraformRemoteStateS3(stack, id, s3BackendConfig(backend, stateKey({ name: layerOwner(producer, this.layer) }, this.layer)));
     const values: Record<string, unknown> = {};
-    for (const [name, spec] of Object.entries(this.outputs)) values[name] = spec.kind === "string" ? state.getString(name) : state.getList(name);
+    for (const [name, spec] of Object.entries(this.outputs)) {
+      if (spec.kind === "string") values[name] = state.getString(name);
+      else if (spec.kind === "string-list") values[name] = state.getList(name);
+      else values[name] = { get: (key: string) => stringMapValue(stack, state, this.layer, name, key) } satisfies StringMapOutput;
+    }
     return values as ContractValues<S>;
   }
+}
+
+/**
+ * One key of a `string-map` output, as a local of the consumer (`local.<layer>_<output>__<key>`,
+ * `/` as `__`): an index, never `lookup()`, whose default would hide a key the producer lacks. A
+ * local, so that no other value holds the index's quotes: the Helm values a reference lands in
+ * quote it as a YAML string, which a quote inside would end (modules/helm/chart-release.ts).
+ */
+function stringMapValue(stack: TerraformStack, state: DataTerraformRemoteStateS3, layer: Layer, output: string, key: string): string {
+  if (!/^[A-Za-z0-9-]+(\/[A-Za-z0-9-]+)*$/.test(key)) throw new Error(`${stack.node.path}: ${layer} output ${output}: a key is names of letters, digits and '-' joined by '/' (got "${key}")`);
+  const id = `${layer}_${output}__${key.replaceAll("/", "__")}`;
+  const local = (stack.node.tryFindChild(id) as TerraformLocal | undefined) ?? new TerraformLocal(stack, id, Fn.lookupNested(state.get(output), [key]));
+  return local.asString;
 }
