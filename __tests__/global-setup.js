@@ -15,6 +15,9 @@ const { TEST_NOW_ISO } = require("./test-now");
 /** Child processes synthesizing examples, beside the fixture's synth in this one: the machine has two cores. */
 const EXAMPLE_PROCESSES = 2;
 
+/** The folder of the user's own config's synth, beside the examples' (no example can be named so: it starts with "_"). */
+const USER_CONFIG = "_user-config";
+
 /** What the global setup writes beside each example's synth: its exit code and what it printed (examples.test.ts reads it). */
 const SYNTH_RESULT = "synth-result.json";
 
@@ -30,6 +33,7 @@ module.exports = async function globalSetup() {
   await examples;
   process.env.EXAMPLES_SYNTH = examplesDir;
   process.env.EXAMPLE_SYNTH = path.join(examplesDir, "microservices");
+  process.env.USER_CONFIG_SYNTH = path.join(examplesDir, USER_CONFIG);
 };
 
 /**
@@ -42,7 +46,8 @@ module.exports = async function globalSetup() {
 async function synthesizeExamples(root, into) {
   const examples = path.join(root, "examples");
   const names = existsSync(examples) ? readdirSync(examples).filter((name) => existsSync(path.join(examples, name, "config")) && statSync(path.join(examples, name, "config")).isDirectory()).sort() : [];
-  const jobs = names.map((name) => ({ name, configDir: path.join("examples", name, "config"), outdir: path.join(into, name) }));
+  // And the user's own config/ (user-config.test.ts), in the same processes: one synth fewer in a worker.
+  const jobs = [...names.map((name) => ({ name, configDir: path.join("examples", name, "config"), outdir: path.join(into, name) })), { name: USER_CONFIG, configDir: "config", outdir: path.join(into, USER_CONFIG) }];
   for (const job of jobs) mkdirSync(job.outdir);
   const shares = Array.from({ length: Math.min(EXAMPLE_PROCESSES, jobs.length) }, (_, i) => jobs.filter((_, j) => j % EXAMPLE_PROCESSES === i));
   await Promise.all(shares.map((share) => synthesizeInChild(root, share)));
@@ -84,10 +89,12 @@ function synthesize(run, what, projectRoot, args) {
 /** Runs the compiled app quietly, with the test date, into `outdir`: its exit code and what it printed (a throw is exit -1, with its stack). */
 function runQuietly(run, projectRoot, args, outdir) {
   const printed = [];
+  const errors = [];
   const saved = { log: console.log, warn: console.warn, error: console.error };
-  console.log = console.warn = console.error = (...parts) => void printed.push(parts.join(" "));
+  console.log = console.warn = (...parts) => void printed.push(parts.join(" "));
+  console.error = (...parts) => (printed.push(parts.join(" ")), errors.push(parts.join(" ")));
   try {
-    return { code: run(["--quiet", ...args], { CDKTF_OUTDIR: outdir }, projectRoot, new Date(TEST_NOW_ISO)), output: printed.join("\n") };
+    return { code: run(["--quiet", ...args], { CDKTF_OUTDIR: outdir }, projectRoot, new Date(TEST_NOW_ISO)), output: printed.join("\n"), errors: errors.join("\n") };
   } catch (error) {
     return { code: -1, output: [...printed, error instanceof Error ? error.stack : String(error)].join("\n") };
   } finally {

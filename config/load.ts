@@ -182,9 +182,10 @@ export function loadEnvironmentFile(
 /** A tenant's file that sets a section it takes from its host, though the section has defaults (ci, access). */
 function inheritedSectionProblem(env: ParsedEnvironment, raw: unknown): FieldProblem | undefined {
   if (!env.cluster) return undefined;
-  const has = (value: unknown, [key, ...rest]: string[]): boolean => typeof value === "object" && value !== null && key !== undefined && key in value && (rest.length === 0 || has((value as Record<string, unknown>)[key], rest));
-  const section = INHERITED_SECTIONS.find((path) => has(raw, path.split(".")));
-  return section && { field: section, value: section, message: `is the cluster host's: this environment runs in ${env.cluster.environment}'s cluster (cluster.environment), whose ${section} it uses; remove the section, or remove cluster to host a cluster of its own` };
+  const at = (value: unknown, [key, ...rest]: string[]): unknown => (typeof value === "object" && value !== null && key !== undefined && key in value ? (rest.length === 0 ? (value as Record<string, unknown>)[key] : at((value as Record<string, unknown>)[key], rest)) : undefined);
+  const section = INHERITED_SECTIONS.find((path) => at(raw, path.split(".")) !== undefined);
+  const given = section && at(raw, section.split("."));
+  return section && { field: section, value: typeof given === "object" && given !== null ? Object.keys(given) : given, message: `is the cluster host's: this environment runs in ${env.cluster.environment}'s cluster (cluster.environment), whose ${section} it uses; remove the section, or remove cluster to host a cluster of its own` };
 }
 
 /** An environment file's name and the host it names (`cluster.environment`), read before it is validated, so that hosts load first. */

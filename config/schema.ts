@@ -177,7 +177,7 @@ export const clusterSchema = strict({
   editors: z
     .array(principalArn)
     .default([])
-    .describe("IAM principals (the tenant's people) that may edit its namespace only: EKS's AmazonEKSEditPolicy scoped to it, and its services' custom resources. The host's eks.admins keep cluster scope."),
+    .describe("IAM principals (the tenant's people) that may write, in its namespace only, what its services' releases make (the deployers' Role: no NetworkPolicies, SecretStores, quotas or roles), and read it (AmazonEKSViewPolicy scoped to it). The host's eks.admins keep cluster scope."),
   viewers: z.array(principalArn).default([]).describe("IAM principals that may read its namespace only (AmazonEKSViewPolicy scoped to it: no Secrets)."),
 }).describe("Run in another environment's cluster instead of one of its own (a namespace per environment on one shared cluster). Leave out to host a cluster.");
 
@@ -222,7 +222,7 @@ export const environmentSchema = strict({
     if (env.app && env.services) ctx.addIssue({ code: "custom", path: ["services"], input: Object.keys(env.services), message: "is given together with app: app is the shorthand for services: { app: ... }; move the app section into services as its entry app, or use app alone" });
     for (const section of HOST_SECTIONS) {
       if (env.cluster && env[section] !== undefined) {
-        ctx.addIssue({ code: "custom", path: [section], input: section, message: `is the cluster host's: this environment runs in ${env.cluster.environment}'s cluster (cluster.environment), whose ${section} it uses; remove the section, or remove cluster to host a cluster of its own` });
+        ctx.addIssue({ code: "custom", path: [section], input: Object.keys(env[section] as object), message: `is the cluster host's: this environment runs in ${env.cluster.environment}'s cluster (cluster.environment), whose ${section} it uses; remove the section, or remove cluster to host a cluster of its own` });
       }
     }
     for (const section of ["network", "eks"] as const) {

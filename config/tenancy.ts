@@ -1,7 +1,7 @@
 import { appNamespace, clusterEnvironment } from "./naming";
 import { type FieldProblem } from "./checks";
 import { unusedZoneProblem } from "./edge-checks";
-import { serviceField } from "./services";
+import { routedServices, serviceField } from "./services";
 import { type EnvironmentConfig, HOST_SECTIONS, type ParsedEnvironment } from "./schema";
 
 /**
@@ -117,6 +117,11 @@ export function tenancyProblems(envs: readonly EnvironmentConfig[]): Array<Field
     if (host.account.region !== tenant.account.region) {
       at("account.region", tenant.account.region, `differs from ${host.name}'s (${host.account.region}), whose cluster this environment runs in: a cluster reaches its own region's databases, brokers and secrets only; allowed: ${host.account.region}, or a cluster of its own`);
     }
+    for (const [name, service] of Object.entries(tenant.services)) {
+      if (service.scaling.kafkaLag !== undefined) {
+        at(serviceField(tenant, name, "scaling.kafkaLag"), service.scaling.kafkaLag.topic, `scales on Kafka lag, which KEDA reads as its host's role (${host.name}-keda): a tenant's apply role may change no role of its host, so it cannot grant it the lag of its topics; scale this service on CPU (hpa), or run the environment in a cluster of its own`);
+      }
+    }
     if (tenant.production && !host.production) {
       at("production", tenant.production, `is true, but ${host.name}, whose cluster this environment runs in, is not production: a production environment's cluster gets every production check (NAT per zone, deletion protection, paging); set production: true on ${host.name}, or run this one in a production host`);
     }
@@ -142,4 +147,30 @@ export function tenancyProblems(envs: readonly EnvironmentConfig[]): Array<Field
     }
   }
   return problems;
+}
+
+/**
+ * Whether the cluster host's platform makes an environment's talksTo NetworkPolicies instead of
+ * its services' charts: a tenant's, whose deployers may write no NetworkPolicy (k8s/member-namespace.ts).
+ */
+export function platformMakesCallerPolicies(env: Pick<ParsedEnvironment, "cluster">): boolean {
+  return !hostsCluster(env);
+}
+
+/** The services of an environment that call a service (config talksTo). */
+export function callersOf(env: Pick<ParsedEnvironment, "services">, service: string): string[] {
+  return Object.entries(env.services).filter(([, caller]) => caller.talksTo.includes(service)).map(([caller]) => caller);
+}
+
+/**
+ * The DNS records a tenant's apply role may write in its host's zone: its certificates'
+ * validation records (`_<token>.<host>`, ACM's), as Route 53 normalizes them (lowercase, no
+ * trailing dot). Route 53 authorizes record changes by their names, not by tags, so this is
+ * what keeps a tenant off its host's and fellow tenants' records. Undefined for a cluster host,
+ * whose zone is its own.
+ * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/specifying-rrset-conditions.html
+ */
+export function tenantRecordPatterns(env: ParsedEnvironment): string[] | undefined {
+  if (hostsCluster(env)) return undefined;
+  return [...new Set(routedServices(env).map(([, service]) => `_*.${service.ingress.host.toLowerCase()}`))].sort();
 }

@@ -94,7 +94,7 @@ export class AppChart extends Chart {
         metadata: { name, labels: selector },
         spec: { selector, ports: [{ name: "http", port: 80, targetPort: k8s.IntOrString.fromString("http") }] },
       });
-      if (values.callers?.length) {
+      if (values.callers?.length && values.callerPolicies !== false) {
         // The calls of talksTo: the default-deny of the namespace refuses every other.
         new k8s.KubeNetworkPolicy(this, "from-callers", {
           metadata: { name: `${name}-from-callers` },

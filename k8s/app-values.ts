@@ -100,6 +100,12 @@ export interface AppValues {
    * @default - none
    */
   readonly callers?: readonly string[];
+  /**
+   * Whether the chart makes that NetworkPolicy. A tenant's is made by its host's platform instead
+   * (k8s/member-namespace.ts): its deployers may write no NetworkPolicy.
+   * @default true
+   */
+  readonly callerPolicies?: boolean;
   /** Settings, as environment variables: database, Kafka (when on), region. Never secrets. */
   readonly env: Readonly<Record<string, string>>;
   /** Where the app's secrets come from: its namespace's SecretStore (its environment's own: k8s/member-namespace.ts) and the Secrets Manager prefix synced into one Secret. */

@@ -8,7 +8,7 @@ import { dataSubnetEgress, type DataSubnetEgressProps } from "./data-egress";
  * (docs/topologies.md): default-deny with explicit allows, a quota and default limits, its own
  * PriorityClass, and a SecretStore that reads only its own secrets. The cluster host's platform
  * release makes them, for itself and for each tenant, so no tenant can loosen them: a tenant's
- * people and CI edit their namespace's workloads only (stacks/tenant-access.ts).
+ * people and CI write their services' objects only, through the deployers' Role (stacks/tenant-access.ts).
  */
 export interface MemberNamespaceProps {
   /** The environment whose namespace it is. */
@@ -31,7 +31,14 @@ export interface MemberNamespaceProps {
    * chart of its own, whose pods' labels the project does not know (its allows then select every
    * pod of the namespace, on its port, as they always have).
    */
-  readonly services: ReadonlyArray<{ readonly name: string; readonly port?: number; readonly exposure: "public" | "internal" | "none"; readonly ownChart?: boolean }>;
+  readonly services: ReadonlyArray<{ readonly name: string; readonly port?: number; readonly exposure: "public" | "internal" | "none"; readonly ownChart?: boolean; readonly callers?: readonly string[] }>;
+  /**
+   * Whether this release also makes the calls of talksTo (`<service>-from-callers`), which a
+   * cluster host's own services' charts make: a tenant's deployers may write no NetworkPolicy,
+   * so that none can loosen its namespace's, and its host makes them.
+   * @default false
+   */
+  readonly callerPolicies?: boolean;
   /** The data subnets, and the data stores' ports the services reach there (k8s/data-egress.ts). */
   readonly dataEgress: Omit<DataSubnetEgressProps, "namespace">;
   /** The VPC's block: what a shared namespace's internet egress leaves out. */
@@ -55,11 +62,31 @@ export interface MemberNamespaceProps {
   readonly deployersGroup?: string;
 }
 
-/** The custom resources a service's release makes, which a tenant's deployers may edit in their namespace only (k8s/app-chart.ts). */
+/**
+ * What a service's release makes (k8s/app-chart.ts, app-migrations.ts, kafka-lag-scaler.ts), which a
+ * tenant's deployers may write in their namespace only, and Helm's release state (Secrets). Not
+ * NetworkPolicies, SecretStores, SecurityGroupPolicies, quotas, limits or roles: the host's
+ * platform makes those, so no tenant can loosen its namespace's guard rails, name another
+ * account or group, or grant itself more.
+ */
 export const DEPLOYER_RESOURCES: ReadonlyArray<{ readonly apiGroup: string; readonly resources: readonly string[] }> = [
+  { apiGroup: "", resources: ["configmaps", "secrets", "serviceaccounts", "services"] },
+  { apiGroup: "apps", resources: ["deployments"] },
+  { apiGroup: "batch", resources: ["jobs"] },
+  { apiGroup: "autoscaling", resources: ["horizontalpodautoscalers"] },
+  { apiGroup: "policy", resources: ["poddisruptionbudgets"] },
+  { apiGroup: "networking.k8s.io", resources: ["ingresses"] },
   { apiGroup: "external-secrets.io", resources: ["externalsecrets"] },
   { apiGroup: "monitoring.coreos.com", resources: ["servicemonitors", "podmonitors", "prometheusrules"] },
   { apiGroup: "keda.sh", resources: ["scaledobjects", "triggerauthentications"] },
+];
+
+/** What Helm waits on and people look at, read only: the pods, their logs and events, and what the controllers make. */
+export const DEPLOYER_READS: ReadonlyArray<{ readonly apiGroup: string; readonly resources: readonly string[] }> = [
+  { apiGroup: "", resources: ["pods", "pods/log", "events", "endpoints", "resourcequotas", "limitranges"] },
+  { apiGroup: "apps", resources: ["replicasets"] },
+  { apiGroup: "discovery.k8s.io", resources: ["endpointslices"] },
+  { apiGroup: "networking.k8s.io", resources: ["networkpolicies"] },
 ];
 
 /** The objects of one environment's namespace, under `scope` (the platform objects' chart). */
@@ -98,6 +125,10 @@ export class MemberNamespace extends Construct {
       // The ALB sends to pod IPs (target type ip) from its nodes in its subnets.
       if (service.exposure !== "none") allow(`${service.name}-from-load-balancer`, `${service.name}-from-load-balancer`, props.loadBalancerCidrs.map((cidr) => ({ ipBlock: { cidr } })));
       allow(`${service.name}-from-monitoring`, `${service.name}-from-prometheus`, [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": props.monitoringNamespace } } }]);
+      // The calls of talksTo, as the shipped chart writes them (k8s/app-chart.ts), by the callers' pod label.
+      if (props.callerPolicies && service.callers?.length) {
+        allow(`${service.name}-from-callers`, `${service.name}-from-callers`, [{ podSelector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: [...service.callers] }] } }]);
+      }
     }
   }
 
@@ -194,16 +225,18 @@ export class MemberNamespace extends Construct {
   }
 
   /**
-   * A tenant's deployers (its CI roles and editors, by their access entries' group) may edit the
-   * custom resources of their services' releases in this namespace, and nothing else through
-   * this binding: not SecretStores (a store could name another account), not
-   * SecurityGroupPolicies (one could attach another tenant's security group). The EKS access
-   * policies they hold cover the built-in kinds only (docs.aws.amazon.com/eks, access-policy-permissions).
+   * A tenant's deployers (its CI apply role and editors, by their access entries' group) may write
+   * what their services' releases make in this namespace ({@link DEPLOYER_RESOURCES}), and read
+   * what Helm waits on. They hold no EKS access policy that writes (AmazonEKSEditPolicy writes
+   * NetworkPolicies: docs.aws.amazon.com/eks, access-policy-permissions), so RBAC is all they have.
    */
   private deployers(namespace: string, group: string): void {
     new k8s.KubeRole(this, "deployers-role", {
       metadata: { name: "environment-deployers", namespace },
-      rules: DEPLOYER_RESOURCES.map(({ apiGroup, resources }) => ({ apiGroups: [apiGroup], resources: [...resources], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] })),
+      rules: [
+        ...DEPLOYER_RESOURCES.map(({ apiGroup, resources }) => ({ apiGroups: [apiGroup], resources: [...resources], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] })),
+        ...DEPLOYER_READS.map(({ apiGroup, resources }) => ({ apiGroups: [apiGroup], resources: [...resources], verbs: ["get", "list", "watch"] })),
+      ],
     });
     new k8s.KubeRoleBinding(this, "deployers-binding", {
       metadata: { name: "environment-deployers", namespace },

@@ -44,6 +44,11 @@ export interface AttributeRule {
 export interface DeleteRule {
   readonly types: readonly string[];
   readonly direction: "delete";
+  /**
+   * Which of the type's resources it judges, by address.
+   * @default - every one
+   */
+  readonly addresses?: RegExp;
   /** What is lost, for the reviewer. */
   readonly loses: (before: Readonly<Record<string, unknown>>) => string;
   readonly see: readonly string[];
@@ -170,6 +175,17 @@ export const DATA_LOSS: readonly DataLossRule[] = [
     loses: (b) => `what runs in ${str(b.cidr_block) ?? "it"} (nodes, database and broker interfaces, NAT gateways, endpoints) loses its addresses, and the range is given up`,
     see: [`${REGISTRY}/subnet`],
   },
+  // Not data, but the way to it: the data stores' rule admitting the cluster's nodes (as every pod
+  // without a security group of its own is seen) is what running pods reach their database and
+  // brokers through until they restart with their own groups (docs/security-groups-for-pods.md).
+  {
+    types: ["aws_vpc_security_group_ingress_rule"],
+    addresses: /\.(postgres|kafka)_from-clients(-iam|-tls)?$/,
+    direction: "delete",
+    loses: (b) =>
+      `the rule admitting ${str(b.referenced_security_group_id) ?? "the cluster's nodes"} ${str(b.description) ? `("${str(b.description)}") ` : ""}is how pods without a security group of their own reach the data store: every pod started before its SecurityGroupPolicy opens no new connection once it is gone; apply with eks.nodesReachDataStores: true first, restart the services, then remove it (docs/security-groups-for-pods.md, "Upgrading a running environment")`,
+    see: ["https://docs.aws.amazon.com/eks/latest/userguide/security-groups-for-pods.html", "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html"],
+  },
   {
     types: ["kubernetes_namespace_v1", "kubernetes_namespace"],
     direction: "delete",
@@ -262,6 +278,7 @@ export function dataLoss(rc: ResourceChange): string[] {
   for (const rule of DATA_LOSS) {
     if (!rule.types.includes(rc.type)) continue;
     if (rule.direction === "delete") {
+      if (rule.addresses && !rule.addresses.test(rc.address)) continue;
       if (deletes) reasons.push(`${actions.length === 2 ? "replacement" : "deletion"} of ${rc.type}: ${rule.loses(before)}`);
       continue;
     }

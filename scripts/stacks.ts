@@ -30,6 +30,7 @@ and shell loops. Run \`npm run synth\` first.
                          A tenant's is its host's runner, in the cluster's VPC.
   --host                 with --env: the environment whose cluster (VPC, runner, add-ons) it runs in: its
                          own name, or its host's for a tenant (config cluster.environment)
+  --runner-info          with --env: --runner, --host and its cluster stacks at once, as JSON {label, host, stacks}
   --plan-targets         what plan.yml's legs plan (their AWS stacks), as JSON [{name, variable, key}]: each
                          non-production environment (its AWS stacks; the cluster stacks follow on its
                          runner), "shared" (state-backend) and each account stack whose state is in
@@ -61,6 +62,7 @@ runCli(USAGE, () => {
       scope: { type: "string" },
       runner: { type: "boolean" },
       host: { type: "boolean" },
+      "runner-info": { type: "boolean" },
       "with-upstream": { type: "boolean" },
       "plan-targets": { type: "boolean" },
       approved: { type: "boolean" },
@@ -92,16 +94,24 @@ runCli(USAGE, () => {
     throw new Error(`--env ${JSON.stringify(values.env)}: no such environment in ${values.manifest}${didYouMean(values.env, inManifest)}; environments: ${inManifest.join(", ")}`);
   }
   if (values.scope !== undefined && !["aws", "cluster"].includes(values.scope)) throw new Error(`--scope ${JSON.stringify(values.scope)}: allowed: aws, cluster`);
-  if ((values.scope !== undefined || values.runner || values.host) && values.env === undefined) throw new Error("--scope, --runner and --host need --env");
+  if ((values.scope !== undefined || values.runner || values.host || values["runner-info"]) && values.env === undefined) throw new Error("--scope, --runner, --host and --runner-info need --env");
+  const host = () => clusterHostIn(path.resolve(values["config-dir"] as string), values.env as string);
+  const clusterStacks = () => context.order.filter((s) => environmentOfStack(s) === values.env && CLUSTER_LAYERS.includes(layerOfStack(s) as Layer));
+  const runnerLabel = () => {
+    const env = configLoader().loadEnvironments({ configDir: path.resolve(values["config-dir"] as string) }).find((e) => e.name === values.env);
+    return !env || clusterStacks().length === 0 ? "" : env.ci.runner === "hosted" ? "ubuntu-latest" : `codebuild-${runnerProjectName(env)}`;
+  };
   if (values.host) {
-    console.log(clusterHostIn(path.resolve(values["config-dir"] as string), values.env as string));
+    console.log(host());
     return 0;
   }
   if (values.runner) {
-    const env = configLoader().loadEnvironments({ configDir: path.resolve(values["config-dir"] as string) }).find((e) => e.name === values.env);
-    const hasClusterStacks = context.order.some((s) => environmentOfStack(s) === values.env && CLUSTER_LAYERS.includes(layerOfStack(s) as Layer));
-    const label = !env || !hasClusterStacks ? "" : env.ci.runner === "hosted" ? "ubuntu-latest" : `codebuild-${runnerProjectName(env)}`;
-    console.log(label);
+    console.log(runnerLabel());
+    return 0;
+  }
+  // The three at once, for runner-status.sh: one process instead of three.
+  if (values["runner-info"]) {
+    console.log(JSON.stringify({ label: runnerLabel(), host: host(), stacks: clusterStacks() }));
     return 0;
   }
   if (values["apply-targets"]) {

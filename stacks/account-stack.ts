@@ -11,6 +11,7 @@ import {
   GITHUB_VARIABLES,
   grafanaAdminSecretName,
   layerOwner,
+  tenantRecordPatterns,
   stateKey,
   permissionsBoundaryName,
   planEnvironmentName,
@@ -89,6 +90,7 @@ export class AccountStack extends PlatformStack {
       otherEnvironments: props.environments.filter((other) => other.name !== env.name).map((other) => other.name),
       // A tenant's stacks read its host's cluster layers: exactly those keys (stacks/platform-app.ts grants the same in the bucket).
       foreignStateKeys: hostStateReads(env).map((layer) => stateKey({ name: layerOwner(env, layer) }, layer)),
+      recordNames: tenantRecordPatterns(env),
     }));
     const state = { bucket: backend.bucket, region: backend.region, accountId: backend.accountId, lockTable: backend.dynamodbTable };
     const repository = { name: props.project.githubRepository, id: props.project.githubRepositoryId };

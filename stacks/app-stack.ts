@@ -1,6 +1,6 @@
 import { App as K8sApp } from "cdk8s";
 import { Construct } from "constructs";
-import { appNamespace, certificateIdOf, priorityClassName, serviceDashboardUid, databaseUsers, groupPrefixes, ingressGroupOf, kedaEnabled, resolvedTopics, routedServices, serviceAccountOf, serviceEntries, serviceImageRepositoryUrl, serviceRoleArn, serviceSecretsPrefix, tracingEnabled } from "../config";
+import { appNamespace, callersOf, certificateIdOf, platformMakesCallerPolicies, priorityClassName, serviceDashboardUid, databaseUsers, groupPrefixes, ingressGroupOf, kedaEnabled, resolvedTopics, routedServices, serviceAccountOf, serviceEntries, serviceImageRepositoryUrl, serviceRoleArn, serviceSecretsPrefix, tracingEnabled } from "../config";
 import { alertTopicArn, clusterName } from "../config";
 import { LoadBalancerAlarms } from "../modules/alarms/load-balancer-alarms";
 import { Certificate } from "../modules/edge/certificate";
@@ -95,7 +95,9 @@ export class AppStack extends EnvironmentStack {
           sslPolicy: TLS13_POLICY,
           wafAclArn: route.exposure === "public" ? (route.ingress.wafAclArn ?? acl?.arn) : undefined,
         },
-        callers: serviceEntries(env).filter(([, caller]) => caller.talksTo.includes(name)).map(([caller]) => caller),
+        callers: callersOf(env, name),
+        // A tenant's are its host's platform's to make (its deployers write no NetworkPolicy).
+        callerPolicies: !platformMakesCallerPolicies(env),
         migrations: service.migrations,
         // The names its alerts query: its instrumentation library's (config's metrics.preset).
         metrics: resolveMetrics(service.metrics),

@@ -1,4 +1,4 @@
-import { appNamespace, clusterMembers, deployersGroup, type EnvironmentConfig, hostsCluster, priorityClassName, SECRET_STORE_ACCOUNT, secretStoreRoleName, serviceEntries, tenantsOf, tracingEnabled } from "../config";
+import { appNamespace, callersOf, clusterMembers, platformMakesCallerPolicies, deployersGroup, type EnvironmentConfig, hostsCluster, priorityClassName, SECRET_STORE_ACCOUNT, secretStoreRoleName, serviceEntries, tenantsOf, tracingEnabled } from "../config";
 import { MONITORING_CHART } from "../modules/addons/monitoring";
 import { OTEL_COLLECTOR_CHART, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "../modules/addons/otel-collector";
 import { POSTGRES_PORT } from "../modules/database/database";
@@ -34,7 +34,8 @@ export function memberNamespaces(host: EnvironmentConfig): MemberNamespaceProps[
     monitoringNamespace: MONITORING_CHART.namespace,
     // Both ALBs are in the public subnets (the internal one by name: stacks/contracts/network.ts).
     loadBalancerCidrs: Object.values(facts.subnetCidrs.public),
-    services: serviceEntries(member).map(([name, service]) => ({ name, port: service.port, exposure: service.exposure, ownChart: service.chart !== undefined })),
+    services: serviceEntries(member).map(([name, service]) => ({ name, port: service.port, exposure: service.exposure, ownChart: service.chart !== undefined, callers: callersOf(member, name) })),
+    callerPolicies: platformMakesCallerPolicies(member),
     // The data stores' client ports only: the MSK exporters there are Prometheus's alone.
     dataEgress: {
       dataCidrs: Object.values(facts.subnetCidrs.data),
@@ -45,7 +46,8 @@ export function memberNamespaces(host: EnvironmentConfig): MemberNamespaceProps[
     endpointCidrs: Object.values(facts.subnetCidrs.private),
     tracing: tracingEnabled(host) ? { namespace: OTEL_COLLECTOR_CHART.namespace, ports: [OTLP_HTTP_PORT, OTLP_GRPC_PORT] } : undefined,
     secretStore: { name: SECRET_STORE, serviceAccount: SECRET_STORE_ACCOUNT, region: member.account.region, roleArn: `arn:aws:iam::${member.account.id}:role/${secretStoreRoleName(member)}` },
-    priorityClass: { name: priorityClassName(member), value: member.production ? PRIORITY.production : PRIORITY.other, preempts: member.production },
+    // Preemption only where environments share the nodes: alone, a production pod never evicts the platform's DaemonSets (priority 0).
+    priorityClass: { name: priorityClassName(member), value: member.production ? PRIORITY.production : PRIORITY.other, preempts: member.production && shared },
     // The host's own principals have cluster scope; a tenant's get its namespace only (stacks/eks-stack.ts).
     deployersGroup: hostsCluster(member) ? undefined : deployersGroup(member),
   }));

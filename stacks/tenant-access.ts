@@ -4,8 +4,9 @@ import { type AccessGrant } from "../modules/eks/access";
 /**
  * The access entries of a cluster host's tenants, made by the host's `<env>-eks`: each tenant's
  * CI roles and people reach its namespace and nothing else of the cluster. Its apply role and
- * editors edit the built-in kinds there (AmazonEKSEditPolicy) and, through the deployers group,
- * its services' custom resources (k8s/member-namespace.ts); its plan and drift roles read its
+ * editors write, through the deployers group, exactly what its services' releases make there
+ * (k8s/member-namespace.ts, DEPLOYER_RESOURCES): no EKS access policy that writes, since
+ * AmazonEKSEditPolicy writes NetworkPolicies; editors read the namespace too (AmazonEKSViewPolicy). Its plan and drift roles read its
  * namespace, Secrets included, which Helm keeps its releases' state in (AmazonEKSAdminViewPolicy);
  * its viewers read it without Secrets. None of them is a cluster admin, so none can touch the
  * platform's namespaces, another tenant's, or anything cluster-scoped.
@@ -17,11 +18,12 @@ export function tenantAccessGrants(host: EnvironmentConfig): Record<string, Acce
     const namespaces = [appNamespace(tenant)];
     const group = [deployersGroup(tenant)];
     const id = (what: string) => `tenant-${tenant.name}-${what}`;
-    grants[id("ci-apply")] = { principalArn: ciRoleArn(tenant, "apply"), policies: [{ policy: "edit", namespaces }], kubernetesGroups: group };
+    // Its deployers' Role is all it writes with: AmazonEKSEditPolicy would let it loosen the namespace's NetworkPolicies.
+    grants[id("ci-apply")] = { principalArn: ciRoleArn(tenant, "apply"), policies: [], kubernetesGroups: group };
     grants[id("ci-plan")] = { principalArn: ciRoleArn(tenant, "plan"), policies: [{ policy: "adminView", namespaces }] };
     grants[id("ci-drift")] = { principalArn: ciRoleArn(tenant, "drift"), policies: [{ policy: "adminView", namespaces }] };
     const cluster = tenant.cluster;
-    cluster?.editors.forEach((arn, i) => (grants[id(`editor-${i}`)] = { principalArn: arn, policies: [{ policy: "edit", namespaces }], kubernetesGroups: group }));
+    cluster?.editors.forEach((arn, i) => (grants[id(`editor-${i}`)] = { principalArn: arn, policies: [{ policy: "view", namespaces }], kubernetesGroups: group }));
     cluster?.viewers.forEach((arn, i) => (grants[id(`viewer-${i}`)] = { principalArn: arn, policies: [{ policy: "view", namespaces }] }));
   }
   return grants;

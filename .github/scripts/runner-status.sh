@@ -16,9 +16,10 @@
 set -euo pipefail
 env_name="$1"
 : "${PLAN_DIR:?}"
-label="$(node dist/scripts/stacks.js --env "$env_name" --runner)"
-host="$(node dist/scripts/stacks.js --env "$env_name" --host)"
-cluster_stacks="$(node dist/scripts/stacks.js --env "$env_name" --scope cluster --lines)"
+info="$(node dist/scripts/stacks.js --env "$env_name" --runner-info)"
+label="$(jq -r .label <<<"$info")"
+host="$(jq -r .host <<<"$info")"
+cluster_stacks="$(jq -r '.stacks[]' <<<"$info")"
 if [[ "$label" == codebuild-* ]] && [ "$host" = "$env_name" ]; then
   access="$PLAN_DIR/$env_name-access.json"
   ready=0

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the test reads a nested input by path */
 import path from "node:path";
 import { stringify } from "yaml";
 import { ConfigError, formatProblem, loadEnvironmentFile, loadEnvironments, tenantsOf, type EnvironmentInput } from "../../config";
@@ -48,9 +49,9 @@ describe("a tenant of another environment's cluster", () => {
     ["eks", HOST.eks],
     ["platform", {}],
     ["dns", { zone: "example.com" }],
-  ])("refuses a %s section of its own", (section, value) => {
+  ])("refuses a %s section of its own (the section is the bad value: no single one to show)", (section, value) => {
     expect(load({ "host.yaml": HOST, "dev.yaml": tenantInput("dev", { [section]: value }) }).errors).toEqual([
-      `config/dev.yaml: [dev] ${section}: is the cluster host's: this environment runs in host's cluster (cluster.environment), whose ${section} it uses; remove the section, or remove cluster to host a cluster of its own (got "${section}")`,
+      `config/dev.yaml: [dev] ${section}: is the cluster host's: this environment runs in host's cluster (cluster.environment), whose ${section} it uses; remove the section, or remove cluster to host a cluster of its own`,
     ]);
   });
 
@@ -60,8 +61,9 @@ describe("a tenant of another environment's cluster", () => {
     ["observability.alerting", { observability: { alerting: { receivers: {} } } }],
     ["observability.tracing", { observability: { tracing: { enabled: true } } }],
   ])("refuses a %s of its own, which would be ignored", (field, overrides) => {
+    const given = field.split(".").reduce((v: any, k) => v[k], overrides as any);
     expect(load({ "host.yaml": HOST, "dev.yaml": tenantInput("dev", overrides) }).errors).toEqual([
-      `config/dev.yaml: [dev] ${field}: is the cluster host's: this environment runs in host's cluster (cluster.environment), whose ${field} it uses; remove the section, or remove cluster to host a cluster of its own (got "${field}")`,
+      `config/dev.yaml: [dev] ${field}: is the cluster host's: this environment runs in host's cluster (cluster.environment), whose ${field} it uses; remove the section, or remove cluster to host a cluster of its own (got ${JSON.stringify(Object.keys(given))})`,
     ]);
   });
 
@@ -142,6 +144,16 @@ describe("a tenant of another environment's cluster", () => {
     expect(load({ "host.yaml": host, "dev.yaml": tenantInput("dev") }).errors).toEqual([
       `config/host.yaml: [host] dns: names a zone for no service: the environment has no service with an ingress host, so nothing would get a record or a certificate there; add a service with exposure public or internal, or leave dns out (got "example.com")`,
     ]);
+  });
+
+  it("refuses a tenant's service that scales on Kafka lag: its host's KEDA role is not the tenant's to grant", () => {
+    const host = { ...HOST, platform: { keda: { enabled: true } } };
+    const streaming = { kafkaVersion: "3.9.x.kraft", brokers: 3, instanceType: "kafka.m7g.large", topics: { orders: { producers: ["app"], consumers: ["app"] } }, groupPrefixes: { app: "app" } };
+    const app = { ...APP, port: 8000, scaling: { kafkaLag: { topic: "orders", group: "app.orders", lagThreshold: 100 } } };
+    const errors = load({ "host.yaml": host, "dev.yaml": tenantInput("dev", { streaming, app }) }).errors;
+    expect(errors).toContain(
+      `config/dev.yaml: [dev] app.scaling.kafkaLag: scales on Kafka lag, which KEDA reads as its host's role (host-keda): a tenant's apply role may change no role of its host, so it cannot grant it the lag of its topics; scale this service on CPU (hpa), or run the environment in a cluster of its own (got "orders")`,
+    );
   });
 
   it("has no VPC of its own, so its host's block overlaps nothing", () => {

@@ -97,6 +97,17 @@ describe("data-destroying updates", () => {
   });
 });
 
+describe("the data stores' node-group rules (security groups for pods)", () => {
+  const rule = (address: string): ResourceChange => ({ ...change("aws_vpc_security_group_ingress_rule", ["delete"], { referenced_security_group_id: "sg-0123456789abcdef1", description: "PostgreSQL from the cluster's nodes and pods" }, null), address });
+
+  it("refuses deleting the rule running pods reach their database or brokers through, and no other rule", () => {
+    for (const address of ["aws_vpc_security_group_ingress_rule.postgres_from-clients", "aws_vpc_security_group_ingress_rule.kafka_from-clients-iam", "aws_vpc_security_group_ingress_rule.kafka_from-clients-tls"]) {
+      expect(dataLoss(rule(address))).toEqual([expect.stringMatching(/^deletion of aws_vpc_security_group_ingress_rule: the rule admitting sg-0123456789abcdef1 \("PostgreSQL from the cluster's nodes and pods"\) is how pods without a security group of their own reach the data store: .* apply with eks\.nodesReachDataStores: true first/)]);
+    }
+    for (const address of ["aws_vpc_security_group_ingress_rule.postgres_from-app-pods", "aws_vpc_security_group_ingress_rule.kafka_from-prometheus", "aws_vpc_security_group_ingress_rule.network_endpoints_https-from-vpc"]) expect(dataLoss(rule(address))).toEqual([]);
+  });
+});
+
 describe("data-destroying deletions", () => {
   it.each([
     ["aws_cloudwatch_log_group", { name: "/aws/rds/instance/dev-postgres/postgresql" }, "deletion of aws_cloudwatch_log_group: its log events of /aws/rds/instance/dev-postgres/postgresql are deleted with it"],

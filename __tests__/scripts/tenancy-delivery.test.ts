@@ -129,7 +129,7 @@ describe("the CLIs on the shared-cluster example", () => {
   it("stacks --host without --env is an error", () => {
     const result = stacks("--host");
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe("error: --scope, --runner and --host need --env\n");
+    expect(result.stderr).toBe("error: --scope, --runner, --host and --runner-info need --env\n");
   });
 
   it("plan-guard refuses deleting a tenant's namespace, naming the tenant (its allow is review/tenancy.test.ts's)", () => {

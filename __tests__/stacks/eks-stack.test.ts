@@ -104,7 +104,7 @@ describe.each(inputs.environments.map((env) => [env.name, env] as const))("%s-ek
   it("turns pod ENIs on in vpc-cni, in standard mode beside network policy, only after the cluster role may make trunk and branch interfaces", () => {
     const addons = json.resource.aws_eks_addon ?? {};
     // Standard: NetworkPolicies still apply to pods with their own groups, and the Pod Identity agent stays reachable (modules/eks/addons.ts).
-    expect(JSON.parse(String(addons["addons_vpc-cni"]?.configuration_values))).toEqual({ enableNetworkPolicy: "true", env: { ENABLE_POD_ENI: "true", POD_SECURITY_GROUP_ENFORCING_MODE: "standard" } });
+    expect(JSON.parse(String(addons["addons_vpc-cni"]?.configuration_values))).toEqual({ enableNetworkPolicy: "true", env: { ENABLE_POD_ENI: "true", POD_SECURITY_GROUP_ENFORCING_MODE: "standard" }, init: { env: { DISABLE_TCP_EARLY_DEMUX: "true" } } });
     const attachments = json.resource.aws_iam_role_policy_attachment ?? {};
     expect(attachments["cluster_role_AmazonEKSVPCResourceController"]).toEqual(expect.objectContaining({ role: "${aws_iam_role.cluster_role.name}", policy_arn: "arn:aws:iam::aws:policy/AmazonEKSVPCResourceController" }));
     expect(addons["addons_vpc-cni"]?.depends_on).toEqual(["aws_iam_role_policy_attachment.cluster_role_AmazonEKSVPCResourceController"]);

@@ -234,7 +234,7 @@ describe("an app with its own OCI chart", () => {
     const release = stack.resource.helm_release?.app_release as Record<string, unknown>;
     expect(release).toMatchObject({ chart: "orders", repository: "oci://123456789012.dkr.ecr.eu-west-1.amazonaws.com/charts", version: "2.3.1", atomic: true });
     const values = parse(String((release.values as string[])[0])) as Record<string, unknown>;
-    expect(Object.keys(values).sort()).toEqual(["architectures", "callers", "dashboardUid", "env", "hpa", "image", "ingress", "metrics", "name", "namespace", "port", "priorityClassName", "probePath", "resources", "runbookBaseUrl", "secrets", "serviceAccount"]);
+    expect(Object.keys(values).sort()).toEqual(["architectures", "callerPolicies", "callers", "dashboardUid", "env", "hpa", "image", "ingress", "metrics", "name", "namespace", "port", "priorityClassName", "probePath", "resources", "runbookBaseUrl", "secrets", "serviceAccount"]);
     expect(values).toMatchObject({ image: { repository: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app", tag: "3.1.0" }, port: 8000 });
   });
 });

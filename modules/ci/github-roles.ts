@@ -43,6 +43,12 @@ export interface CiEnvironment {
    * @default - none
    */
   readonly foreignStateKeys?: readonly string[];
+  /**
+   * Name patterns of the only DNS records the apply role may change, where the zone is another
+   * environment's (a tenant's certificates' validation records in its host's zone).
+   * @default - no limit: the environment's zone is its own
+   */
+  readonly recordNames?: readonly string[];
 }
 
 /** The workflow files (`.github/workflows/apply-env.yml`) whose jobs on the default branch may assume each role. */
@@ -230,14 +236,31 @@ export const SHARED_RESOURCE_USES = ["ec2:CreateSecurityGroup", "eks:CreatePodId
  * Nothing of another environment of the account: every resource the stacks make carries its
  * environment's name in the `environment` tag (the provider's default tags), and an apply role
  * changes none tagged with another's, be it a tenant's host, a fellow tenant, or an unrelated
- * environment sharing the account. Reading stays allowed (a tenant plans against its host's
- * cluster, VPC and subnets); so does {@link SHARED_RESOURCE_USES}. An explicit deny: no allow,
- * present or future, outweighs it.
+ * environment sharing the account. Describing and listing stays allowed (a tenant plans against
+ * its host's cluster, VPC and subnets), reading values does not; so does {@link SHARED_RESOURCE_USES}.
+ * Resources without the tag (what a controller makes: the load balancer controller's ALBs and
+ * groups, the nodes' instances) are not covered. An explicit deny: no allow, present or future,
+ * outweighs it.
  */
-export function otherEnvironmentDenies(env: Pick<CiEnvironment, "otherEnvironments">): PolicyStatement[] {
+export function otherEnvironmentDenies(env: Pick<CiEnvironment, "otherEnvironments" | "recordNames">): PolicyStatement[] {
   const others = [...(env.otherEnvironments ?? [])].sort();
-  if (others.length === 0) return [];
-  return [{ Sid: "DenyChangingOtherEnvironments", Effect: "Deny", NotAction: ["*:Describe*", "*:Get*", "*:List*", ...SHARED_RESOURCE_USES], Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/environment": others } } }];
+  const records = env.recordNames;
+  return [
+    // Describe and List only: Get reads values too (secretsmanager:GetSecretValue, s3:GetObject, ssm:GetParameter).
+    ...(others.length ? [{ Sid: "DenyChangingOtherEnvironments", Effect: "Deny" as const, NotAction: ["*:Describe*", "*:List*", ...SHARED_RESOURCE_USES], Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/environment": others } } }] : []),
+    // Route 53 authorizes record changes by name, never by tag: a tenant writes its validation records only.
+    ...(records
+      ? [
+          {
+            Sid: "DenyRecordsButOwnValidation",
+            Effect: "Deny" as const,
+            Action: "route53:ChangeResourceRecordSets",
+            Resource: "*",
+            ...(records.length ? { Condition: { "ForAnyValue:StringNotLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": [...records] } } } : {}),
+          },
+        ]
+      : []),
+  ];
 }
 
 /** What applying an environment needs: its services, and IAM only on its own names, boundary required. */

@@ -11,12 +11,6 @@ export const ACCESS_POLICIES = {
   view: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
   /** Read everything, Secrets included: scoped to the namespaces whose Helm releases must be planned. */
   adminView: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy",
-  /**
-   * Edit the built-in kinds (Deployments, Services, Secrets, NetworkPolicies, HPAs, Jobs, …), read
-   * quotas and limits: a tenant's deployers, in their namespace. No custom resource: those come
-   * from a Role bound to the entry's group (k8s/member-namespace.ts).
-   */
-  edit: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy",
 } as const;
 
 /** One access policy of a principal, in a scope. */

@@ -39,11 +39,16 @@ export interface AddonsProps {
  * when using network policy"), the EKS Pod Identity agent on the node would be out of their reach
  * (aws/amazon-vpc-resource-controller-k8s#618), and kubelet's probes would need a rule of their own.
  * amazon-vpc-cni-k8s README, "CNI Configuration Variables": `ENABLE_POD_ENI` (v1.7.0+),
- * `POD_SECURITY_GROUP_ENFORCING_MODE` (v1.11.0+); both pinned versions are later.
+ * `POD_SECURITY_GROUP_ENFORCING_MODE` (v1.11.0+); both pinned versions are later. The same README
+ * asks, with `ENABLE_POD_ENI`, for `DISABLE_TCP_EARLY_DEMUX` on the init container "for the kubelet
+ * to connect via TCP (for liveness or readiness probes) to pods that are using per pod security
+ * groups", naming no mode: set, since every service has HTTP probes (the add-on's `init.env`, as
+ * the chart's values have it).
  */
 export const VPC_CNI_CONFIGURATION = {
   enableNetworkPolicy: "true",
   env: { ENABLE_POD_ENI: "true", POD_SECURITY_GROUP_ENFORCING_MODE: "standard" },
+  init: { env: { DISABLE_TCP_EARLY_DEMUX: "true" } },
 } as const;
 
 /**
