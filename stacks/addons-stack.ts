@@ -103,7 +103,7 @@ export class AddonsStack extends EnvironmentStack {
     // Every add-on on the system nodes, or on a small cluster's shared group (config/node-groups.ts).
     const placement = addonPlacement(env);
     const on = (...names: string[]) => ({ dependsOn: names.map((n) => namespaces[n]!), placement });
-    new LoadBalancerController(this, "load-balancer-controller", { ...on(LOAD_BALANCER_CONTROLLER_CHART.namespace), clusterName: eks.cluster_name, region: account.region, vpcId: network.vpcId, roleArn: iam.load_balancer_controller_role_arn, identityMode });
+    new LoadBalancerController(this, "load-balancer-controller", { ...on(LOAD_BALANCER_CONTROLLER_CHART.namespace), clusterName: eks.cluster_name, region: account.region, vpcId: network.vpcId, roleArn: iam.load_balancer_controller_role_arn, identityMode, defaultTags: { environment: env.name } });
     const externalSecrets = new ExternalSecrets(this, "external-secrets", on(EXTERNAL_SECRETS_CHART.namespace));
     new MetricsServer(this, "metrics-server", on());
     new LogShipping(this, "log-shipping", { ...on(LOG_SHIPPING_CHART.namespace), region: account.region, logGroupName: logGroup.name, roleArn: iam.log_shipping_role_arn, identityMode });

@@ -2,10 +2,10 @@ import { appNamespace, callersOf, clusterMembers, platformMakesCallerPolicies, d
 import { MONITORING_CHART } from "../modules/addons/monitoring";
 import { OTEL_COLLECTOR_CHART, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "../modules/addons/otel-collector";
 import { POSTGRES_PORT } from "../modules/database/database";
-import { KAFKA_PORTS } from "../modules/streaming/kafka-cluster";
 import { type MemberNamespaceProps } from "../k8s/member-namespace";
 import { SECRET_STORE } from "../k8s/platform-objects";
 import { networkFacts } from "./contracts/network";
+import { kafkaClientPorts } from "./pod-security-group-services";
 
 /**
  * The PriorityClass values: production's above every other environment's (and below the
@@ -39,7 +39,7 @@ export function memberNamespaces(host: EnvironmentConfig): MemberNamespaceProps[
     // The data stores' client ports only: the MSK exporters there are Prometheus's alone.
     dataEgress: {
       dataCidrs: Object.values(facts.subnetCidrs.data),
-      ports: [...(member.database ? [POSTGRES_PORT] : []), ...(member.streaming ? [KAFKA_PORTS.iam, ...(member.streaming.clientCertificateAuthorityArns.length ? [KAFKA_PORTS.tls] : [])] : [])],
+      ports: [...(member.database ? [POSTGRES_PORT] : []), ...kafkaClientPorts(member)],
     },
     vpcCidr: facts.vpcCidr,
     // The interface endpoints are in the private subnets (stacks/network-stack.ts).

@@ -5,6 +5,11 @@ import { KAFKA_PORTS } from "../modules/streaming/kafka-cluster";
 import { type ServicePods } from "../k8s/security-group-policies";
 import { type EksOutputs, podSecurityGroupKey } from "./contracts/eks";
 
+/** Kafka's client ports an environment's services use: IAM's, and TLS's where client certificates are accepted; none without Kafka. */
+export function kafkaClientPorts(env: Pick<EnvironmentConfig, "streaming">): number[] {
+  return env.streaming ? [KAFKA_PORTS.iam, ...(env.streaming.clientCertificateAuthorityArns.length ? [KAFKA_PORTS.tls] : [])] : [];
+}
+
 /**
  * The services that get a pod security group in a cluster host's `<env>-eks`: every service of
  * the host and of each of its tenants (config/tenancy.ts), each with its port, its calls and the
@@ -15,7 +20,7 @@ export function podSecurityGroupServices(host: EnvironmentConfig): PodSecurityGr
   return clusterMembers(host).flatMap((env) => {
     const withUser = new Set(databaseUsers(env).map((u) => u.service));
     const topics = resolvedTopics(env);
-    const kafkaPorts = env.streaming ? [KAFKA_PORTS.iam, ...(env.streaming.clientCertificateAuthorityArns.length ? [KAFKA_PORTS.tls] : [])] : [];
+    const kafkaPorts = kafkaClientPorts(env);
     return serviceEntries(env).map(([service, config]) => ({
       environment: env.name,
       service,

@@ -140,6 +140,9 @@ describe("the shared-cluster example", () => {
       expect(readable.filter((r) => r.includes("/saas/")).map((r) => r.replace(/^.*\/saas\//, "saas/")).sort()).toEqual(["saas/dns.tfstate", "saas/eks.tfstate", "saas/network.tfstate", "saas/platform.tfstate"]);
       expect(readable.some((r) => r.includes(`/${tenant.name}/`))).toBe(true);
     }
+    // What the load balancer controller makes carries the host's tag too, so the same deny covers the ALBs.
+    const lbc = parse(String((stack("saas-platform").resource.helm_release?.["load-balancer-controller_release"]?.values as string[])[0])) as { defaultTags?: Record<string, string> };
+    expect(lbc.defaultTags).toEqual({ environment: "saas" });
     const account = stack("account-555555555555");
     for (const tenant of tenants) {
       const role = resourcesOf(account, "aws_iam_role").find((r) => r.name === `${tenant.name}-github-apply`)!;

@@ -13,6 +13,14 @@ export interface LoadBalancerControllerProps extends WorkloadAddonProps {
   readonly clusterName: string;
   readonly region: string;
   readonly vpcId: string;
+  /**
+   * Tags on every AWS resource the controller makes (the chart's `defaultTags`): the ALBs, their
+   * listeners, target groups and security groups carry the cluster's environment, as the
+   * stacks' resources do, so that an apply role denied another environment's tagged resources
+   * (modules/ci/github-roles.ts, otherEnvironmentDenies) is denied these too.
+   * @default - none
+   */
+  readonly defaultTags?: Readonly<Record<string, string>>;
 }
 
 /** The AWS Load Balancer Controller: ALBs for Ingresses, NLBs for Services; two replicas with a PDB, on the system nodes. */
@@ -31,6 +39,7 @@ export class LoadBalancerController extends Construct {
       serviceAccount: { create: true, name: "aws-load-balancer-controller", annotations: roleAnnotations(props.identityMode, props.roleArn) },
       // Services of type LoadBalancer are opted in explicitly, never taken over silently.
       enableServiceMutatorWebhook: false,
+      ...(props.defaultTags && { defaultTags: { ...props.defaultTags } }),
       ...placementOf(props),
     }, props);
   }
