@@ -1,5 +1,5 @@
 import { type BackendSettings } from "./backend";
-import { accountPlanRoleArn, accountStackId, ciRoleArn, planEnvironmentName, REVIEW_ENVIRONMENT, SHARED_ENVIRONMENT, stateCiRoleArn } from "./naming";
+import { accountPlanRoleArn, accountStackId, ciRoleArn, planEnvironmentName, promotionOrder, REVIEW_ENVIRONMENT, SHARED_ENVIRONMENT, stateCiRoleArn } from "./naming";
 import { type ProjectSettings } from "./project";
 import { type EnvironmentConfig } from "./schema";
 
@@ -90,7 +90,8 @@ export interface GithubSettings {
 
 /** The GitHub settings of a project: every value the checklist of docs/review-workflow.md asks for. */
 export function githubSettings(inputs: { readonly environments: readonly EnvironmentConfig[]; readonly backend: BackendSettings; readonly project: ProjectSettings }): GithubSettings {
-  const envs = [...inputs.environments.filter((e) => !e.production), ...inputs.environments.filter((e) => e.production)];
+  // Promotion order: the apply order, each cluster host before its first tenant.
+  const envs = promotionOrder(inputs.environments).map((name) => inputs.environments.find((e) => e.name === name)!);
   const byEnv = (role: "plan" | "drift") => JSON.stringify(Object.fromEntries(envs.map((e) => [e.name, ciRoleArn(e, role)])));
   // Every account stack, the state account's too, once its state is in the bucket.
   const accounts = [...new Set([...envs.map((e) => e.account.id), inputs.backend.accountId])];

@@ -287,3 +287,30 @@ export function terraformName(pathBelowStack: readonly string[]): string {
     .join("_")
     .replace(/[^A-Za-z0-9_-]/g, "_");
 }
+
+/** What {@link promotionOrder} reads of an environment. */
+export interface Promoted {
+  readonly name: string;
+  readonly production: boolean;
+  readonly cluster?: { readonly environment: string };
+}
+
+/**
+ * The environments in the order CI applies them: the non-production ones, then production, each
+ * group in file order, with every cluster host moved just before its first tenant. A host's
+ * stacks (VPC, cluster, add-ons) are what its tenants' stacks read, and a change to them reaches
+ * every tenant: the host goes first even when it is production and a tenant is not. Without
+ * tenants the order is exactly non-production, then production.
+ */
+export function promotionOrder(envs: readonly Promoted[]): string[] {
+  const order = [...envs.filter((e) => !e.production), ...envs.filter((e) => e.production)].map((e) => e.name);
+  // Moving a host earlier shifts what follows by one, so every host placed before stays before its tenants.
+  for (const host of envs.filter((e) => e.cluster === undefined)) {
+    const tenants = envs.filter((e) => e.cluster?.environment === host.name).map((e) => order.indexOf(e.name));
+    if (tenants.length === 0) continue;
+    const first = Math.min(...tenants);
+    const at = order.indexOf(host.name);
+    if (at > first) order.splice(first, 0, ...order.splice(at, 1));
+  }
+  return order;
+}

@@ -214,10 +214,7 @@ export class MemberNamespace extends Construct {
    */
   private secretStore(props: MemberNamespaceProps): void {
     const { namespace, secretStore } = props;
-    new k8s.KubeServiceAccount(this, "secret-store-account", {
-      metadata: { name: secretStore.serviceAccount, namespace, annotations: { "eks.amazonaws.com/role-arn": secretStore.roleArn } },
-      automountServiceAccountToken: false,
-    });
+    storeServiceAccount(this, "secret-store-account", { name: secretStore.serviceAccount, namespace, roleArn: secretStore.roleArn });
     new SecretStore(this, "secret-store", {
       metadata: { name: secretStore.name, namespace },
       spec: { provider: { aws: { service: "SecretsManager", region: secretStore.region, auth: { jwt: { serviceAccountRef: { name: secretStore.serviceAccount } } } } } },
@@ -244,4 +241,15 @@ export class MemberNamespace extends Construct {
       subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: group }],
     });
   }
+}
+
+/**
+ * The service account a store reads Secrets Manager as: annotated with its role (ESO assumes the
+ * account's `eks.amazonaws.com/role-arn` with the token it requests), never mounted by a pod.
+ */
+export function storeServiceAccount(scope: Construct, id: string, account: { readonly name: string; readonly namespace: string; readonly roleArn: string }): k8s.KubeServiceAccount {
+  return new k8s.KubeServiceAccount(scope, id, {
+    metadata: { name: account.name, namespace: account.namespace, annotations: { "eks.amazonaws.com/role-arn": account.roleArn } },
+    automountServiceAccountToken: false,
+  });
 }

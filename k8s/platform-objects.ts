@@ -2,7 +2,7 @@ import { Chart, type ChartProps } from "cdk8s";
 import { k8s } from "cdk8s-plus-34";
 import { type Construct } from "constructs";
 import { ClusterSecretStore, ExternalSecret } from "./crds/external-secrets";
-import { MemberNamespace, type MemberNamespaceProps } from "./member-namespace";
+import { MemberNamespace, type MemberNamespaceProps, storeServiceAccount } from "./member-namespace";
 import { type ServicePods, ServiceSecurityGroupPolicies } from "./security-group-policies";
 import { addDashboardConfigMaps, type DashboardsProps } from "./dashboards/config-maps";
 import { Ec2NodeClass, type NodePoolProps, NodePool, type NodeSelectorRequirement } from "./crds/karpenter";
@@ -123,10 +123,7 @@ export class PlatformObjects extends Chart {
     const sa = props.platformSecrets.serviceAccount;
     // ESO requests the account's token itself, in both identity modes (JWT auth needs only the
     // cluster's OIDC provider): no pod runs as it, none mounts its token.
-    new k8s.KubeServiceAccount(this, "platform-secrets-account", {
-      metadata: { name: sa.name, namespace: sa.namespace, annotations: { "eks.amazonaws.com/role-arn": props.platformSecrets.roleArn } },
-      automountServiceAccountToken: false,
-    });
+    storeServiceAccount(this, "platform-secrets-account", { ...sa, roleArn: props.platformSecrets.roleArn });
     new ClusterSecretStore(this, "secret-store", {
       metadata: { name: SECRET_STORE },
       spec: {

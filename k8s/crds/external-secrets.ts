@@ -7,18 +7,20 @@ import { crdKind } from "./crd-kind";
  * @see https://external-secrets.io/latest/api/spec/
  */
 
-/** A ClusterSecretStore for AWS Secrets Manager. */
+/** A store's AWS Secrets Manager provider, authenticating by JWT as the service account `Ref` names. */
+interface SecretsManagerProvider<Ref> {
+  readonly aws: {
+    readonly service: "SecretsManager";
+    readonly region: string;
+    readonly auth: { readonly jwt: { readonly serviceAccountRef: Ref } };
+  };
+}
+
+/** A ClusterSecretStore for AWS Secrets Manager: it names the namespace of the account it reads as (the platform's, `platform-secrets`). */
 export interface ClusterSecretStoreProps {
   readonly metadata: ApiObjectMetadata;
   readonly spec: {
-    readonly provider: {
-      readonly aws: {
-        readonly service: "SecretsManager";
-        readonly region: string;
-        /** Authenticate as the operator's own service account (its IRSA or Pod Identity role). */
-        readonly auth?: { readonly jwt: { readonly serviceAccountRef: { readonly name: string; readonly namespace: string } } };
-      };
-    };
+    readonly provider: SecretsManagerProvider<{ readonly name: string; readonly namespace: string }>;
     /** Namespaces whose ExternalSecrets may use the store. */
     readonly conditions?: ReadonlyArray<{ readonly namespaces: readonly string[] }>;
   };
@@ -36,15 +38,7 @@ export class ClusterSecretStore extends crdKind<ClusterSecretStoreProps["spec"]>
  */
 export interface SecretStoreProps {
   readonly metadata: ApiObjectMetadata;
-  readonly spec: {
-    readonly provider: {
-      readonly aws: {
-        readonly service: "SecretsManager";
-        readonly region: string;
-        readonly auth: { readonly jwt: { readonly serviceAccountRef: { readonly name: string } } };
-      };
-    };
-  };
+  readonly spec: { readonly provider: SecretsManagerProvider<{ readonly name: string }> };
 }
 
 export class SecretStore extends crdKind<SecretStoreProps["spec"]>({ apiVersion: "external-secrets.io/v1", kind: "SecretStore" }) {}
